@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, found from this file's place (src/config or dist/config of packages/api). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** packages/api, where committed data files live. */
+export const API_ROOT = path.resolve(REPO_ROOT, 'packages/api');
+
+export interface AppConfig {
+  port: number;
+  /** When unset, the embedded PostgreSQL is started with its data in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  production: boolean;
+  /** Seed demo users and elders on first start (never in production). */
+  seedDemo: boolean;
+  /** Serve the built admin console from this folder, if it exists. */
+  adminDist: string;
+  sessionHours: number;
+  /** Report the number of SQL statements of each request in `extensions.sqlStatements` (off in production). */
+  exposeSqlCount: boolean;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  return {
+    port: int('PORT', 4000),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(REPO_ROOT, env.TANFANG_DATA_DIR || '.data'),
+    embeddedPgPort: int('TANFANG_PG_PORT', 54329),
+    production,
+    seedDemo: !production && env.TANFANG_DEMO !== 'off',
+    adminDist: path.resolve(REPO_ROOT, 'packages/admin/dist'),
+    sessionHours: int('TANFANG_SESSION_HOURS', 12),
+    exposeSqlCount: !production,
+  };
+}

@@ -1,0 +1,57 @@
+import { GraphQLError } from 'graphql';
+
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_ATTEMPTS';
+
+export interface FieldError {
+  /** Path of the input field, e.g. `idNumber` or `emergencyContacts.1.phone`. */
+  field: string;
+  message: string;
+  messageEn: string;
+}
+
+/**
+ * Every error a client sees has a code and a message a worker can act on, in Chinese (`message`) and English
+ * (`extensions.messageEn`); a request with `Accept-Language: en` gets the English one as `message`.
+ */
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, messageEn: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, messageEn, ...extensions } });
+  }
+}
+
+export const badInput = (message: string, messageEn: string, field?: string) =>
+  new AppError('BAD_USER_INPUT', message, messageEn, field ? { field, fieldErrors: [{ field, message, messageEn }] } : {});
+
+export const notFound = (what: string, whatEn: string) =>
+  new AppError('NOT_FOUND', `未找到该${what}，或不在您的管辖范围内`, `No such ${whatEn}, or it is outside your jurisdiction`);
+
+export const forbidden = (message: string, messageEn: string, extensions: Record<string, unknown> = {}) =>
+  new AppError('FORBIDDEN', message, messageEn, extensions);
+
+export const conflict = (message: string, messageEn: string, extensions: Record<string, unknown> = {}) =>
+  new AppError('CONFLICT', message, messageEn, extensions);
+
+/** Collects field errors so a form shows all of its problems at once, then throws one BAD_USER_INPUT. */
+export class FieldErrors {
+  readonly errors: FieldError[] = [];
+
+  add(field: string, message: string, messageEn: string): void {
+    this.errors.push({ field, message, messageEn });
+  }
+
+  has(field?: string): boolean {
+    return field ? this.errors.some((e) => e.field === field) : this.errors.length > 0;
+  }
+
+  throwIfAny(): void {
+    if (this.errors.length === 0) return;
+    const first = this.errors[0]!;
+    const more = this.errors.length > 1;
+    throw new AppError(
+      'BAD_USER_INPUT',
+      more ? `${first.message}（另有 ${this.errors.length - 1} 处需要修改）` : first.message,
+      more ? `${first.messageEn} (and ${this.errors.length - 1} more)` : first.messageEn,
+      { field: first.field, fieldErrors: this.errors },
+    );
+  }
+}

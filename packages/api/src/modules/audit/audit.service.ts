@@ -1,0 +1,81 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../graphql/context.js';
+import { AuditEvent, type FieldChange } from './audit-event.entity.js';
+
+export const AuditAction = {
+  Login: 'LOGIN',
+  LoginFailed: 'LOGIN_FAILED',
+  Logout: 'LOGOUT',
+  ElderRead: 'ELDER_READ',
+  ElderRegister: 'ELDER_REGISTER',
+  ElderUpdate: 'ELDER_UPDATE',
+  ElderClose: 'ELDER_CLOSE',
+  ElderReopen: 'ELDER_REOPEN',
+  RefusalRecord: 'REFUSAL_RECORD',
+  RefusalWithdraw: 'REFUSAL_WITHDRAW',
+  IdentityReveal: 'IDENTITY_REVEAL',
+} as const;
+export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction];
+
+/** Changes to an archive (as opposed to reads): the archive's own history is made of these. */
+export const ARCHIVE_CHANGE_ACTIONS: AuditActionName[] = [
+  AuditAction.ElderRegister,
+  AuditAction.ElderUpdate,
+  AuditAction.ElderClose,
+  AuditAction.ElderReopen,
+  AuditAction.RefusalRecord,
+  AuditAction.RefusalWithdraw,
+];
+
+export interface AuditEntry {
+  action: AuditActionName;
+  elderId?: string | null;
+  regionCode?: string | null;
+  purpose?: string | null;
+  changes?: FieldChange[] | null;
+  detail?: Record<string, unknown> | null;
+  /** For events before there is an actor (a failed login). */
+  actorUsername?: string | null;
+}
+
+/**
+ * Writes audit rows. Pass the transaction's EntityManager so a change and its audit row commit together:
+ * there is no change without its row and no row without its change.
+ */
+export async function writeAudit(ctx: RequestContext, entries: AuditEntry[], em: EntityManager = ctx.em): Promise<void> {
+  if (entries.length === 0) return;
+  const actor = ctx.actor;
+  await em.insertMany(
+    AuditEvent,
+    entries.map((e) => {
+      const region = e.regionCode ?? actor?.regionCode ?? null;
+      return {
+      at: ctx.now(),
+      actorId: actor?.userId ?? null,
+      actorUsername: actor?.username ?? e.actorUsername ?? null,
+      actorRole: actor?.role ?? null,
+      action: e.action,
+      elderId: e.elderId ?? null,
+      regionCode: region,
+      countyCode: region && region.length >= 6 ? region.slice(0, 6) : null,
+      purpose: e.purpose ?? null,
+      changes: e.changes ?? null,
+      detail: e.detail ?? null,
+      requestId: ctx.meta.requestId,
+      ip: ctx.meta.ip,
+      };
+    }),
+  );
+}
+
+/** Field-by-field difference of two snapshots (values compared as JSON). */
+export function diffSnapshots(before: Record<string, unknown>, after: Record<string, unknown>): FieldChange[] {
+  const fields = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const changes: FieldChange[] = [];
+  for (const field of fields) {
+    const a = before[field] ?? null;
+    const b = after[field] ?? null;
+    if (JSON.stringify(a) !== JSON.stringify(b)) changes.push({ field, old: a, new: b });
+  }
+  return changes;
+}

@@ -1,0 +1,69 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { GraphQLDateTimeISO, GraphQLJSON } from 'graphql-scalars';
+import { connectionOf } from '../../graphql/pagination.js';
+import { FieldChangeType } from '../elders/elder.types.js';
+
+@ObjectType('AuditEvent', { description: 'Who did what to whose data, when. Append-only: the database refuses changes and deletions.' })
+export class AuditEventType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => GraphQLDateTimeISO)
+  at!: Date;
+
+  @Field(() => String, { nullable: true })
+  actorUsername?: string | null;
+
+  @Field(() => String, { nullable: true })
+  actorRole?: string | null;
+
+  @Field(() => String, {
+    description:
+      'LOGIN, LOGIN_FAILED, LOGOUT, ELDER_READ, ELDER_REGISTER, ELDER_UPDATE, ELDER_CLOSE, ELDER_REOPEN, REFUSAL_RECORD, REFUSAL_WITHDRAW, IDENTITY_REVEAL.',
+  })
+  action!: string;
+
+  @Field(() => ID, { nullable: true })
+  elderId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  regionCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The stated purpose of an identity reveal.' })
+  purpose?: string | null;
+
+  @Field(() => [FieldChangeType], { description: 'Changed fields with old and new values; identity values masked.' })
+  changes!: FieldChangeType[];
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  detail?: unknown;
+
+  @Field(() => String, { nullable: true })
+  requestId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  ip?: string | null;
+}
+
+export const AuditEventConnection = connectionOf('AuditEvent', AuditEventType, 'Audit events, newest first.');
+
+@InputType('AuditFilter')
+export class AuditFilter {
+  @Field(() => ID, { nullable: true })
+  elderId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  actorUsername?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  actions?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Region subtree inside your jurisdiction.' })
+  regionCode?: string | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  from?: Date | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  to?: Date | null;
+}

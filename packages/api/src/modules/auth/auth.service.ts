@@ -1,0 +1,102 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isRole } from '@tanfang/schema';
+import { AppError } from '../../graphql/errors.js';
+import type { RequestContext } from '../../graphql/context.js';
+import { AuditAction, writeAudit } from '../audit/audit.service.js';
+import { actorFor, type Actor } from './actor.js';
+import { burnVerification, verifyPassword } from './password.js';
+import { Session } from './session.entity.js';
+import { User } from './user.entity.js';
+
+const MAX_FAILED_LOGINS = 5;
+const LOCK_MINUTES = 15;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Resolves a bearer token to its actor in one statement; an unknown, expired or revoked token is no actor. */
+export async function authenticate(em: EntityManager, token: string | null, now: Date): Promise<Actor | null> {
+  if (!token || token.length > 200) return null;
+  const rows = await em.getConnection().execute<
+    { id: string; username: string; display_name: string; role: string; region_code: string }[]
+  >(
+    `select u.id, u.username, u.display_name, u.role, u.region_code
+       from session s join app_user u on u.id = s.user_id
+      where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and u.active`,
+    [hashToken(token), now],
+  );
+  const row = rows[0];
+  if (!row || !isRole(row.role)) return null;
+  return actorFor({ id: row.id, username: row.username, displayName: row.display_name, role: row.role, regionCode: row.region_code });
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  user: User;
+}
+
+export class AuthService {
+  constructor(
+    private readonly ctx: RequestContext,
+    private readonly sessionHours: number,
+  ) {}
+
+  async login(usernameRaw: string, password: string): Promise<LoginResult> {
+    const username = usernameRaw.trim();
+    const { em } = this.ctx;
+    const now = this.ctx.now();
+    const user = await em.findOne(User, { username }, { populate: ['passwordHash'] });
+    const wrong = () =>
+      new AppError('UNAUTHENTICATED', '用户名或密码错误', 'Wrong username or password');
+
+    if (!user || !user.active) {
+      await burnVerification(password);
+      await writeAudit(this.ctx, [{ action: AuditAction.LoginFailed, actorUsername: username.slice(0, 50), detail: { reason: 'unknown user' } }]);
+      throw wrong();
+    }
+    if (user.lockedUntil && user.lockedUntil > now) {
+      throw new AppError(
+        'TOO_MANY_ATTEMPTS',
+        `登录失败次数过多，账号已暂时锁定，请于 ${LOCK_MINUTES} 分钟后再试`,
+        `Too many failed logins: the account is locked, try again in ${LOCK_MINUTES} minutes`,
+        { lockedUntil: user.lockedUntil.toISOString() },
+      );
+    }
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      user.failedLogins += 1;
+      if (user.failedLogins >= MAX_FAILED_LOGINS) {
+        user.lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
+        user.failedLogins = 0;
+      }
+      await em.flush();
+      await writeAudit(this.ctx, [{ action: AuditAction.LoginFailed, actorUsername: username, detail: { reason: 'wrong password' } }]);
+      throw wrong();
+    }
+
+    user.failedLogins = 0;
+    user.lockedUntil = null;
+    const token = `tf_${randomBytes(32).toString('base64url')}`;
+    const expiresAt = new Date(now.getTime() + this.sessionHours * 3600_000);
+    em.create(Session, { tokenHash: hashToken(token), user, createdAt: now, expiresAt });
+    await em.flush();
+    this.ctx.actor = actorFor({ ...user, regionCode: user.region.unwrap().code });
+    await writeAudit(this.ctx, [{ action: AuditAction.Login }]);
+    return { token, expiresAt, user };
+  }
+
+  /** Revokes the session of the token the request came with. Always succeeds: logging out twice is harmless. */
+  async logout(): Promise<boolean> {
+    const token = this.ctx.meta.token;
+    if (!token) return true;
+    const revoked = await this.ctx.em.nativeUpdate(
+      Session,
+      { tokenHash: hashToken(token), revokedAt: null },
+      { revokedAt: this.ctx.now() },
+    );
+    if (revoked > 0) await writeAudit(this.ctx, [{ action: AuditAction.Logout }]);
+    return true;
+  }
+}

@@ -1,0 +1,38 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
+
+@ObjectType('Me', { description: 'The logged-in user.' })
+export class MeType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  username!: string;
+
+  @Field(() => String)
+  displayName!: string;
+
+  @Field(() => String, { description: 'A named bundle of scopes (ADMIN, TOWN_OPERATOR, VILLAGE_WORKER, POLICE, ...).' })
+  role!: string;
+
+  @Field(() => String, { description: 'The role in Chinese.' })
+  roleLabel!: string;
+
+  @Field(() => [String], { description: 'What this user may do. The API checks scopes; the console uses them only to hide what is not allowed.' })
+  scopes!: string[];
+
+  @Field(() => String, { description: 'Root of the jurisdiction: the user sees this region subtree.' })
+  regionCode!: string;
+}
+
+@ObjectType('LoginPayload')
+export class LoginPayloadType {
+  @Field(() => String, { description: 'Send as `Authorization: Bearer <token>`.' })
+  token!: string;
+
+  @Field(() => GraphQLDateTimeISO)
+  expiresAt!: Date;
+
+  @Field(() => MeType)
+  me!: MeType;
+}

@@ -1,0 +1,261 @@
+import { Field, Float, InputType, Int, registerEnumType } from 'type-graphql';
+import { LocalDate } from '../../graphql/scalars.js';
+import {
+  Assistance,
+  Circumstance,
+  ContactKind,
+  DisabilityCategory,
+  ElderStatus,
+  ExtremePovertyKind,
+  FamilyPlanningKind,
+  Gender,
+  HelpUnitType,
+  IncapacityLevel,
+} from './elder.enums.js';
+
+@InputType('DisabilityInput', {
+  description:
+    'Give the certificate number alone and category and grade are read from it (its last two digits), or give category and grade.',
+})
+export class DisabilityInput {
+  @Field(() => String, { nullable: true, description: '残疾人证号: the 18-character ID number + category digit + grade digit.' })
+  certificateNumber?: string | null;
+
+  @Field(() => DisabilityCategory, { nullable: true })
+  category?: DisabilityCategory | null;
+
+  @Field(() => Int, { nullable: true, description: '1 to 4' })
+  grade?: number | null;
+}
+
+@InputType('LivingConditionsInput')
+export class LivingConditionsInput {
+  @Field(() => Boolean, { nullable: true })
+  waterSafe?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  electricitySafe?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  housingSafe?: boolean | null;
+
+  @Field(() => Float, { nullable: true, description: 'Yuan per month, 0 or more.' })
+  householdMonthlyIncome?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Yuan per month, 0 or more.' })
+  monthlyBenefits?: number | null;
+
+  @Field(() => String, { nullable: true })
+  benefitsNote?: string | null;
+}
+
+@InputType('EmergencyContactInput')
+export class EmergencyContactInput {
+  @Field(() => ContactKind)
+  kind!: ContactKind;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  relation?: string | null;
+
+  @Field(() => String, { description: 'Mobile (11 digits) or landline with area code (0750-2212345).' })
+  phone!: string;
+}
+
+@InputType('HouseholdMemberInput')
+export class HouseholdMemberInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Gender, { nullable: true, description: 'Taken from the ID number when one is given.' })
+  gender?: Gender | null;
+
+  @Field(() => String, { nullable: true })
+  idNumber?: string | null;
+
+  @Field(() => String, { description: '与户主关系, e.g. 户主, 配偶, 子, 女' })
+  relation!: string;
+
+  @Field(() => String, { nullable: true })
+  health?: string | null;
+
+  @Field(() => Assistance, { nullable: true, defaultValue: Assistance.NONE })
+  assistance?: Assistance | null;
+}
+
+@InputType('HelpRecordInput')
+export class HelpRecordInput {
+  @Field(() => HelpUnitType)
+  unitType!: HelpUnitType;
+
+  @Field(() => String, { nullable: true })
+  unitName?: string | null;
+
+  @Field(() => String)
+  measures!: string;
+}
+
+/** The archive fields shared by registration and update. On update an omitted field is left as it is. */
+@InputType()
+export abstract class ArchiveFieldsInput {
+  @Field(() => String, { nullable: true })
+  phone?: string | null;
+
+  @Field(() => String, { nullable: true })
+  addressDetail?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  livesAtRegisteredResidence?: boolean | null;
+
+  @Field(() => [Circumstance], {
+    nullable: true,
+    description: 'Replaces the list. Details below imply their circumstance (a disability implies DISABLED).',
+  })
+  circumstances?: Circumstance[] | null;
+
+  @Field(() => IncapacityLevel, { nullable: true })
+  incapacityLevel?: IncapacityLevel | null;
+
+  @Field(() => DisabilityInput, { nullable: true })
+  disability?: DisabilityInput | null;
+
+  @Field(() => FamilyPlanningKind, { nullable: true })
+  familyPlanningKind?: FamilyPlanningKind | null;
+
+  @Field(() => ExtremePovertyKind, { nullable: true })
+  extremePovertyKind?: ExtremePovertyKind | null;
+
+  @Field(() => String, { nullable: true })
+  temporaryDifficulty?: string | null;
+
+  @Field(() => LivingConditionsInput, { nullable: true })
+  livingConditions?: LivingConditionsInput | null;
+
+  @Field(() => [EmergencyContactInput], { nullable: true, description: 'Replaces the list (at most 10).' })
+  emergencyContacts?: EmergencyContactInput[] | null;
+
+  @Field(() => [HouseholdMemberInput], { nullable: true, description: 'Replaces the list (at most 20).' })
+  householdMembers?: HouseholdMemberInput[] | null;
+
+  @Field(() => [HelpRecordInput], { nullable: true, description: 'Replaces the list (at most 20).' })
+  helpReceived?: HelpRecordInput[] | null;
+}
+
+@InputType('RegisterElderInput', {
+  description: 'Only name, ID number and village are required: birth date and gender come from the ID number.',
+})
+export class RegisterElderInput extends ArchiveFieldsInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: '公民身份号码, 18 characters with a valid check digit; the elder must be 60 or over.' })
+  idNumber!: string;
+
+  @Field(() => String, { description: 'The village or community (12-digit code) inside your jurisdiction.' })
+  regionCode!: string;
+}
+
+@InputType('UpdateElderInput', { description: 'Fields to change; omitted fields stay as they are, null clears.' })
+export class UpdateElderInput extends ArchiveFieldsInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A correction of the ID number (birth date and gender follow it).' })
+  idNumber?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Move the archive to another village inside your jurisdiction.' })
+  regionCode?: string | null;
+}
+
+export enum ClosingStatus {
+  IN_INSTITUTION = 'IN_INSTITUTION',
+  MOVED_AWAY = 'MOVED_AWAY',
+  DECEASED = 'DECEASED',
+}
+registerEnumType(ClosingStatus, { name: 'ClosingStatus', description: 'Why an archive closes.' });
+
+@InputType('CloseElderInput')
+export class CloseElderInput {
+  @Field(() => ClosingStatus)
+  status!: ClosingStatus;
+
+  @Field(() => LocalDate, { description: 'Date of death, move or admission; not in the future.' })
+  effectiveDate!: string;
+
+  @Field(() => String)
+  reason!: string;
+}
+
+@InputType('RecordRefusalInput')
+export class RecordRefusalInput {
+  @Field(() => LocalDate)
+  refusedOn!: string;
+
+  @Field(() => String)
+  reason!: string;
+
+  @Field(() => String, { description: 'Who talked with the elder or family (排查人员).' })
+  talkedWith!: string;
+}
+
+@InputType('WithdrawRefusalInput')
+export class WithdrawRefusalInput {
+  @Field(() => LocalDate, { description: 'When the elder accepted visiting service.' })
+  acceptedOn!: string;
+
+  @Field(() => String, { nullable: true })
+  note?: string | null;
+}
+
+@InputType('ElderFilter')
+export class ElderFilter {
+  @Field(() => String, { nullable: true, description: 'Region subtree (any level) inside your jurisdiction.' })
+  regionCode?: string | null;
+
+  @Field(() => [Circumstance], { nullable: true, description: 'Elders with all of these circumstances.' })
+  circumstances?: Circumstance[] | null;
+
+  @Field(() => [ElderStatus], { nullable: true, description: 'Default: every status.' })
+  status?: ElderStatus[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'Age (周岁) today, at least.' })
+  ageMin?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Age (周岁) today, at most.' })
+  ageMax?: number | null;
+
+  @Field(() => Boolean, { nullable: true })
+  acceptsVisits?: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A name (or its beginning), the last digits of an ID number, or a full ID number.',
+  })
+  text?: string | null;
+}
+
+export enum ElderSortField {
+  NAME = 'NAME',
+  AGE = 'AGE',
+  REGISTERED_AT = 'REGISTERED_AT',
+  REGION = 'REGION',
+}
+registerEnumType(ElderSortField, { name: 'ElderSortField' });
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(SortDirection, { name: 'SortDirection' });
+
+@InputType('ElderSort')
+export class ElderSort {
+  @Field(() => ElderSortField, { defaultValue: ElderSortField.NAME })
+  field!: ElderSortField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  direction!: SortDirection;
+}
+

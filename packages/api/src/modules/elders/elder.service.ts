@@ -1,0 +1,557 @@
+import {
+  LockMode,
+  UniqueConstraintViolationException,
+  sql,
+  type FilterQuery,
+  type QueryOrderMap,
+} from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Scope } from '@tanfang/schema';
+import { requireScope, today, type RequestContext } from '../../graphql/context.js';
+import { badInput, conflict, notFound } from '../../graphql/errors.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  invalidCursor,
+  pageSize,
+  toConnection,
+  type ConnectionShape,
+} from '../../graphql/pagination.js';
+import { maskCertificateNumber, maskIdNumber, maskPhone } from '../../shared/masking.js';
+import { AuditEvent, type FieldChange } from '../audit/audit-event.entity.js';
+import { ARCHIVE_CHANGE_ACTIONS, AuditAction, diffSnapshots, writeAudit } from '../audit/audit.service.js';
+import type { Actor } from '../auth/actor.js';
+import { countyOf, levelOfCode, Region } from '../regions/region.entity.js';
+import { RegionService } from '../regions/region.service.js';
+import { ElderContact, HelpRecord, HouseholdMember, Refusal } from './elder-parts.entity.js';
+import { Elder } from './elder.entity.js';
+import { Circumstance, ElderStatus } from './elder.enums.js';
+import type {
+  CloseElderInput,
+  ElderFilter,
+  ElderSort,
+  RecordRefusalInput,
+  RegisterElderInput,
+  UpdateElderInput,
+  WithdrawRefusalInput,
+} from './elder.inputs.js';
+import { ElderSortField, SortDirection } from './elder.inputs.js';
+import { bornOnOrBefore, isRealDate } from './id-number.js';
+import { pastDate, requiredText, validateArchive, type CleanArchive } from './elder.validation.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const STATUS_LABELS: Record<ElderStatus, string> = {
+  ACTIVE: '在册',
+  IN_INSTITUTION: '入住养老机构',
+  MOVED_AWAY: '迁出',
+  DECEASED: '死亡',
+};
+
+/** Which details belong to which circumstance: a detail implies its circumstance; without it, it is cleared. */
+const DETAIL_OF: { flag: Circumstance; clear: (e: Elder) => void; given: (c: CleanArchive) => boolean }[] = [
+  { flag: Circumstance.INCAPACITATED, given: (c) => !!c.incapacityLevel, clear: (e) => (e.incapacityLevel = null) },
+  {
+    flag: Circumstance.DISABLED,
+    given: (c) => !!c.disability && (c.disability.category !== null || c.disability.grade !== null || c.disability.certificateNumber !== null),
+    clear: (e) => {
+      e.disabilityCertificateNumber = null;
+      e.disabilityCategory = null;
+      e.disabilityGrade = null;
+    },
+  },
+  { flag: Circumstance.FAMILY_PLANNING_SPECIAL, given: (c) => !!c.familyPlanningKind, clear: (e) => (e.familyPlanningKind = null) },
+  { flag: Circumstance.EXTREME_POVERTY, given: (c) => !!c.extremePovertyKind, clear: (e) => (e.extremePovertyKind = null) },
+  { flag: Circumstance.TEMPORARY_DIFFICULTY, given: (c) => !!c.temporaryDifficulty, clear: (e) => (e.temporaryDifficulty = null) },
+];
+
+/** Identity values are masked before a change is written to the audit log or shown in an archive's history. */
+const MASK_FIELD: Record<string, (v: unknown) => unknown> = {
+  idNumber: (v) => maskIdNumber(v as string),
+  phone: (v) => maskPhone(v as string),
+  disabilityCertificateNumber: (v) => maskCertificateNumber(v as string),
+  emergencyContacts: (v) => (v as { phone: string }[] | null)?.map((c) => ({ ...c, phone: maskPhone(c.phone) })) ?? null,
+  householdMembers: (v) =>
+    (v as { idNumber: string | null }[] | null)?.map((m) => ({ ...m, idNumber: maskIdNumber(m.idNumber) })) ?? null,
+};
+
+function maskChanges(changes: FieldChange[]): FieldChange[] {
+  return changes.map((c) => {
+    const mask = MASK_FIELD[c.field];
+    return mask ? { field: c.field, old: mask(c.old), new: mask(c.new) } : c;
+  });
+}
+
+/** The archive as plain values, for diffs. Collections must be loaded. */
+function snapshot(e: Elder): Record<string, unknown> {
+  return {
+    name: e.name,
+    idNumber: e.idNumber,
+    gender: e.gender,
+    birthDate: e.birthDate,
+    regionCode: e.regionCode,
+    phone: e.phone ?? null,
+    addressDetail: e.addressDetail ?? null,
+    livesAtRegisteredResidence: e.livesAtRegisteredResidence ?? null,
+    circumstances: [...e.circumstances].sort(),
+    incapacityLevel: e.incapacityLevel ?? null,
+    disabilityCertificateNumber: e.disabilityCertificateNumber ?? null,
+    disabilityCategory: e.disabilityCategory ?? null,
+    disabilityGrade: e.disabilityGrade ?? null,
+    familyPlanningKind: e.familyPlanningKind ?? null,
+    extremePovertyKind: e.extremePovertyKind ?? null,
+    temporaryDifficulty: e.temporaryDifficulty ?? null,
+    waterSafe: e.waterSafe ?? null,
+    electricitySafe: e.electricitySafe ?? null,
+    housingSafe: e.housingSafe ?? null,
+    householdMonthlyIncome: e.householdMonthlyIncome ?? null,
+    monthlyBenefits: e.monthlyBenefits ?? null,
+    benefitsNote: e.benefitsNote ?? null,
+    acceptsVisits: e.acceptsVisits,
+    status: e.status,
+    statusDate: e.statusDate ?? null,
+    statusReason: e.statusReason ?? null,
+    emergencyContacts: e.emergencyContacts.getItems().map((c) => ({ kind: c.kind, name: c.name, relation: c.relation ?? null, phone: c.phone })),
+    householdMembers: e.householdMembers.getItems().map((m) => ({
+      name: m.name,
+      gender: m.gender ?? null,
+      idNumber: m.idNumber ?? null,
+      relation: m.relation,
+      health: m.health ?? null,
+      assistance: m.assistance,
+    })),
+    helpReceived: e.helpRecords.getItems().map((h) => ({ unitType: h.unitType, unitName: h.unitName ?? null, measures: h.measures })),
+  };
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const SORT_COLUMNS: Record<ElderSortField, { key: 'name' | 'birthDate' | 'registeredAt' | 'region'; valid: (v: unknown) => boolean; invert?: boolean }> = {
+  NAME: { key: 'name', valid: (v) => typeof v === 'string' },
+  // Older first means earlier birth date first.
+  AGE: { key: 'birthDate', valid: (v) => typeof v === 'string' && isRealDate(v), invert: true },
+  REGISTERED_AT: { key: 'registeredAt', valid: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)) },
+  REGION: { key: 'region', valid: (v) => typeof v === 'string' && /^\d{12}$/.test(v) },
+};
+
+const ARCHIVE_POPULATE = ['region', 'emergencyContacts', 'householdMembers', 'helpRecords'] as const;
+
+export interface ArchiveChange {
+  id: string;
+  at: Date;
+  action: string;
+  actorUsername?: string | null;
+  changes: FieldChange[];
+}
+
+export interface ElderIdentity {
+  elderId: string;
+  idNumber: string;
+  phone: string | null;
+  disabilityCertificateNumber: string | null;
+  emergencyContacts: { id: string; name: string; phone: string }[];
+  householdMembers: { id: string; name: string; idNumber: string | null }[];
+}
+
+/**
+ * The registry's rules. Every read goes through the request's EntityManager, whose `jurisdiction` filter limits
+ * elders to the caller's region subtree: an archive outside it is NOT_FOUND, exactly like a missing one.
+ */
+export class ElderService {
+  constructor(private readonly ctx: RequestContext) {}
+
+  private get today(): string {
+    return today(this.ctx);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async list(
+    filter: ElderFilter | null | undefined,
+    sort: ElderSort | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<ConnectionShape<Elder>> {
+    requireScope(this.ctx, Scope.ElderRead);
+    const size = pageSize(first);
+    const field = sort?.field ?? ElderSortField.NAME;
+    const direction = sort?.direction ?? SortDirection.ASC;
+    const column = SORT_COLUMNS[field];
+    const ascending = (direction === SortDirection.ASC) !== !!column.invert;
+    const dir = ascending ? 'asc' : 'desc';
+    const sortKey = `${field}:${direction}`;
+
+    // Our cursor wraps the ORM's with the sort it belongs to: a cursor from another sort is refused, not misread.
+    let ormAfter: string | undefined;
+    if (after) {
+      const [s, c] = decodeCursor(after, 2);
+      if (s !== sortKey || typeof c !== 'string') throw invalidCursor();
+      const values = decodeCursor(c, 2);
+      if (!column.valid(values[0]) || typeof values[1] !== 'string' || !UUID.test(values[1])) throw invalidCursor();
+      ormAfter = c;
+    }
+
+    const orderBy = { [column.key]: dir, id: dir } as QueryOrderMap<Elder>;
+    const cursor = await this.ctx.em.findByCursor(Elder, this.whereOf(filter), {
+      first: size,
+      after: ormAfter,
+      orderBy,
+      populate: ['region'],
+      strategy: 'joined',
+      includeCount: true,
+    });
+    const items = cursor.items as Elder[];
+    return toConnection(
+      items,
+      (e) => encodeCursor([sortKey, cursor.from(e)]),
+      cursor.hasNextPage,
+      cursor.hasPrevPage,
+      cursor.totalCount,
+    );
+  }
+
+  private whereOf(filter: ElderFilter | null | undefined): FilterQuery<Elder> {
+    const and: FilterQuery<Elder>[] = [];
+    if (!filter) return {};
+    const today = this.today;
+    if (filter.regionCode) {
+      const code = filter.regionCode.trim();
+      if (!levelOfCode(code)) {
+        throw badInput('行政区划代码应为 2、4、6、9 或 12 位数字', 'A region code has 2, 4, 6, 9 or 12 digits', 'filter.regionCode');
+      }
+      and.push({ region: { $like: `${code}%` } });
+    }
+    if (filter.status?.length) and.push({ status: { $in: filter.status } });
+    if (filter.acceptsVisits !== undefined && filter.acceptsVisits !== null) and.push({ acceptsVisits: filter.acceptsVisits });
+    const wanted = new Set(filter.circumstances ?? []);
+    if (wanted.delete(Circumstance.AGED_80_PLUS)) and.push({ birthDate: { $lte: bornOnOrBefore(today, 80) } });
+    if (wanted.delete(Circumstance.SEVERELY_DISABLED)) and.push({ disabilityGrade: { $lte: 2 } });
+    if (wanted.size > 0) and.push({ circumstances: { $contains: [...wanted] } });
+    for (const [value, key] of [
+      [filter.ageMin, 'ageMin'],
+      [filter.ageMax, 'ageMax'],
+    ] as const) {
+      if (value !== null && value !== undefined && (!Number.isInteger(value) || value < 0 || value > 150)) {
+        throw badInput('年龄应为 0 到 150 之间的整数', 'Age must be a whole number from 0 to 150', `filter.${key}`);
+      }
+    }
+    if (filter.ageMin != null && filter.ageMax != null && filter.ageMin > filter.ageMax) {
+      throw badInput('最小年龄不能大于最大年龄', 'ageMin cannot exceed ageMax', 'filter.ageMin');
+    }
+    if (filter.ageMin != null) and.push({ birthDate: { $lte: bornOnOrBefore(today, filter.ageMin) } });
+    if (filter.ageMax != null) and.push({ birthDate: { $gt: bornOnOrBefore(today, filter.ageMax + 1) } });
+    const text = filter.text?.trim();
+    if (text) {
+      if (text.length > 50) throw badInput('搜索内容过长', 'Search text is too long', 'filter.text');
+      if (/^\d{17}[\dXx]$/.test(text)) {
+        and.push({ idNumber: text.toUpperCase() });
+      } else if (/^\d+[Xx]?$/.test(text)) {
+        if (text.length < 4) {
+          throw badInput('按身份证号搜索时，请至少输入后 4 位', 'Give at least the last 4 digits of the ID number', 'filter.text');
+        }
+        const reversed = [...text.toUpperCase()].reverse().join('');
+        and.push({ [sql`reverse(id_number)`]: { $like: `${escapeLike(reversed)}%` } } as FilterQuery<Elder>);
+      } else {
+        and.push({ name: { $like: `${escapeLike(text)}%` } });
+      }
+    }
+    return and.length ? { $and: and } : {};
+  }
+
+  /** One archive by id; the read is audited. */
+  async get(id: string): Promise<Elder> {
+    requireScope(this.ctx, Scope.ElderRead);
+    const elder = await this.find(id);
+    await writeAudit(this.ctx, [{ action: AuditAction.ElderRead, elderId: elder.id, regionCode: elder.regionCode }]);
+    return elder;
+  }
+
+  private async find(id: string, em: EntityManager = this.ctx.em): Promise<Elder> {
+    const elder = UUID.test(id) ? await em.findOne(Elder, { id }, { populate: ['region'] }) : null;
+    if (!elder) throw notFound('老人档案', 'elder archive');
+    return elder;
+  }
+
+  async reveal(elderId: string, purposeRaw: string): Promise<ElderIdentity> {
+    requireScope(this.ctx, Scope.ElderRevealIdentity);
+    const purpose = requiredText('purpose', purposeRaw, 2, 200, ['查看目的', 'The purpose']);
+    const elder = await this.find(elderId);
+    await this.ctx.em.populate(elder, ['emergencyContacts', 'householdMembers']);
+    await writeAudit(this.ctx, [{ action: AuditAction.IdentityReveal, elderId: elder.id, regionCode: elder.regionCode, purpose }]);
+    return {
+      elderId: elder.id,
+      idNumber: elder.idNumber,
+      phone: elder.phone ?? null,
+      disabilityCertificateNumber: elder.disabilityCertificateNumber ?? null,
+      emergencyContacts: elder.emergencyContacts.getItems().map((c) => ({ id: c.id, name: c.name, phone: c.phone })),
+      householdMembers: elder.householdMembers.getItems().map((m) => ({ id: m.id, name: m.name, idNumber: m.idNumber ?? null })),
+    };
+  }
+
+  async history(elder: Elder, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<ArchiveChange>> {
+    requireScope(this.ctx, Scope.ElderRead);
+    const size = pageSize(first);
+    const where: FilterQuery<AuditEvent> = { elderId: elder.id, action: { $in: ARCHIVE_CHANGE_ACTIONS } };
+    let cursorWhere: FilterQuery<AuditEvent> = where;
+    if (after) {
+      const [id] = decodeCursor(after, 1);
+      if (typeof id !== 'string' || !/^\d+$/.test(id)) throw invalidCursor();
+      cursorWhere = { ...where, id: { $lt: id } };
+    }
+    const [rows, total] = await Promise.all([
+      this.ctx.em.find(AuditEvent, cursorWhere, { orderBy: { id: 'desc' }, limit: size + 1 }),
+      this.ctx.em.count(AuditEvent, where),
+    ]);
+    const page = rows.slice(0, size).map((r) => ({
+      id: String(r.id),
+      at: r.at,
+      action: r.action,
+      actorUsername: r.actorUsername,
+      changes: r.changes ?? [],
+    }));
+    return toConnection(page, (r) => encodeCursor([r.id]), rows.length > size, !!after, total);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async register(input: RegisterElderInput): Promise<Elder> {
+    const actor = requireScope(this.ctx, Scope.ElderWrite);
+    const clean = validateArchive(input, { today: this.today, register: true });
+    const region = await new RegionService(this.ctx).requireVillageInJurisdiction(actor, clean.regionCode!);
+    const identity = clean.identity!;
+    await this.refuseSecondArchive(actor, identity.idNumber);
+    const now = this.ctx.now();
+    try {
+      return await this.ctx.em.transactional(async (em) => {
+        const elder = em.create(Elder, {
+          countyCode: countyOf(region.code),
+          region: em.getReference(Region, region.code, { wrapped: true }),
+          name: clean.name!,
+          idNumber: identity.idNumber,
+          birthDate: identity.birthDate,
+          gender: identity.gender,
+          registeredAt: now,
+          registeredBy: actor.userId,
+          updatedAt: now,
+        });
+        const empty = snapshot(elder);
+        this.apply(em, elder, clean);
+        await em.flush();
+        const changes = maskChanges(diffSnapshots(empty, snapshot(elder)));
+        await writeAudit(this.ctx, [{ action: AuditAction.ElderRegister, elderId: elder.id, regionCode: region.code, changes }], em);
+        return elder;
+      });
+    } catch (error) {
+      // Two registrations of one person at the same moment: the unique index lets exactly one through.
+      if (error instanceof UniqueConstraintViolationException) await this.refuseSecondArchive(actor, identity.idNumber);
+      throw error;
+    }
+  }
+
+  async update(id: string, version: number, input: UpdateElderInput): Promise<Elder> {
+    const actor = requireScope(this.ctx, Scope.ElderWrite);
+    try {
+      return await this.ctx.em.transactional(async (em) => {
+        const elder = await this.lockForChange(em, id, version);
+        const clean = validateArchive(input, { today: this.today, register: false, currentIdNumber: elder.idNumber });
+        if (clean.regionCode !== undefined && clean.regionCode !== elder.regionCode) {
+          await new RegionService(this.ctx).requireVillageInJurisdiction(actor, clean.regionCode);
+        }
+        if (clean.identity && clean.identity.idNumber !== elder.idNumber) {
+          await this.refuseSecondArchive(actor, clean.identity.idNumber);
+        }
+        const before = snapshot(elder);
+        this.apply(em, elder, clean);
+        const changes = diffSnapshots(before, snapshot(elder));
+        if (changes.length === 0) return elder;
+        elder.updatedAt = this.ctx.now();
+        await em.flush();
+        await writeAudit(this.ctx, [{ action: AuditAction.ElderUpdate, elderId: elder.id, regionCode: elder.regionCode, changes: maskChanges(changes) }], em);
+        return elder;
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException && input.idNumber) {
+        await this.refuseSecondArchive(actor, input.idNumber.trim().toUpperCase());
+      }
+      throw error;
+    }
+  }
+
+  async close(id: string, version: number, input: CloseElderInput): Promise<Elder> {
+    requireScope(this.ctx, Scope.ElderWrite);
+    return this.change(id, version, AuditAction.ElderClose, (elder) => {
+      if (elder.status !== ElderStatus.ACTIVE) {
+        throw conflict(
+          `该档案已于 ${elder.statusDate} 关闭（${STATUS_LABELS[elder.status]}）；如需更正，请先恢复档案`,
+          `This archive was closed on ${elder.statusDate} (${elder.status}); reopen it first to correct it`,
+          { status: elder.status },
+        );
+      }
+      const reason = requiredText('reason', input.reason, 2, 500, ['关闭原因', 'The reason']);
+      const date = pastDate('effectiveDate', input.effectiveDate, this.today, elder.birthDate, ['日期', 'The date']);
+      elder.status = input.status as unknown as ElderStatus;
+      elder.statusDate = date;
+      elder.statusReason = reason;
+      return {};
+    });
+  }
+
+  async reopen(id: string, version: number, reasonRaw: string): Promise<Elder> {
+    requireScope(this.ctx, Scope.ElderWrite);
+    return this.change(id, version, AuditAction.ElderReopen, (elder) => {
+      if (elder.status === ElderStatus.ACTIVE) {
+        throw conflict('该档案在册，无需恢复', 'This archive is active: nothing to reopen');
+      }
+      const reason = requiredText('reason', reasonRaw, 2, 500, ['恢复原因', 'The reason']);
+      elder.status = ElderStatus.ACTIVE;
+      elder.statusDate = null;
+      elder.statusReason = null;
+      return { reason };
+    });
+  }
+
+  async recordRefusal(id: string, version: number, input: RecordRefusalInput): Promise<Elder> {
+    const actor = requireScope(this.ctx, Scope.ElderWrite);
+    return this.change(id, version, AuditAction.RefusalRecord, (elder, em) => {
+      if (elder.status !== ElderStatus.ACTIVE) {
+        throw conflict('档案已关闭，不能登记拒绝探访', 'The archive is closed: no refusal can be recorded');
+      }
+      if (!elder.acceptsVisits) {
+        throw conflict('该老人已有未撤回的拒绝记录', 'A refusal is already on record and not withdrawn');
+      }
+      const reason = requiredText('reason', input.reason, 2, 500, ['拒绝原因', 'The reason']);
+      const talkedWith = requiredText('talkedWith', input.talkedWith, 1, 50, ['沟通人员', 'Who talked with the elder']);
+      const refusedOn = pastDate('refusedOn', input.refusedOn, this.today, elder.birthDate, ['拒绝日期', 'The refusal date']);
+      em.create(Refusal, { elder, countyCode: elder.countyCode, refusedOn, reason, talkedWith, recordedBy: actor.userId, recordedAt: this.ctx.now() });
+      elder.acceptsVisits = false;
+      return { refusedOn, reason, talkedWith };
+    });
+  }
+
+  async withdrawRefusal(id: string, version: number, input: WithdrawRefusalInput): Promise<Elder> {
+    requireScope(this.ctx, Scope.ElderWrite);
+    return this.change(id, version, AuditAction.RefusalWithdraw, async (elder, em) => {
+      const open = await em.findOne(Refusal, { elder, withdrawnOn: null }, { orderBy: { recordedAt: 'desc' } });
+      if (elder.acceptsVisits || !open) {
+        throw conflict('该老人没有未撤回的拒绝记录', 'There is no standing refusal to withdraw');
+      }
+      const acceptedOn = pastDate('acceptedOn', input.acceptedOn, this.today, open.refusedOn, ['同意日期', 'The date']);
+      const note = input.note?.trim() ? requiredText('note', input.note, 1, 500, ['说明', 'The note']) : null;
+      open.withdrawnOn = acceptedOn;
+      open.withdrawnNote = note;
+      elder.acceptsVisits = true;
+      return { acceptedOn, note };
+    });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Loads an archive for change inside a transaction, locked, and checks the version the client saw. */
+  private async lockForChange(em: EntityManager, id: string, version: number): Promise<Elder> {
+    const elder = UUID.test(id)
+      ? await em.findOne(Elder, { id }, { populate: [...ARCHIVE_POPULATE], lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['e0'], strategy: 'select-in' })
+      : null;
+    if (!elder) throw notFound('老人档案', 'elder archive');
+    if (elder.version !== version) {
+      throw conflict(
+        `档案已被他人修改（您看到的是第 ${version} 版，当前为第 ${elder.version} 版），请刷新后再保存`,
+        `Someone else changed this archive (you had version ${version}, it is now ${elder.version}): reload and save again`,
+        { currentVersion: elder.version },
+      );
+    }
+    return elder;
+  }
+
+  /** A status change of one archive: locked, version-checked, applied, audited, in one transaction. */
+  private async change(
+    id: string,
+    version: number,
+    action: (typeof AuditAction)[keyof typeof AuditAction],
+    mutate: (elder: Elder, em: EntityManager) => Record<string, unknown> | Promise<Record<string, unknown>>,
+  ): Promise<Elder> {
+    return this.ctx.em.transactional(async (em) => {
+      const elder = await this.lockForChange(em, id, version);
+      const before = snapshot(elder);
+      const detail = await mutate(elder, em);
+      elder.updatedAt = this.ctx.now();
+      await em.flush();
+      const changes = maskChanges(diffSnapshots(before, snapshot(elder)));
+      await writeAudit(this.ctx, [{ action, elderId: elder.id, regionCode: elder.regionCode, changes, detail }], em);
+      return elder;
+    });
+  }
+
+  /** CONFLICT if the person already has an archive anywhere. Outside the caller's jurisdiction it says only that. */
+  private async refuseSecondArchive(actor: Actor, idNumber: string): Promise<void> {
+    // Deliberately unfiltered: one archive per person in the whole system, whoever registered it.
+    const existing = await this.ctx.em.findOne(Elder, { idNumber }, { filters: false, populate: ['region'] });
+    if (!existing) return;
+    if (existing.regionCode.startsWith(actor.regionCode)) {
+      throw conflict(
+        `该身份证号已有档案：${existing.name}，${existing.region.unwrap().name}（${STATUS_LABELS[existing.status]}），请勿重复登记`,
+        `This ID number already has an archive (${existing.status}); do not register it twice`,
+        { field: 'idNumber', existingElderId: existing.id, existingStatus: existing.status },
+      );
+    }
+    throw conflict(
+      '该身份证号已在其他辖区建档，请联系上级民政部门核实迁移',
+      'This ID number has an archive in another jurisdiction: ask the civil-affairs office above you to transfer it',
+      { field: 'idNumber' },
+    );
+  }
+
+  /** Applies validated fields. Lists are replaced only when they differ, so an unchanged form rewrites nothing. */
+  private apply(em: EntityManager, elder: Elder, clean: CleanArchive): void {
+    if (clean.name !== undefined) elder.name = clean.name;
+    if (clean.identity) {
+      elder.idNumber = clean.identity.idNumber;
+      elder.birthDate = clean.identity.birthDate;
+      elder.gender = clean.identity.gender;
+    }
+    if (clean.regionCode !== undefined && clean.regionCode !== elder.region?.unwrap().code) {
+      elder.region = em.getReference(Region, clean.regionCode, { wrapped: true });
+      elder.countyCode = countyOf(clean.regionCode);
+      for (const part of [...elder.emergencyContacts, ...elder.householdMembers, ...elder.helpRecords]) part.countyCode = elder.countyCode;
+    }
+    if (clean.phone !== undefined) elder.phone = clean.phone;
+    if (clean.addressDetail !== undefined) elder.addressDetail = clean.addressDetail;
+    if (clean.livesAtRegisteredResidence !== undefined) elder.livesAtRegisteredResidence = clean.livesAtRegisteredResidence;
+    if (clean.incapacityLevel !== undefined) elder.incapacityLevel = clean.incapacityLevel;
+    if (clean.familyPlanningKind !== undefined) elder.familyPlanningKind = clean.familyPlanningKind;
+    if (clean.extremePovertyKind !== undefined) elder.extremePovertyKind = clean.extremePovertyKind;
+    if (clean.temporaryDifficulty !== undefined) elder.temporaryDifficulty = clean.temporaryDifficulty;
+    if (clean.disability !== undefined) {
+      elder.disabilityCertificateNumber = clean.disability?.certificateNumber ?? null;
+      elder.disabilityCategory = clean.disability?.category ?? null;
+      elder.disabilityGrade = clean.disability?.grade ?? null;
+    }
+    if (clean.circumstances !== undefined || DETAIL_OF.some((d) => d.given(clean))) {
+      const flags = new Set(clean.circumstances ?? elder.circumstances);
+      for (const d of DETAIL_OF) if (d.given(clean)) flags.add(d.flag);
+      for (const d of DETAIL_OF) if (!flags.has(d.flag)) d.clear(elder);
+      elder.circumstances = Object.values(Circumstance).filter((c) => flags.has(c));
+    }
+    if (clean.living) Object.assign(elder, clean.living);
+
+    const county = elder.countyCode;
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const current = snapshot(elder);
+    if (clean.emergencyContacts && !same(clean.emergencyContacts, current.emergencyContacts)) {
+      elder.emergencyContacts.set(
+        clean.emergencyContacts.map((c, position) => em.create(ElderContact, { elder, countyCode: county, position, ...c })),
+      );
+    }
+    if (clean.householdMembers && !same(clean.householdMembers, current.householdMembers)) {
+      elder.householdMembers.set(
+        clean.householdMembers.map((m, position) => em.create(HouseholdMember, { elder, countyCode: county, position, ...m })),
+      );
+    }
+    if (clean.helpReceived && !same(clean.helpReceived, current.helpReceived)) {
+      elder.helpRecords.set(
+        clean.helpReceived.map((h, position) => em.create(HelpRecord, { elder, countyCode: county, position, ...h })),
+      );
+    }
+  }
+}

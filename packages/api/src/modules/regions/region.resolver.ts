@@ -1,0 +1,39 @@
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context.js';
+import type { Region } from './region.entity.js';
+import { RegionService } from './region.service.js';
+import { LEVEL_NAMES, RegionType } from './region.types.js';
+
+@Resolver(() => RegionType)
+export class RegionResolver {
+  @Query(() => [RegionType], {
+    description:
+      'Children of `parentCode`, or the root of your jurisdiction when it is omitted. You see your own subtree and the ancestors above it.',
+  })
+  regions(
+    @Arg('parentCode', () => String, { nullable: true }) parentCode: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Region[]> {
+    return new RegionService(ctx).children(parentCode);
+  }
+
+  @Query(() => RegionType, { description: 'One region; NOT_FOUND outside your subtree and its ancestors.' })
+  region(@Arg('code', () => String) code: string, @Ctx() ctx: RequestContext): Promise<Region> {
+    return new RegionService(ctx).get(code);
+  }
+
+  @FieldResolver(() => String, { description: 'Name of the level: 省, 市, 县（区）, 乡镇（街道）, 村（社区）.' })
+  levelName(@Root() region: Region): string {
+    return LEVEL_NAMES[region.level] ?? '';
+  }
+
+  @FieldResolver(() => RegionType, { nullable: true })
+  parent(@Root() region: Region, @Ctx() ctx: RequestContext): Promise<Region | null> {
+    return new RegionService(ctx).parent(region);
+  }
+
+  @FieldResolver(() => [RegionType])
+  children(@Root() region: Region, @Ctx() ctx: RequestContext): Promise<Region[]> {
+    return new RegionService(ctx).childrenOf(region);
+  }
+}

@@ -1,0 +1,89 @@
+import { requireScope, type RequestContext } from '../../graphql/context.js';
+import { badInput, forbidden, notFound } from '../../graphql/errors.js';
+import { Scope } from '@tanfang/schema';
+import type { Actor } from '../auth/actor.js';
+import { groupByKeys } from '../../shared/loaders.js';
+import { levelOfCode, Region, VILLAGE_LEVEL } from './region.entity.js';
+
+/**
+ * The region tree as a user sees it: their own subtree, plus the chain of ancestors above it (so a village
+ * worker's console can still say 广东省江门市开平市...), and nothing beside it.
+ */
+export class RegionService {
+  constructor(private readonly ctx: RequestContext) {}
+
+  static isVisible(actor: Actor, code: string): boolean {
+    return code.startsWith(actor.regionCode) || actor.regionCode.startsWith(code);
+  }
+
+  private actor(): Actor {
+    return requireScope(this.ctx, Scope.RegionRead);
+  }
+
+  async get(code: string): Promise<Region> {
+    const actor = this.actor();
+    const region = RegionService.isVisible(actor, code) ? await this.byCode().load(code) : null;
+    if (!region) throw notFound('行政区划', 'region');
+    return region;
+  }
+
+  /** Children of `parentCode`; without it, the root of the caller's jurisdiction. */
+  async children(parentCode?: string | null): Promise<Region[]> {
+    const actor = this.actor();
+    if (!parentCode) return [await this.get(actor.regionCode)];
+    await this.get(parentCode);
+    const children = await this.childrenLoader().load(parentCode);
+    return children.filter((r) => RegionService.isVisible(actor, r.code));
+  }
+
+  async parent(region: Region): Promise<Region | null> {
+    if (!region.parentCode || !RegionService.isVisible(this.actor(), region.parentCode)) return null;
+    return this.byCode().load(region.parentCode);
+  }
+
+  async childrenOf(region: Region): Promise<Region[]> {
+    const actor = this.actor();
+    const children = await this.childrenLoader().load(region.code);
+    return children.filter((r) => RegionService.isVisible(actor, r.code));
+  }
+
+  /**
+   * The village an archive may be placed in: it must exist, be a village/community, and lie inside the
+   * caller's jurisdiction. Used by every write that sets an elder's region.
+   */
+  async requireVillageInJurisdiction(actor: Actor, code: string, field = 'regionCode'): Promise<Region> {
+    const trimmed = code.trim();
+    if (levelOfCode(trimmed) !== VILLAGE_LEVEL) {
+      throw badInput(
+        '请选择村（社区）一级的行政区划（12 位代码）',
+        'Choose a village or community (a 12-digit region code)',
+        field,
+      );
+    }
+    const region = await this.byCode().load(trimmed);
+    if (!region) throw badInput(`行政区划代码 ${trimmed} 不存在`, `Region code ${trimmed} does not exist`, field);
+    if (!trimmed.startsWith(actor.regionCode)) {
+      throw forbidden(
+        `${region.fullName} 不在您的管辖范围内`,
+        `${region.code} is outside your jurisdiction`,
+        { field },
+      );
+    }
+    return region;
+  }
+
+  byCode() {
+    return this.ctx.loaders.get<string, Region | null>('region.byCode', async (codes) => {
+      const rows = await this.ctx.em.find(Region, { code: { $in: [...codes] } });
+      const map = new Map(rows.map((r) => [r.code, r]));
+      return codes.map((c) => map.get(c) ?? null);
+    });
+  }
+
+  private childrenLoader() {
+    return this.ctx.loaders.get<string, Region[]>('region.children', async (parents) => {
+      const rows = await this.ctx.em.find(Region, { parentCode: { $in: [...parents] } }, { orderBy: { code: 'asc' } });
+      return groupByKeys(parents, rows, (r) => r.parentCode!);
+    });
+  }
+}

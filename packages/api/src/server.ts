@@ -1,0 +1,151 @@
+import 'reflect-metadata';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express, { type Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from './config/env.js';
+import type { RequestContext } from './graphql/context.js';
+import { formatError, languagePlugin, sqlCountPlugin } from './graphql/plugins.js';
+import { appSchema } from './graphql/schema.js';
+import type { Actor } from './modules/auth/actor.js';
+import { authenticate } from './modules/auth/auth.service.js';
+import { Loaders } from './shared/loaders.js';
+import { requestScope } from './shared/request-scope.js';
+
+export interface AppOptions {
+  orm: MikroORM;
+  config: AppConfig;
+  /** The clock (tests move it). */
+  now?: () => Date;
+}
+
+export interface ContextInput {
+  token?: string | null;
+  /** Skip the token: act as this actor (tests of services that need a given user). */
+  actor?: Actor | null;
+  ip?: string | null;
+  lang?: 'zh' | 'en';
+}
+
+function bearer(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match ? match[1]! : null;
+}
+
+function languageOf(req: Request): 'zh' | 'en' {
+  const accept = String(req.headers['accept-language'] ?? '').trim().toLowerCase();
+  return accept.startsWith('en') ? 'en' : 'zh';
+}
+
+/** The request context: a fresh EntityManager fork whose jurisdiction filter is bound to the actor's region. */
+export async function createContext(options: AppOptions, input: ContextInput): Promise<RequestContext> {
+  const now = options.now ?? (() => new Date());
+  const em = options.orm.em.fork();
+  const actor = input.actor !== undefined ? input.actor : await authenticate(em, input.token ?? null, now());
+  if (actor) em.setFilterParams('jurisdiction', { prefix: actor.regionCode });
+  return {
+    em,
+    actor,
+    meta: { requestId: randomUUID(), ip: input.ip ?? null, lang: input.lang ?? 'zh', token: input.token ?? null },
+    now,
+    loaders: new Loaders(),
+    sessionHours: options.config.sessionHours,
+  };
+}
+
+export async function createApollo(options: AppOptions): Promise<ApolloServer<RequestContext>> {
+  const production = options.config.production;
+  const armor = new ApolloArmor({
+    maxDepth: { n: 12 },
+    maxAliases: { n: 20 },
+    maxDirectives: { n: 20 },
+    maxTokens: { n: 5000 },
+    costLimit: { maxCost: 20000 },
+    // Field suggestions ("Did you mean ...?") map the schema for an attacker: off in production.
+    blockFieldSuggestion: { enabled: production },
+  });
+  const protection = armor.protect();
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await appSchema(),
+    introspection: !production,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: production,
+    validationRules: protection.validationRules,
+    allowBatchedHttpRequests: false,
+    formatError,
+    plugins: [
+      // graphql-armor is typed against Apollo's CJS build, we import the ESM one: same objects, two declarations.
+      ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
+      languagePlugin,
+      ...(options.config.exposeSqlCount ? [sqlCountPlugin] : []),
+      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+  });
+  await apollo.start();
+  return apollo;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+};
+
+/** The HTTP application: GraphQL at /graphql, the admin console at /, a health check at /healthz. */
+export async function createApp(options: AppOptions) {
+  const apollo = await createApollo(options);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use((_req, res, next) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    next();
+  });
+  // Everything below runs inside one request scope: the ORM's logger counts this request's SQL statements.
+  app.use((_req, _res, next) => requestScope.run({ sqlStatements: 0 }, next));
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await options.orm.em.getConnection().execute('select 1');
+      res.json({ ok: true });
+    } catch {
+      res.status(503).json({ ok: false });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '10mb' }),
+    expressMiddleware(apollo, {
+      context: ({ req }) =>
+        createContext(options, { token: bearer(req.headers.authorization), ip: req.ip ?? null, lang: languageOf(req) }),
+    }),
+  );
+
+  const dist = options.config.adminDist;
+  const index = path.join(dist, 'index.html');
+  if (fs.existsSync(index)) {
+    app.use('/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
+    app.use(express.static(dist, { index: false, maxAge: 0 }));
+    // Client-side routes (/elders, /login ...) all load the console.
+    app.use((req, res, next) => {
+      if (req.method !== 'GET' || req.path.startsWith('/graphql')) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain; charset=utf-8').send('Tanfang API is running at /graphql. The admin console is not built: run `pnpm build`.');
+    });
+  }
+
+  return { app, apollo };
+}

@@ -1,0 +1,92 @@
+/**
+ * Scopes are what the code checks; roles are only named bundles of scopes (the OpenCRVS idiom).
+ * The API enforces scopes; the admin console reads the same table only to hide what a user cannot use.
+ *
+ * Naming: `<area>.<action>[:<reach>]`. The reach says how far a scope goes:
+ *   - `jurisdiction`: inside the user's region subtree (every user has one)
+ *   - `aggregate`: counts only, never a person
+ * Deny by default: a role that does not list a scope does not have it.
+ */
+export const Scope = {
+  /** Read the region tree (names and codes, no personal data). */
+  RegionRead: 'region.read',
+  /** List and open elders' archives in the user's region subtree (identity masked). */
+  ElderRead: 'elder.read:jurisdiction',
+  /** Register, edit, close and reopen archives, record refusals, in the user's region subtree. */
+  ElderWrite: 'elder.write:jurisdiction',
+  /** Reveal a full ID number or phone number, with a stated purpose, audited. */
+  ElderRevealIdentity: 'elder.identity.reveal:jurisdiction',
+  /** Read the audit log of the user's region subtree. */
+  AuditRead: 'audit.read:jurisdiction',
+  /** Aggregated, de-identified figures only. */
+  ReportRead: 'report.read:aggregate',
+} as const;
+
+export type ScopeName = (typeof Scope)[keyof typeof Scope];
+
+export const ALL_SCOPES: readonly ScopeName[] = Object.values(Scope);
+
+export const Role = {
+  /** City/county civil-affairs administrator (民政局): leads the work in the whole city. */
+  Admin: 'ADMIN',
+  /** Town/street operator (乡镇/街道). */
+  TownOperator: 'TOWN_OPERATOR',
+  /** Village/community worker and visitor (村/居委会, 探访员). */
+  VillageWorker: 'VILLAGE_WORKER',
+  /** Partner agencies. Their need-to-know views of elders come with the agencies module. */
+  Police: 'POLICE',
+  Health: 'HEALTH',
+  Disability: 'DISABILITY',
+  Housing: 'HOUSING',
+  /** Third-party integrator: aggregated figures only. */
+  Integrator: 'INTEGRATOR',
+  /** Checks who read or changed whose personal data. */
+  Auditor: 'AUDITOR',
+} as const;
+
+export type RoleName = (typeof Role)[keyof typeof Role];
+
+const registryWorker: ScopeName[] = [
+  Scope.RegionRead,
+  Scope.ElderRead,
+  Scope.ElderWrite,
+  Scope.ElderRevealIdentity,
+];
+
+/**
+ * Partner agencies get no access to archives until their need-to-know views exist (issue "Partner agencies"):
+ * deny by default rather than hand them the civil-affairs view.
+ */
+const partnerAgency: ScopeName[] = [Scope.RegionRead];
+
+export const ROLE_SCOPES: Readonly<Record<RoleName, readonly ScopeName[]>> = {
+  ADMIN: [...registryWorker, Scope.AuditRead, Scope.ReportRead],
+  TOWN_OPERATOR: [...registryWorker, Scope.ReportRead],
+  VILLAGE_WORKER: registryWorker,
+  POLICE: partnerAgency,
+  HEALTH: partnerAgency,
+  DISABILITY: partnerAgency,
+  HOUSING: partnerAgency,
+  INTEGRATOR: [Scope.RegionRead, Scope.ReportRead],
+  AUDITOR: [Scope.RegionRead, Scope.AuditRead],
+};
+
+export const ROLE_LABELS: Readonly<Record<RoleName, { zh: string; en: string }>> = {
+  ADMIN: { zh: '民政管理员', en: 'Civil-affairs administrator' },
+  TOWN_OPERATOR: { zh: '乡镇（街道）经办人', en: 'Town operator' },
+  VILLAGE_WORKER: { zh: '村（居）工作人员', en: 'Village worker' },
+  POLICE: { zh: '公安', en: 'Police' },
+  HEALTH: { zh: '卫健', en: 'Health' },
+  DISABILITY: { zh: '残联', en: 'Disability federation' },
+  HOUSING: { zh: '住建', en: 'Housing' },
+  INTEGRATOR: { zh: '数据集成方', en: 'Integrator' },
+  AUDITOR: { zh: '审计员', en: 'Auditor' },
+};
+
+export function scopesOf(role: RoleName): readonly ScopeName[] {
+  return ROLE_SCOPES[role] ?? [];
+}
+
+export function isRole(value: string): value is RoleName {
+  return Object.prototype.hasOwnProperty.call(ROLE_SCOPES, value);
+}
