@@ -1,3 +1,5 @@
+// Decorators read design-time metadata: the polyfill must load before any decorated class.
+import 'reflect-metadata';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
 import { Session } from '../modules/auth/session.entity.js';
 import { User } from '../modules/auth/user.entity.js';

@@ -1,3 +1,5 @@
+// Decorators read design-time metadata: the polyfill must load before any decorated class.
+import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';

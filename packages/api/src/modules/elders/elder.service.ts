@@ -324,7 +324,7 @@ export class ElderService {
     await this.refuseSecondArchive(actor, identity.idNumber);
     const now = this.ctx.now();
     try {
-      return await this.ctx.em.transactional(async (em) => {
+      const id = await this.ctx.em.transactional(async (em) => {
         const elder = em.create(Elder, {
           countyCode: countyOf(region.code),
           region: em.getReference(Region, region.code, { wrapped: true }),
@@ -336,13 +336,14 @@ export class ElderService {
           registeredBy: actor.userId,
           updatedAt: now,
         });
-        const empty = snapshot(elder);
         this.apply(em, elder, clean);
         await em.flush();
-        const changes = maskChanges(diffSnapshots(empty, snapshot(elder)));
+        // Against nothing: a registration lists every field it set.
+        const changes = maskChanges(diffSnapshots({}, snapshot(elder)));
         await writeAudit(this.ctx, [{ action: AuditAction.ElderRegister, elderId: elder.id, regionCode: region.code, changes }], em);
-        return elder;
+        return elder.id;
       });
+      return await this.committed(id);
     } catch (error) {
       // Two registrations of one person at the same moment: the unique index lets exactly one through.
       if (error instanceof UniqueConstraintViolationException) await this.refuseSecondArchive(actor, identity.idNumber);
@@ -353,7 +354,7 @@ export class ElderService {
   async update(id: string, version: number, input: UpdateElderInput): Promise<Elder> {
     const actor = requireScope(this.ctx, Scope.ElderWrite);
     try {
-      return await this.ctx.em.transactional(async (em) => {
+      await this.ctx.em.transactional(async (em) => {
         const elder = await this.lockForChange(em, id, version);
         const clean = validateArchive(input, { today: this.today, register: false, currentIdNumber: elder.idNumber });
         if (clean.regionCode !== undefined && clean.regionCode !== elder.regionCode) {
@@ -365,11 +366,10 @@ export class ElderService {
         const before = snapshot(elder);
         this.apply(em, elder, clean);
         const changes = diffSnapshots(before, snapshot(elder));
-        if (changes.length === 0) return elder;
+        if (changes.length === 0) return;
         elder.updatedAt = this.ctx.now();
         await em.flush();
         await writeAudit(this.ctx, [{ action: AuditAction.ElderUpdate, elderId: elder.id, regionCode: elder.regionCode, changes: maskChanges(changes) }], em);
-        return elder;
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException && input.idNumber) {
@@ -377,6 +377,7 @@ export class ElderService {
       }
       throw error;
     }
+    return this.committed(id);
   }
 
   async close(id: string, version: number, input: CloseElderInput): Promise<Elder> {
@@ -471,7 +472,7 @@ export class ElderService {
     action: (typeof AuditAction)[keyof typeof AuditAction],
     mutate: (elder: Elder, em: EntityManager) => Record<string, unknown> | Promise<Record<string, unknown>>,
   ): Promise<Elder> {
-    return this.ctx.em.transactional(async (em) => {
+    await this.ctx.em.transactional(async (em) => {
       const elder = await this.lockForChange(em, id, version);
       const before = snapshot(elder);
       const detail = await mutate(elder, em);
@@ -479,8 +480,16 @@ export class ElderService {
       await em.flush();
       const changes = maskChanges(diffSnapshots(before, snapshot(elder)));
       await writeAudit(this.ctx, [{ action, elderId: elder.id, regionCode: elder.regionCode, changes, detail }], em);
-      return elder;
     });
+    return this.committed(id);
+  }
+
+  /**
+   * The archive as committed, read through the request's EntityManager: entities of a finished transaction
+   * must not be lazy-loaded from (their transaction is gone), and the answer should be what was stored.
+   */
+  private async committed(id: string): Promise<Elder> {
+    return this.ctx.em.findOneOrFail(Elder, { id }, { populate: ['region'], refresh: true });
   }
 
   /** CONFLICT if the person already has an archive anywhere. Outside the caller's jurisdiction it says only that. */

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../../packages/api/src/db/embedded-postgres.js';
+import { initOrm } from '../../packages/api/src/db/bootstrap.js';
+import { loadRegions } from '../../packages/api/src/db/seeders/regions.js';
+
+export const TEMPLATE_DB = 'tanfang_test_template';
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+  }
+}
+
+/**
+ * Real PostgreSQL for every test: the embedded server (or TANFANG_TEST_DATABASE_URL, a server where the tests
+ * may create databases), migrated once into a template; each test file clones its own database from it.
+ */
+export default async function setup(project: TestProject) {
+  let embedded: EmbeddedServer | null = null;
+  let adminUrl = process.env.TANFANG_TEST_DATABASE_URL;
+  if (!adminUrl) {
+    const dataDir = path.join(here, '../.output/pg');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    embedded = await startEmbeddedPostgres({ dataDir, port: Number(process.env.TANFANG_TEST_PG_PORT ?? 54350), fast: true });
+    adminUrl = embedded.adminUrl;
+  }
+
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  // Leftover test databases from an interrupted run go first.
+  const stale = await admin.query(`select datname from pg_database where datname like 'tanfang_test_%'`);
+  for (const { datname } of stale.rows as { datname: string }[]) await admin.query(`drop database if exists ${datname} with (force)`);
+  await admin.query(`create database ${TEMPLATE_DB}`);
+  await admin.end();
+
+  const templateUrl = new URL(adminUrl);
+  templateUrl.pathname = `/${TEMPLATE_DB}`;
+  const orm = await initOrm(templateUrl.toString(), { debug: false });
+  await loadRegions(orm.em.fork());
+  await orm.close(true);
+
+  project.provide('pgAdminUrl', adminUrl);
+  return async () => {
+    await embedded?.stop();
+  };
+}
