@@ -131,8 +131,9 @@ export async function seedDemo(em: EntityManager, options: DemoOptions = {}): Pr
     const county = region.slice(0, 6);
     const male = rng.chance(0.45);
     const age = rng.chance(0.55) ? rng.int(60, 79) : rng.int(80, 98);
-    const birthYear = today.getUTCFullYear() - age - (rng.chance(0.5) ? 1 : 0);
-    const birth = isoDate(new Date(Date.UTC(birthYear, rng.int(0, 11), rng.int(1, 28))));
+    // Exactly `age` whole years old today: born between (age + 1) years and age years ago.
+    const birthday = new Date(Date.UTC(today.getUTCFullYear() - age, today.getUTCMonth(), today.getUTCDate()));
+    const birth = isoDate(new Date(birthday.getTime() - rng.int(0, 364) * 86_400_000));
     const idNumber = idNumberFor(rng, birth, male, used);
     const name = personName(rng, male);
 
@@ -224,7 +225,7 @@ export async function seedDemo(em: EntityManager, options: DemoOptions = {}): Pr
     // Household: the elder as householder, a spouse when two elders live together.
     members.push({ elder_id: id, county_code: county, position: 0, name, gender: male ? 'MALE' : 'FEMALE', id_number: idNumber, relation: '户主', health: rng.pick(['健康', '一般', '较差', '患慢性病']), assistance: c.has(Circumstance.MINIMUM_ALLOWANCE) ? 'MINIMUM_ALLOWANCE' : poverty ? 'EXTREME_POVERTY' : 'NONE' });
     if (c.has(Circumstance.EMPTY_NEST) || c.has(Circumstance.PURE_ELDERLY_HOUSEHOLD)) {
-      const spouseBirth = isoDate(new Date(Date.UTC(birthYear + rng.int(-3, 3), rng.int(0, 11), rng.int(1, 28))));
+      const spouseBirth = isoDate(new Date(Date.UTC(Number(birth.slice(0, 4)) + rng.int(-3, 3), rng.int(0, 11), rng.int(1, 28))));
       members.push({ elder_id: id, county_code: county, position: 1, name: personName(rng, !male), gender: male ? 'FEMALE' : 'MALE', id_number: idNumberFor(rng, spouseBirth, !male, used), relation: '配偶', health: rng.pick(['健康', '一般', '较差', '失能']), assistance: 'NONE' });
     }
     if (rng.chance(0.2)) {

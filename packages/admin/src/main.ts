@@ -1,0 +1,22 @@
+import ElementPlus from 'element-plus';
+import 'element-plus/dist/index.css';
+import en from 'element-plus/es/locale/lang/en';
+import zhCn from 'element-plus/es/locale/lang/zh-cn';
+import * as Icons from '@element-plus/icons-vue';
+import urql from '@urql/vue';
+import { createApp } from 'vue';
+import App from './App.vue';
+import { i18n, savedLocale } from './plugins/i18n';
+import { client } from './plugins/urql';
+import { router } from './router';
+import { installGuards } from './router/guards';
+import './styles.css';
+
+const app = createApp(App);
+app.use(i18n);
+app.use(ElementPlus, { locale: savedLocale() === 'en' ? en : zhCn });
+for (const [name, component] of Object.entries(Icons)) app.component(name, component);
+app.use(urql, client);
+installGuards(router, client);
+app.use(router);
+app.mount('#app');

@@ -1,0 +1,32 @@
+import { graphql } from '../../gql';
+
+export const ElderListQuery = graphql(`
+  query ElderList($filter: ElderFilter, $sort: ElderSort, $first: Int, $after: String) {
+    elders(filter: $filter, sort: $sort, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        name
+        idNumber
+        gender
+        age
+        phone
+        status
+        acceptsVisits
+        circumstances
+        region {
+          code
+          name
+          parent {
+            code
+            name
+          }
+        }
+      }
+    }
+  }
+`);

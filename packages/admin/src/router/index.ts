@@ -1,0 +1,34 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { authRoutes } from '../modules/auth/routes';
+import { elderRoutes } from '../modules/elders/routes';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without logging in. */
+    public?: boolean;
+    /** The scope the page needs; the menu hides pages whose scope the user lacks. */
+    scope?: string;
+    /** i18n key of the menu entry. */
+    title?: string;
+    /** Element Plus icon name. */
+    icon?: string;
+  }
+}
+
+/** Pages in the main menu, in order. Each domain module contributes its own routes. */
+export const menuRoutes: RouteRecordRaw[] = [...elderRoutes];
+
+const routes: RouteRecordRaw[] = [
+  ...authRoutes,
+  {
+    path: '/',
+    component: () => import('../layouts/DefaultLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('../layouts/HomeView.vue') },
+      ...menuRoutes,
+    ],
+  },
+  { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
