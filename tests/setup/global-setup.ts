@@ -21,6 +21,16 @@ declare module 'vitest' {
  * may create databases), migrated once into a template; each test file clones its own database from it.
  */
 export default async function setup(project: TestProject) {
+  try {
+    return await prepare(project);
+  } catch (error) {
+    // Vitest 4.1 reports a failed global setup as "No test files found" and still exits 0: a red run must be red.
+    console.error('Test database setup failed:', error);
+    process.exit(1);
+  }
+}
+
+async function prepare(project: TestProject) {
   let embedded: EmbeddedServer | null = null;
   let adminUrl = process.env.TANFANG_TEST_DATABASE_URL;
   if (!adminUrl) {

