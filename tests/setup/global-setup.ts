@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../packages/api/src/db/embedded-postgres.js';
-import { initOrm } from '../../packages/api/src/db/bootstrap.js';
-import { loadRegions } from '../../packages/api/src/db/seeders/regions.js';
+import { initOrm, loadReferenceData } from '../../packages/api/src/db/bootstrap.js';
 
 export const TEMPLATE_DB = 'tanfang_test_template';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -51,7 +50,7 @@ async function prepare(project: TestProject) {
   const templateUrl = new URL(adminUrl);
   templateUrl.pathname = `/${TEMPLATE_DB}`;
   const orm = await initOrm(templateUrl.toString(), { debug: false });
-  await loadRegions(orm.em.fork());
+  await loadReferenceData(orm.em.fork(), new Date('2026-01-01T00:00:00Z'));
   await orm.close(true);
 
   project.provide('pgAdminUrl', adminUrl);

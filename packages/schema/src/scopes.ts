@@ -20,6 +20,24 @@ export const Scope = {
   AuditRead: 'audit.read:jurisdiction',
   /** Aggregated, de-identified figures only. */
   ReportRead: 'report.read:aggregate',
+  /** Override an elder's computed class A/B/C, with a reason and an expiry. */
+  ClassOverride: 'class.override:jurisdiction',
+  /** Read visit standards, templates and campaigns. */
+  StandardRead: 'standard.read',
+  /** Raise the visit standard of a region subtree, adopt templates, open and cancel campaigns. */
+  StandardWrite: 'standard.write:jurisdiction',
+  /** Keep teams and visitors, assign and reassign visitors to elders. */
+  TeamWrite: 'team.write:jurisdiction',
+  /** Read visit records, compliance, overdue lists, worklists and visit rates. */
+  VisitRead: 'visit.read:jurisdiction',
+  /** Record visits for any elder in the jurisdiction (entering paper forms at the town or city). */
+  VisitCreate: 'visit.create:jurisdiction',
+  /** Record visits only for the elders the user's visitor record is assigned to. */
+  VisitCreateAssigned: 'visit.create:assigned',
+  /** See alerts whose elder is in the jurisdiction. */
+  AlertRead: 'alert.read:jurisdiction',
+  /** Raise, acknowledge, refer and resolve alerts in the jurisdiction. */
+  AlertHandle: 'alert.handle:jurisdiction',
 } as const;
 
 export type ScopeName = (typeof Scope)[keyof typeof Scope];
@@ -51,7 +69,14 @@ const registryWorker: ScopeName[] = [
   Scope.ElderRead,
   Scope.ElderWrite,
   Scope.ElderRevealIdentity,
+  Scope.StandardRead,
+  Scope.VisitRead,
+  Scope.AlertRead,
+  Scope.AlertHandle,
 ];
+
+/** Civil affairs above the village: they organise the work, enter paper forms and keep the teams. */
+const organiser: ScopeName[] = [...registryWorker, Scope.StandardWrite, Scope.TeamWrite, Scope.VisitCreate, Scope.ReportRead];
 
 /**
  * Partner agencies get no access to archives until their need-to-know views exist (issue "Partner agencies"):
@@ -60,9 +85,9 @@ const registryWorker: ScopeName[] = [
 const partnerAgency: ScopeName[] = [Scope.RegionRead];
 
 export const ROLE_SCOPES: Readonly<Record<RoleName, readonly ScopeName[]>> = {
-  ADMIN: [...registryWorker, Scope.AuditRead, Scope.ReportRead],
-  TOWN_OPERATOR: [...registryWorker, Scope.ReportRead],
-  VILLAGE_WORKER: registryWorker,
+  ADMIN: [...organiser, Scope.AuditRead, Scope.ClassOverride],
+  TOWN_OPERATOR: organiser,
+  VILLAGE_WORKER: [...registryWorker, Scope.VisitCreateAssigned],
   POLICE: partnerAgency,
   HEALTH: partnerAgency,
   DISABILITY: partnerAgency,

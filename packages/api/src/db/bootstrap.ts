@@ -1,10 +1,13 @@
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import path from 'node:path';
 import type { AppConfig } from '../config/env.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.js';
 import { ormConfig } from './orm-config.js';
 import { seedDemo, type DemoSummary } from './seeders/demo.js';
 import { loadRegions } from './seeders/regions.js';
+import { loadAlertRules } from '../modules/alerts/alert-rules.reference.js';
+import { reclassifyOutdated } from '../modules/classification/classification.service.js';
+import { loadStandards } from '../modules/standards/standards.reference.js';
 
 export interface Database {
   url: string;
@@ -35,13 +38,23 @@ export interface PreparedData {
  * Reference data on every start (the region tree, only what is missing) and, on the first start outside
  * production, the demo users and elders.
  */
-export async function prepareData(orm: MikroORM, config: Pick<AppConfig, 'seedDemo'>): Promise<PreparedData> {
+export async function prepareData(orm: MikroORM, config: Pick<AppConfig, 'seedDemo'>, now = new Date()): Promise<PreparedData> {
   const em = orm.em.fork();
-  const regionsLoaded = await loadRegions(em);
+  const regionsLoaded = await loadReferenceData(em, now);
   let demo: DemoSummary | null = null;
   if (config.seedDemo) {
     const [{ users }] = await em.execute<{ users: string }[]>('select count(*) as users from app_user');
-    if (Number(users) === 0) demo = await seedDemo(em);
+    if (Number(users) === 0) demo = await seedDemo(em, { today: now });
   }
+  // Archives classified under an older rule version (or never) are brought up to date.
+  await reclassifyOutdated(em, now);
   return { regionsLoaded, demo };
+}
+
+/** Reference data every database needs, inserted only where missing: regions, visit standards, alert rules. */
+export async function loadReferenceData(em: EntityManager, now = new Date()): Promise<number> {
+  const regions = await loadRegions(em);
+  await loadStandards(em, now);
+  await loadAlertRules(em);
+  return regions;
 }

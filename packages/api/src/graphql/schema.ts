@@ -6,8 +6,25 @@ import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { ElderResolver } from '../modules/elders/elder.resolver.js';
 import { RegionResolver } from '../modules/regions/region.resolver.js';
+import { ClassificationResolver } from '../modules/classification/classification.resolver.js';
+import { ComplianceResolver } from '../modules/compliance/compliance.resolver.js';
+import { StandardsResolver } from '../modules/standards/standards.resolver.js';
+import { TeamsResolver } from '../modules/teams/teams.resolver.js';
+import { VisitsResolver } from '../modules/visits/visits.resolver.js';
+import { AlertsResolver } from '../modules/alerts/alerts.resolver.js';
 
-export const resolvers = [AuthResolver, RegionResolver, ElderResolver, AuditResolver] as const;
+export const resolvers = [
+  AuthResolver,
+  RegionResolver,
+  ElderResolver,
+  AuditResolver,
+  ClassificationResolver,
+  StandardsResolver,
+  ComplianceResolver,
+  TeamsResolver,
+  VisitsResolver,
+  AlertsResolver,
+] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

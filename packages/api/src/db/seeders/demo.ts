@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { reclassifyOutdated } from '../../modules/classification/classification.service.js';
 import { Role, type RoleName } from '@tanfang/schema';
 import { hashPassword } from '../../modules/auth/password.js';
 import { checkCharOf } from '../../modules/elders/id-number.js';
@@ -266,6 +267,8 @@ export async function seedDemo(em: EntityManager, options: DemoOptions = {}): Pr
       'run',
     );
   });
+  // Classes A/B/C from the rules, set-based (the same path agency syncs use).
+  await reclassifyOutdated(em, today);
   return { users: DEMO_USERS.length, elders: elders.length };
 }
 

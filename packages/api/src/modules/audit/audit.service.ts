@@ -14,6 +14,22 @@ export const AuditAction = {
   RefusalRecord: 'REFUSAL_RECORD',
   RefusalWithdraw: 'REFUSAL_WITHDRAW',
   IdentityReveal: 'IDENTITY_REVEAL',
+  ClassOverride: 'CLASS_OVERRIDE',
+  ClassOverrideRevoke: 'CLASS_OVERRIDE_REVOKE',
+  StandardCreate: 'STANDARD_CREATE',
+  StandardRetire: 'STANDARD_RETIRE',
+  CampaignCreate: 'CAMPAIGN_CREATE',
+  CampaignCancel: 'CAMPAIGN_CANCEL',
+  TeamCreate: 'TEAM_CREATE',
+  VisitorCreate: 'VISITOR_CREATE',
+  VisitorLeave: 'VISITOR_LEAVE',
+  AssignmentChange: 'ASSIGNMENT_CHANGE',
+  VisitRecord: 'VISIT_RECORD',
+  CareServiceRecord: 'CARE_SERVICE_RECORD',
+  AlertRaise: 'ALERT_RAISE',
+  AlertAcknowledge: 'ALERT_ACKNOWLEDGE',
+  AlertRefer: 'ALERT_REFER',
+  AlertResolve: 'ALERT_RESOLVE',
 } as const;
 export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction];
 
@@ -25,6 +41,8 @@ export const ARCHIVE_CHANGE_ACTIONS: AuditActionName[] = [
   AuditAction.ElderReopen,
   AuditAction.RefusalRecord,
   AuditAction.RefusalWithdraw,
+  AuditAction.ClassOverride,
+  AuditAction.ClassOverrideRevoke,
 ];
 
 export interface AuditEntry {

@@ -44,7 +44,7 @@ export interface JurisdictionFilterArgs {
   cond: (args: JurisdictionFilterArgs) => ({ region: { $like: `${args.prefix}%` } }),
 })
 export class Elder {
-  [OptionalProps]?: 'version' | 'registeredAt' | 'updatedAt' | 'status' | 'acceptsVisits' | 'circumstances' | 'regionCode';
+  [OptionalProps]?: 'version' | 'registeredAt' | 'updatedAt' | 'status' | 'acceptsVisits' | 'circumstances' | 'regionCode' | 'classReasons';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -151,6 +151,28 @@ export class Elder {
   /** Optimistic lock: an update names the version it was based on; a stale one changes nothing. */
   @Property({ type: 'integer', version: true })
   version!: number;
+
+  // Classification (written only by classification.service's set-based reclassify, read here for display).
+  @Property({ type: 'string', length: 1, nullable: true })
+  computedClass?: 'A' | 'B' | 'C' | null;
+
+  @Property({ type: 'json' })
+  classReasons: { code: string; text: string; textEn: string }[] = [];
+
+  @Property({ type: 'string', length: 1, nullable: true, fieldName: 'class_at_80' })
+  classAt80?: 'A' | 'B' | 'C' | null;
+
+  @Property({ type: 'json', nullable: true, fieldName: 'class_reasons_at_80' })
+  classReasonsAt80?: { code: string; text: string; textEn: string }[] | null;
+
+  @Property({ type: 'date', nullable: true, fieldName: 'turns_80_on' })
+  turns80On?: string | null;
+
+  @Property({ type: 'string', length: 20, nullable: true })
+  classRuleVersion?: string | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  classComputedAt?: Date | null;
 
   @OneToMany(() => ElderContact, (c) => c.elder, { orphanRemoval: true, cascade: [Cascade.PERSIST], orderBy: { position: 'asc' } })
   emergencyContacts = new Collection<ElderContact>(this);

@@ -6,6 +6,8 @@ import {
   type QueryOrderMap,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { isUuid } from '../../shared/ids.js';
+import { reclassify } from '../classification/classification.service.js';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { badInput, conflict, notFound } from '../../graphql/errors.js';
@@ -39,7 +41,6 @@ import { ElderSortField, SortDirection } from './elder.inputs.js';
 import { bornOnOrBefore, isRealDate } from './id-number.js';
 import { pastDate, requiredText, validateArchive, type CleanArchive } from './elder.validation.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const STATUS_LABELS: Record<ElderStatus, string> = {
   ACTIVE: '在册',
@@ -189,7 +190,7 @@ export class ElderService {
       const [s, c] = decodeCursor(after, 2);
       if (s !== sortKey || typeof c !== 'string') throw invalidCursor();
       const values = decodeCursor(c, 2);
-      if (!column.valid(values[0]) || typeof values[1] !== 'string' || !UUID.test(values[1])) throw invalidCursor();
+      if (!column.valid(values[0]) || typeof values[1] !== 'string' || !isUuid(values[1])) throw invalidCursor();
       ormAfter = c;
     }
 
@@ -269,7 +270,7 @@ export class ElderService {
   }
 
   private async find(id: string, em: EntityManager = this.ctx.em): Promise<Elder> {
-    const elder = UUID.test(id) ? await em.findOne(Elder, { id }, { populate: ['region'] }) : null;
+    const elder = isUuid(id) ? await em.findOne(Elder, { id }, { populate: ['region'] }) : null;
     if (!elder) throw notFound('老人档案', 'elder archive');
     return elder;
   }
@@ -339,6 +340,7 @@ export class ElderService {
         this.apply(em, elder, clean);
         await em.flush();
         // Against nothing: a registration lists every field it set.
+        await reclassify(em, [elder.id], now, actor.userId);
         const changes = maskChanges(diffSnapshots({}, snapshot(elder)));
         await writeAudit(this.ctx, [{ action: AuditAction.ElderRegister, elderId: elder.id, regionCode: region.code, changes }], em);
         return elder.id;
@@ -369,6 +371,8 @@ export class ElderService {
         if (changes.length === 0) return;
         elder.updatedAt = this.ctx.now();
         await em.flush();
+        // The class follows its inputs in the same transaction: never stale.
+        await reclassify(em, [elder.id], this.ctx.now(), actor.userId);
         await writeAudit(this.ctx, [{ action: AuditAction.ElderUpdate, elderId: elder.id, regionCode: elder.regionCode, changes: maskChanges(changes) }], em);
       });
     } catch (error) {
@@ -451,7 +455,7 @@ export class ElderService {
 
   /** Loads an archive for change inside a transaction, locked, and checks the version the client saw. */
   private async lockForChange(em: EntityManager, id: string, version: number): Promise<Elder> {
-    const elder = UUID.test(id)
+    const elder = isUuid(id)
       ? await em.findOne(Elder, { id }, { populate: [...ARCHIVE_POPULATE], lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['e0'], strategy: 'select-in' })
       : null;
     if (!elder) throw notFound('老人档案', 'elder archive');
@@ -481,6 +485,11 @@ export class ElderService {
       const changes = maskChanges(diffSnapshots(before, snapshot(elder)));
       await writeAudit(this.ctx, [{ action, elderId: elder.id, regionCode: elder.regionCode, changes, detail }], em);
     });
+    return this.committed(id);
+  }
+
+  /** An archive after another module changed it (no audit of a read: the change was audited). */
+  async refetch(id: string): Promise<Elder> {
     return this.committed(id);
   }
 

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType, Float } from 'type-graphql';
 import { GraphQLDateTimeISO, GraphQLJSON } from 'graphql-scalars';
 import { LocalDate } from '../../graphql/scalars.js';
+import { labelled } from '../../graphql/enums.js';
 import { connectionOf } from '../../graphql/pagination.js';
 import {
   Assistance,
@@ -16,11 +17,6 @@ import {
   IncapacityLevel,
 } from './elder.enums.js';
 
-function labelled<T extends Record<string, string>>(values: T, labels: Record<keyof T, string>) {
-  return Object.fromEntries(Object.keys(values).map((k) => [k, { description: labels[k as keyof T] }])) as {
-    [K in keyof T]: { description: string };
-  };
-}
 
 registerEnumType(Gender, { name: 'Gender', valuesConfig: labelled(Gender, { MALE: '男', FEMALE: '女' }) });
 registerEnumType(Circumstance, {

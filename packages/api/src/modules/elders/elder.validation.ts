@@ -113,7 +113,7 @@ function text(
   return trimmed;
 }
 
-function personName(errors: FieldErrors, field: string, value: string | null | undefined, label: [string, string]): string {
+export function personName(errors: FieldErrors, field: string, value: string | null | undefined, label: [string, string]): string {
   const name = text(errors, field, value, 50, label, true) ?? '';
   if (name && !PERSON_NAME.test(name)) {
     errors.add(field, `${label[0]}只能包含文字、间隔号“·”和空格`, `${label[1]} may contain only letters, "·" and spaces`);
@@ -121,7 +121,7 @@ function personName(errors: FieldErrors, field: string, value: string | null | u
   return name;
 }
 
-function phone(errors: FieldErrors, field: string, value: string, label: [string, string]): string {
+export function phone(errors: FieldErrors, field: string, value: string, label: [string, string]): string {
   const normalized = normalizePhone(value);
   if (!PHONE.test(normalized)) {
     errors.add(

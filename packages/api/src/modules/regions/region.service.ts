@@ -51,6 +51,17 @@ export class RegionService {
    * The village an archive may be placed in: it must exist, be a village/community, and lie inside the
    * caller's jurisdiction. Used by every write that sets an elder's region.
    */
+  /** A region of any level inside the actor's subtree (the subtree root included). */
+  async requireRegionInJurisdiction(actor: Actor, code: string, field = 'regionCode'): Promise<Region> {
+    const trimmed = code.trim();
+    const region = levelOfCode(trimmed) ? await this.byCode().load(trimmed) : null;
+    if (!region) throw badInput(`行政区划代码 ${trimmed.slice(0, 20)} 不存在`, `Region code ${trimmed.slice(0, 20)} does not exist`, field);
+    if (!trimmed.startsWith(actor.regionCode)) {
+      throw forbidden(`${region.fullName} 不在您的管辖范围内`, `${region.code} is outside your jurisdiction`, { field });
+    }
+    return region;
+  }
+
   async requireVillageInJurisdiction(actor: Actor, code: string, field = 'regionCode'): Promise<Region> {
     const trimmed = code.trim();
     if (levelOfCode(trimmed) !== VILLAGE_LEVEL) {

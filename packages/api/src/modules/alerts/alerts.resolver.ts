@@ -1,0 +1,53 @@
+import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context.js';
+import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
+import { AlertsService } from './alerts.service.js';
+import { AlertConnection, AlertFilter, AlertType, RaiseAlertInput, Referral } from './alerts.types.js';
+
+@Resolver()
+export class AlertsResolver {
+  @Query(() => AlertConnection, { description: 'Alerts of elders in your jurisdiction (default: not yet resolved), most urgent first.' })
+  alerts(
+    @Arg('filter', () => AlertFilter, { nullable: true }) filter: AlertFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<AlertType>> {
+    return new AlertsService(ctx).list(filter, page.first, page.after);
+  }
+
+  @Mutation(() => AlertType, { description: 'Raise an alert by hand (a finding outside the rules, a call from a neighbour).' })
+  raiseAlert(@Arg('input', () => RaiseAlertInput) input: RaiseAlertInput, @Ctx() ctx: RequestContext): Promise<AlertType> {
+    return new AlertsService(ctx).raise(input);
+  }
+
+  @Mutation(() => AlertType, { description: 'Acknowledge an open alert: escalation stops. CONFLICT if `version` is stale or it is no longer open.' })
+  acknowledgeAlert(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AlertType> {
+    return new AlertsService(ctx).acknowledge(id, version, note);
+  }
+
+  @Mutation(() => AlertType, { description: '转介: refer the alert to an agency or a professional (acknowledges it if it was open).' })
+  referAlert(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('to', () => Referral) to: Referral,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AlertType> {
+    return new AlertsService(ctx).refer(id, version, to, note);
+  }
+
+  @Mutation(() => AlertType, { description: 'Resolve the alert with what was done.' })
+  resolveAlert(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('resolution', () => String) resolution: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AlertType> {
+    return new AlertsService(ctx).resolve(id, version, resolution);
+  }
+}

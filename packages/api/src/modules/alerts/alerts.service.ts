@@ -1,0 +1,267 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../../shared/sql.js';
+import { Scope } from '@tanfang/schema';
+import { requireScope, type RequestContext } from '../../graphql/context.js';
+import { badInput, conflict, notFound } from '../../graphql/errors.js';
+import { decodeCursor, encodeCursor, invalidCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
+import { isUuid } from '../../shared/ids.js';
+import { AuditAction, writeAudit } from '../audit/audit.service.js';
+import { RegionService } from '../regions/region.service.js';
+import type { AlertEventType, AlertFilter, AlertSeverity, AlertStatus, AlertType, RaiseAlertInput, Referral } from './alerts.types.js';
+
+/**
+ * Escalation, derived from the clock (never stored, so no job can forget it): every acknowledgement deadline that
+ * passes unacknowledged moves the alert one level up, village (12 digits) → town (9) → county (6). Once acknowledged,
+ * it stays where it was. `?` is "now".
+ */
+const DERIVED = `
+  with d as (select a.*, case a.severity when 'URGENT' then interval '2 hours' else interval '3 days' end as deadline from alert a)
+  select d.*, least(2, floor(extract(epoch from (coalesce(d.acknowledged_at, ?::timestamptz) - d.raised_at))
+                         / extract(epoch from d.deadline)))::int as level
+    from d`;
+
+const ALERT_COLUMNS = `x.id, x.elder_id, x.region_code, x.visit_id, x.rule_code, x.title, x.detail, x.severity, x.status, x.raised_at,
+  x.acknowledged_at, x.referred_to, x.resolved_at, x.resolution, x.version, x.level, r.suggested_referral,
+  case x.level when 0 then x.region_code when 1 then left(x.region_code, 9) else left(x.region_code, 6) end as queue,
+  case when x.acknowledged_at is null and x.status <> 'RESOLVED' then x.raised_at + (x.level + 1) * x.deadline end as acknowledge_by`;
+
+interface AlertRow {
+  id: string;
+  elder_id: string;
+  region_code: string;
+  visit_id: string | null;
+  rule_code: string | null;
+  title: string;
+  detail: string | null;
+  severity: string;
+  status: string;
+  raised_at: Date;
+  acknowledged_at: Date | null;
+  referred_to: string | null;
+  resolved_at: Date | null;
+  resolution: string | null;
+  version: number;
+  level: number;
+  suggested_referral: string | null;
+  queue: string;
+  acknowledge_by: Date | null;
+}
+
+export interface VisitFindings {
+  visitId: string;
+  elderId: string;
+  countyCode: string;
+  regionCode: string;
+  findings: Record<string, string>;
+  diseaseName: string | null;
+  at: Date;
+  actorId: string;
+}
+
+/** Alerts a visit's findings raise by the rules table: one insert for all of them, in the visit's transaction. */
+export async function raiseAlertsFromVisit(em: EntityManager, v: VisitFindings): Promise<string[]> {
+  if (Object.keys(v.findings).length === 0) return [];
+  const rows = await em.execute<{ id: string }[]>(
+    `insert into alert (elder_id, county_code, region_code, visit_id, rule_code, title, detail, severity, raised_at, raised_by)
+     select ?, ?, ?, ?, r.code, r.title, case when r.code = 'SERIOUS_ILLNESS' then ? end, r.severity, ?, ?
+       from alert_rule r join jsonb_each_text(?::jsonb) f on f.key = r.finding and f.value = r.finding_value
+      where r.active
+     returning id`,
+    [v.elderId, v.countyCode, v.regionCode, v.visitId, v.diseaseName, v.at, v.actorId, JSON.stringify(v.findings)],
+  );
+  if (rows.length > 0) {
+    await em.execute(
+      `insert into alert_event (alert_id, at, actor_id, status, note) select id, ?, ?, 'OPEN', '探访发现' from unnest(?::uuid[]) as id`,
+      [v.at, v.actorId, pgArray(rows.map((r) => r.id))],
+      'run',
+    );
+  }
+  return rows.map((r) => r.id);
+}
+
+const TRANSITIONS: Record<'ACKNOWLEDGED' | 'REFERRED' | 'RESOLVED', string[]> = {
+  ACKNOWLEDGED: ['OPEN'],
+  REFERRED: ['OPEN', 'ACKNOWLEDGED', 'REFERRED'],
+  RESOLVED: ['OPEN', 'ACKNOWLEDGED', 'REFERRED'],
+};
+
+const STATUS_ZH: Record<string, string> = { OPEN: '待处理', ACKNOWLEDGED: '已确认', REFERRED: '已转介', RESOLVED: '已办结' };
+
+export class AlertsService {
+  constructor(private readonly ctx: RequestContext) {}
+
+  /** Alerts of a region subtree, most urgent first: highest escalation, urgent before normal, oldest first. */
+  async list(filter: AlertFilter | null, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<AlertType>> {
+    const actor = requireScope(this.ctx, Scope.AlertRead);
+    const size = pageSize(first);
+    const regions = new RegionService(this.ctx);
+    const region = filter?.regionCode ? (await regions.requireRegionInJurisdiction(actor, filter.regionCode)).code : actor.regionCode;
+    const where = ['starts_with(x.region_code, ?)'];
+    const params: unknown[] = [this.ctx.now(), region];
+    const statuses = filter?.status?.length ? filter.status : ['OPEN', 'ACKNOWLEDGED', 'REFERRED'];
+    where.push('x.status = any(?::text[])');
+    params.push(pgArray(statuses));
+    if (filter?.severity) {
+      where.push('x.severity = ?');
+      params.push(filter.severity);
+    }
+    if (filter?.elderId) {
+      if (!isUuid(filter.elderId)) return toConnection([], () => '', false, false, 0);
+      where.push('x.elder_id = ?');
+      params.push(filter.elderId);
+    }
+    if (filter?.escalated) where.push('x.level > 0');
+    if (filter?.queueRegionCode) {
+      // A queue above the caller's own level is not theirs to see in full; inside it, any level is.
+      const queue = (await regions.requireRegionInJurisdiction(actor, filter.queueRegionCode, 'queueRegionCode')).code;
+      where.push(`(case x.level when 0 then x.region_code when 1 then left(x.region_code, 9) else left(x.region_code, 6) end) = ?`);
+      params.push(queue);
+    }
+    const start = after ? offsetOf(after) : 0;
+    const rows = await this.ctx.em.execute<(AlertRow & { total: string })[]>(
+      `select ${ALERT_COLUMNS}, count(*) over () as total
+         from (${DERIVED}) x left join alert_rule r on r.code = x.rule_code
+        where ${where.join(' and ')}
+        order by x.level desc, x.severity desc, x.raised_at, x.id
+        limit ? offset ?`,
+      [...params, size + 1, start],
+    );
+    const nodes = await this.withEvents(rows.slice(0, size));
+    return toConnection(nodes, (n) => encodeCursor([start + nodes.indexOf(n) + 1]), rows.length > size, start > 0, Number(rows[0]?.total ?? 0));
+  }
+
+  async raise(input: RaiseAlertInput): Promise<AlertType> {
+    const actor = requireScope(this.ctx, Scope.AlertHandle);
+    const title = input.title.trim();
+    if (title.length < 2 || title.length > 100) throw badInput('请填写预警标题（2至100字）', 'Give a title (2-100 characters)', 'title');
+    const detail = input.detail?.trim() || null;
+    if (detail && detail.length > 1000) throw badInput('情况说明最多1000字', 'detail: at most 1000 characters', 'detail');
+    const [elder] = isUuid(input.elderId)
+      ? await this.ctx.em.execute<{ id: string; county_code: string; region_code: string }[]>(
+          `select id, county_code, region_code from elder where id = ? and starts_with(region_code, ?)`,
+          [input.elderId, actor.regionCode],
+        )
+      : [];
+    if (!elder) throw notFound('老年人档案', 'elder');
+    const id = await this.ctx.em.transactional(async (em) => {
+      const [row] = await em.execute<{ id: string }[]>(
+        `insert into alert (elder_id, county_code, region_code, title, detail, severity, raised_at, raised_by)
+         values (?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+        [elder.id, elder.county_code, elder.region_code, title, detail, input.severity, this.ctx.now(), actor.userId],
+      );
+      await em.execute(`insert into alert_event (alert_id, at, actor_id, status, note) values (?, ?, ?, 'OPEN', ?)`, [row!.id, this.ctx.now(), actor.userId, detail], 'run');
+      await writeAudit(this.ctx, [{ action: AuditAction.AlertRaise, elderId: elder.id, regionCode: elder.region_code, detail: { alertId: row!.id, title, severity: input.severity } }], em);
+      return row!.id;
+    });
+    return this.one(id);
+  }
+
+  acknowledge(id: string, version: number, note: string | null): Promise<AlertType> {
+    return this.move(id, version, 'ACKNOWLEDGED', { note });
+  }
+
+  refer(id: string, version: number, to: Referral, note: string | null): Promise<AlertType> {
+    return this.move(id, version, 'REFERRED', { note, referredTo: to });
+  }
+
+  resolve(id: string, version: number, resolution: string): Promise<AlertType> {
+    const text = resolution.trim();
+    if (text.length < 2 || text.length > 1000) throw badInput('请填写办结情况（2至1000字）', 'Describe how it was resolved (2-1000 characters)', 'resolution');
+    return this.move(id, version, 'RESOLVED', { note: text });
+  }
+
+  /**
+   * One step forward (open > acknowledged > referred > resolved; a later step may skip an earlier one, which then
+   * counts as done). The version guards against two people handling one alert at once.
+   */
+  private async move(id: string, version: number, to: 'ACKNOWLEDGED' | 'REFERRED' | 'RESOLVED', opts: { note: string | null; referredTo?: Referral }): Promise<AlertType> {
+    const actor = requireScope(this.ctx, Scope.AlertHandle);
+    const note = opts.note?.trim() || null;
+    if (note && note.length > 1000) throw badInput('备注最多1000字', 'note: at most 1000 characters', 'note');
+    const current = await this.find(id, actor.regionCode);
+    if (current.version !== version) {
+      throw conflict('该预警已被他人处理，请刷新后再操作', 'Someone else changed this alert: reload it and try again', { currentVersion: current.version, status: current.status });
+    }
+    if (!TRANSITIONS[to].includes(current.status)) {
+      throw conflict(`该预警当前为“${STATUS_ZH[current.status]}”，不能改为“${STATUS_ZH[to]}”`, `The alert is ${current.status}; it cannot become ${to}`, { status: current.status });
+    }
+    const now = this.ctx.now();
+    await this.ctx.em.transactional(async (em) => {
+      const updated = await em.execute<{ id: string }[]>(
+        `update alert set status = ?, version = version + 1,
+                acknowledged_at = coalesce(acknowledged_at, ?), acknowledged_by = coalesce(acknowledged_by, ?),
+                referred_to = coalesce(?, referred_to), referred_at = case when ? = 'REFERRED' then ? else referred_at end,
+                referred_by = case when ? = 'REFERRED' then ? else referred_by end,
+                resolved_at = case when ? = 'RESOLVED' then ? else resolved_at end,
+                resolved_by = case when ? = 'RESOLVED' then ? else resolved_by end,
+                resolution = case when ? = 'RESOLVED' then ? else resolution end
+          where id = ? and version = ? returning id`,
+        [to, now, actor.userId, opts.referredTo ?? null, to, now, to, actor.userId, to, now, to, actor.userId, to, note, id, version],
+      );
+      if (updated.length === 0) throw conflict('该预警已被他人处理，请刷新后再操作', 'Someone else changed this alert: reload it and try again');
+      await em.execute(
+        `insert into alert_event (alert_id, at, actor_id, status, note, referred_to) values (?, ?, ?, ?, ?, ?)`,
+        [id, now, actor.userId, to, note, opts.referredTo ?? null],
+        'run',
+      );
+      const action = to === 'ACKNOWLEDGED' ? AuditAction.AlertAcknowledge : to === 'REFERRED' ? AuditAction.AlertRefer : AuditAction.AlertResolve;
+      await writeAudit(this.ctx, [{ action, elderId: current.elderId, regionCode: current.regionCode, detail: { alertId: id, referredTo: opts.referredTo ?? null, note } }], em);
+    });
+    return this.one(id);
+  }
+
+  private async find(id: string, regionCode: string): Promise<AlertType> {
+    const [row] = isUuid(id)
+      ? await this.ctx.em.execute<AlertRow[]>(
+          `select ${ALERT_COLUMNS} from (${DERIVED}) x left join alert_rule r on r.code = x.rule_code
+            where x.id = ? and starts_with(x.region_code, ?)`,
+          [this.ctx.now(), id, regionCode],
+        )
+      : [];
+    if (!row) throw notFound('预警', 'alert');
+    return (await this.withEvents([row]))[0]!;
+  }
+
+  private async one(id: string): Promise<AlertType> {
+    return this.find(id, requireScope(this.ctx, Scope.AlertRead).regionCode);
+  }
+
+  private async withEvents(rows: AlertRow[]): Promise<AlertType[]> {
+    if (rows.length === 0) return [];
+    const events = await this.ctx.em.execute<{ alert_id: string; at: Date; status: string; note: string | null; referred_to: string | null; username: string | null }[]>(
+      `select e.alert_id, e.at, e.status, e.note, e.referred_to, u.username
+         from alert_event e left join app_user u on u.id = e.actor_id where e.alert_id = any(?::uuid[]) order by e.id`,
+      [pgArray(rows.map((r) => r.id))],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      elderId: r.elder_id,
+      regionCode: r.region_code,
+      visitId: r.visit_id,
+      ruleCode: r.rule_code,
+      title: r.title,
+      detail: r.detail,
+      severity: r.severity as AlertSeverity,
+      status: r.status as AlertStatus,
+      raisedAt: r.raised_at,
+      acknowledgeBy: r.acknowledge_by,
+      acknowledgedAt: r.acknowledged_at,
+      referredTo: r.referred_to as Referral | null,
+      suggestedReferral: r.suggested_referral as Referral | null,
+      resolvedAt: r.resolved_at,
+      resolution: r.resolution,
+      escalationLevel: r.level,
+      queueRegionCode: r.queue,
+      version: r.version,
+      events: events
+        .filter((e) => e.alert_id === r.id)
+        .map((e): AlertEventType => ({ at: e.at, status: e.status as AlertStatus, note: e.note, referredTo: e.referred_to as Referral | null, actor: e.username })),
+    }));
+  }
+}
+
+function offsetOf(cursor: string): number {
+  const [n] = decodeCursor(cursor, 1);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw invalidCursor();
+  return n;
+}

@@ -1,0 +1,171 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
+import { labelled } from '../../graphql/enums.js';
+import { connectionOf } from '../../graphql/pagination.js';
+
+export enum AlertSeverity {
+  URGENT = 'URGENT',
+  NORMAL = 'NORMAL',
+}
+registerEnumType(AlertSeverity, {
+  name: 'AlertSeverity',
+  valuesConfig: labelled(AlertSeverity, {
+    URGENT: '紧急（危及生命财产安全）：2小时内确认',
+    NORMAL: '一般风险隐患：3天内确认',
+  }),
+});
+
+export enum AlertStatus {
+  OPEN = 'OPEN',
+  ACKNOWLEDGED = 'ACKNOWLEDGED',
+  REFERRED = 'REFERRED',
+  RESOLVED = 'RESOLVED',
+}
+registerEnumType(AlertStatus, {
+  name: 'AlertStatus',
+  valuesConfig: labelled(AlertStatus, { OPEN: '待处理', ACKNOWLEDGED: '已确认', REFERRED: '已转介', RESOLVED: '已办结' }),
+});
+
+export enum Referral {
+  SOCIAL_WORKER = 'SOCIAL_WORKER',
+  COUNSELLOR = 'COUNSELLOR',
+  HEALTH = 'HEALTH',
+  HOUSING = 'HOUSING',
+  POLICE = 'POLICE',
+  LEGAL_AID = 'LEGAL_AID',
+  DISABILITY = 'DISABILITY',
+}
+registerEnumType(Referral, {
+  name: 'Referral',
+  valuesConfig: labelled(Referral, {
+    SOCIAL_WORKER: '社会工作者',
+    COUNSELLOR: '心理咨询师',
+    HEALTH: '卫生健康部门',
+    HOUSING: '住房城乡建设部门',
+    POLICE: '公安派出所',
+    LEGAL_AID: '司法所（法律援助）',
+    DISABILITY: '残联',
+  }),
+});
+
+@ObjectType('AlertEvent', { description: 'One step of an alert: who moved it to which status, with a note.' })
+export class AlertEventType {
+  @Field(() => GraphQLDateTimeISO)
+  at!: Date;
+
+  @Field(() => AlertStatus)
+  status!: AlertStatus;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+
+  @Field(() => Referral, { nullable: true })
+  referredTo!: Referral | null;
+
+  @Field(() => String, { nullable: true })
+  actor!: string | null;
+}
+
+@ObjectType('Alert', {
+  description:
+    '紧急情况 / 风险隐患 found on a visit (by the rules table) or raised by hand. Deadline to acknowledge: 2 hours (URGENT) or 3 days (NORMAL); each deadline that passes unacknowledged escalates the alert one region level up (village → town → county), where it shows in that level\'s queue. Escalation is derived from the clock, never stored.',
+})
+export class AlertType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  elderId!: string;
+
+  @Field(() => String, { description: "The elder's village." })
+  regionCode!: string;
+
+  @Field(() => ID, { nullable: true })
+  visitId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The rule that raised it; null when raised by hand.' })
+  ruleCode!: string | null;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  detail!: string | null;
+
+  @Field(() => AlertSeverity)
+  severity!: AlertSeverity;
+
+  @Field(() => AlertStatus)
+  status!: AlertStatus;
+
+  @Field(() => GraphQLDateTimeISO)
+  raisedAt!: Date;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the current level must acknowledge it (null once acknowledged).' })
+  acknowledgeBy!: Date | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  acknowledgedAt!: Date | null;
+
+  @Field(() => Referral, { nullable: true })
+  referredTo!: Referral | null;
+
+  @Field(() => Referral, { nullable: true, description: 'Where the rule suggests referring it.' })
+  suggestedReferral!: Referral | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  resolvedAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  resolution!: string | null;
+
+  @Field(() => Int, { description: '0 at the village, 1 escalated to the town, 2 to the county.' })
+  escalationLevel!: number;
+
+  @Field(() => String, { description: 'The region whose queue it is in now.' })
+  queueRegionCode!: string;
+
+  @Field(() => Int, { description: 'Pass it back with a change: a stale one is CONFLICT.' })
+  version!: number;
+
+  @Field(() => [AlertEventType])
+  events!: AlertEventType[];
+}
+
+export const AlertConnection = connectionOf('Alert', AlertType, 'Alerts, most urgent first: escalated, then urgent, then oldest.');
+
+@InputType()
+export class AlertFilter {
+  @Field(() => String, { nullable: true, description: 'Elders of this region subtree (default: your jurisdiction).' })
+  regionCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Only alerts now in this region's queue (after escalation)." })
+  queueRegionCode?: string | null;
+
+  @Field(() => [AlertStatus], { nullable: true, description: 'Default: all but RESOLVED.' })
+  status?: AlertStatus[] | null;
+
+  @Field(() => AlertSeverity, { nullable: true })
+  severity?: AlertSeverity | null;
+
+  @Field(() => ID, { nullable: true })
+  elderId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only alerts escalated at least once.' })
+  escalated?: boolean | null;
+}
+
+@InputType()
+export class RaiseAlertInput {
+  @Field(() => ID)
+  elderId!: string;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  detail?: string | null;
+
+  @Field(() => AlertSeverity)
+  severity!: AlertSeverity;
+}

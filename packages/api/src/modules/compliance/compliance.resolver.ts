@@ -1,0 +1,56 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context.js';
+import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
+import { LocalDate } from '../../graphql/scalars.js';
+import type { Elder } from '../elders/elder.entity.js';
+import { ElderType } from '../elders/elder.types.js';
+import { ElderComplianceType } from '../standards/standards.types.js';
+import { ComplianceService } from './compliance.service.js';
+import { OverdueElderConnection, PeriodInput, VisitorWorkloadType, VisitRateType, WorklistItemType, type OverdueElderType } from './compliance.types.js';
+
+@Resolver(() => ElderType)
+export class ComplianceResolver {
+  @FieldResolver(() => ElderComplianceType, {
+    description: 'What the standards ask of this elder on `asOf` (default today) and whether it was done. Derived, never stored.',
+  })
+  compliance(@Root() elder: Elder, @Arg('asOf', () => LocalDate, { nullable: true }) asOf: string | null, @Ctx() ctx: RequestContext): Promise<ElderComplianceType> {
+    return new ComplianceService(ctx).forElder(elder, asOf);
+  }
+
+  @Query(() => OverdueElderConnection, {
+    description: 'Elders of a region subtree (default: your jurisdiction) with an overdue requirement on `asOf` (default today), most overdue first.',
+  })
+  overdueElders(
+    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
+    @Arg('asOf', () => LocalDate, { nullable: true }) asOf: string | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<OverdueElderType>> {
+    return new ComplianceService(ctx).overdueElders(regionCode, asOf, page.first, page.after);
+  }
+
+  @Query(() => [WorklistItemType], {
+    description: "The logged-in visitor's assigned elders that are overdue or due in their current window, most urgent first.",
+  })
+  myWorklist(@Arg('asOf', () => LocalDate, { nullable: true }) asOf: string | null, @Ctx() ctx: RequestContext): Promise<WorklistItemType[]> {
+    return new ComplianceService(ctx).myWorklist(asOf);
+  }
+
+  @Query(() => VisitRateType, { description: '探访率 of a region subtree (default: your jurisdiction) for a period; definitions on the VisitRate type.' })
+  visitRate(
+    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
+    @Arg('period', () => PeriodInput) period: PeriodInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<VisitRateType> {
+    return new ComplianceService(ctx).visitRate(regionCode, period);
+  }
+
+  @Query(() => [VisitorWorkloadType], { description: 'Workload of every active visitor of a region subtree, most overdue first.' })
+  visitorWorkload(
+    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
+    @Arg('asOf', () => LocalDate, { nullable: true }) asOf: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<VisitorWorkloadType[]> {
+    return new ComplianceService(ctx).workload(regionCode, asOf);
+  }
+}

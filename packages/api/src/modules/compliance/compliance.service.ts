@@ -1,0 +1,256 @@
+import { Scope } from '@tanfang/schema';
+import { pgArray } from '../../shared/sql.js';
+import { requireScope, today, type RequestContext } from '../../graphql/context.js';
+import { badInput, forbidden } from '../../graphql/errors.js';
+import { decodeCursor, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
+import type { Actor } from '../auth/actor.js';
+import { Elder } from '../elders/elder.entity.js';
+import { ElderStatus } from '../elders/elder.enums.js';
+import { RegionService } from '../regions/region.service.js';
+import { COMPLIANCE_COLUMNS, complianceSql, type ComplianceRow } from '../standards/compliance.sql.js';
+import { describeRequirement, type ActivityEnum, type ElderClassEnum, type RequirementSourceEnum, type WindowKindEnum } from '../standards/standards.enums.js';
+import type { ElderComplianceType, RequirementComplianceType } from '../standards/standards.types.js';
+import type { OverdueElderType, PeriodInput, VisitorWorkloadType, VisitRateType, WorklistItemType } from './compliance.types.js';
+
+const STATUS_STOP: Record<string, string> = {
+  [ElderStatus.DECEASED]: '已死亡，探访要求停止',
+  [ElderStatus.MOVED_AWAY]: '已迁出，探访要求停止',
+  [ElderStatus.IN_INSTITUTION]: '已入住养老机构，探访要求停止',
+};
+
+export function toRequirement(r: ComplianceRow): RequirementComplianceType {
+  return {
+    requirementId: r.requirement_id,
+    source: r.source as RequirementSourceEnum,
+    sourceName: r.source_name,
+    activity: r.activity as ActivityEnum,
+    minCount: r.min_count,
+    window: r.window_kind as WindowKindEnum,
+    homeOnly: r.home_only,
+    description: describeRequirement({ activity: r.activity, minCount: r.min_count, window: r.window_kind, windowDays: r.window_days, homeOnly: r.home_only }),
+    windowStart: r.w_start,
+    windowEnd: r.w_end,
+    counted: r.counted,
+    met: r.met,
+    overdue: r.overdue,
+    daysOverdue: r.days_overdue,
+    dueBy: r.due_by,
+  };
+}
+
+/** Most urgent first: overdue longest, then due soonest, then by requirement text. */
+function byUrgency(a: RequirementComplianceType, b: RequirementComplianceType): number {
+  return (b.daysOverdue ?? -1) - (a.daysOverdue ?? -1) || (a.dueBy ?? '9999').localeCompare(b.dueBy ?? '9999') || a.description.localeCompare(b.description);
+}
+
+export class ComplianceService {
+  constructor(private readonly ctx: RequestContext) {}
+
+  private asOfOrToday(asOf: string | null | undefined): string {
+    const day = today(this.ctx);
+    const value = asOf ?? day;
+    if (value > day) throw badInput('查询日期不能晚于今天', 'asOf cannot be in the future', 'asOf');
+    return value;
+  }
+
+  /** One elder's compliance, batched: every elder of a page in one statement per date. */
+  async forElder(elder: Elder, asOfArg: string | null | undefined): Promise<ElderComplianceType> {
+    requireScope(this.ctx, Scope.VisitRead);
+    const asOf = this.asOfOrToday(asOfArg);
+    const rows = await this.ctx.loaders
+      .get<string, ComplianceRow[]>(`compliance.byElder.${asOf}`, async (ids) => {
+        const all = await this.ctx.em.execute<ComplianceRow[]>(
+          `${complianceSql('e.id = any(?::uuid[])')} select ${COMPLIANCE_COLUMNS} from compliance`,
+          [asOf, pgArray(ids)],
+        );
+        return ids.map((id) => all.filter((r) => r.elder_id === id));
+      })
+      .load(elder.id);
+    const requirements = rows.map(toRequirement).sort(byUrgency);
+    let stoppedReason: string | null = null;
+    if (elder.status !== ElderStatus.ACTIVE && elder.statusDate && elder.statusDate <= asOf) stoppedReason = STATUS_STOP[elder.status] ?? null;
+    else if (requirements.length === 0 && !elder.acceptsVisits) stoppedReason = '本人书面拒绝探访，探访要求停止（另行统计）';
+    const overdue = requirements.filter((r) => r.overdue);
+    const unmet = requirements.filter((r) => !r.met && r.dueBy);
+    return {
+      asOf,
+      class: (rows[0]?.cls?.trim() as ElderClassEnum | undefined) ?? null,
+      stoppedReason,
+      requirements,
+      met: requirements.every((r) => r.met),
+      overdue: overdue.length > 0,
+      daysOverdue: overdue.length ? Math.max(...overdue.map((r) => r.daysOverdue ?? 0)) : null,
+      dueBy: unmet.length ? unmet.map((r) => r.dueBy!).sort()[0]! : null,
+    };
+  }
+
+  /**
+   * Overdue elders of a region subtree on a date, most overdue first, class A before B before C. Three statements:
+   * the page of the derived list (with its total), the archives of the page, their regions.
+   */
+  async overdueElders(regionCode: string | null | undefined, asOfArg: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<OverdueElderType>> {
+    const actor = requireScope(this.ctx, Scope.VisitRead);
+    const asOf = this.asOfOrToday(asOfArg);
+    const region = await this.regionIn(actor, regionCode);
+    const size = pageSize(first);
+    const offset = after ? offsetOf(after) : 0;
+    const rows = await this.ctx.em.execute<(ComplianceRow & { total: string; max_days: number })[]>(
+      `${complianceSql('starts_with(e.region_code, ?)')},
+       ranked as (
+         select elder_id as pe_id, max(days_overdue) as max_days, min(cls) as pcls
+           from compliance where overdue group by elder_id
+       ),
+       page as (
+         select pe_id, max_days, pcls, count(*) over () as total from ranked
+          order by max_days desc, pcls, pe_id limit ? offset ?
+       )
+       select ${COMPLIANCE_COLUMNS}, page.total, page.max_days
+         from page join compliance on compliance.elder_id = page.pe_id and compliance.overdue
+        order by page.max_days desc, page.pcls, page.pe_id`,
+      [asOf, region, size + 1, offset],
+    );
+    const order = [...new Set(rows.map((r) => r.elder_id))];
+    const hasNext = order.length > size;
+    const ids = order.slice(0, size);
+    const elders = await this.elders(ids);
+    const total = rows[0] ? Number(rows[0].total) : offset === 0 ? 0 : await this.countOverdue(region, asOf);
+    const items: OverdueElderType[] = [];
+    for (const id of ids) {
+      const elder = elders.get(id);
+      if (!elder) continue;
+      const mine = rows.filter((r) => r.elder_id === id);
+      const reqs = mine.map(toRequirement).sort(byUrgency);
+      items.push({ elder, class: (mine[0]?.cls?.trim() ?? null) as ElderClassEnum | null, daysOverdue: Math.max(...reqs.map((r) => r.daysOverdue ?? 0)), requirements: reqs });
+    }
+    return toConnection(items, (node) => encodeCursor([offset + items.indexOf(node) + 1]), hasNext, offset > 0, total);
+  }
+
+  private async countOverdue(region: string, asOf: string): Promise<number> {
+    const [row] = await this.ctx.em.execute<{ n: string }[]>(
+      `${complianceSql('starts_with(e.region_code, ?)')} select count(distinct elder_id) as n from compliance where overdue`,
+      [asOf, region],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** 探访率: definitions in the VisitRate type's description. One statement. */
+  async visitRate(regionCode: string | null | undefined, period: PeriodInput): Promise<VisitRateType> {
+    const actor = requireScope(this.ctx, Scope.VisitRead);
+    const region = await this.regionIn(actor, regionCode);
+    const [bounds] = await this.ctx.em.execute<{ from: string; to: string }[]>(
+      `select to_char(s, 'YYYY-MM-DD') as "from", to_char(visit_window_end(?, null, s), 'YYYY-MM-DD') as "to"
+         from visit_window_start(?, null, ?::date) as s`,
+      [period.kind, period.kind, period.date],
+    );
+    const { from, to } = bounds!;
+    const day = today(this.ctx);
+    if (from > day) throw badInput('该时段尚未开始', 'The period has not started yet', 'period');
+    const asOf = to < day ? to : day;
+    const [row] = await this.ctx.em.execute<{ numerator: string; denominator: string; refusals: string }[]>(
+      `${complianceSql('starts_with(e.region_code, ?)')},
+       per_elder as (
+         select elder_id, bool_and(not overdue and (met or w_end > ?::date)) as ok from compliance group by elder_id
+       )
+       select (select count(*) from per_elder where ok) as numerator,
+              (select count(*) from per_elder) as denominator,
+              (select count(distinct r.elder_id) from elder_refusal r join elder e on e.id = r.elder_id
+                where starts_with(e.region_code, ?) and e.status = 'ACTIVE'
+                  and r.refused_on <= ?::date and (r.withdrawn_on is null or r.withdrawn_on > ?::date)) as refusals`,
+      [asOf, region, to, region, asOf, asOf],
+    );
+    const numerator = Number(row!.numerator);
+    const denominator = Number(row!.denominator);
+    return {
+      regionCode: region, from, to, asOf, numerator, denominator,
+      rate: denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000,
+      refusals: Number(row!.refusals),
+    };
+  }
+
+  /** The logged-in visitor's elders that are overdue or due in their current window, most urgent first. */
+  async myWorklist(asOfArg: string | null | undefined): Promise<WorklistItemType[]> {
+    const actor = requireScope(this.ctx, Scope.VisitRead);
+    const asOf = this.asOfOrToday(asOfArg);
+    const [visitor] = await this.ctx.em.execute<{ id: string }[]>(`select id from visitor where user_id = ? and active`, [actor.userId]);
+    if (!visitor) {
+      throw forbidden('您的账号没有关联探访人员，无法查看探访任务', 'Your account is not linked to a visitor, so it has no worklist');
+    }
+    const rows = await this.ctx.em.execute<ComplianceRow[]>(
+      `${complianceSql(`starts_with(e.region_code, ?) and e.id in (select a.elder_id from assignment a where a.visitor_id = ? and a.ends_at is null)`)}
+       select ${COMPLIANCE_COLUMNS} from compliance where not met or overdue`,
+      [asOf, actor.regionCode, visitor.id],
+    );
+    const ids = [...new Set(rows.map((r) => r.elder_id))];
+    const elders = await this.elders(ids);
+    const items: WorklistItemType[] = ids.flatMap((id) => {
+      const elder = elders.get(id);
+      if (!elder) return [];
+      const reqs = rows.filter((r) => r.elder_id === id).map(toRequirement).sort(byUrgency);
+      const overdue = reqs.filter((r) => r.overdue);
+      const dues = reqs.map((r) => r.dueBy).filter((d): d is string => !!d).sort();
+      return [{
+        elder,
+        class: (rows.find((r) => r.elder_id === id)?.cls?.trim() ?? null) as ElderClassEnum | null,
+        overdue: overdue.length > 0,
+        daysOverdue: overdue.length ? Math.max(...overdue.map((r) => r.daysOverdue ?? 0)) : null,
+        dueBy: dues[0] ?? null,
+        requirements: reqs,
+      }];
+    });
+    return items.sort(
+      (a, b) =>
+        (b.daysOverdue ?? -1) - (a.daysOverdue ?? -1) ||
+        (a.dueBy ?? '9999').localeCompare(b.dueBy ?? '9999') ||
+        (a.class ?? 'Z').localeCompare(b.class ?? 'Z') ||
+        a.elder.name.localeCompare(b.elder.name),
+    );
+  }
+
+  /** Workload of every visitor in a region subtree, from the same derived compliance. One statement. */
+  async workload(regionCode: string | null | undefined, asOfArg: string | null | undefined): Promise<VisitorWorkloadType[]> {
+    const actor = requireScope(this.ctx, Scope.VisitRead);
+    const asOf = this.asOfOrToday(asOfArg);
+    const region = await this.regionIn(actor, regionCode);
+    const rows = await this.ctx.em.execute<{ visitor_id: string; visitor_name: string; elders: string; a: string; b: string; c: string; due: string; overdue: string }[]>(
+      `${complianceSql(`starts_with(e.region_code, ?)`)},
+       per_elder as (
+         select elder_id, min(cls) as cls, bool_or(overdue) as overdue,
+                bool_or(not met and due_by <= date_trunc('week', ?::date)::date + 6) as due
+           from compliance group by elder_id
+       )
+       select v.id as visitor_id, v.name as visitor_name, count(a.elder_id) as elders,
+              count(*) filter (where pe.cls = 'A') as a, count(*) filter (where pe.cls = 'B') as b,
+              count(*) filter (where pe.cls = 'C') as c,
+              count(*) filter (where pe.due) as due, count(*) filter (where pe.overdue) as overdue
+         from visitor v
+         left join assignment a on a.visitor_id = v.id and a.ends_at is null
+         left join per_elder pe on pe.elder_id = a.elder_id
+        where starts_with(v.region_code, ?) and v.active
+        group by v.id, v.name
+        order by count(*) filter (where pe.overdue) desc, v.name`,
+      [asOf, region, asOf, region],
+    );
+    return rows.map((r) => ({
+      visitorId: r.visitor_id, visitorName: r.visitor_name, elders: Number(r.elders), classA: Number(r.a), classB: Number(r.b),
+      classC: Number(r.c), dueThisWeek: Number(r.due), overdue: Number(r.overdue),
+    }));
+  }
+
+  private async regionIn(actor: Actor, regionCode: string | null | undefined): Promise<string> {
+    if (!regionCode) return actor.regionCode;
+    return (await new RegionService(this.ctx).requireRegionInJurisdiction(actor, regionCode)).code;
+  }
+
+  /** Archives by id through the jurisdiction filter, with their regions: two statements for any number. */
+  private async elders(ids: string[]): Promise<Map<string, Elder>> {
+    if (ids.length === 0) return new Map();
+    const list = await this.ctx.em.find(Elder, { id: { $in: ids } }, { populate: ['region'] });
+    return new Map(list.map((e) => [e.id, e]));
+  }
+}
+
+function offsetOf(cursor: string): number {
+  const [n] = decodeCursor(cursor, 1);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw badInput('分页游标无效，请从第一页重新查询', 'Invalid cursor (after)', 'after');
+  return n;
+}

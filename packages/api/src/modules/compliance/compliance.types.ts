@@ -1,0 +1,127 @@
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionOf } from '../../graphql/pagination.js';
+import { labelled } from '../../graphql/enums.js';
+import { LocalDate } from '../../graphql/scalars.js';
+import { ElderType } from '../elders/elder.types.js';
+import type { Elder } from '../elders/elder.entity.js';
+import { ElderClassEnum } from '../standards/standards.enums.js';
+import { RequirementComplianceType } from '../standards/standards.types.js';
+
+export enum PeriodKind {
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+  QUARTER = 'QUARTER',
+  HALF_YEAR = 'HALF_YEAR',
+  YEAR = 'YEAR',
+}
+registerEnumType(PeriodKind, {
+  name: 'PeriodKind',
+  valuesConfig: labelled(PeriodKind, { WEEK: '周', MONTH: '月', QUARTER: '季度', HALF_YEAR: '半年', YEAR: '年' }),
+});
+
+@InputType({ description: 'The calendar period of `kind` that contains `date` (e.g. MONTH + 2026-11-15 = November 2026).' })
+export class PeriodInput {
+  @Field(() => PeriodKind)
+  kind!: PeriodKind;
+
+  @Field(() => LocalDate)
+  date!: string;
+}
+
+@ObjectType('OverdueElder', { description: 'An elder with at least one overdue requirement.' })
+export class OverdueElderType {
+  @Field(() => ElderType)
+  elder!: Elder;
+
+  @Field(() => ElderClassEnum, { nullable: true })
+  class!: ElderClassEnum | null;
+
+  @Field(() => Int, { description: 'The largest days overdue of the requirements.' })
+  daysOverdue!: number;
+
+  @Field(() => [RequirementComplianceType], { description: 'The overdue requirements.' })
+  requirements!: RequirementComplianceType[];
+}
+
+export const OverdueElderConnection = connectionOf('OverdueElder', OverdueElderType, 'Overdue elders, most overdue first.');
+
+@ObjectType('WorklistItem', { description: 'An elder the visitor must visit: overdue, or due in the current window.' })
+export class WorklistItemType {
+  @Field(() => ElderType)
+  elder!: Elder;
+
+  @Field(() => ElderClassEnum, { nullable: true })
+  class!: ElderClassEnum | null;
+
+  @Field(() => Boolean)
+  overdue!: boolean;
+
+  @Field(() => Int, { nullable: true })
+  daysOverdue!: number | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'The earliest date by which an unmet requirement must be met.' })
+  dueBy!: string | null;
+
+  @Field(() => [RequirementComplianceType], { description: 'The requirements not met yet.' })
+  requirements!: RequirementComplianceType[];
+}
+
+@ObjectType('VisitRate', {
+  description:
+    '探访率 of a region subtree for a period. Evaluated on the last day of the period (or today, for a period still running). ' +
+    'denominator: elders in the subtree who are registered, not closed (deceased, moved away, in an institution) and have no written refusal in force on that day, and have at least one requirement. ' +
+    'numerator: those of them with no overdue requirement and every requirement whose current window ends within the period met. ' +
+    'rate: numerator / denominator (null when the denominator is 0). Refusals are counted apart in `refusals`.',
+})
+export class VisitRateType {
+  @Field(() => String)
+  regionCode!: string;
+
+  @Field(() => LocalDate)
+  from!: string;
+
+  @Field(() => LocalDate)
+  to!: string;
+
+  @Field(() => LocalDate, { description: 'The day the requirements were judged on.' })
+  asOf!: string;
+
+  @Field(() => Int)
+  numerator!: number;
+
+  @Field(() => Int)
+  denominator!: number;
+
+  @Field(() => Float, { nullable: true })
+  rate!: number | null;
+
+  @Field(() => Int, { description: 'Elders with a written refusal in force on `asOf` (not in the denominator).' })
+  refusals!: number;
+}
+
+@ObjectType('VisitorWorkload', { description: 'One visitor: elders held, by class, due this week and overdue.' })
+export class VisitorWorkloadType {
+  @Field(() => String)
+  visitorId!: string;
+
+  @Field(() => String)
+  visitorName!: string;
+
+  @Field(() => Int)
+  elders!: number;
+
+  @Field(() => Int)
+  classA!: number;
+
+  @Field(() => Int)
+  classB!: number;
+
+  @Field(() => Int)
+  classC!: number;
+
+  @Field(() => Int, { description: 'Elders with an unmet requirement due by the end of this week (Sunday).' })
+  dueThisWeek!: number;
+
+  @Field(() => Int)
+  overdue!: number;
+}

@@ -1,0 +1,56 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context.js';
+import { LocalDate } from '../../graphql/scalars.js';
+import { StandardsService } from './standards.service.js';
+import { CampaignType, CreateCampaignInput, CreateVisitStandardInput, VisitStandardType } from './standards.types.js';
+
+@Resolver()
+export class StandardsResolver {
+  @Query(() => [VisitStandardType], {
+    description: 'Visit standards in force in your jurisdiction (the baseline and raises on your region, its ancestors or inside it), and the templates.',
+  })
+  visitStandards(
+    @Arg('includeTemplates', () => Boolean, { defaultValue: true }) includeTemplates: boolean,
+    @Arg('includeRetired', () => Boolean, { defaultValue: false }) includeRetired: boolean,
+    @Ctx() ctx: RequestContext,
+  ): Promise<VisitStandardType[]> {
+    return new StandardsService(ctx).list(includeTemplates, includeRetired);
+  }
+
+  @Mutation(() => VisitStandardType, {
+    description: 'Raise the visit standard of a region subtree: its requirements add to those above (可提供高于本方案的服务).',
+  })
+  createVisitStandard(@Arg('input', () => CreateVisitStandardInput) input: CreateVisitStandardInput, @Ctx() ctx: RequestContext): Promise<VisitStandardType> {
+    return new StandardsService(ctx).create(input);
+  }
+
+  @Mutation(() => VisitStandardType, { description: "Adopt a template (Shanghai's, Huining's, the epidemic plan's) as a raise for a region subtree." })
+  adoptVisitStandard(
+    @Arg('templateId', () => ID) templateId: string,
+    @Arg('regionCode', () => String) regionCode: string,
+    @Arg('effectiveFrom', () => LocalDate, { nullable: true }) effectiveFrom: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<VisitStandardType> {
+    return new StandardsService(ctx).adopt(templateId, regionCode, effectiveFrom);
+  }
+
+  @Mutation(() => VisitStandardType, { description: 'Retire a raise (never the baseline): its subtree returns to the standards above.' })
+  retireVisitStandard(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: RequestContext): Promise<VisitStandardType> {
+    return new StandardsService(ctx).retire(id, reason);
+  }
+
+  @Query(() => [CampaignType], { description: 'Campaigns (叠加探访) over your jurisdiction; with `activeOn`, only those running that day.' })
+  campaigns(@Arg('activeOn', () => LocalDate, { nullable: true }) activeOn: string | null, @Ctx() ctx: RequestContext): Promise<CampaignType[]> {
+    return new StandardsService(ctx).campaigns(activeOn);
+  }
+
+  @Mutation(() => CampaignType, { description: 'Open a campaign (叠加探访) for extreme weather, a festival, a disaster or an epidemic.' })
+  createCampaign(@Arg('input', () => CreateCampaignInput) input: CreateCampaignInput, @Ctx() ctx: RequestContext): Promise<CampaignType> {
+    return new StandardsService(ctx).createCampaign(input);
+  }
+
+  @Mutation(() => CampaignType, { description: 'Cancel a campaign; its requirements stop at once.' })
+  cancelCampaign(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: RequestContext): Promise<CampaignType> {
+    return new StandardsService(ctx).cancelCampaign(id, reason);
+  }
+}

@@ -1,0 +1,275 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
+import { LocalDate } from '../../graphql/scalars.js';
+import { Circumstance } from '../elders/elder.enums.js';
+import { ActivityEnum, CampaignReasonEnum, ElderClassEnum, RequirementSourceEnum, WindowKindEnum } from './standards.enums.js';
+
+@ObjectType('VisitRequirement', { description: 'At least `minCount` visits (or care services) in every window.' })
+export class VisitRequirementType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ElderClassEnum, { nullable: true, description: 'Applies to this class only; null: every class.' })
+  class!: ElderClassEnum | null;
+
+  @Field(() => Circumstance, { nullable: true, description: 'Applies only to elders with this circumstance recorded.' })
+  circumstance!: Circumstance | null;
+
+  @Field(() => ActivityEnum)
+  activity!: ActivityEnum;
+
+  @Field(() => Int)
+  minCount!: number;
+
+  @Field(() => WindowKindEnum)
+  window!: WindowKindEnum;
+
+  @Field(() => Int, { nullable: true, description: 'Length of a DAYS window.' })
+  windowDays!: number | null;
+
+  @Field(() => Boolean, { description: 'Only home visits (上门入户) count.' })
+  homeOnly!: boolean;
+
+  @Field(() => String, { description: 'In words, e.g. 每月至少上门入户1次.' })
+  description!: string;
+}
+
+@ObjectType('VisitStandard', {
+  description:
+    "A set of requirements. The baseline (Kaiping's) applies to its whole region; a region may add a raise for its subtree (requirements add up, so a standard is raised, never lowered). Templates apply nowhere until adopted.",
+})
+export class VisitStandardType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The policy document it comes from.' })
+  source!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The subtree it applies to; null for templates.' })
+  regionCode!: string | null;
+
+  @Field(() => Boolean)
+  template!: boolean;
+
+  @Field(() => Boolean)
+  baseline!: boolean;
+
+  @Field(() => LocalDate)
+  effectiveFrom!: string;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  retiredAt!: Date | null;
+
+  @Field(() => [VisitRequirementType])
+  requirements!: VisitRequirementType[];
+}
+
+@InputType({ description: 'One requirement: at least `minCount` of `activity` in every `window`.' })
+export class VisitRequirementInput {
+  @Field(() => ElderClassEnum, { nullable: true })
+  class?: ElderClassEnum | null;
+
+  @Field(() => Circumstance, { nullable: true })
+  circumstance?: Circumstance | null;
+
+  @Field(() => ActivityEnum, { defaultValue: ActivityEnum.VISIT })
+  activity!: ActivityEnum;
+
+  @Field(() => Int)
+  minCount!: number;
+
+  @Field(() => WindowKindEnum)
+  window!: WindowKindEnum;
+
+  @Field(() => Int, { nullable: true, description: 'Required for DAYS windows (1-366).' })
+  windowDays?: number | null;
+
+  @Field(() => Boolean, { defaultValue: false })
+  homeOnly!: boolean;
+}
+
+@InputType({ description: 'A raise of the visit standard for a region subtree (可提供高于本方案的服务).' })
+export class CreateVisitStandardInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'A region inside your jurisdiction.' })
+  regionCode!: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'Default today. Not before today: a raise cannot make the past overdue.' })
+  effectiveFrom?: string | null;
+
+  @Field(() => [VisitRequirementInput])
+  requirements!: VisitRequirementInput[];
+}
+
+@ObjectType('Campaign', { description: '叠加探访: a time-boxed extra requirement over a region subtree and optionally some classes.' })
+export class CampaignType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  regionCode!: string;
+
+  @Field(() => [ElderClassEnum], { description: 'Empty: every class.' })
+  classes!: ElderClassEnum[];
+
+  @Field(() => CampaignReasonEnum)
+  reasonKind!: CampaignReasonEnum;
+
+  @Field(() => String)
+  reason!: string;
+
+  @Field(() => LocalDate)
+  startsOn!: string;
+
+  @Field(() => LocalDate)
+  endsOn!: string;
+
+  @Field(() => Int)
+  minCount!: number;
+
+  @Field(() => WindowKindEnum)
+  window!: WindowKindEnum;
+
+  @Field(() => Int, { nullable: true })
+  windowDays!: number | null;
+
+  @Field(() => Boolean)
+  homeOnly!: boolean;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  cancelledAt!: Date | null;
+}
+
+@InputType()
+export class CreateCampaignInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  regionCode!: string;
+
+  @Field(() => [ElderClassEnum], { defaultValue: [] })
+  classes!: ElderClassEnum[];
+
+  @Field(() => CampaignReasonEnum)
+  reasonKind!: CampaignReasonEnum;
+
+  @Field(() => String)
+  reason!: string;
+
+  @Field(() => LocalDate)
+  startsOn!: string;
+
+  @Field(() => LocalDate)
+  endsOn!: string;
+
+  @Field(() => Int)
+  minCount!: number;
+
+  @Field(() => WindowKindEnum, { description: 'DAY, WEEK, HALF_MONTH, MONTH, DAYS or PERIOD (the whole campaign).' })
+  window!: WindowKindEnum;
+
+  @Field(() => Int, { nullable: true })
+  windowDays?: number | null;
+
+  @Field(() => Boolean, { defaultValue: false })
+  homeOnly!: boolean;
+}
+
+@ObjectType('RequirementCompliance', { description: 'One requirement of one elder, judged on a date.' })
+export class RequirementComplianceType {
+  @Field(() => ID)
+  requirementId!: string;
+
+  @Field(() => RequirementSourceEnum)
+  source!: RequirementSourceEnum;
+
+  @Field(() => String, { description: 'The standard or campaign it comes from.' })
+  sourceName!: string;
+
+  @Field(() => ActivityEnum)
+  activity!: ActivityEnum;
+
+  @Field(() => Int)
+  minCount!: number;
+
+  @Field(() => WindowKindEnum)
+  window!: WindowKindEnum;
+
+  @Field(() => Boolean)
+  homeOnly!: boolean;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => LocalDate, { description: 'The window the date falls in.' })
+  windowStart!: string;
+
+  @Field(() => LocalDate)
+  windowEnd!: string;
+
+  @Field(() => Int, { description: 'Visits (or services) in the window up to the date, of an allowed method.' })
+  counted!: number;
+
+  @Field(() => Boolean, { description: '`counted` >= `minCount`.' })
+  met!: boolean;
+
+  @Field(() => Boolean, { description: 'A complete window since the last met one went unmet.' })
+  overdue!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'Days since the end of the first unmet window.' })
+  daysOverdue!: number | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'End of this window if not met yet, else end of the next one.' })
+  dueBy!: string | null;
+}
+
+@ObjectType('ElderCompliance', {
+  description:
+    'What the standards ask of one elder on a date and whether it was done. Derived from requirements and visits, never stored.',
+})
+export class ElderComplianceType {
+  @Field(() => LocalDate)
+  asOf!: string;
+
+  @Field(() => ElderClassEnum, { nullable: true })
+  class!: ElderClassEnum | null;
+
+  @Field(() => String, { nullable: true, description: 'Why nothing is required (closed archive or written refusal), if so.' })
+  stoppedReason!: string | null;
+
+  @Field(() => [RequirementComplianceType])
+  requirements!: RequirementComplianceType[];
+
+  @Field(() => Boolean, { description: 'Every requirement met in its current window.' })
+  met!: boolean;
+
+  @Field(() => Boolean)
+  overdue!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'The largest `daysOverdue` of the requirements.' })
+  daysOverdue!: number | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'The earliest `dueBy` of the unmet requirements.' })
+  dueBy!: string | null;
+}

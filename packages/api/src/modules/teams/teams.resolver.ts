@@ -1,0 +1,109 @@
+import { Arg, Args, Ctx, FieldResolver, ID, InputType, Field, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context.js';
+import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
+import { LocalDate } from '../../graphql/scalars.js';
+import type { Elder } from '../elders/elder.entity.js';
+import { ElderConnection, ElderType } from '../elders/elder.types.js';
+import { TeamsService } from './teams.service.js';
+import {
+  AssignmentResultType,
+  AssignmentType,
+  AssignVisitorInput,
+  CreateTeamInput,
+  CreateVisitorInput,
+  TeamType,
+  VisitorConnection,
+  VisitorKind,
+  VisitorType,
+} from './teams.types.js';
+
+@InputType()
+export class VisitorFilter {
+  @Field(() => String, { nullable: true })
+  regionCode?: string | null;
+
+  @Field(() => VisitorKind, { nullable: true })
+  kind?: VisitorKind | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Include visitors who have left.' })
+  includeInactive?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'A name or its beginning.' })
+  text?: string | null;
+}
+
+@Resolver(() => ElderType)
+export class TeamsResolver {
+  @Query(() => [TeamType], { description: 'Teams of a region subtree (default: your jurisdiction).' })
+  teams(@Arg('regionCode', () => String, { nullable: true }) regionCode: string | null, @Ctx() ctx: RequestContext): Promise<TeamType[]> {
+    return new TeamsService(ctx).teams(regionCode);
+  }
+
+  @Mutation(() => TeamType)
+  createTeam(@Arg('input', () => CreateTeamInput) input: CreateTeamInput, @Ctx() ctx: RequestContext): Promise<TeamType> {
+    return new TeamsService(ctx).createTeam(input);
+  }
+
+  @Query(() => VisitorConnection, { description: 'Visitors of a region subtree, by name.' })
+  visitors(
+    @Arg('filter', () => VisitorFilter, { nullable: true }) filter: VisitorFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<VisitorType>> {
+    return new TeamsService(ctx).visitors(filter, page.first, page.after);
+  }
+
+  @Mutation(() => VisitorType)
+  createVisitor(@Arg('input', () => CreateVisitorInput) input: CreateVisitorInput, @Ctx() ctx: RequestContext): Promise<VisitorType> {
+    return new TeamsService(ctx).createVisitor(input);
+  }
+
+  @Mutation(() => AssignmentResultType, {
+    description: '结对: make a visitor the responsible contact (PRIMARY, replacing the previous one) or a helper of up to 1,000 elders. All or nothing.',
+  })
+  assignVisitor(@Arg('input', () => AssignVisitorInput) input: AssignVisitorInput, @Ctx() ctx: RequestContext): Promise<AssignmentResultType> {
+    return new TeamsService(ctx).assign(input);
+  }
+
+  @Mutation(() => Boolean, { description: 'End one assignment. An elder without a responsible contact shows in `unassignedElders`.' })
+  async unassignVisitor(
+    @Arg('elderId', () => ID) elderId: string,
+    @Arg('visitorId', () => ID) visitorId: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
+    return (await new TeamsService(ctx).unassign(elderId, visitorId, reason)) > 0;
+  }
+
+  @Mutation(() => AssignmentResultType, {
+    description:
+      "Move every elder of one visitor (e.g. leaving) to another, with the same roles, in one transaction: no elder is left without a contact. With `leftOn`, the first visitor is marked as left.",
+  })
+  reassignVisitor(
+    @Arg('from', () => ID) from: string,
+    @Arg('to', () => ID) to: string,
+    @Arg('reason', () => String) reason: string,
+    @Arg('leftOn', () => LocalDate, { nullable: true }) leftOn: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AssignmentResultType> {
+    return new TeamsService(ctx).reassign(from, to, reason, leftOn);
+  }
+
+  @Query(() => ElderConnection, { description: 'Active elders of a region subtree without a responsible contact, class A first.' })
+  unassignedElders(
+    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<Elder>> {
+    return new TeamsService(ctx).unassigned(regionCode, page.first, page.after);
+  }
+
+  @FieldResolver(() => [AssignmentType], { description: 'Who is responsible for and helps with this elder (with `includeEnded`, the history).' })
+  assignments(
+    @Root() elder: Elder,
+    @Arg('includeEnded', () => Boolean, { defaultValue: false }) includeEnded: boolean,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AssignmentType[]> {
+    return new TeamsService(ctx).assignmentsOf(elder, includeEnded);
+  }
+}

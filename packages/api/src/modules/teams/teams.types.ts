@@ -1,0 +1,183 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
+import { labelled } from '../../graphql/enums.js';
+import { connectionOf } from '../../graphql/pagination.js';
+import { LocalDate } from '../../graphql/scalars.js';
+
+export enum TeamKind {
+  SURVEY = 'SURVEY',
+  DAILY_CONTACT = 'DAILY_CONTACT',
+  VISITING = 'VISITING',
+}
+registerEnumType(TeamKind, {
+  name: 'TeamKind',
+  valuesConfig: labelled(TeamKind, { SURVEY: '摸底排查专班', DAILY_CONTACT: '日常联络队伍', VISITING: '探访关爱队伍' }),
+});
+
+export enum VisitorKind {
+  VILLAGE_STAFF = 'VILLAGE_STAFF',
+  SOCIAL_WORKER = 'SOCIAL_WORKER',
+  GRID_WORKER = 'GRID_WORKER',
+  CIVIL_AFFAIRS_CADRE = 'CIVIL_AFFAIRS_CADRE',
+  VOLUNTEER = 'VOLUNTEER',
+  FAMILY_DOCTOR = 'FAMILY_DOCTOR',
+  PROPERTY_STAFF = 'PROPERTY_STAFF',
+  COMMUNITY_POLICE = 'COMMUNITY_POLICE',
+  DELIVERY_WORKER = 'DELIVERY_WORKER',
+  PEER_ELDER = 'PEER_ELDER',
+  PARTY_MEMBER = 'PARTY_MEMBER',
+}
+export const VISITOR_KIND_LABELS: Record<VisitorKind, string> = {
+  VILLAGE_STAFF: '村（居）委会工作人员',
+  SOCIAL_WORKER: '社会工作者（双百社工）',
+  GRID_WORKER: '网格员',
+  CIVIL_AFFAIRS_CADRE: '民政干部',
+  VOLUNTEER: '志愿者',
+  FAMILY_DOCTOR: '家庭医生',
+  PROPERTY_STAFF: '物业服务企业人员',
+  COMMUNITY_POLICE: '社区民警',
+  DELIVERY_WORKER: '快递、外卖配送员',
+  PEER_ELDER: '低龄健康老年人（老伙伴）',
+  PARTY_MEMBER: '党员',
+};
+registerEnumType(VisitorKind, { name: 'VisitorKind', valuesConfig: labelled(VisitorKind, VISITOR_KIND_LABELS) });
+
+export enum AssignmentRole {
+  PRIMARY = 'PRIMARY',
+  HELPER = 'HELPER',
+}
+registerEnumType(AssignmentRole, {
+  name: 'AssignmentRole',
+  valuesConfig: labelled(AssignmentRole, { PRIMARY: '结对联系人（每位老人一名）', HELPER: '协助探访人' }),
+});
+
+@ObjectType('Team', { description: '队伍: a survey, daily-contact or visiting team of a region.' })
+export class TeamType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => TeamKind)
+  kind!: TeamKind;
+
+  @Field(() => String)
+  regionCode!: string;
+}
+
+@ObjectType('Visitor', { description: 'A person who visits elders (探访人员); may or may not have a login.' })
+export class VisitorType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => VisitorKind)
+  kind!: VisitorKind;
+
+  @Field(() => String, { nullable: true, description: 'Masked like an elder phone.' })
+  phone!: string | null;
+
+  @Field(() => String)
+  regionCode!: string;
+
+  @Field(() => ID, { nullable: true })
+  teamId!: string | null;
+
+  @Field(() => Boolean, { description: 'Has a login (visits are recorded as this visitor).' })
+  hasLogin!: boolean;
+
+  @Field(() => Boolean)
+  active!: boolean;
+
+  @Field(() => LocalDate, { nullable: true })
+  leftOn!: string | null;
+}
+
+export const VisitorConnection = connectionOf('Visitor', VisitorType, 'Visitors, by name.');
+
+@ObjectType('Assignment', { description: '结对: a visitor responsible for (PRIMARY) or helping with (HELPER) one elder, over a time.' })
+export class AssignmentType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  elderId!: string;
+
+  @Field(() => VisitorType)
+  visitor!: VisitorType;
+
+  @Field(() => AssignmentRole)
+  role!: AssignmentRole;
+
+  @Field(() => GraphQLDateTimeISO)
+  startsAt!: Date;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  endsAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  endReason!: string | null;
+}
+
+@InputType()
+export class CreateTeamInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => TeamKind)
+  kind!: TeamKind;
+
+  @Field(() => String)
+  regionCode!: string;
+}
+
+@InputType()
+export class CreateVisitorInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => VisitorKind)
+  kind!: VisitorKind;
+
+  @Field(() => String, { nullable: true })
+  phone?: string | null;
+
+  @Field(() => String, { description: 'The area the visitor covers: elders assigned to them must be inside it.' })
+  regionCode!: string;
+
+  @Field(() => ID, { nullable: true })
+  teamId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Link an existing login (username) to this visitor.' })
+  username?: string | null;
+}
+
+@InputType({ description: 'Assign one visitor to up to 1,000 elders at once.' })
+export class AssignVisitorInput {
+  @Field(() => [ID])
+  elderIds!: string[];
+
+  @Field(() => ID)
+  visitorId!: string;
+
+  @Field(() => AssignmentRole, { defaultValue: AssignmentRole.PRIMARY })
+  role!: AssignmentRole;
+
+  @Field(() => String, { nullable: true })
+  reason?: string | null;
+}
+
+@ObjectType('AssignmentResult')
+export class AssignmentResultType {
+  @Field(() => Int, { description: 'Elders newly assigned (or whose role changed).' })
+  assigned!: number;
+
+  @Field(() => Int, { description: 'Elders already held by the visitor in that role.' })
+  unchanged!: number;
+
+  @Field(() => Int, { description: 'Assignments ended (previous responsible contacts replaced).' })
+  ended!: number;
+}

@@ -1,0 +1,48 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context.js';
+import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
+import { LocalDate } from '../../graphql/scalars.js';
+import type { Elder } from '../elders/elder.entity.js';
+import { ElderType } from '../elders/elder.types.js';
+import { VisitsService } from './visits.service.js';
+import { CareServiceType, RecordCareServiceInput, RecordVisitInput, VisitConnection, VisitFilter, VisitType } from './visits.types.js';
+
+@Resolver(() => ElderType)
+export class VisitsResolver {
+  @Mutation(() => VisitType, {
+    description:
+      'Record a visit (探访关爱服务记录表). BAD_USER_INPUT for a date in the future or before the archive existed; FORBIDDEN for an elder outside your jurisdiction or (visitors) your assignment. A retry with the same `idempotencyKey` records once. Findings raise alerts by the rules table.',
+  })
+  recordVisit(@Arg('input', () => RecordVisitInput) input: RecordVisitInput, @Ctx() ctx: RequestContext): Promise<VisitType> {
+    return new VisitsService(ctx).record(input);
+  }
+
+  @Mutation(() => CareServiceType, { description: 'Record a care service delivered outside a visit (cleaning, laundry, haircut, ...).' })
+  recordCareService(@Arg('input', () => RecordCareServiceInput) input: RecordCareServiceInput, @Ctx() ctx: RequestContext): Promise<CareServiceType> {
+    return new VisitsService(ctx).recordCareService(input);
+  }
+
+  @Query(() => VisitConnection, { description: 'Visit records in your jurisdiction, newest first.' })
+  visits(
+    @Arg('filter', () => VisitFilter, { nullable: true }) filter: VisitFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<VisitType>> {
+    return new VisitsService(ctx).list(filter, page.first, page.after);
+  }
+
+  @FieldResolver(() => VisitConnection, { name: 'visits', description: "This elder's visit records, newest first." })
+  elderVisits(@Root() elder: Elder, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<VisitType>> {
+    return new VisitsService(ctx).ofElder(elder, page.first, page.after);
+  }
+
+  @FieldResolver(() => [CareServiceType], { description: 'Care services delivered to this elder (latest 200 in the range).' })
+  careServices(
+    @Root() elder: Elder,
+    @Arg('from', () => LocalDate, { nullable: true }) from: string | null,
+    @Arg('to', () => LocalDate, { nullable: true }) to: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CareServiceType[]> {
+    return new VisitsService(ctx).careServicesOf(elder, from, to);
+  }
+}

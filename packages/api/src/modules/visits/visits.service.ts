@@ -1,0 +1,497 @@
+import { createHash } from 'node:crypto';
+import { pgArray } from '../../shared/sql.js';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Scope } from '@tanfang/schema';
+import { chinaDate, requireActor, requireScope, type RequestContext } from '../../graphql/context.js';
+import { badInput, conflict, FieldErrors, forbidden } from '../../graphql/errors.js';
+import { decodeCursor, encodeCursor, invalidCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
+import { isUuid } from '../../shared/ids.js';
+import { groupByKeys } from '../../shared/loaders.js';
+import { maskPhone } from '../../shared/masking.js';
+import type { Actor } from '../auth/actor.js';
+import { raiseAlertsFromVisit } from '../alerts/alerts.service.js';
+import { AuditAction, writeAudit } from '../audit/audit.service.js';
+import type { Elder } from '../elders/elder.entity.js';
+import { isRealDate } from '../elders/id-number.js';
+import { RegionService } from '../regions/region.service.js';
+import type { VisitorKind } from '../teams/teams.types.js';
+import type {
+  CareKind,
+  CareServiceInput,
+  CareServiceType,
+  RecordCareServiceInput,
+  RecordVisitInput,
+  VisitFilter,
+  VisitMethod,
+  VisitType,
+} from './visits.types.js';
+
+/** Device clocks drift: a visit stamped a few minutes ahead of the server is not "in the future". */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_CARE_SERVICES = 20;
+
+interface ElderForVisit {
+  id: string;
+  county_code: string;
+  region_code: string;
+  registered_on: string;
+  status: string;
+  status_date: string | null;
+}
+
+interface VisitRow {
+  id: string;
+  elder_id: string;
+  seq: number;
+  visited_at: Date;
+  visited_on: string;
+  method: string;
+  visitor_id: string | null;
+  visitor_name: string | null;
+  visitor_kind: string | null;
+  visitor_phone: string | null;
+  visitor_region: string | null;
+  visitor_team: string | null;
+  visitor_user: string | null;
+  visitor_active: boolean | null;
+  entered_by_name: string | null;
+  entered_at: Date;
+  campaign_id: string | null;
+  location: string | null;
+  latitude: string | null;
+  longitude: string | null;
+  duration_minutes: number | null;
+  household_change: string | null;
+  household_change_count: number | null;
+  expression: string | null;
+  mobility: string | null;
+  disease: string | null;
+  disease_name: string | null;
+  mood: string | null;
+  gas_safety: string | null;
+  water_heating_safety: string | null;
+  electricity_safety: string | null;
+  housing_unsafe: boolean | null;
+  unattended: boolean | null;
+  personal_hygiene: string | null;
+  home_hygiene: string | null;
+  indoor_environment: string | null;
+  service_needs: string | null;
+  care_suggestions: string | null;
+  visitor_signed: boolean;
+  elder_signed: boolean;
+  satisfaction: string | null;
+  notes: string | null;
+}
+
+const VISIT_SELECT = `
+  select v.id, v.elder_id, v.seq, v.visited_at, to_char(v.visited_on, 'YYYY-MM-DD') as visited_on, v.method,
+         v.visitor_id, vi.name as visitor_name, vi.kind as visitor_kind, vi.phone as visitor_phone, vi.region_code as visitor_region,
+         vi.team_id as visitor_team, vi.user_id as visitor_user, vi.active as visitor_active,
+         u.username as entered_by_name, v.entered_at, v.campaign_id, v.location, v.latitude, v.longitude, v.duration_minutes,
+         v.household_change, v.household_change_count, v.expression, v.mobility, v.disease, v.disease_name, v.mood,
+         v.gas_safety, v.water_heating_safety, v.electricity_safety, v.housing_unsafe, v.unattended,
+         v.personal_hygiene, v.home_hygiene, v.indoor_environment, v.service_needs, v.care_suggestions,
+         v.visitor_signed, v.elder_signed, v.satisfaction, v.notes
+    from visit v
+    left join visitor vi on vi.id = v.visitor_id
+    left join app_user u on u.id = v.entered_by`;
+
+/** The findings of a visit that the alert rules read, by the rules' finding names. */
+function findingsOf(input: RecordVisitInput): Record<string, string> {
+  const findings: Record<string, string> = {};
+  const keys = ['expression', 'mobility', 'disease', 'mood', 'gasSafety', 'waterHeatingSafety', 'electricitySafety', 'housingUnsafe', 'unattended', 'personalHygiene', 'homeHygiene', 'indoorEnvironment'] as const;
+  for (const key of keys) {
+    const value = input[key];
+    if (value !== null && value !== undefined) findings[key] = String(value);
+  }
+  return findings;
+}
+
+export class VisitsService {
+  constructor(private readonly ctx: RequestContext) {}
+
+  async record(input: RecordVisitInput): Promise<VisitType> {
+    const actor = this.requireRecorder();
+    const clean = this.validate(input);
+    const hash = requestHash(input);
+    const key = input.idempotencyKey?.trim() || null;
+    if (key) {
+      const again = await this.replay(actor, key, hash);
+      if (again) return again;
+    }
+    const elder = await this.elderForRecording(actor, input.elderId);
+    const visitedOn = chinaDate(clean.visitedAt);
+    const errors = new FieldErrors();
+    if (visitedOn < elder.registered_on) {
+      errors.add('visitedAt', `探访日期早于建档日期（${elder.registered_on}），请核对`, `The visit is dated before the archive was registered (${elder.registered_on})`);
+    }
+    if (elder.status !== 'ACTIVE' && elder.status_date && visitedOn > elder.status_date) {
+      errors.add('visitedAt', `该档案已于 ${elder.status_date} 销档，之后不能再记录探访`, `The archive was closed on ${elder.status_date}; no visits after that`);
+    }
+    errors.throwIfAny();
+    const visitorId = await this.visitorFor(actor, input.visitorId ?? null);
+    if (input.campaignId) await this.checkCampaign(input.campaignId, elder, visitedOn);
+    const now = this.ctx.now();
+    try {
+      const id = await this.ctx.em.transactional(async (em) => {
+        // One visit numbered at a time per elder: the lock makes "第 n 次" gapless and unique.
+        await em.execute(`select id from elder where id = ? for update`, [elder.id]);
+        const [row] = await em.execute<{ id: string; seq: number }[]>(
+          `insert into visit (elder_id, county_code, region_code, seq, visited_at, visited_on, method, visitor_id, entered_by, entered_at,
+             campaign_id, location, latitude, longitude, duration_minutes, household_change, household_change_count, expression, mobility,
+             disease, disease_name, mood, gas_safety, water_heating_safety, electricity_safety, housing_unsafe, unattended,
+             personal_hygiene, home_hygiene, indoor_environment, service_needs, care_suggestions, visitor_signed, elder_signed,
+             satisfaction, notes, idempotency_key, request_hash)
+           select ?, ?, ?, coalesce((select max(seq) from visit where elder_id = ?), 0) + 1, ?, ?, ?, ?, ?, ?,
+             ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+           returning id, seq`,
+          [
+            elder.id, elder.county_code, elder.region_code, elder.id, clean.visitedAt, visitedOn, input.method, visitorId, actor.userId, now,
+            input.campaignId ?? null, clean.location, input.latitude ?? null, input.longitude ?? null, input.durationMinutes ?? null,
+            input.householdChange ?? null, input.householdChangeCount ?? null, input.expression ?? null, input.mobility ?? null,
+            input.disease ?? null, clean.diseaseName, input.mood ?? null, input.gasSafety ?? null, input.waterHeatingSafety ?? null,
+            input.electricitySafety ?? null, input.housingUnsafe ?? null, input.unattended ?? null, input.personalHygiene ?? null,
+            input.homeHygiene ?? null, input.indoorEnvironment ?? null, clean.serviceNeeds, clean.careSuggestions,
+            input.visitorSigned ?? false, input.elderSigned ?? false, input.satisfaction ?? null, clean.notes, key, hash,
+          ],
+        );
+        const services = (input.careServices ?? []).map((s) => ({
+          kind: s.kind, content: s.content?.trim() || null, delivered_on: s.deliveredOn ?? visitedOn,
+        }));
+        if (services.length > 0) {
+          await em.execute(
+            `insert into care_service (elder_id, county_code, visit_id, kind, content, delivered_on, recorded_by, recorded_at)
+             select ?, ?, ?, s.kind, s.content, s.delivered_on, ?, ? from jsonb_to_recordset(?::jsonb) as s(kind text, content text, delivered_on date)`,
+            [elder.id, elder.county_code, row!.id, actor.userId, now, JSON.stringify(services)],
+            'run',
+          );
+        }
+        const alerts = await raiseAlertsFromVisit(em, {
+          visitId: row!.id, elderId: elder.id, countyCode: elder.county_code, regionCode: elder.region_code,
+          findings: findingsOf(input), diseaseName: clean.diseaseName, at: now, actorId: actor.userId,
+        });
+        await writeAudit(
+          this.ctx,
+          [{ action: AuditAction.VisitRecord, elderId: elder.id, regionCode: elder.region_code, detail: { visitId: row!.id, seq: row!.seq, method: input.method, visitedOn, alerts: alerts.length } }],
+          em,
+        );
+        return row!.id;
+      });
+      return (await this.byIds([id]))[0]!;
+    } catch (error) {
+      // The same submission arriving twice at once: the unique key lets one in; the other gets the first's record.
+      if (key && error instanceof UniqueConstraintViolationException) {
+        const again = await this.replay(actor, key, hash);
+        if (again) return again;
+      }
+      throw error;
+    }
+  }
+
+  async recordCareService(input: RecordCareServiceInput): Promise<CareServiceType> {
+    const actor = this.requireRecorder();
+    if (!isRealDate(input.deliveredOn) || input.deliveredOn > chinaDate(this.ctx.now())) {
+      throw badInput('服务日期无效或晚于今天', 'deliveredOn is invalid or in the future', 'deliveredOn');
+    }
+    const content = optionalText(input.content, 300);
+    const elder = await this.elderForRecording(actor, input.elderId);
+    if (input.deliveredOn < elder.registered_on) {
+      throw badInput(`服务日期早于建档日期（${elder.registered_on}）`, `deliveredOn is before the archive was registered (${elder.registered_on})`, 'deliveredOn');
+    }
+    return this.ctx.em.transactional(async (em) => {
+      const [row] = await em.execute<{ id: string }[]>(
+        `insert into care_service (elder_id, county_code, kind, content, delivered_on, recorded_by, recorded_at)
+         values (?, ?, ?, ?, ?, ?, ?) returning id`,
+        [elder.id, elder.county_code, input.kind, content, input.deliveredOn, actor.userId, this.ctx.now()],
+      );
+      await writeAudit(this.ctx, [{ action: AuditAction.CareServiceRecord, elderId: elder.id, regionCode: elder.region_code, detail: { kind: input.kind, deliveredOn: input.deliveredOn } }], em);
+      return { id: row!.id, kind: input.kind, content, deliveredOn: input.deliveredOn, visitId: null };
+    });
+  }
+
+  /** Visit records of a region subtree, newest first (keyset pagination). Four statements for any page. */
+  async list(filter: VisitFilter | null, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<VisitType>> {
+    const actor = requireScope(this.ctx, Scope.VisitRead);
+    const size = pageSize(first);
+    const region = filter?.regionCode ? (await new RegionService(this.ctx).requireRegionInJurisdiction(actor, filter.regionCode)).code : actor.regionCode;
+    const where: string[] = ['starts_with(v.region_code, ?)'];
+    const params: unknown[] = [region];
+    if (filter?.elderId) {
+      if (!isUuid(filter.elderId)) return toConnection([], () => '', false, false, 0);
+      where.push('v.elder_id = ?');
+      params.push(filter.elderId);
+    }
+    if (filter?.visitorId) {
+      if (!isUuid(filter.visitorId)) return toConnection([], () => '', false, false, 0);
+      where.push('v.visitor_id = ?');
+      params.push(filter.visitorId);
+    }
+    if (filter?.methods?.length) {
+      where.push('v.method = any(?::text[])');
+      params.push(pgArray(filter.methods));
+    }
+    if (filter?.from) {
+      where.push('v.visited_on >= ?');
+      params.push(filter.from);
+    }
+    if (filter?.to) {
+      where.push('v.visited_on <= ?');
+      params.push(filter.to);
+    }
+    const [{ n }] = (await this.ctx.em.execute<{ n: string }[]>(`select count(*) as n from visit v where ${where.join(' and ')}`, params)) as [{ n: string }];
+    const pageWhere = [...where];
+    const pageParams = [...params];
+    if (after) {
+      const [at, id] = decodeCursor(after, 2);
+      if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(at))) throw invalidCursor();
+      pageWhere.push('(v.visited_at, v.id) < (?::timestamptz, ?::uuid)');
+      pageParams.push(at, id);
+    }
+    const rows = await this.ctx.em.execute<VisitRow[]>(
+      `${VISIT_SELECT} where ${pageWhere.join(' and ')} order by v.visited_at desc, v.id desc limit ?`,
+      [...pageParams, size + 1],
+    );
+    const nodes = await this.hydrate(rows.slice(0, size));
+    return toConnection(nodes, (v) => encodeCursor([v.visitedAt.toISOString(), v.id]), rows.length > size, !!after, Number(n));
+  }
+
+  /** The visits of one elder (already loaded through the jurisdiction filter). First pages of a list batch. */
+  async ofElder(elder: Elder, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<VisitType>> {
+    requireScope(this.ctx, Scope.VisitRead);
+    if (after) return this.list({ elderId: elder.id, regionCode: null }, first, after);
+    const size = pageSize(first);
+    const batch = await this.ctx.loaders
+      .get<string, { rows: VisitRow[]; total: number }>(`visits.ofElder.${size}`, async (ids) => {
+        const rows = await this.ctx.em.execute<(VisitRow & { total: string })[]>(
+          `select * from (
+             select x.*, row_number() over (partition by x.elder_id order by x.visited_at desc, x.id desc) as rn,
+                    count(*) over (partition by x.elder_id) as total
+               from (${VISIT_SELECT} where v.elder_id = any(?::uuid[])) x
+           ) y where rn <= ? order by elder_id, visited_at desc, id desc`,
+          [pgArray(ids), size + 1],
+        );
+        return groupByKeys(ids, rows, (r) => r.elder_id).map((list) => ({ rows: list, total: Number(list[0]?.total ?? 0) }));
+      })
+      .load(elder.id);
+    const nodes = await this.hydrate(batch.rows.slice(0, size));
+    return toConnection(nodes, (v) => encodeCursor([v.visitedAt.toISOString(), v.id]), batch.rows.length > size, false, batch.total);
+  }
+
+  async careServicesOf(elder: Elder, from: string | null, to: string | null): Promise<CareServiceType[]> {
+    requireScope(this.ctx, Scope.VisitRead);
+    const rows = await this.ctx.em.execute<{ id: string; kind: string; content: string | null; delivered_on: string; visit_id: string | null }[]>(
+      `select id, kind, content, to_char(delivered_on, 'YYYY-MM-DD') as delivered_on, visit_id from care_service
+        where elder_id = ? and (?::date is null or delivered_on >= ?::date) and (?::date is null or delivered_on <= ?::date)
+        order by delivered_on desc, recorded_at desc limit 200`,
+      [elder.id, from, from, to, to],
+    );
+    return rows.map((r) => ({ id: r.id, kind: r.kind as CareKind, content: r.content, deliveredOn: r.delivered_on, visitId: r.visit_id }));
+  }
+
+  async byIds(ids: string[]): Promise<VisitType[]> {
+    const rows = await this.ctx.em.execute<VisitRow[]>(`${VISIT_SELECT} where v.id = any(?::uuid[])`, [pgArray(ids)]);
+    return this.hydrate(rows);
+  }
+
+  /** Care services and alert ids of a page of visits: two statements. */
+  private async hydrate(rows: VisitRow[]): Promise<VisitType[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const services = await this.ctx.em.execute<{ id: string; visit_id: string; kind: string; content: string | null; delivered_on: string }[]>(
+      `select id, visit_id, kind, content, to_char(delivered_on, 'YYYY-MM-DD') as delivered_on from care_service where visit_id = any(?::uuid[]) order by recorded_at`,
+      [pgArray(ids)],
+    );
+    const alerts = await this.ctx.em.execute<{ id: string; visit_id: string }[]>(`select id, visit_id from alert where visit_id = any(?::uuid[])`, [pgArray(ids)]);
+    return rows.map((r) => ({
+      id: r.id,
+      elderId: r.elder_id,
+      seq: r.seq,
+      visitedAt: r.visited_at,
+      visitedOn: r.visited_on,
+      method: r.method as VisitMethod,
+      visitor: r.visitor_id
+        ? {
+            id: r.visitor_id, name: r.visitor_name!, kind: r.visitor_kind as VisitorKind, phone: maskPhone(r.visitor_phone), regionCode: r.visitor_region!,
+            teamId: r.visitor_team, hasLogin: r.visitor_user !== null, active: r.visitor_active ?? false, leftOn: null,
+          }
+        : null,
+      enteredBy: r.entered_by_name ?? '',
+      enteredAt: r.entered_at,
+      campaignId: r.campaign_id,
+      location: r.location,
+      latitude: r.latitude === null ? null : Number(r.latitude),
+      longitude: r.longitude === null ? null : Number(r.longitude),
+      durationMinutes: r.duration_minutes,
+      householdChange: r.household_change as VisitType['householdChange'],
+      householdChangeCount: r.household_change_count,
+      expression: r.expression as VisitType['expression'],
+      mobility: r.mobility as VisitType['mobility'],
+      disease: r.disease as VisitType['disease'],
+      diseaseName: r.disease_name,
+      mood: r.mood as VisitType['mood'],
+      gasSafety: r.gas_safety as VisitType['gasSafety'],
+      waterHeatingSafety: r.water_heating_safety as VisitType['waterHeatingSafety'],
+      electricitySafety: r.electricity_safety as VisitType['electricitySafety'],
+      housingUnsafe: r.housing_unsafe,
+      unattended: r.unattended,
+      personalHygiene: r.personal_hygiene as VisitType['personalHygiene'],
+      homeHygiene: r.home_hygiene as VisitType['homeHygiene'],
+      indoorEnvironment: r.indoor_environment as VisitType['indoorEnvironment'],
+      serviceNeeds: r.service_needs,
+      careSuggestions: r.care_suggestions,
+      visitorSigned: r.visitor_signed,
+      elderSigned: r.elder_signed,
+      satisfaction: r.satisfaction as VisitType['satisfaction'],
+      notes: r.notes,
+      careServices: services
+        .filter((s) => s.visit_id === r.id)
+        .map((s) => ({ id: s.id, kind: s.kind as CareKind, content: s.content, deliveredOn: s.delivered_on, visitId: s.visit_id })),
+      alertIds: alerts.filter((a) => a.visit_id === r.id).map((a) => a.id),
+    }));
+  }
+
+  private requireRecorder(): Actor {
+    const actor = requireActor(this.ctx);
+    if (!actor.scopes.has(Scope.VisitCreate) && !actor.scopes.has(Scope.VisitCreateAssigned)) {
+      return requireScope(this.ctx, Scope.VisitCreate);
+    }
+    return actor;
+  }
+
+  /**
+   * The elder a visit is recorded for. Outside the jurisdiction (or missing) is FORBIDDEN, with one message for both,
+   * so the answer does not tell whether such an archive exists. A visitor-only login must be assigned to the elder.
+   */
+  private async elderForRecording(actor: Actor, elderId: string): Promise<ElderForVisit> {
+    const outside = () =>
+      forbidden('该老年人不在您的管辖范围内（或档案不存在），不能记录', 'This elder is outside your jurisdiction (or does not exist): you cannot record for them', { field: 'elderId' });
+    if (!isUuid(elderId)) throw outside();
+    const [elder] = await this.ctx.em.execute<ElderForVisit[]>(
+      `select id, county_code, region_code, to_char((registered_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as registered_on,
+              status, to_char(status_date, 'YYYY-MM-DD') as status_date
+         from elder where id = ? and starts_with(region_code, ?)`,
+      [elderId, actor.regionCode],
+    );
+    if (!elder) throw outside();
+    if (!actor.scopes.has(Scope.VisitCreate)) {
+      const [assigned] = await this.ctx.em.execute<{ ok: number }[]>(
+        `select 1 as ok from assignment a join visitor v on v.id = a.visitor_id
+          where a.elder_id = ? and a.ends_at is null and v.user_id = ? and v.active`,
+        [elder.id, actor.userId],
+      );
+      if (!assigned) {
+        throw forbidden('您未与该老年人结对，不能为其记录探访', 'You are not assigned to this elder, so you cannot record visits for them', { field: 'elderId' });
+      }
+    }
+    return elder;
+  }
+
+  private async visitorFor(actor: Actor, visitorId: string | null): Promise<string | null> {
+    const [own] = await this.ctx.em.execute<{ id: string }[]>(`select id from visitor where user_id = ? and active`, [actor.userId]);
+    if (!visitorId) return own?.id ?? null;
+    if (!actor.scopes.has(Scope.VisitCreate) && visitorId !== own?.id) {
+      throw forbidden('只能以本人身份记录探访', 'You can record visits only as yourself', { field: 'visitorId' });
+    }
+    const [row] = isUuid(visitorId)
+      ? await this.ctx.em.execute<{ id: string }[]>(`select id from visitor where id = ? and starts_with(region_code, ?)`, [visitorId, actor.regionCode])
+      : [];
+    if (!row) throw badInput('探访人员不存在或不在您的管辖范围内', 'No such visitor in your jurisdiction', 'visitorId');
+    return row.id;
+  }
+
+  private async checkCampaign(campaignId: string, elder: ElderForVisit, visitedOn: string): Promise<void> {
+    const [c] = isUuid(campaignId)
+      ? await this.ctx.em.execute<{ ok: boolean }[]>(
+          `select starts_with(?, region_code) and ?::date between starts_on and ends_on and cancelled_at is null as ok from campaign where id = ?`,
+          [elder.region_code, visitedOn, campaignId],
+        )
+      : [];
+    if (!c?.ok) throw badInput('该探访不属于所选的叠加探访活动（地区或日期不符）', 'The visit does not fall in that campaign (region or dates)', 'campaignId');
+  }
+
+  private async replay(actor: Actor, key: string, hash: string): Promise<VisitType | null> {
+    const [prior] = await this.ctx.em.execute<{ id: string; request_hash: string }[]>(
+      `select id, request_hash from visit where entered_by = ? and idempotency_key = ?`,
+      [actor.userId, key],
+    );
+    if (!prior) return null;
+    if (prior.request_hash !== hash) {
+      throw conflict(
+        '该提交编号（idempotencyKey）已用于另一份不同的探访记录，请换一个编号',
+        'This idempotencyKey was already used for a different visit record: use a new key',
+        { field: 'idempotencyKey', existingVisitId: prior.id },
+      );
+    }
+    return (await this.byIds([prior.id]))[0]!;
+  }
+
+  private validate(input: RecordVisitInput) {
+    const errors = new FieldErrors();
+    const visitedAt = input.visitedAt instanceof Date ? input.visitedAt : new Date(String(input.visitedAt));
+    if (Number.isNaN(visitedAt.getTime())) errors.add('visitedAt', '探访时间无效', 'visitedAt is not a valid time');
+    else if (visitedAt.getTime() > this.ctx.now().getTime() + CLOCK_SKEW_MS) {
+      errors.add('visitedAt', '探访时间不能晚于现在', 'visitedAt cannot be in the future');
+    }
+    if (input.disease === 'SERIOUS' && !input.diseaseName?.trim()) {
+      errors.add('diseaseName', '疾病状况为“严重”时请填写疾病名称', 'Name the disease when it is SERIOUS');
+    }
+    const changed = input.householdChange === 'INCREASED' || input.householdChange === 'DECREASED';
+    if (changed && !input.householdChangeCount) errors.add('householdChangeCount', '请填写家庭人口增加或减少的人数', 'Give by how many people the household changed');
+    if (!changed && input.householdChangeCount != null) errors.add('householdChangeCount', '家庭人口无变化时不填人数', 'Only give a count when the household changed');
+    if ((input.latitude == null) !== (input.longitude == null)) errors.add('latitude', '经纬度需同时填写', 'Give both latitude and longitude');
+    if (input.latitude != null && (input.latitude < -90 || input.latitude > 90)) errors.add('latitude', '纬度应在 -90 到 90 之间', 'latitude must be -90 to 90');
+    if (input.longitude != null && (input.longitude < -180 || input.longitude > 180)) errors.add('longitude', '经度应在 -180 到 180 之间', 'longitude must be -180 to 180');
+    if (input.durationMinutes != null && (input.durationMinutes < 1 || input.durationMinutes > 1440)) {
+      errors.add('durationMinutes', '探访时长应在 1 到 1440 分钟之间', 'durationMinutes must be 1 to 1440');
+    }
+    const key = input.idempotencyKey?.trim();
+    if (input.idempotencyKey != null && (!key || key.length > 100)) errors.add('idempotencyKey', '提交编号应为 1 至 100 个字符', 'idempotencyKey must be 1 to 100 characters');
+    const services: CareServiceInput[] = input.careServices ?? [];
+    if (services.length > MAX_CARE_SERVICES) errors.add('careServices', `一次最多记录 ${MAX_CARE_SERVICES} 项关爱服务`, `At most ${MAX_CARE_SERVICES} care services per visit`);
+    services.forEach((s, i) => {
+      if (s.deliveredOn && (!isRealDate(s.deliveredOn) || s.deliveredOn > chinaDate(this.ctx.now()))) {
+        errors.add(`careServices.${i}.deliveredOn`, '服务日期无效或晚于今天', 'deliveredOn is invalid or in the future');
+      }
+      if (s.content && s.content.length > 300) errors.add(`careServices.${i}.content`, '服务内容最多 300 字', 'content: at most 300 characters');
+    });
+    const text = (field: string, value: string | null | undefined, max: number) => {
+      const t = value?.trim() || null;
+      if (t && t.length > max) errors.add(field, `最多 ${max} 字`, `At most ${max} characters`);
+      return t;
+    };
+    const clean = {
+      visitedAt,
+      location: text('location', input.location, 200),
+      diseaseName: text('diseaseName', input.diseaseName, 100),
+      serviceNeeds: text('serviceNeeds', input.serviceNeeds, 1000),
+      careSuggestions: text('careSuggestions', input.careSuggestions, 1000),
+      notes: text('notes', input.notes, 1000),
+    };
+    errors.throwIfAny();
+    return clean;
+  }
+}
+
+function optionalText(value: string | null | undefined, max: number): string | null {
+  const t = value?.trim() || null;
+  if (t && t.length > max) throw badInput(`最多 ${max} 字`, `At most ${max} characters`, 'content');
+  return t;
+}
+
+/** A fingerprint of what was submitted, to tell a retry (same) from a reused key (different). */
+function requestHash(input: RecordVisitInput): string {
+  const { idempotencyKey: _key, ...rest } = input;
+  return createHash('sha256').update(stable(rest)).digest('hex');
+}
+
+/** JSON with sorted keys and without nulls: a client may send the same record with fields in another order. */
+function stable(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

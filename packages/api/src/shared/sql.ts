@@ -1,0 +1,7 @@
+/**
+ * A PostgreSQL array literal for a `?` parameter (cast it: `?::uuid[]`, `?::text[]`). Knex would expand a JS array
+ * into a comma list, which is not an array; this keeps one parameter, so the statement text stays the same.
+ */
+export function pgArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
