@@ -33,9 +33,11 @@ async function prepare(project: TestProject) {
   let embedded: EmbeddedServer | null = null;
   let adminUrl = process.env.TANFANG_TEST_DATABASE_URL;
   if (!adminUrl) {
-    const dataDir = path.join(here, '../.output/pg');
+    const port = Number(process.env.TANFANG_TEST_PG_PORT ?? 54350);
+    // One folder per port, so two runs on different ports (parallel sessions) never share a cluster.
+    const dataDir = path.join(here, `../.output/pg-${port}`);
     fs.rmSync(dataDir, { recursive: true, force: true });
-    embedded = await startEmbeddedPostgres({ dataDir, port: Number(process.env.TANFANG_TEST_PG_PORT ?? 54350), fast: true });
+    embedded = await startEmbeddedPostgres({ dataDir, port, fast: true });
     adminUrl = embedded.adminUrl;
   }
 
