@@ -44,7 +44,11 @@ export async function prepareData(orm: MikroORM, config: Pick<AppConfig, 'seedDe
   let demo: DemoSummary | null = null;
   if (config.seedDemo) {
     const [{ users }] = await em.execute<{ users: string }[]>('select count(*) as users from app_user');
-    if (Number(users) === 0) demo = await seedDemo(em, { today: now });
+    if (Number(users) === 0) {
+      demo = await seedDemo(em, { today: now });
+      // Fresh tables have no statistics yet: without them the first plans assume two rows per table.
+      await em.execute('analyze', [], 'run');
+    }
   }
   // Archives classified under an older rule version (or never) are brought up to date.
   await reclassifyOutdated(em, now);

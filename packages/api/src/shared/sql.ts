@@ -5,3 +5,11 @@
 export function pgArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }
+
+/** Timestamps from raw SQL (em.execute) arrive as strings: the GraphQL layer and cursors want Dates. */
+export function toDate(value: Date | string): Date;
+export function toDate(value: Date | string | null): Date | null;
+export function toDate(value: Date | string | null): Date | null {
+  if (value === null) return null;
+  return value instanceof Date ? value : new Date(value);
+}

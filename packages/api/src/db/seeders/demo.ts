@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { reclassifyOutdated } from '../../modules/classification/classification.service.js';
+import { seedDemoVisits } from './demo-visits.js';
 import { Role, type RoleName } from '@tanfang/schema';
 import { hashPassword } from '../../modules/auth/password.js';
 import { checkCharOf } from '../../modules/elders/id-number.js';
@@ -36,7 +37,7 @@ export const DEMO_USERS: DemoUser[] = [
 ];
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
-function generator(seed: number) {
+export function generator(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -52,19 +53,19 @@ function generator(seed: number) {
     pick: <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!,
   };
 }
-type Rng = ReturnType<typeof generator>;
+export type Rng = ReturnType<typeof generator>;
 
 // Common surnames of 开平 (关, 司徒, 谢, 周, 张, 吴, 梁, 胡, 方, 余 ...) and everyday given-name characters.
 const SURNAMES = ['关', '司徒', '谢', '周', '张', '吴', '梁', '胡', '方', '余', '许', '陈', '李', '黄', '邓', '何', '林', '劳', '甄', '潘'];
 const MALE_CHARS = ['国', '华', '明', '强', '德', '建', '伟', '荣', '昌', '汉', '庆', '志', '永', '福', '金', '炳', '锦', '耀', '均', '棠'];
 const FEMALE_CHARS = ['秀', '英', '芳', '兰', '珍', '玉', '凤', '桂', '梅', '娟', '群', '好', '妹', '彩', '莲', '金', '月', '娇', '杏', '婵'];
 
-function personName(rng: Rng, male: boolean): string {
+export function personName(rng: Rng, male: boolean): string {
   const chars = male ? MALE_CHARS : FEMALE_CHARS;
   return rng.pick(SURNAMES) + rng.pick(chars) + (rng.chance(0.7) ? rng.pick(chars) : '');
 }
 
-function mobile(rng: Rng): string {
+export function mobile(rng: Rng): string {
   return `1${rng.pick(['3', '5', '8', '9'])}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`;
 }
 
@@ -95,6 +96,8 @@ export interface DemoOptions {
 export interface DemoSummary {
   users: number;
   elders: number;
+  visits: number;
+  alerts: number;
 }
 
 export async function seedDemo(em: EntityManager, options: DemoOptions = {}): Promise<DemoSummary> {
@@ -269,7 +272,9 @@ export async function seedDemo(em: EntityManager, options: DemoOptions = {}): Pr
   });
   // Classes A/B/C from the rules, set-based (the same path agency syncs use).
   await reclassifyOutdated(em, today);
-  return { users: DEMO_USERS.length, elders: elders.length };
+  const [visitorUser] = await em.execute<{ id: string }[]>(`select id from app_user where username = 'visitor'`);
+  const work = await em.transactional((tx) => seedDemoVisits(tx, today, visitorUser?.id ?? null));
+  return { users: DEMO_USERS.length, elders: elders.length, ...work };
 }
 
 /** INSERT ... SELECT FROM jsonb_to_recordset: one statement for the whole set, typed by the column list. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray } from '../../shared/sql.js';
+import { pgArray, toDate } from '../../shared/sql.js';
 import { Scope } from '@tanfang/schema';
 import { requireScope, type RequestContext } from '../../graphql/context.js';
 import { badInput, conflict, notFound } from '../../graphql/errors.js';
@@ -12,12 +12,13 @@ import type { AlertEventType, AlertFilter, AlertSeverity, AlertStatus, AlertType
 /**
  * Escalation, derived from the clock (never stored, so no job can forget it): every acknowledgement deadline that
  * passes unacknowledged moves the alert one level up, village (12 digits) → town (9) → county (6). Once acknowledged,
- * it stays where it was. `?` is "now".
+ * it stays where it was. `?` is "now". Never below 0: an instance whose clock is a moment behind the one that raised
+ * the alert must not see a negative level (which the queue expression would send to the county).
  */
 const DERIVED = `
   with d as (select a.*, case a.severity when 'URGENT' then interval '2 hours' else interval '3 days' end as deadline from alert a)
-  select d.*, least(2, floor(extract(epoch from (coalesce(d.acknowledged_at, ?::timestamptz) - d.raised_at))
-                         / extract(epoch from d.deadline)))::int as level
+  select d.*, greatest(0, least(2, floor(extract(epoch from (coalesce(d.acknowledged_at, ?::timestamptz) - d.raised_at))
+                                      / extract(epoch from d.deadline))))::int as level
     from d`;
 
 const ALERT_COLUMNS = `x.id, x.elder_id, x.region_code, x.visit_id, x.rule_code, x.title, x.detail, x.severity, x.status, x.raised_at,
@@ -165,6 +166,8 @@ export class AlertsService {
   }
 
   resolve(id: string, version: number, resolution: string): Promise<AlertType> {
+    // The permission first: a caller without it learns nothing from validation (FORBIDDEN, like the other moves).
+    requireScope(this.ctx, Scope.AlertHandle);
     const text = resolution.trim();
     if (text.length < 2 || text.length > 1000) throw badInput('请填写办结情况（2至1000字）', 'Describe how it was resolved (2-1000 characters)', 'resolution');
     return this.move(id, version, 'RESOLVED', { note: text });
@@ -243,19 +246,19 @@ export class AlertsService {
       detail: r.detail,
       severity: r.severity as AlertSeverity,
       status: r.status as AlertStatus,
-      raisedAt: r.raised_at,
-      acknowledgeBy: r.acknowledge_by,
-      acknowledgedAt: r.acknowledged_at,
+      raisedAt: toDate(r.raised_at),
+      acknowledgeBy: toDate(r.acknowledge_by),
+      acknowledgedAt: toDate(r.acknowledged_at),
       referredTo: r.referred_to as Referral | null,
       suggestedReferral: r.suggested_referral as Referral | null,
-      resolvedAt: r.resolved_at,
+      resolvedAt: toDate(r.resolved_at),
       resolution: r.resolution,
       escalationLevel: r.level,
       queueRegionCode: r.queue,
       version: r.version,
       events: events
         .filter((e) => e.alert_id === r.id)
-        .map((e): AlertEventType => ({ at: e.at, status: e.status as AlertStatus, note: e.note, referredTo: e.referred_to as Referral | null, actor: e.username })),
+        .map((e): AlertEventType => ({ at: toDate(e.at), status: e.status as AlertStatus, note: e.note, referredTo: e.referred_to as Referral | null, actor: e.username })),
     }));
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray } from '../../shared/sql.js';
+import { pgArray, toDate } from '../../shared/sql.js';
 import { chinaDate, requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { badInput, FieldErrors, notFound } from '../../graphql/errors.js';
 import { Scope } from '@tanfang/schema';
@@ -14,6 +14,12 @@ import { classifyArchive, RULE_VERSION, type ClassReason, type ElderClass } from
 
 /** Health words in a household member's record that make the household one "where one is dependent". */
 const DEPENDENT_HEALTH = `(m.health like '%失能%' or m.health like '%失智%' or m.health like '%残疾%' or m.health like '%瘫痪%')`;
+/**
+ * A household member who is not the elder: the household table lists people by their relation to the householder
+ * (户主, 配偶, ...), and the elder may be any row or none, so the elder's own row is recognised by the ID number (or,
+ * without one, the name), never by its position.
+ */
+const OTHER_MEMBER = `(case when m.id_number is not null then m.id_number <> e.id_number else m.name <> e.name end)`;
 
 interface FactsRow {
   id: string;
@@ -38,7 +44,7 @@ export async function reclassify(em: EntityManager, elderIds: readonly string[],
   if (elderIds.length === 0) return 0;
   const rows = await em.execute<FactsRow[]>(
     `select e.id, e.county_code, to_char(e.birth_date, 'YYYY-MM-DD') as birth_date, e.circumstances, e.disability_grade,
-            exists (select 1 from household_member m where m.elder_id = e.id and m.position > 0 and ${DEPENDENT_HEALTH}) as household_dependent,
+            exists (select 1 from household_member m where m.elder_id = e.id and ${OTHER_MEMBER} and ${DEPENDENT_HEALTH}) as household_dependent,
             e.computed_class, e.class_at_80, to_char(e.turns_80_on, 'YYYY-MM-DD') as turns_80_on, e.class_rule_version, e.class_reasons
        from elder e where e.id = any(?::uuid[])`,
     [pgArray(elderIds)],
@@ -156,7 +162,7 @@ export class ClassificationService {
       [elder.id],
     );
     return rows.map((r) => ({
-      at: r.at,
+      at: toDate(r.at),
       source: r.source,
       class: r.class as ElderClassEnum,
       reasons: r.reasons.map((x) => ({ code: x.code, text: this.ctx.meta.lang === 'en' ? x.textEn : x.text })),

@@ -19,9 +19,10 @@
  * the date parameter.
  */
 export function complianceSql(scope: string): string {
+  // `subject` and `req` are materialized: the class function runs once per elder, not once per elder and requirement.
   return `
 with p as (select ?::date as as_of),
-subject as (
+subject as materialized (
   select e.id, e.region_code, e.name,
          elder_class_on(e.id, e.computed_class, e.class_at_80, e.turns_80_on, p.as_of) as cls,
          e.circumstances,
@@ -33,8 +34,8 @@ subject as (
      and not exists (select 1 from elder_refusal r
                       where r.elder_id = e.id and r.refused_on <= p.as_of and (r.withdrawn_on is null or r.withdrawn_on > p.as_of))
 ),
-req as (
-  select r.id as requirement_id, 'STANDARD' as source, s.id as source_id, s.name as source_name, s.region_code,
+req as materialized (
+  select r.id as requirement_id, 'STANDARD' as source, s.id as source_id, s.name as source_name, s.region_code as req_region,
          r.class, r.circumstance, r.activity, r.min_count, r.window_kind, r.window_days, r.home_only,
          s.effective_from as from_on, null::date as to_on
     from visit_requirement r join visit_standard s on s.id = r.standard_id cross join p
@@ -51,7 +52,7 @@ applied as (
   select s.id as elder_id, s.region_code, s.cls, q.*,
          greatest(s.registered_on, q.from_on) as subject_from
     from subject s
-    join req q on starts_with(s.region_code, q.region_code)
+    join req q on starts_with(s.region_code, q.req_region)
               and (q.class is null or q.class = s.cls)
               and (q.circumstance is null or q.circumstance = any(s.circumstances))
 ),

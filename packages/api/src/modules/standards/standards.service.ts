@@ -1,5 +1,5 @@
 import { Scope } from '@tanfang/schema';
-import { pgArray } from '../../shared/sql.js';
+import { pgArray, toDate } from '../../shared/sql.js';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { badInput, FieldErrors, notFound } from '../../graphql/errors.js';
 import { isUuid } from '../../shared/ids.js';
@@ -263,7 +263,7 @@ export class StandardsService {
       template: s.template,
       baseline: s.baseline,
       effectiveFrom: s.effective_from,
-      retiredAt: s.retired_at,
+      retiredAt: toDate(s.retired_at),
       requirements: reqs
         .filter((r) => r.standard_id === s.id)
         .map((r) => {
@@ -299,7 +299,7 @@ function toCampaign(c: CampaignRow): CampaignType {
     windowDays: c.window_days,
     homeOnly: c.home_only,
     description: describeRequirement({ activity: 'VISIT', minCount: c.min_count, window: c.window_kind, windowDays: c.window_days, homeOnly: c.home_only }),
-    cancelledAt: c.cancelled_at,
+    cancelledAt: toDate(c.cancelled_at),
   };
 }
 

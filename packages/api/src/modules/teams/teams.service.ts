@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { pgArray } from '../../shared/sql.js';
+import { pgArray, toDate } from '../../shared/sql.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
@@ -346,8 +346,8 @@ export class TeamsService {
       elderId: r.elder_id,
       visitor: toVisitor(r),
       role: r.role as AssignmentType['role'],
-      startsAt: r.starts_at,
-      endsAt: r.ends_at,
+      startsAt: toDate(r.starts_at),
+      endsAt: toDate(r.ends_at),
       endReason: r.end_reason,
     }));
   }

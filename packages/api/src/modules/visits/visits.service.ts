@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pgArray } from '../../shared/sql.js';
+import { pgArray, toDate } from '../../shared/sql.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Scope } from '@tanfang/schema';
 import { chinaDate, requireActor, requireScope, type RequestContext } from '../../graphql/context.js';
@@ -262,8 +262,8 @@ export class VisitsService {
     if (after) return this.list({ elderId: elder.id, regionCode: null }, first, after);
     const size = pageSize(first);
     const batch = await this.ctx.loaders
-      .get<string, { rows: VisitRow[]; total: number }>(`visits.ofElder.${size}`, async (ids) => {
-        const rows = await this.ctx.em.execute<(VisitRow & { total: string })[]>(
+      .get<string, { nodes: VisitType[]; more: boolean; total: number }>(`visits.ofElder.${size}`, async (ids) => {
+        const rows = await this.ctx.em.execute<(VisitRow & { total: string; rn: string })[]>(
           `select * from (
              select x.*, row_number() over (partition by x.elder_id order by x.visited_at desc, x.id desc) as rn,
                     count(*) over (partition by x.elder_id) as total
@@ -271,11 +271,17 @@ export class VisitsService {
            ) y where rn <= ? order by elder_id, visited_at desc, id desc`,
           [pgArray(ids), size + 1],
         );
-        return groupByKeys(ids, rows, (r) => r.elder_id).map((list) => ({ rows: list, total: Number(list[0]?.total ?? 0) }));
+        // Care services and alerts of every elder's page at once: the whole list costs three statements.
+        const shown = rows.filter((r) => Number(r.rn) <= size);
+        const hydrated = await this.hydrate(shown);
+        return groupByKeys(ids, rows, (r) => r.elder_id).map((list) => ({
+          nodes: hydrated.filter((v) => v.elderId === list[0]?.elder_id),
+          more: list.length > size,
+          total: Number(list[0]?.total ?? 0),
+        }));
       })
       .load(elder.id);
-    const nodes = await this.hydrate(batch.rows.slice(0, size));
-    return toConnection(nodes, (v) => encodeCursor([v.visitedAt.toISOString(), v.id]), batch.rows.length > size, false, batch.total);
+    return toConnection(batch.nodes, (v) => encodeCursor([v.visitedAt.toISOString(), v.id]), batch.more, false, batch.total);
   }
 
   async careServicesOf(elder: Elder, from: string | null, to: string | null): Promise<CareServiceType[]> {
@@ -307,7 +313,7 @@ export class VisitsService {
       id: r.id,
       elderId: r.elder_id,
       seq: r.seq,
-      visitedAt: r.visited_at,
+      visitedAt: toDate(r.visited_at),
       visitedOn: r.visited_on,
       method: r.method as VisitMethod,
       visitor: r.visitor_id
@@ -317,7 +323,7 @@ export class VisitsService {
           }
         : null,
       enteredBy: r.entered_by_name ?? '',
-      enteredAt: r.entered_at,
+      enteredAt: toDate(r.entered_at),
       campaignId: r.campaign_id,
       location: r.location,
       latitude: r.latitude === null ? null : Number(r.latitude),
