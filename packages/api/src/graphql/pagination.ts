@@ -113,3 +113,11 @@ export function toConnection<T>(
     totalCount,
   };
 }
+
+/** Cursors of derived lists (computed rankings) are positions; anything else is a bad cursor, never page one. */
+export function decodeOffset(cursor: string | null | undefined): number {
+  if (!cursor) return 0;
+  const [n] = decodeCursor(cursor, 1);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw invalidCursor();
+  return n;
+}

@@ -35,7 +35,7 @@ export class Migration20261123000001_visits extends Migration {
         revoked_by uuid null,
         check (expires_on > starts_on)
       );`);
-    this.addSql(`create index class_override_elder_idx on class_override (elder_id, created_at desc) where revoked_at is null;`);
+    this.addSql(`create index class_override_elder_idx on class_override (elder_id, created_at desc);`);
     this.addSql(`
       create table class_history (
         id bigint generated always as identity primary key,
@@ -59,7 +59,9 @@ export class Migration20261123000001_visits extends Migration {
       returns char language sql stable as $$
         select coalesce(
           (select o.class from class_override o
-            where o.elder_id = p_elder and o.revoked_at is null and o.starts_on <= p_on and o.expires_on > p_on
+            where o.elder_id = p_elder and o.starts_on <= p_on and o.expires_on > p_on
+              -- A revoked (or replaced) override still held on the days before its revocation: the past stays as it was.
+              and (o.revoked_at is null or p_on < (o.revoked_at at time zone 'Asia/Shanghai')::date)
             order by o.created_at desc limit 1),
           case when p_turns_80 is not null and p_on >= p_turns_80 then p_class_at_80 else p_class end)
       $$;`);

@@ -3,7 +3,7 @@ import { pgArray, toDate } from '../../shared/sql.js';
 import { Scope } from '@tanfang/schema';
 import { requireScope, type RequestContext } from '../../graphql/context.js';
 import { badInput, conflict, notFound } from '../../graphql/errors.js';
-import { decodeCursor, encodeCursor, invalidCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
+import { decodeOffset, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { RegionService } from '../regions/region.service.js';
@@ -14,16 +14,21 @@ import type { AlertEventType, AlertFilter, AlertSeverity, AlertStatus, AlertType
  * passes unacknowledged moves the alert one level up, village (12 digits) → town (9) → county (6). Once acknowledged,
  * it stays where it was. `?` is "now". Never below 0: an instance whose clock is a moment behind the one that raised
  * the alert must not see a negative level (which the queue expression would send to the county).
+ * The region is the elder's village now (`elder_region`), not the one stored when the alert was raised: an elder who
+ * moves takes their alerts to the new village, town and county, and the old ones stop seeing them ("alerts of elders
+ * in your jurisdiction").
  */
 const DERIVED = `
-  with d as (select a.*, case a.severity when 'URGENT' then interval '2 hours' else interval '3 days' end as deadline from alert a)
+  with d as (select a.*, e.region_code as elder_region,
+                    case a.severity when 'URGENT' then interval '2 hours' else interval '3 days' end as deadline
+               from alert a join elder e on e.id = a.elder_id)
   select d.*, greatest(0, least(2, floor(extract(epoch from (coalesce(d.acknowledged_at, ?::timestamptz) - d.raised_at))
                                       / extract(epoch from d.deadline))))::int as level
     from d`;
 
-const ALERT_COLUMNS = `x.id, x.elder_id, x.region_code, x.visit_id, x.rule_code, x.title, x.detail, x.severity, x.status, x.raised_at,
+const ALERT_COLUMNS = `x.id, x.elder_id, x.elder_region as region_code, x.visit_id, x.rule_code, x.title, x.detail, x.severity, x.status, x.raised_at,
   x.acknowledged_at, x.referred_to, x.resolved_at, x.resolution, x.version, x.level, r.suggested_referral,
-  case x.level when 0 then x.region_code when 1 then left(x.region_code, 9) else left(x.region_code, 6) end as queue,
+  case x.level when 0 then x.elder_region when 1 then left(x.elder_region, 9) else left(x.elder_region, 6) end as queue,
   case when x.acknowledged_at is null and x.status <> 'RESOLVED' then x.raised_at + (x.level + 1) * x.deadline end as acknowledge_by`;
 
 interface AlertRow {
@@ -97,7 +102,7 @@ export class AlertsService {
     const size = pageSize(first);
     const regions = new RegionService(this.ctx);
     const region = filter?.regionCode ? (await regions.requireRegionInJurisdiction(actor, filter.regionCode)).code : actor.regionCode;
-    const where = ['starts_with(x.region_code, ?)'];
+    const where = ['starts_with(x.elder_region, ?)'];
     const params: unknown[] = [this.ctx.now(), region];
     const statuses = filter?.status?.length ? filter.status : ['OPEN', 'ACKNOWLEDGED', 'REFERRED'];
     where.push('x.status = any(?::text[])');
@@ -115,10 +120,10 @@ export class AlertsService {
     if (filter?.queueRegionCode) {
       // A queue above the caller's own level is not theirs to see in full; inside it, any level is.
       const queue = (await regions.requireRegionInJurisdiction(actor, filter.queueRegionCode, 'queueRegionCode')).code;
-      where.push(`(case x.level when 0 then x.region_code when 1 then left(x.region_code, 9) else left(x.region_code, 6) end) = ?`);
+      where.push(`(case x.level when 0 then x.elder_region when 1 then left(x.elder_region, 9) else left(x.elder_region, 6) end) = ?`);
       params.push(queue);
     }
-    const start = after ? offsetOf(after) : 0;
+    const start = decodeOffset(after);
     const rows = await this.ctx.em.execute<(AlertRow & { total: string })[]>(
       `select ${ALERT_COLUMNS}, count(*) over () as total
          from (${DERIVED}) x left join alert_rule r on r.code = x.rule_code
@@ -217,7 +222,7 @@ export class AlertsService {
     const [row] = isUuid(id)
       ? await this.ctx.em.execute<AlertRow[]>(
           `select ${ALERT_COLUMNS} from (${DERIVED}) x left join alert_rule r on r.code = x.rule_code
-            where x.id = ? and starts_with(x.region_code, ?)`,
+            where x.id = ? and starts_with(x.elder_region, ?)`,
           [this.ctx.now(), id, regionCode],
         )
       : [];
@@ -261,10 +266,4 @@ export class AlertsService {
         .map((e): AlertEventType => ({ at: toDate(e.at), status: e.status as AlertStatus, note: e.note, referredTo: e.referred_to as Referral | null, actor: e.username })),
     }));
   }
-}
-
-function offsetOf(cursor: string): number {
-  const [n] = decodeCursor(cursor, 1);
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw invalidCursor();
-  return n;
 }

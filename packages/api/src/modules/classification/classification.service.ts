@@ -107,6 +107,7 @@ export async function reclassifyOutdated(em: EntityManager, at: Date): Promise<n
 }
 
 interface OverrideRow {
+  revoked_on: string | null;
   elder_id: string;
   class: string;
   reason: string;
@@ -131,14 +132,16 @@ export class ClassificationService {
     const overrides = await this.ctx.loaders
       .get<string, OverrideRow[]>('classification.overrides', async (ids) => {
         const rows = await this.ctx.em.execute<OverrideRow[]>(
-          `select elder_id, class, reason, to_char(starts_on, 'YYYY-MM-DD') as starts_on, to_char(expires_on, 'YYYY-MM-DD') as expires_on
-             from class_override where elder_id = any(?::uuid[]) and revoked_at is null order by created_at desc`,
+          `select elder_id, class, reason, to_char(starts_on, 'YYYY-MM-DD') as starts_on, to_char(expires_on, 'YYYY-MM-DD') as expires_on,
+                  to_char((revoked_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as revoked_on
+             from class_override where elder_id = any(?::uuid[]) order by created_at desc`,
           [pgArray(ids)],
         );
         return groupByKeys(ids, rows, (r) => r.elder_id);
       })
       .load(elder.id);
-    const override = overrides.find((o) => o.starts_on <= asOf && o.expires_on > asOf) ?? null;
+    // The same rule as elder_class_on: a revoked override still held before the day it was revoked.
+    const override = overrides.find((o) => o.starts_on <= asOf && o.expires_on > asOf && (!o.revoked_on || asOf < o.revoked_on)) ?? null;
     const at80 = elder.turns80On && asOf >= elder.turns80On;
     const computed = (at80 ? elder.classAt80 : elder.computedClass) ?? elder.computedClass;
     const reasons = (at80 ? elder.classReasonsAt80 : elder.classReasons) ?? elder.classReasons;

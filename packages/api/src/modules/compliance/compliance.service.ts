@@ -2,7 +2,7 @@ import { Scope } from '@tanfang/schema';
 import { pgArray } from '../../shared/sql.js';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { badInput, forbidden } from '../../graphql/errors.js';
-import { decodeCursor, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
+import { decodeOffset, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import type { Actor } from '../auth/actor.js';
 import { Elder } from '../elders/elder.entity.js';
 import { ElderStatus } from '../elders/elder.enums.js';
@@ -57,19 +57,26 @@ export class ComplianceService {
   async forElder(elder: Elder, asOfArg: string | null | undefined): Promise<ElderComplianceType> {
     requireScope(this.ctx, Scope.VisitRead);
     const asOf = this.asOfOrToday(asOfArg);
-    const rows = await this.ctx.loaders
-      .get<string, ComplianceRow[]>(`compliance.byElder.${asOf}`, async (ids) => {
+    const { rows, refused } = await this.ctx.loaders
+      .get<string, { rows: ComplianceRow[]; refused: boolean }>(`compliance.byElder.${asOf}`, async (ids) => {
         const all = await this.ctx.em.execute<ComplianceRow[]>(
           `${complianceSql('e.id = any(?::uuid[])')} select ${COMPLIANCE_COLUMNS} from compliance`,
           [asOf, pgArray(ids)],
         );
-        return ids.map((id) => all.filter((r) => r.elder_id === id));
+        // A refusal in force on that day (not today's acceptsVisits: it may have been withdrawn since).
+        const refusals = await this.ctx.em.execute<{ elder_id: string }[]>(
+          `select distinct elder_id from elder_refusal
+            where elder_id = any(?::uuid[]) and refused_on <= ?::date and (withdrawn_on is null or withdrawn_on > ?::date)`,
+          [pgArray(ids), asOf, asOf],
+        );
+        const refusedIds = new Set(refusals.map((r) => r.elder_id));
+        return ids.map((id) => ({ rows: all.filter((r) => r.elder_id === id), refused: refusedIds.has(id) }));
       })
       .load(elder.id);
     const requirements = rows.map(toRequirement).sort(byUrgency);
     let stoppedReason: string | null = null;
     if (elder.status !== ElderStatus.ACTIVE && elder.statusDate && elder.statusDate <= asOf) stoppedReason = STATUS_STOP[elder.status] ?? null;
-    else if (requirements.length === 0 && !elder.acceptsVisits) stoppedReason = '本人书面拒绝探访，探访要求停止（另行统计）';
+    else if (refused) stoppedReason = '本人书面拒绝探访，探访要求停止（另行统计）';
     const overdue = requirements.filter((r) => r.overdue);
     const unmet = requirements.filter((r) => !r.met && r.dueBy);
     return {
@@ -93,7 +100,7 @@ export class ComplianceService {
     const asOf = this.asOfOrToday(asOfArg);
     const region = await this.regionIn(actor, regionCode);
     const size = pageSize(first);
-    const offset = after ? offsetOf(after) : 0;
+    const offset = decodeOffset(after);
     const rows = await this.ctx.em.execute<(ComplianceRow & { total: string; max_days: number })[]>(
       `${complianceSql('starts_with(e.region_code, ?)')},
        ranked as (
@@ -154,9 +161,11 @@ export class ComplianceService {
        select (select count(*) from per_elder where ok) as numerator,
               (select count(*) from per_elder) as denominator,
               (select count(distinct r.elder_id) from elder_refusal r join elder e on e.id = r.elder_id
-                where starts_with(e.region_code, ?) and e.status = 'ACTIVE'
+                where starts_with(e.region_code, ?)
+                  and (e.registered_at at time zone 'Asia/Shanghai')::date <= ?::date
+                  and (e.status = 'ACTIVE' or e.status_date > ?::date)
                   and r.refused_on <= ?::date and (r.withdrawn_on is null or r.withdrawn_on > ?::date)) as refusals`,
-      [asOf, region, to, region, asOf, asOf],
+      [asOf, region, to, region, asOf, asOf, asOf, asOf],
     );
     const numerator = Number(row!.numerator);
     const denominator = Number(row!.denominator);
@@ -218,12 +227,13 @@ export class ComplianceService {
                 bool_or(not met and due_by <= date_trunc('week', ?::date)::date + 6) as due
            from compliance group by elder_id
        )
-       select v.id as visitor_id, v.name as visitor_name, count(a.elder_id) as elders,
+       select v.id as visitor_id, v.name as visitor_name, count(el.id) filter (where el.status = 'ACTIVE') as elders,
               count(*) filter (where pe.cls = 'A') as a, count(*) filter (where pe.cls = 'B') as b,
               count(*) filter (where pe.cls = 'C') as c,
               count(*) filter (where pe.due) as due, count(*) filter (where pe.overdue) as overdue
          from visitor v
          left join assignment a on a.visitor_id = v.id and a.ends_at is null
+         left join elder el on el.id = a.elder_id
          left join per_elder pe on pe.elder_id = a.elder_id
         where starts_with(v.region_code, ?) and v.active
         group by v.id, v.name
@@ -247,10 +257,4 @@ export class ComplianceService {
     const list = await this.ctx.em.find(Elder, { id: { $in: ids } }, { populate: ['region'] });
     return new Map(list.map((e) => [e.id, e]));
   }
-}
-
-function offsetOf(cursor: string): number {
-  const [n] = decodeCursor(cursor, 1);
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw badInput('分页游标无效，请从第一页重新查询', 'Invalid cursor (after)', 'after');
-  return n;
 }

@@ -5,12 +5,14 @@
  *
  * Definitions (also in the schema's descriptions):
  * - Requirements in force: the region's baseline plus every raise on the elder's region or an ancestor (they add up,
- *   so a region can raise its standard, never lower it), plus campaigns running on `as_of`; a requirement applies when
+ *   so a region can raise its standard, never lower it), plus campaigns running on `as_of` (a raise retired or a
+ *   campaign cancelled stops from that day on, so a past date is judged as it was); a requirement applies when
  *   its class (if any) is the elder's class on `as_of` and its circumstance (if any) is recorded.
  * - Subject: registered on or before `as_of`, not closed (deceased, moved, in an institution) on or before it, and
  *   no written refusal in force. From the closing or refusal date on, requirements stop.
  * - Windows are calendar periods (a month is 1st to last day); the first window is the one the elder's registration
- *   (or the standard's start) falls in. A late visit counts in the window its date falls in.
+ *   (or the standard's start, or the withdrawal of a written refusal) falls in, so windows the elder refused are
+ *   never counted as missed. A late visit counts in the window its date falls in.
  * - Overdue: a complete window since the last met one went unmet. Days overdue count from the end of the first
  *   such window, so an elder missed for months shows months.
  * - Due by: the end of the current window if it is not met yet, else the end of the next one.
@@ -26,7 +28,8 @@ subject as materialized (
   select e.id, e.region_code, e.name,
          elder_class_on(e.id, e.computed_class, e.class_at_80, e.turns_80_on, p.as_of) as cls,
          e.circumstances,
-         (e.registered_at at time zone 'Asia/Shanghai')::date as registered_on
+         (e.registered_at at time zone 'Asia/Shanghai')::date as registered_on,
+         (select max(r.withdrawn_on) from elder_refusal r where r.elder_id = e.id and r.withdrawn_on <= p.as_of) as resumed_on
     from elder e cross join p
    where (${scope})
      and (e.registered_at at time zone 'Asia/Shanghai')::date <= p.as_of
@@ -39,18 +42,21 @@ req as materialized (
          r.class, r.circumstance, r.activity, r.min_count, r.window_kind, r.window_days, r.home_only,
          s.effective_from as from_on, null::date as to_on
     from visit_requirement r join visit_standard s on s.id = r.standard_id cross join p
-   where not s.template and s.retired_at is null and s.effective_from <= p.as_of
+   where not s.template and s.effective_from <= p.as_of
+     -- Retired from the day of retirement on: the days before keep what was asked then.
+     and (s.retired_at is null or (s.retired_at at time zone 'Asia/Shanghai')::date > p.as_of)
   union all
   select c.id, 'CAMPAIGN', c.id, c.name, c.region_code, k.cls, null, 'VISIT', c.min_count, c.window_kind, c.window_days,
          c.home_only, c.starts_on, c.ends_on
     from campaign c
          cross join lateral unnest(case when cardinality(c.classes) = 0 then array[null]::char(1)[] else c.classes end) as k(cls)
          cross join p
-   where c.cancelled_at is null and p.as_of between c.starts_on and c.ends_on
+   where (c.cancelled_at is null or (c.cancelled_at at time zone 'Asia/Shanghai')::date > p.as_of)
+     and p.as_of between c.starts_on and c.ends_on
 ),
 applied as (
   select s.id as elder_id, s.region_code, s.cls, q.*,
-         greatest(s.registered_on, q.from_on) as subject_from
+         greatest(s.registered_on, q.from_on, s.resumed_on) as subject_from
     from subject s
     join req q on starts_with(s.region_code, q.req_region)
               and (q.class is null or q.class = s.cls)

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { badInput, conflict, FieldErrors, notFound } from '../../graphql/errors.js';
-import { decodeCursor, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
+import { decodeOffset, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
 import { groupByKeys } from '../../shared/loaders.js';
 import { maskPhone } from '../../shared/masking.js';
@@ -95,17 +95,17 @@ export class TeamsService {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const region = await this.regionIn(actor, filter?.regionCode);
     const size = pageSize(first);
-    const [offset] = after ? (decodeCursor(after, 1) as number[]) : [0];
+    const offset = decodeOffset(after);
     const text = filter?.text?.trim() || null;
     const rows = await this.ctx.em.execute<(VisitorRow & { total: string })[]>(
       `select ${VISITOR_COLUMNS}, count(*) over () as total from visitor v
         where starts_with(v.region_code, ?) and (?::text is null or v.kind = ?) and (? or v.active)
           and (?::text is null or v.name like ? || '%')
         order by v.name, v.id limit ? offset ?`,
-      [region, filter?.kind ?? null, filter?.kind ?? null, filter?.includeInactive ?? false, text, text, size + 1, Number(offset) || 0],
+      [region, filter?.kind ?? null, filter?.kind ?? null, filter?.includeInactive ?? false, text, text, size + 1, offset],
     );
     const nodes = rows.slice(0, size).map(toVisitor);
-    const start = Number(offset) || 0;
+    const start = offset;
     return toConnection(nodes, (n) => encodeCursor([start + nodes.indexOf(n) + 1]), rows.length > size, start > 0, Number(rows[0]?.total ?? 0));
   }
 
@@ -188,6 +188,9 @@ export class TeamsService {
     const now = this.ctx.now();
     const reason = input.reason?.trim() || null;
     return this.ctx.em.transactional(async (em) => {
+      // Visitors before elders, as in `reassign`: a visitor who is being marked as left cannot take elders meanwhile.
+      const [still] = await em.execute<{ active: boolean }[]>(`select active from visitor where id = ? for share`, [visitor.id]);
+      if (!still?.active) throw badInput(`${visitor.name}已离岗，不能再分配老年人`, `${visitor.name} has left and cannot take elders`, 'visitorId');
       // Lock the elders' current assignments: two bulk assignments of the same elders queue up instead of racing.
       await em.execute(`select id from elder where id = any(?::uuid[]) order by id for update`, [pgArray(ids)]);
       const endReason = input.role === 'PRIMARY' ? `由${visitor.name}接任结对联系人${reason ? `：${reason}` : ''}` : null;
@@ -254,7 +257,15 @@ export class TeamsService {
     const to = await this.activeVisitor(actor, toId, 'to');
     const now = this.ctx.now();
     return this.ctx.em.transactional(async (em) => {
-      await em.execute(`select id from visitor where id in (?, ?) order by id for update`, [from.id, to.id]);
+      const locked = await em.execute<{ id: string; active: boolean }[]>(`select id, active from visitor where id in (?, ?) order by id for update`, [from.id, to.id]);
+      // `to` may have been marked as left by a reassignment that committed while this one waited for the lock.
+      if (!locked.find((v) => v.id === to.id)?.active) throw badInput(`${to.name}已离岗，不能再分配老年人`, `${to.name} has left and cannot take elders`, 'to');
+      // Then the elders, in the order `assign` locks them: a concurrent assignment of one of them waits instead of
+      // deadlocking or colliding with the moved PRIMARY (it used to surface as an internal error).
+      await em.execute(
+        `select e.id from elder e where e.id in (select elder_id from assignment where visitor_id = ? and ends_at is null) order by e.id for update`,
+        [from.id],
+      );
       const held = await em.execute<{ elder_id: string; role: string; region_code: string }[]>(
         `select a.elder_id, a.role, e.region_code from assignment a join elder e on e.id = a.elder_id
           where a.visitor_id = ? and a.ends_at is null`,
@@ -308,7 +319,7 @@ export class TeamsService {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const region = await this.regionIn(actor, regionCode);
     const size = pageSize(first);
-    const start = after ? Number((decodeCursor(after, 1) as number[])[0]) || 0 : 0;
+    const start = decodeOffset(after);
     const rows = await this.ctx.em.execute<{ id: string; total: string }[]>(
       `select e.id, count(*) over () as total from elder e
         where starts_with(e.region_code, ?) and e.status = 'ACTIVE'

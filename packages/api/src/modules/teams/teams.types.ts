@@ -178,6 +178,6 @@ export class AssignmentResultType {
   @Field(() => Int, { description: 'Elders already held by the visitor in that role.' })
   unchanged!: number;
 
-  @Field(() => Int, { description: 'Assignments ended (previous responsible contacts replaced).' })
+  @Field(() => Int, { description: 'Assignment rows ended: previous responsible contacts replaced, and the helper rows of visitors who became responsible.' })
   ended!: number;
 }

@@ -54,6 +54,7 @@ interface VisitRow {
   visitor_team: string | null;
   visitor_user: string | null;
   visitor_active: boolean | null;
+  visitor_left_on: string | null;
   entered_by_name: string | null;
   entered_at: Date;
   campaign_id: string | null;
@@ -87,7 +88,7 @@ interface VisitRow {
 const VISIT_SELECT = `
   select v.id, v.elder_id, v.seq, v.visited_at, to_char(v.visited_on, 'YYYY-MM-DD') as visited_on, v.method,
          v.visitor_id, vi.name as visitor_name, vi.kind as visitor_kind, vi.phone as visitor_phone, vi.region_code as visitor_region,
-         vi.team_id as visitor_team, vi.user_id as visitor_user, vi.active as visitor_active,
+         vi.team_id as visitor_team, vi.user_id as visitor_user, vi.active as visitor_active, to_char(vi.left_on, 'YYYY-MM-DD') as visitor_left_on,
          u.username as entered_by_name, v.entered_at, v.campaign_id, v.location, v.latitude, v.longitude, v.duration_minutes,
          v.household_change, v.household_change_count, v.expression, v.mobility, v.disease, v.disease_name, v.mood,
          v.gas_safety, v.water_heating_safety, v.electricity_safety, v.housing_unsafe, v.unattended,
@@ -129,6 +130,13 @@ export class VisitsService {
     if (elder.status !== 'ACTIVE' && elder.status_date && visitedOn > elder.status_date) {
       errors.add('visitedAt', `该档案已于 ${elder.status_date} 销档，之后不能再记录探访`, `The archive was closed on ${elder.status_date}; no visits after that`);
     }
+    // A service delivered on the visit has the archive's bounds too (its date defaults to the visit day).
+    (input.careServices ?? []).forEach((s, i) => {
+      if (!s.deliveredOn) return;
+      if (s.deliveredOn < elder.registered_on || (elder.status !== 'ACTIVE' && elder.status_date && s.deliveredOn > elder.status_date)) {
+        errors.add(`careServices.${i}.deliveredOn`, '服务日期早于建档日期或晚于销档日期', 'deliveredOn is before the archive was registered or after it was closed');
+      }
+    });
     errors.throwIfAny();
     const visitorId = await this.visitorFor(actor, input.visitorId ?? null);
     if (input.campaignId) await this.checkCampaign(input.campaignId, elder, visitedOn);
@@ -196,6 +204,9 @@ export class VisitsService {
     }
     const content = optionalText(input.content, 300);
     const elder = await this.elderForRecording(actor, input.elderId);
+    if (elder.status !== 'ACTIVE' && elder.status_date && input.deliveredOn > elder.status_date) {
+      throw badInput(`该档案已于 ${elder.status_date} 销档，之后不能再记录关爱服务`, `The archive was closed on ${elder.status_date}; no services after that`, 'deliveredOn');
+    }
     if (input.deliveredOn < elder.registered_on) {
       throw badInput(`服务日期早于建档日期（${elder.registered_on}）`, `deliveredOn is before the archive was registered (${elder.registered_on})`, 'deliveredOn');
     }
@@ -215,7 +226,8 @@ export class VisitsService {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const size = pageSize(first);
     const region = filter?.regionCode ? (await new RegionService(this.ctx).requireRegionInJurisdiction(actor, filter.regionCode)).code : actor.regionCode;
-    const where: string[] = ['starts_with(v.region_code, ?)'];
+    // Jurisdiction follows the elder's current village: an archive that moved takes its visits with it.
+    const where: string[] = ['v.elder_id in (select e.id from elder e where starts_with(e.region_code, ?))'];
     const params: unknown[] = [region];
     if (filter?.elderId) {
       if (!isUuid(filter.elderId)) return toConnection([], () => '', false, false, 0);
@@ -319,7 +331,7 @@ export class VisitsService {
       visitor: r.visitor_id
         ? {
             id: r.visitor_id, name: r.visitor_name!, kind: r.visitor_kind as VisitorKind, phone: maskPhone(r.visitor_phone), regionCode: r.visitor_region!,
-            teamId: r.visitor_team, hasLogin: r.visitor_user !== null, active: r.visitor_active ?? false, leftOn: null,
+            teamId: r.visitor_team, hasLogin: r.visitor_user !== null, active: r.visitor_active ?? false, leftOn: r.visitor_left_on,
           }
         : null,
       enteredBy: r.entered_by_name ?? '',
@@ -444,6 +456,10 @@ export class VisitsService {
     }
     const changed = input.householdChange === 'INCREASED' || input.householdChange === 'DECREASED';
     if (changed && !input.householdChangeCount) errors.add('householdChangeCount', '请填写家庭人口增加或减少的人数', 'Give by how many people the household changed');
+    // The column allows 1 to 20: outside it the database refused the row and the client saw an internal error.
+    else if (changed && (input.householdChangeCount! < 1 || input.householdChangeCount! > 20)) {
+      errors.add('householdChangeCount', '家庭人口变化人数应在 1 到 20 之间', 'householdChangeCount must be 1 to 20');
+    }
     if (!changed && input.householdChangeCount != null) errors.add('householdChangeCount', '家庭人口无变化时不填人数', 'Only give a count when the household changed');
     if ((input.latitude == null) !== (input.longitude == null)) errors.add('latitude', '经纬度需同时填写', 'Give both latitude and longitude');
     if (input.latitude != null && (input.latitude < -90 || input.latitude > 90)) errors.add('latitude', '纬度应在 -90 到 90 之间', 'latitude must be -90 to 90');
