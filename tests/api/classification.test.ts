@@ -217,6 +217,9 @@ describe('class A, B and C through registerElder', () => {
     // A healthy spouse: C. The elder's own row does not make the household dependent.
     const healthy = await elder('1952-09-09', { circumstances: ['EMPTY_NEST'], householdMembers: [{ name: '李秀英', relation: '配偶', health: '健康' }] });
     expect((await classOf(healthy.id)).class).toBe('C');
+    // Free text with a negation ("无残疾") is not a dependent spouse.
+    const negated = await elder('1952-09-09', { circumstances: ['EMPTY_NEST'], householdMembers: [{ name: '李秀英', relation: '配偶', health: '无残疾，能自理' }] });
+    expect((await classOf(negated.id)).class).toBe('C');
   });
 
   it('B: long-term carer of an incapacitated or demented child', async () => {

@@ -13,7 +13,8 @@ import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { classifyArchive, RULE_VERSION, type ClassReason, type ElderClass } from './classification.rules.js';
 
 /** Health words in a household member's record that make the household one "where one is dependent". */
-const DEPENDENT_HEALTH = `(m.health like '%失能%' or m.health like '%失智%' or m.health like '%残疾%' or m.health like '%瘫痪%')`;
+// A negation right before the word ("无残疾", "非失能", "不失智") means the opposite: free text is read with care.
+const DEPENDENT_HEALTH = `(m.health ~ '(失能|失智|残疾|瘫痪)' and m.health !~ '(无|非|不|未)(失能|失智|残疾|瘫痪)')`;
 /**
  * A household member who is not the elder: the household table lists people by their relation to the householder
  * (户主, 配偶, ...), and the elder may be any row or none, so the elder's own row is recognised by the ID number (or,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Scope } from '@tanfang/schema';
 import { pgArray, toDate } from '../../shared/sql.js';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
@@ -87,7 +88,8 @@ export class StandardsService {
     this.checkRequirements(input.requirements, errors, 'requirements', false);
     errors.throwIfAny();
     const region = await new RegionService(this.ctx).requireRegionInJurisdiction(actor, input.regionCode);
-    const code = `R-${region.code}-${Date.now().toString(36).toUpperCase()}`;
+    // Unique without a round trip: two raises for one region in the same millisecond must not collide.
+    const code = `R-${region.code}-${randomUUID().slice(0, 8).toUpperCase()}`;
     const id = await this.ctx.em.transactional(async (em) => {
       const [row] = await em.execute<{ id: string }[]>(
         `insert into visit_standard (code, name, description, region_code, template, baseline, effective_from, created_by, created_at)
