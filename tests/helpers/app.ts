@@ -95,12 +95,23 @@ export async function createTestApp(options: { config?: Partial<AppConfig> } = {
     async user(role, regionCode, username = `${role.toLowerCase()}_${randomBytes(3).toString('hex')}`) {
       if (!isRole(role)) throw new Error(`unknown role ${role}`);
       passwordHash ??= hashPassword(TEST_PASSWORD);
+      // Partner-agency users work for their agency of that kind in their region (created on first use).
+      let agencyId: string | null = null;
+      if (['POLICE', 'HEALTH', 'DISABILITY', 'HOUSING'].includes(role)) {
+        const [agency] = await app.sql<{ id: string }>(
+          `with ins as (insert into agency (kind, name, region_code, created_at) values ($1::text, $1::text || ' ' || $2::text, $2::text, now())
+                        on conflict (kind, region_code) do nothing returning id)
+           select id from ins union all select id from agency where kind = $1::text and region_code = $2::text limit 1`,
+          [role, regionCode],
+        );
+        agencyId = agency!.id;
+      }
       const rows = await app.sql<{ id: string }>(
-        `insert into app_user (username, display_name, password_hash, role, region_code) values ($1, $2, $3, $4, $5) returning id`,
-        [username, `测试 ${username}`, await passwordHash, role, regionCode],
+        `insert into app_user (username, display_name, password_hash, role, region_code, agency_id) values ($1, $2, $3, $4, $5, $6) returning id`,
+        [username, `测试 ${username}`, await passwordHash, role, regionCode, agencyId],
       );
       const id = rows[0]!.id;
-      return { id, username, actor: actorFor({ id, username, displayName: `测试 ${username}`, role, regionCode }) };
+      return { id, username, actor: actorFor({ id, username, displayName: `测试 ${username}`, role, regionCode, agencyId }) };
     },
     async exec(as, query, variables) {
       const scope = { sqlStatements: 0 };

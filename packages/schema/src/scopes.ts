@@ -38,6 +38,26 @@ export const Scope = {
   AlertRead: 'alert.read:jurisdiction',
   /** Raise, acknowledge, refer and resolve alerts in the jurisdiction. */
   AlertHandle: 'alert.handle:jurisdiction',
+  /** Write the police's own records (residence changes, deaths, missing persons, incidents, anti-fraud outreach). */
+  AgencyPoliceWrite: 'agency.police.write',
+  /** Write health's own records (family-planning families, incapacity assessments, doctor contracts, checks, follow-ups). */
+  AgencyHealthWrite: 'agency.health.write',
+  /** Write the disability federation's own records (disability certificates). */
+  AgencyDisabilityWrite: 'agency.disability.write',
+  /** Write housing's own records (safety appraisals, renovations). */
+  AgencyHousingWrite: 'agency.housing.write',
+  /** Read the agency's duty view of elders (fields fit for its duty, see AGENCY_VIEWS in the API) and its own records. */
+  AgencyViewRead: 'agency.view:duty',
+  /** Read alerts referred to the agency. */
+  AlertReadReferred: 'alert.read:referred',
+  /** Mirror changes inside one's view (`changes`). */
+  ChangesRead: 'changes.read:view',
+  /** Read every agency's records in the jurisdiction (civil affairs). */
+  AgencyRecordsRead: 'agency.records.read:jurisdiction',
+  /** Work the survey queue (candidates), accept transfers, settle data conflicts (civil affairs). */
+  AgencyDataSettle: 'agency.data.settle:jurisdiction',
+  /** Create and revoke API keys: for one's own agency, or (admins) any agency in the jurisdiction. */
+  ApiClientManage: 'apiclient.manage',
 } as const;
 
 export type ScopeName = (typeof Scope)[keyof typeof Scope];
@@ -76,22 +96,30 @@ const registryWorker: ScopeName[] = [
 ];
 
 /** Civil affairs above the village: they organise the work, enter paper forms and keep the teams. */
-const organiser: ScopeName[] = [...registryWorker, Scope.StandardWrite, Scope.TeamWrite, Scope.VisitCreate, Scope.ReportRead];
+const organiser: ScopeName[] = [
+  ...registryWorker,
+  Scope.StandardWrite,
+  Scope.TeamWrite,
+  Scope.VisitCreate,
+  Scope.ReportRead,
+  Scope.AgencyRecordsRead,
+  Scope.AgencyDataSettle,
+];
 
 /**
- * Partner agencies get no access to archives until their need-to-know views exist (issue "Partner agencies"):
- * deny by default rather than hand them the civil-affairs view.
+ * Partner agencies never get the civil-affairs view of archives: they read their duty view and the alerts referred
+ * to them, and write only their own kind of records.
  */
-const partnerAgency: ScopeName[] = [Scope.RegionRead];
+const partnerAgency: ScopeName[] = [Scope.RegionRead, Scope.AgencyViewRead, Scope.AlertReadReferred, Scope.ChangesRead, Scope.ApiClientManage];
 
 export const ROLE_SCOPES: Readonly<Record<RoleName, readonly ScopeName[]>> = {
-  ADMIN: [...organiser, Scope.AuditRead, Scope.ClassOverride],
+  ADMIN: [...organiser, Scope.AuditRead, Scope.ClassOverride, Scope.ApiClientManage, Scope.ChangesRead],
   TOWN_OPERATOR: organiser,
   VILLAGE_WORKER: [...registryWorker, Scope.VisitCreateAssigned],
-  POLICE: partnerAgency,
-  HEALTH: partnerAgency,
-  DISABILITY: partnerAgency,
-  HOUSING: partnerAgency,
+  POLICE: [...partnerAgency, Scope.AgencyPoliceWrite],
+  HEALTH: [...partnerAgency, Scope.AgencyHealthWrite],
+  DISABILITY: [...partnerAgency, Scope.AgencyDisabilityWrite],
+  HOUSING: [...partnerAgency, Scope.AgencyHousingWrite],
   INTEGRATOR: [Scope.RegionRead, Scope.ReportRead],
   AUDITOR: [Scope.RegionRead, Scope.AuditRead],
 };

@@ -12,6 +12,9 @@ import { StandardsResolver } from '../modules/standards/standards.resolver.js';
 import { TeamsResolver } from '../modules/teams/teams.resolver.js';
 import { VisitsResolver } from '../modules/visits/visits.resolver.js';
 import { AlertsResolver } from '../modules/alerts/alerts.resolver.js';
+import { AgenciesResolver } from '../modules/agencies/agencies.resolver.js';
+import { AgencyViewsResolver } from '../modules/agencies/agency-views.resolver.js';
+import { ChangesResolver } from '../modules/changes/changes.resolver.js';
 
 export const resolvers = [
   AuthResolver,
@@ -24,6 +27,8 @@ export const resolvers = [
   TeamsResolver,
   VisitsResolver,
   AlertsResolver,
+  AgenciesResolver,
+  AgencyViewsResolver, ChangesResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | null = null;

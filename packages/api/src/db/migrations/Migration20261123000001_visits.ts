@@ -258,7 +258,7 @@ export class Migration20261123000001_visits extends Migration {
       );`);
     this.addSql(`create index care_service_elder_idx on care_service (elder_id, kind, delivered_on);`);
 
-    // ---- alerts: rules are data; escalation is derived from the clock (see alerts.sql.ts)
+    // ---- alerts: rules are data; escalation is derived from the clock (see alerts.service.ts)
     this.addSql(`
       create table alert_rule (
         code varchar(30) collate "C" primary key,

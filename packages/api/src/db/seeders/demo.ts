@@ -240,6 +240,23 @@ export async function seedDemo(em: EntityManager, options: DemoOptions = {}): Pr
     }
   }
 
+  // The partner agencies of the city, and their demo users linked to them.
+  await em.execute(
+    `insert into agency (kind, name, region_code, created_at)
+     select k.kind, r.name || k.suffix, r.code, ? from region r
+       cross join (values ('POLICE', '公安局'), ('HEALTH', '卫生健康局'), ('DISABILITY', '残疾人联合会'), ('HOUSING', '住房和城乡建设局'),
+                          ('CIVIL_AFFAIRS', '民政局')) as k(kind, suffix)
+      where r.code = ?
+     on conflict (kind, region_code) do nothing`,
+    [today, DEMO_CITY],
+    'run',
+  );
+  await em.execute(
+    `update app_user u set agency_id = a.id from agency a
+      where a.region_code = u.region_code and a.kind = u.role and u.role in ('POLICE', 'HEALTH', 'DISABILITY', 'HOUSING')`,
+    [],
+    'run',
+  );
   const admin = await em.execute<{ id: string }[]>(`select id from app_user where username = 'admin'`);
   const adminId = admin[0]?.id ?? null;
   for (const e of elders) Object.assign(e, { registered_by: adminId, updated_at: e.registered_at });

@@ -16,6 +16,13 @@ export const REFERENCE_ALERT_RULES = [
   { code: 'EXPRESSION_WORSE', finding: 'expression', value: 'WORSE', severity: 'NORMAL', title: '表达能力变差', titleEn: 'Expression worse', referral: 'HEALTH' },
   { code: 'PERSONAL_HYGIENE_WORSE', finding: 'personalHygiene', value: 'WORSE', severity: 'NORMAL', title: '个人卫生变差', titleEn: 'Personal hygiene worse', referral: 'SOCIAL_WORKER' },
   { code: 'HOME_HYGIENE_WORSE', finding: 'homeHygiene', value: 'WORSE', severity: 'NORMAL', title: '家庭卫生变差', titleEn: 'Home hygiene worse', referral: 'SOCIAL_WORKER' },
+  // Raised by partner agencies' records (sync.effects.ts), not by visit findings: the finding names the record kind.
+  { code: 'HOUSING_GRADE_C', finding: 'agency', value: 'HOUSING_C', severity: 'NORMAL', title: '房屋安全鉴定为C级（局部危险）', titleEn: 'Housing appraised grade C (partly dangerous)', referral: 'HOUSING' },
+  { code: 'HOUSING_GRADE_D', finding: 'agency', value: 'HOUSING_D', severity: 'URGENT', title: '房屋安全鉴定为D级（整幢危险）', titleEn: 'Housing appraised grade D (dangerous)', referral: 'HOUSING' },
+  { code: 'MISSING_PERSON', finding: 'agency', value: 'MISSING', severity: 'URGENT', title: '公安报告老人走失', titleEn: 'Police report the elder missing', referral: 'POLICE' },
+  { code: 'INCIDENT_ABUSE', finding: 'agency', value: 'ABUSE', severity: 'URGENT', title: '公安通报侵害老年人事件', titleEn: 'Police report abuse of the elder', referral: 'POLICE' },
+  { code: 'INCIDENT_FRAUD', finding: 'agency', value: 'FRAUD', severity: 'URGENT', title: '公安通报诈骗老年人事件', titleEn: 'Police report fraud against the elder', referral: 'POLICE' },
+  { code: 'DEATH_REGISTERED', finding: 'agency', value: 'DEATH', severity: 'NORMAL', title: '公安登记死亡，档案已自动销档：请核实并告知结对探访人员', titleEn: 'Police registered a death; the archive was closed: check and tell the visitor', referral: null },
 ] as const;
 
 export async function loadAlertRules(em: EntityManager): Promise<number> {

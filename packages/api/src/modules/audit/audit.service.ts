@@ -30,6 +30,15 @@ export const AuditAction = {
   AlertAcknowledge: 'ALERT_ACKNOWLEDGE',
   AlertRefer: 'ALERT_REFER',
   AlertResolve: 'ALERT_RESOLVE',
+  AgencySync: 'AGENCY_SYNC',
+  ApiClientCreate: 'API_CLIENT_CREATE',
+  ApiClientRevoke: 'API_CLIENT_REVOKE',
+  CandidateEnroll: 'CANDIDATE_ENROLL',
+  CandidateDismiss: 'CANDIDATE_DISMISS',
+  TransferAccept: 'TRANSFER_ACCEPT',
+  TransferReject: 'TRANSFER_REJECT',
+  ConflictSettle: 'CONFLICT_SETTLE',
+  AgencyViewRead: 'AGENCY_VIEW_READ',
 } as const;
 export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -9,6 +9,10 @@ export interface Actor {
   scopes: ReadonlySet<ScopeName>;
   /** Root of the actor's jurisdiction (a region code at any level). */
   regionCode: string;
+  /** The partner agency the user or API client acts for (null for civil-affairs users). */
+  agencyId: string | null;
+  /** An API client (a partner system), not a person. */
+  apiClient: boolean;
 }
 
 export function actorFor(user: {
@@ -17,6 +21,8 @@ export function actorFor(user: {
   displayName: string;
   role: RoleName;
   regionCode: string;
+  agencyId?: string | null;
+  apiClient?: boolean;
 }): Actor {
   return {
     userId: user.id,
@@ -25,5 +31,7 @@ export function actorFor(user: {
     role: user.role,
     scopes: new Set(scopesOf(user.role)),
     regionCode: user.regionCode,
+    agencyId: user.agencyId ?? null,
+    apiClient: user.apiClient ?? false,
   };
 }

@@ -16,20 +16,50 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Resolves a bearer token to its actor in one statement; an unknown, expired or revoked token is no actor. */
+/** API keys of partner systems start with this prefix; sessions of people never do. */
+export const API_KEY_PREFIX = 'tfk_';
+
+const AGENCY_ROLE: Record<string, string> = { POLICE: 'POLICE', HEALTH: 'HEALTH', DISABILITY: 'DISABILITY', HOUSING: 'HOUSING' };
+
+/**
+ * Resolves a bearer token to its actor in one statement; an unknown, expired or revoked token is no actor.
+ * A partner system's API key acts as its agency (role of the agency's kind, the agency's region), and its last use
+ * is recorded at most once a minute, in the same statement.
+ */
 export async function authenticate(em: EntityManager, token: string | null, now: Date): Promise<Actor | null> {
   if (!token || token.length > 200) return null;
+  if (token.startsWith(API_KEY_PREFIX)) {
+    const rows = await em.getConnection().execute<{ id: string; name: string; agency_id: string; kind: string; region_code: string }[]>(
+      `with c as (
+         select c.id, c.name, a.id as agency_id, a.kind, a.region_code
+           from api_client c join agency a on a.id = c.agency_id
+          where c.key_hash = ? and c.revoked_at is null
+       ), touched as (
+         update api_client set last_used_at = ?
+          where id in (select id from c) and (last_used_at is null or last_used_at < ?::timestamptz - interval '1 minute')
+       )
+       select * from c`,
+      [hashToken(token), now, now],
+    );
+    const client = rows[0];
+    const role = client && AGENCY_ROLE[client.kind];
+    if (!client || !role || !isRole(role)) return null;
+    return actorFor({
+      id: client.id, username: `api:${client.name}`.slice(0, 50), displayName: client.name, role, regionCode: client.region_code,
+      agencyId: client.agency_id, apiClient: true,
+    });
+  }
   const rows = await em.getConnection().execute<
-    { id: string; username: string; display_name: string; role: string; region_code: string }[]
+    { id: string; username: string; display_name: string; role: string; region_code: string; agency_id: string | null }[]
   >(
-    `select u.id, u.username, u.display_name, u.role, u.region_code
+    `select u.id, u.username, u.display_name, u.role, u.region_code, u.agency_id
        from session s join app_user u on u.id = s.user_id
       where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and u.active`,
     [hashToken(token), now],
   );
   const row = rows[0];
   if (!row || !isRole(row.role)) return null;
-  return actorFor({ id: row.id, username: row.username, displayName: row.display_name, role: row.role, regionCode: row.region_code });
+  return actorFor({ id: row.id, username: row.username, displayName: row.display_name, role: row.role, regionCode: row.region_code, agencyId: row.agency_id });
 }
 
 export interface LoginResult {

@@ -27,6 +27,10 @@ export class User {
   @ManyToOne(() => Region, { ref: true, fieldName: 'region_code' })
   region!: Ref<Region>;
 
+  /** The partner agency a user works for (police, health, ...); null for civil affairs. */
+  @Property({ type: 'uuid', nullable: true })
+  agencyId?: string | null;
+
   @Property({ type: 'boolean' })
   active: boolean = true;
 

@@ -21,6 +21,9 @@ export interface ClassFacts {
   disabilityGrade: number | null;
   /** Someone else in the household (the spouse of an empty-nest couple) is incapacitated, demented or disabled. */
   householdDependent: boolean;
+  /** The agency record an incapacity level or disability grade came from, named in the reasons (e.g. 卫健失能评估 HX-1). */
+  incapacitySource?: string | null;
+  disabilitySource?: string | null;
 }
 
 export interface Classification {
@@ -48,7 +51,10 @@ export function classify(facts: ClassFacts, age: number): Classification {
   const severelyDisabled = facts.disabilityGrade !== null && facts.disabilityGrade <= 2;
 
   const a: ClassReason[] = [];
-  if (has(Circumstance.INCAPACITATED)) a.push({ code: 'A_INCAPACITATED', text: '失能', textEn: 'incapacitated' });
+  const basis = (source: string | null | undefined) => (source ? { zh: `（依据：${source}）`, en: ` (per ${source})` } : { zh: '', en: '' });
+  const inc = basis(facts.incapacitySource);
+  const dis = basis(facts.disabilitySource);
+  if (has(Circumstance.INCAPACITATED)) a.push({ code: 'A_INCAPACITATED', text: `失能${inc.zh}`, textEn: `incapacitated${inc.en}` });
   if (age >= 80 && alone.length > 0) {
     a.push({ code: 'A_80_ALONE', text: `80周岁以上且${aloneZh}`, textEn: `aged 80 or over and ${aloneEn}` });
   }
@@ -63,7 +69,7 @@ export function classify(facts: ClassFacts, age: number): Classification {
   const b: ClassReason[] = [];
   const workingAge = age >= 60 && age <= 79;
   if (workingAge && severelyDisabled && has(Circumstance.LIVING_ALONE)) {
-    b.push({ code: 'B_SEVERELY_DISABLED_ALONE', text: '60至79周岁，重度残疾且独居', textEn: 'aged 60-79, severely disabled and living alone' });
+    b.push({ code: 'B_SEVERELY_DISABLED_ALONE', text: `60至79周岁，重度残疾且独居${dis.zh}`, textEn: `aged 60-79, severely disabled and living alone${dis.en}` });
   }
   const selfDependent = has(Circumstance.DEMENTIA) || has(Circumstance.DISABLED);
   if (workingAge && has(Circumstance.EMPTY_NEST) && (selfDependent || facts.householdDependent)) {

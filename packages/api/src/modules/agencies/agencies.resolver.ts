@@ -1,0 +1,210 @@
+import { Arg, Args, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context.js';
+import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
+import type { Elder } from '../elders/elder.entity.js';
+import { ElderType } from '../elders/elder.types.js';
+import { AgenciesService } from './agencies.service.js';
+import {
+  AgencyRecordConnection,
+  AgencyRecordType,
+  AgencyType,
+  ApiClientType,
+  CandidateConnection,
+  CandidateType,
+  ConflictDecision,
+  CreatedApiClientType,
+  DataConflictConnection,
+  DataConflictType,
+  EnrollCandidateInput,
+  TransferType,
+} from './agencies.types.js';
+import { SyncService } from './sync.service.js';
+import {
+  AntiFraudOutreachBatch,
+  ChronicFollowUpBatch,
+  DeathRegistrationBatch,
+  DisabilityCertificateBatch,
+  FamilyDoctorContractBatch,
+  FamilyPlanningFamilyBatch,
+  HealthCheckBatch,
+  HousingAppraisalBatch,
+  HousingRenovationBatch,
+  IncapacityAssessmentBatch,
+  IncidentBatch,
+  MissingPersonReportBatch,
+  ResidenceChangeBatch,
+  SyncResultType,
+  type AgencyRecordBase,
+} from './sync.types.js';
+
+type Batch = { idempotencyKey: string; records: AgencyRecordBase[] };
+
+@InputType()
+export class AgencyRecordFilter {
+  @Field(() => String, { nullable: true })
+  kind?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  elderId?: string | null;
+}
+
+const SYNC_NOTE =
+  'Up to 5,000 records; each is answered in order (CREATED, UPDATED, UNCHANGED, REJECTED with errors, CONFLICT for an older version) with its match (ELDER, CANDIDATE, NONE). Invalid records never block valid ones. A replay with the same idempotencyKey returns the stored answer; the same key with other records is CONFLICT. Only the owning agency may call it (FORBIDDEN otherwise).';
+
+@Resolver()
+export class AgenciesResolver {
+  @Query(() => [AgencyType], { description: 'Agencies of your jurisdiction (a partner user: its own agency).' })
+  agencies(@Ctx() ctx: RequestContext): Promise<AgencyType[]> {
+    return new AgenciesService(ctx).agencies();
+  }
+
+  @Query(() => [ApiClientType], { description: "An agency's API keys (never the keys themselves)." })
+  apiClients(@Arg('agencyId', () => ID) agencyId: string, @Ctx() ctx: RequestContext): Promise<ApiClientType[]> {
+    return new AgenciesService(ctx).apiClients(agencyId);
+  }
+
+  @Mutation(() => CreatedApiClientType, { description: "Create an API key for a partner agency's system. The key is in this answer only." })
+  createApiClient(@Arg('agencyId', () => ID) agencyId: string, @Arg('name', () => String) name: string, @Ctx() ctx: RequestContext): Promise<CreatedApiClientType> {
+    return new AgenciesService(ctx).createApiClient(agencyId, name);
+  }
+
+  @Mutation(() => ApiClientType, { description: 'Revoke an API key: from now on it is UNAUTHENTICATED.' })
+  revokeApiClient(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ApiClientType> {
+    return new AgenciesService(ctx).revokeApiClient(id);
+  }
+
+  @Query(() => AgencyRecordConnection, { description: 'Agency records: a partner agency sees its own; civil affairs every agency’s in its jurisdiction.' })
+  agencyRecords(
+    @Arg('filter', () => AgencyRecordFilter, { nullable: true }) filter: AgencyRecordFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<AgencyRecordType>> {
+    return new AgenciesService(ctx).records(filter, page.first, page.after);
+  }
+
+  // ---- police
+  @Mutation(() => SyncResultType, { description: `Police: residence changes. A move to another village proposes a transfer the receiving town accepts. ${SYNC_NOTE}` })
+  syncResidenceChanges(@Arg('batch', () => ResidenceChangeBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('RESIDENCE_CHANGE', batch);
+  }
+
+  @Mutation(() => SyncResultType, { description: `Police: death registrations. Closes the archive from that date (requirements stop) and tells the visitor by an alert. ${SYNC_NOTE}` })
+  syncDeathRegistrations(@Arg('batch', () => DeathRegistrationBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('DEATH_REGISTRATION', batch);
+  }
+
+  @Mutation(() => SyncResultType, { description: `Police: missing-person reports (an open one raises an urgent alert). ${SYNC_NOTE}` })
+  syncMissingPersonReports(@Arg('batch', () => MissingPersonReportBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('MISSING_PERSON', batch);
+  }
+
+  @Mutation(() => SyncResultType, { description: `Police: abuse and fraud incidents (raise an urgent alert). ${SYNC_NOTE}` })
+  syncIncidents(@Arg('batch', () => IncidentBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('INCIDENT', batch);
+  }
+
+  @Mutation(() => SyncResultType, { description: `Police: anti-fraud outreach given. ${SYNC_NOTE}` })
+  syncAntiFraudOutreach(@Arg('batch', () => AntiFraudOutreachBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('ANTI_FRAUD_OUTREACH', batch);
+  }
+
+  // ---- health
+  @Mutation(() => SyncResultType, { description: `Health: family-planning special families (sets the circumstance; reclassifies). ${SYNC_NOTE}` })
+  syncFamilyPlanningFamilies(@Arg('batch', () => FamilyPlanningFamilyBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('FAMILY_PLANNING_SPECIAL', batch);
+  }
+
+  @Mutation(() => SyncResultType, { description: `Health: incapacity assessments (sets the level; reclassifies, naming the assessment in the reasons). ${SYNC_NOTE}` })
+  syncIncapacityAssessments(@Arg('batch', () => IncapacityAssessmentBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('INCAPACITY_ASSESSMENT', batch);
+  }
+
+  @Mutation(() => SyncResultType, { description: `Health: family-doctor contracts. ${SYNC_NOTE}` })
+  syncFamilyDoctorContracts(@Arg('batch', () => FamilyDoctorContractBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('FAMILY_DOCTOR_CONTRACT', batch);
+  }
+
+  @Mutation(() => SyncResultType, { description: `Health: annual health checks for 65+. ${SYNC_NOTE}` })
+  syncHealthChecks(@Arg('batch', () => HealthCheckBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('HEALTH_CHECK', batch);
+  }
+
+  @Mutation(() => SyncResultType, { description: `Health: chronic-disease follow-ups. ${SYNC_NOTE}` })
+  syncChronicFollowUps(@Arg('batch', () => ChronicFollowUpBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('CHRONIC_FOLLOW_UP', batch);
+  }
+
+  // ---- disability federation
+  @Mutation(() => SyncResultType, {
+    description: `Disability federation: certificates (the 20-character number is the ID number plus category and grade digits, checked). Sets the disability; reclassifies. ${SYNC_NOTE}`,
+  })
+  syncDisabilityCertificates(@Arg('batch', () => DisabilityCertificateBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('DISABILITY_CERTIFICATE', batch);
+  }
+
+  // ---- housing
+  @Mutation(() => SyncResultType, { description: `Housing: safety appraisals (grade C or D raises an alert). ${SYNC_NOTE}` })
+  syncHousingAppraisals(@Arg('batch', () => HousingAppraisalBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('HOUSING_APPRAISAL', batch);
+  }
+
+  @Mutation(() => SyncResultType, { description: `Housing: dangerous-housing renovation and age-friendly modification. ${SYNC_NOTE}` })
+  syncHousingRenovations(@Arg('batch', () => HousingRenovationBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('HOUSING_RENOVATION', batch);
+  }
+
+  // ---- civil affairs: survey queue, transfers, conflicts
+  @Query(() => CandidateConnection, { description: "The survey queue (摸排): people agencies reported who meet the criteria but have no archive, in a region subtree." })
+  candidates(
+    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
+    @Arg('status', () => String, { nullable: true, description: 'PENDING (default), ENROLLED or DISMISSED.' }) status: string | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<CandidateType>> {
+    return new AgenciesService(ctx).candidates(regionCode, status, page.first, page.after);
+  }
+
+  @Mutation(() => ElderType, { description: 'Enroll a candidate: registers the archive (the registry’s rules apply) and links the agency records to it.' })
+  enrollCandidate(@Arg('id', () => ID) id: string, @Arg('input', () => EnrollCandidateInput) input: EnrollCandidateInput, @Ctx() ctx: RequestContext): Promise<Elder> {
+    return new AgenciesService(ctx).enrollCandidate(id, input);
+  }
+
+  @Mutation(() => CandidateType, { description: 'Dismiss a candidate, with the reason (not in difficulty, lives elsewhere, ...).' })
+  dismissCandidate(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: RequestContext): Promise<CandidateType> {
+    return new AgenciesService(ctx).dismissCandidate(id, reason);
+  }
+
+  @Query(() => [TransferType], { description: 'Transfers into or out of your jurisdiction (default: PROPOSED).' })
+  transfers(@Arg('status', () => String, { nullable: true }) status: string | null, @Ctx() ctx: RequestContext): Promise<TransferType[]> {
+    return new AgenciesService(ctx).transfers(status);
+  }
+
+  @Mutation(() => TransferType, { description: 'The receiving town accepts: the archive moves to the new village and its old assignments end.' })
+  acceptTransfer(@Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: RequestContext): Promise<TransferType> {
+    return new AgenciesService(ctx).decideTransfer(id, true, note);
+  }
+
+  @Mutation(() => TransferType, { description: 'The receiving town rejects, with a reason: nothing moves.' })
+  rejectTransfer(@Arg('id', () => ID) id: string, @Arg('note', () => String) note: string, @Ctx() ctx: RequestContext): Promise<TransferType> {
+    return new AgenciesService(ctx).decideTransfer(id, false, note);
+  }
+
+  @Query(() => DataConflictConnection, { description: 'Data conflicts for civil affairs to settle (default: OPEN).' })
+  dataConflicts(
+    @Arg('status', () => String, { nullable: true }) status: string | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<DataConflictType>> {
+    return new AgenciesService(ctx).conflicts(status, page.first, page.after);
+  }
+
+  @Mutation(() => DataConflictType, { description: 'Settle a data conflict with a decision and a note on what was checked.' })
+  settleDataConflict(
+    @Arg('id', () => ID) id: string,
+    @Arg('decision', () => ConflictDecision) decision: ConflictDecision,
+    @Arg('note', () => String) note: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<DataConflictType> {
+    return new AgenciesService(ctx).settleConflict(id, decision, note);
+  }
+}

@@ -1,0 +1,336 @@
+import { randomBytes } from 'node:crypto';
+import { Scope } from '@tanfang/schema';
+import { requireScope, type RequestContext } from '../../graphql/context.js';
+import { badInput, conflict, forbidden, notFound } from '../../graphql/errors.js';
+import { decodeOffset, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
+import { isUuid } from '../../shared/ids.js';
+import { maskIdNumber } from '../../shared/masking.js';
+import { toDate } from '../../shared/sql.js';
+import { API_KEY_PREFIX, hashToken } from '../auth/auth.service.js';
+import { AuditAction, writeAudit } from '../audit/audit.service.js';
+import { reclassify } from '../classification/classification.service.js';
+import type { Elder } from '../elders/elder.entity.js';
+import { ElderService } from '../elders/elder.service.js';
+import { RegionService } from '../regions/region.service.js';
+import type {
+  AgencyKindEnum,
+  AgencyRecordType,
+  AgencyType,
+  ApiClientType,
+  CandidateType,
+  ConflictDecision,
+  CreatedApiClientType,
+  DataConflictType,
+  EnrollCandidateInput,
+  TransferType,
+} from './agencies.types.js';
+
+interface ClientRow {
+  id: string;
+  agency_id: string;
+  name: string;
+  key_prefix: string;
+  created_at: Date | string;
+  last_used_at: Date | string | null;
+  revoked_at: Date | string | null;
+}
+
+const toClient = (c: ClientRow): ApiClientType => ({
+  id: c.id, agencyId: c.agency_id, name: c.name, keyPrefix: c.key_prefix, createdAt: toDate(c.created_at),
+  lastUsedAt: toDate(c.last_used_at), revokedAt: toDate(c.revoked_at),
+});
+
+export class AgenciesService {
+  constructor(private readonly ctx: RequestContext) {}
+
+  /** Agencies in the caller's jurisdiction (partner users: their own). */
+  async agencies(): Promise<AgencyType[]> {
+    const actor = requireScope(this.ctx, Scope.RegionRead);
+    const rows = await this.ctx.em.execute<{ id: string; kind: string; name: string; region_code: string }[]>(
+      `select id, kind, name, region_code from agency
+        where (?::uuid is null and (starts_with(region_code, ?) or starts_with(?, region_code))) or id = ?::uuid
+        order by region_code, kind`,
+      [actor.agencyId, actor.regionCode, actor.regionCode, actor.agencyId],
+    );
+    return rows.map((a) => ({ id: a.id, kind: a.kind as AgencyKindEnum, name: a.name, regionCode: a.region_code }));
+  }
+
+  /** Agency users manage their own agency's keys; admins any partner agency in their jurisdiction. */
+  private async manageableAgency(agencyId: string): Promise<{ id: string; kind: string; region_code: string }> {
+    const actor = requireScope(this.ctx, Scope.ApiClientManage);
+    const [agency] = isUuid(agencyId)
+      ? await this.ctx.em.execute<{ id: string; kind: string; region_code: string }[]>(`select id, kind, region_code from agency where id = ?`, [agencyId])
+      : [];
+    const mine = actor.agencyId ? agency?.id === actor.agencyId : agency?.region_code.startsWith(actor.regionCode);
+    if (!agency || !mine) throw notFound('部门', 'agency');
+    if (agency.kind === 'CIVIL_AFFAIRS') {
+      throw badInput('接口密钥只发给合作部门（公安、卫健、残联、住建）的系统', 'API keys are for partner agencies’ systems (police, health, disability, housing)', 'agencyId');
+    }
+    return agency;
+  }
+
+  async apiClients(agencyId: string): Promise<ApiClientType[]> {
+    const agency = await this.manageableAgency(agencyId);
+    const rows = await this.ctx.em.execute<ClientRow[]>(
+      `select id, agency_id, name, key_prefix, created_at, last_used_at, revoked_at from api_client where agency_id = ? order by created_at desc`,
+      [agency.id],
+    );
+    return rows.map(toClient);
+  }
+
+  async createApiClient(agencyId: string, nameRaw: string): Promise<CreatedApiClientType> {
+    const agency = await this.manageableAgency(agencyId);
+    const name = nameRaw.trim();
+    if (name.length < 2 || name.length > 100) throw badInput('请为接口密钥命名（2至100字，如“残联业务系统”）', 'Name the key (2-100 characters)', 'name');
+    // 32 random bytes: guessing is hopeless; only the SHA-256 is stored, so a database leak reveals no key.
+    const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const prefix = key.slice(0, 12);
+    return this.ctx.em.transactional(async (em) => {
+      const [row] = await em.execute<ClientRow[]>(
+        `insert into api_client (agency_id, name, key_prefix, key_hash, created_by, created_at) values (?, ?, ?, ?, ?, ?)
+         returning id, agency_id, name, key_prefix, created_at, last_used_at, revoked_at`,
+        [agency.id, name, prefix, hashToken(key), this.ctx.actor!.userId, this.ctx.now()],
+      );
+      await writeAudit(this.ctx, [{ action: AuditAction.ApiClientCreate, regionCode: agency.region_code, detail: { agencyId: agency.id, clientId: row!.id, name, keyPrefix: prefix } }], em);
+      return { client: toClient(row!), key };
+    });
+  }
+
+  async revokeApiClient(id: string): Promise<ApiClientType> {
+    const [row] = isUuid(id) ? await this.ctx.em.execute<{ agency_id: string }[]>(`select agency_id from api_client where id = ?`, [id]) : [];
+    if (!row) throw notFound('接口密钥', 'API key');
+    const agency = await this.manageableAgency(row.agency_id);
+    return this.ctx.em.transactional(async (em) => {
+      const [client] = await em.execute<ClientRow[]>(
+        `update api_client set revoked_at = coalesce(revoked_at, ?), revoked_by = coalesce(revoked_by, ?) where id = ?
+         returning id, agency_id, name, key_prefix, created_at, last_used_at, revoked_at`,
+        [this.ctx.now(), this.ctx.actor!.userId, id],
+      );
+      await writeAudit(this.ctx, [{ action: AuditAction.ApiClientRevoke, regionCode: agency.region_code, detail: { clientId: id } }], em);
+      return toClient(client!);
+    });
+  }
+
+  /** An agency reads its own records; civil affairs reads every agency's records about elders in its jurisdiction. */
+  async records(filter: { kind?: string | null; elderId?: string | null } | null, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<AgencyRecordType>> {
+    const actor = this.ctx.actor;
+    const own = actor?.agencyId ?? null;
+    if (own) requireScope(this.ctx, Scope.AgencyViewRead);
+    else requireScope(this.ctx, Scope.AgencyRecordsRead);
+    const size = pageSize(first);
+    const start = decodeOffset(after);
+    if (filter?.elderId && !isUuid(filter.elderId)) return toConnection([], () => '', false, false, 0);
+    const rows = await this.ctx.em.execute<(Record<string, any> & { total: string })[]>(
+      `select r.id, r.agency_kind, r.kind, r.external_id, r.elder_id, r.id_number, to_char(r.effective_on, 'YYYY-MM-DD') as effective_on,
+              r.received_at, r.batch_id, r.source_version, r.payload, count(*) over () as total
+         from agency_record r
+        where (case when ?::uuid is not null then r.agency_id = ?::uuid
+                    else starts_with(coalesce(r.region_code, ''), ?) end)
+          and (?::text is null or r.kind = ?) and (?::uuid is null or r.elder_id = ?::uuid)
+        order by r.received_at desc, r.id limit ? offset ?`,
+      [own, own, actor!.regionCode, filter?.kind ?? null, filter?.kind ?? null, filter?.elderId ?? null, filter?.elderId ?? null, size + 1, start],
+    );
+    const nodes: AgencyRecordType[] = rows.slice(0, size).map((r) => ({
+      id: r.id, agencyKind: r.agency_kind, kind: r.kind, externalId: r.external_id, elderId: r.elder_id, idNumber: maskIdNumber(r.id_number) ?? '',
+      effectiveOn: r.effective_on, receivedAt: toDate(r.received_at), batchId: r.batch_id, sourceVersion: r.source_version,
+      payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+    }));
+    return toConnection(nodes, (n) => encodeCursor([start + nodes.indexOf(n) + 1]), rows.length > size, start > 0, Number(rows[0]?.total ?? 0));
+  }
+
+  // ---- survey queue
+  async candidates(regionCode: string | null | undefined, status: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<CandidateType>> {
+    const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
+    const region = regionCode ? (await new RegionService(this.ctx).requireRegionInJurisdiction(actor, regionCode)).code : actor.regionCode;
+    const size = pageSize(first);
+    const start = decodeOffset(after);
+    const rows = await this.ctx.em.execute<(Record<string, any> & { total: string })[]>(
+      `select *, count(*) over () as total from candidate
+        where (starts_with(region_code, ?) or (starts_with(?, region_code) and length(region_code) < 12 and starts_with(region_code, ?)))
+          and status = ?
+        order by first_seen_at, id limit ? offset ?`,
+      [region, region, actor.regionCode, status ?? 'PENDING', size + 1, start],
+    );
+    const nodes = rows.slice(0, size).map(toCandidate);
+    return toConnection(nodes, (n) => encodeCursor([start + nodes.indexOf(n) + 1]), rows.length > size, start > 0, Number(rows[0]?.total ?? 0));
+  }
+
+  /** Enrolling registers the archive (the registry's own rules: ID number, age, village, one archive per person). */
+  async enrollCandidate(id: string, input: EnrollCandidateInput): Promise<Elder> {
+    const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
+    const candidate = await this.pendingCandidate(id, actor.regionCode);
+    const [fullIdNumber] = await this.ctx.em.execute<{ id_number: string }[]>(`select id_number from candidate where id = ?`, [id]);
+    const elder = await new ElderService(this.ctx).register({
+      name: input.name?.trim() || candidate.name || '',
+      idNumber: fullIdNumber!.id_number,
+      regionCode: input.regionCode,
+    } as never);
+    await this.ctx.em.transactional(async (em) => {
+      const done = await em.execute<{ id: string }[]>(
+        `update candidate set status = 'ENROLLED', elder_id = ?, decided_by = ?, decided_at = ? where id = ? and status = 'PENDING' returning id`,
+        [elder.id, actor.userId, this.ctx.now(), id],
+      );
+      if (done.length === 0) throw conflict('该候选对象已被他人处理', 'Someone else already handled this candidate');
+      // The agency records that found them now point at the archive.
+      await em.execute(`update agency_record set elder_id = ?, region_code = ? where id_number = ? and elder_id is null`, [elder.id, elder.regionCode, fullIdNumber!.id_number], 'run');
+      await writeAudit(this.ctx, [{ action: AuditAction.CandidateEnroll, elderId: elder.id, regionCode: elder.regionCode, detail: { candidateId: id } }], em);
+    });
+    return elder;
+  }
+
+  async dismissCandidate(id: string, reasonRaw: string): Promise<CandidateType> {
+    const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
+    const reason = reasonRaw.trim();
+    if (reason.length < 2 || reason.length > 500) throw badInput('请填写不纳入的理由（2至500字）', 'Give the reason (2-500 characters)', 'reason');
+    const candidate = await this.pendingCandidate(id, actor.regionCode);
+    return this.ctx.em.transactional(async (em) => {
+      const [row] = await em.execute<Record<string, any>[]>(
+        `update candidate set status = 'DISMISSED', dismiss_reason = ?, decided_by = ?, decided_at = ? where id = ? and status = 'PENDING' returning *`,
+        [reason, actor.userId, this.ctx.now(), id],
+      );
+      if (!row) throw conflict('该候选对象已被他人处理', 'Someone else already handled this candidate');
+      await writeAudit(this.ctx, [{ action: AuditAction.CandidateDismiss, regionCode: candidate.regionCode, detail: { candidateId: id, reason } }], em);
+      return toCandidate(row);
+    });
+  }
+
+  private async pendingCandidate(id: string, regionCode: string): Promise<CandidateType> {
+    const [row] = isUuid(id) ? await this.ctx.em.execute<Record<string, any>[]>(`select * from candidate where id = ?`, [id]) : [];
+    if (!row || !(row.region_code as string).startsWith(regionCode)) throw notFound('候选对象', 'candidate');
+    if (row.status !== 'PENDING') throw conflict('该候选对象已处理过', 'This candidate was already handled', { status: row.status });
+    return toCandidate(row);
+  }
+
+  // ---- transfers
+  async transfers(status: string | null | undefined): Promise<TransferType[]> {
+    const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
+    const rows = await this.ctx.em.execute<Record<string, any>[]>(
+      `select id, elder_id, from_region_code, to_region_code, to_char(moved_on, 'YYYY-MM-DD') as moved_on, status, proposed_at, note
+         from transfer where (starts_with(to_region_code, ?) or starts_with(from_region_code, ?)) and status = ?
+        order by proposed_at limit 500`,
+      [actor.regionCode, actor.regionCode, status ?? 'PROPOSED'],
+    );
+    return rows.map(toTransfer);
+  }
+
+  /**
+   * The receiving town accepts: the archive moves to the new village, its old assignments end (the new town
+   * assigns its own visitor; the elder shows in unassignedElders until then). Rejecting leaves everything as it was.
+   */
+  async decideTransfer(id: string, accept: boolean, noteRaw: string | null): Promise<TransferType> {
+    const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
+    const [t] = isUuid(id) ? await this.ctx.em.execute<Record<string, any>[]>(`select * from transfer where id = ?`, [id]) : [];
+    if (!t || !(t.to_region_code as string).startsWith(actor.regionCode)) throw notFound('迁移申请', 'transfer');
+    if (t.status !== 'PROPOSED') throw conflict('该迁移已处理过', 'This transfer was already decided', { status: t.status });
+    const note = noteRaw?.trim() || null;
+    if (!accept && !note) throw badInput('请填写不接收的理由', 'Give the reason for rejecting', 'note');
+    await this.ctx.em.transactional(async (em) => {
+      const done = await em.execute<{ id: string }[]>(
+        `update transfer set status = ?, decided_by = ?, decided_at = ?, note = ? where id = ? and status = 'PROPOSED' returning id`,
+        [accept ? 'ACCEPTED' : 'REJECTED', actor.userId, this.ctx.now(), note, id],
+      );
+      if (done.length === 0) throw conflict('该迁移已被他人处理', 'Someone else decided this transfer');
+      if (accept) {
+        const moved = await em.execute<{ id: string }[]>(
+          `update elder set region_code = ?, county_code = left(?, 6), version = version + 1, updated_at = ? where id = ? and region_code = ? returning id`,
+          [t.to_region_code, t.to_region_code, this.ctx.now(), t.elder_id, t.from_region_code],
+        );
+        if (moved.length === 0) throw conflict('档案的所在村已变化，请重新核实', 'The archive has moved since: check again');
+        await em.execute(`update assignment set ends_at = ?, end_reason = '迁往他村（公安户籍变化）' where elder_id = ? and ends_at is null`, [this.ctx.now(), t.elder_id], 'run');
+      }
+      await writeAudit(this.ctx, [{
+        action: accept ? AuditAction.TransferAccept : AuditAction.TransferReject, elderId: t.elder_id, regionCode: t.to_region_code,
+        changes: accept ? [{ field: 'regionCode', old: t.from_region_code, new: t.to_region_code }] : null, detail: { transferId: id, note },
+      }], em);
+    });
+    const [row] = await this.ctx.em.execute<Record<string, any>[]>(
+      `select id, elder_id, from_region_code, to_region_code, to_char(moved_on, 'YYYY-MM-DD') as moved_on, status, proposed_at, note from transfer where id = ?`,
+      [id],
+    );
+    return toTransfer(row!);
+  }
+
+  // ---- data conflicts
+  async conflicts(status: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<DataConflictType>> {
+    const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
+    const size = pageSize(first);
+    const start = decodeOffset(after);
+    const rows = await this.ctx.em.execute<(Record<string, any> & { total: string })[]>(
+      `select c.*, count(*) over () as total from data_conflict c join elder e on e.id = c.elder_id
+        where starts_with(e.region_code, ?) and c.status = ? order by c.raised_at, c.id limit ? offset ?`,
+      [actor.regionCode, status ?? 'OPEN', size + 1, start],
+    );
+    const nodes = rows.slice(0, size).map(toConflict);
+    return toConnection(nodes, (n) => encodeCursor([start + nodes.indexOf(n) + 1]), rows.length > size, start > 0, Number(rows[0]?.total ?? 0));
+  }
+
+  /** Settling records the decision; APPLY_AGENCY writes a death or a level into the archive (and reclassifies). */
+  async settleConflict(id: string, decision: ConflictDecision, noteRaw: string): Promise<DataConflictType> {
+    const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
+    const note = noteRaw.trim();
+    if (note.length < 2 || note.length > 1000) throw badInput('请说明核实情况（2至1000字）', 'Say what was checked (2-1000 characters)', 'note');
+    const [c] = isUuid(id)
+      ? await this.ctx.em.execute<Record<string, any>[]>(`select c.*, e.region_code as elder_region from data_conflict c join elder e on e.id = c.elder_id where c.id = ?`, [id])
+      : [];
+    if (!c || !(c.elder_region as string).startsWith(actor.regionCode)) throw notFound('数据冲突', 'data conflict');
+    if (c.status !== 'OPEN') throw conflict('该冲突已处理过', 'This conflict was already settled');
+    if (decision === 'APPLY_AGENCY' && !['incapacityLevel', 'status'].includes(c.field)) {
+      throw badInput('该类冲突请核实后在档案中手工更正，再选择“已手工更正”', 'Correct the archive by hand for this kind, then choose CORRECTED_BY_HAND', 'decision');
+    }
+    if (decision === 'APPLY_AGENCY' && c.kind === 'DEATH_VS_ACTIVITY') {
+      throw forbidden('死亡与后续活动记录冲突时，请先核实再在档案中处理', 'A death contradicted by later activity must be checked and handled in the archive');
+    }
+    await this.ctx.em.transactional(async (em) => {
+      const done = await em.execute<{ id: string }[]>(
+        `update data_conflict set status = 'SETTLED', decision = ?, note = ?, settled_by = ?, settled_at = ? where id = ? and status = 'OPEN' returning id`,
+        [decision, note, actor.userId, this.ctx.now(), id],
+      );
+      if (done.length === 0) throw conflict('该冲突已被他人处理', 'Someone else settled this conflict');
+      if (decision === 'APPLY_AGENCY' && c.field === 'incapacityLevel') {
+        const level = c.agency_value === 'NONE' ? null : c.agency_value;
+        await em.execute(
+          `update elder set incapacity_level = ?, incapacity_source = ?,
+                  circumstances = case when ?::text is null then array_remove(circumstances, 'INCAPACITATED')
+                                       when 'INCAPACITATED' = any(circumstances) then circumstances else circumstances || '{INCAPACITATED}' end,
+                  version = version + 1, updated_at = ? where id = ?`,
+          [level, level ? `卫健失能评估（经核实采用，冲突 ${id.slice(0, 8)}）` : null, level, this.ctx.now(), c.elder_id],
+          'run',
+        );
+        await reclassify(em, [c.elder_id], this.ctx.now(), actor.userId);
+      }
+      if (decision === 'APPLY_AGENCY' && c.field === 'status' && typeof c.agency_value === 'string' && c.agency_value.startsWith('DECEASED ')) {
+        await em.execute(
+          `update elder set status = 'DECEASED', status_date = ?::date, status_reason = '公安死亡登记（经核实采用）', version = version + 1, updated_at = ? where id = ?`,
+          [c.agency_value.slice(9), this.ctx.now(), c.elder_id],
+          'run',
+        );
+      }
+      await writeAudit(this.ctx, [{ action: AuditAction.ConflictSettle, elderId: c.elder_id, regionCode: c.elder_region, detail: { conflictId: id, decision, note } }], em);
+    });
+    const [row] = await this.ctx.em.execute<Record<string, any>[]>(`select * from data_conflict where id = ?`, [id]);
+    return toConflict(row!);
+  }
+}
+
+function toCandidate(r: Record<string, any>): CandidateType {
+  return {
+    id: r.id, idNumber: maskIdNumber(r.id_number) ?? '', name: r.name, regionCode: r.region_code,
+    reasons: typeof r.reasons === 'string' ? JSON.parse(r.reasons) : r.reasons, status: r.status, firstSeenAt: toDate(r.first_seen_at),
+    elderId: r.elder_id, dismissReason: r.dismiss_reason,
+  };
+}
+
+function toTransfer(r: Record<string, any>): TransferType {
+  return {
+    id: r.id, elderId: r.elder_id, fromRegionCode: r.from_region_code, toRegionCode: r.to_region_code, movedOn: r.moved_on,
+    status: r.status, proposedAt: toDate(r.proposed_at), note: r.note,
+  };
+}
+
+function toConflict(r: Record<string, any>): DataConflictType {
+  return {
+    id: r.id, elderId: r.elder_id, regionCode: r.region_code, kind: r.kind, field: r.field, archiveValue: r.archive_value,
+    agencyValue: r.agency_value, recordIds: typeof r.record_ids === 'string' ? r.record_ids.replace(/[{}]/g, '').split(',').filter(Boolean) : r.record_ids,
+    detail: r.detail, status: r.status, raisedAt: toDate(r.raised_at), decision: r.decision, note: r.note,
+  };
+}

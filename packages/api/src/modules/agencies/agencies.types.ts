@@ -1,0 +1,231 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLDateTimeISO, GraphQLJSON } from 'graphql-scalars';
+import { labelled } from '../../graphql/enums.js';
+import { connectionOf } from '../../graphql/pagination.js';
+import { LocalDate } from '../../graphql/scalars.js';
+
+export enum AgencyKindEnum {
+  POLICE = 'POLICE',
+  HEALTH = 'HEALTH',
+  DISABILITY = 'DISABILITY',
+  HOUSING = 'HOUSING',
+  CIVIL_AFFAIRS = 'CIVIL_AFFAIRS',
+}
+registerEnumType(AgencyKindEnum, {
+  name: 'AgencyKind',
+  valuesConfig: labelled(AgencyKindEnum, { POLICE: '公安', HEALTH: '卫健', DISABILITY: '残联', HOUSING: '住建', CIVIL_AFFAIRS: '民政' }),
+});
+
+@ObjectType('Agency')
+export class AgencyType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => AgencyKindEnum)
+  kind!: AgencyKindEnum;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  regionCode!: string;
+}
+
+@ObjectType('ApiClient', { description: "A partner system's API key (the key itself is shown once, at creation)." })
+export class ApiClientType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  agencyId!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'The first characters of the key, to tell keys apart.' })
+  keyPrefix!: string;
+
+  @Field(() => GraphQLDateTimeISO)
+  createdAt!: Date;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'Recorded at most once a minute.' })
+  lastUsedAt!: Date | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  revokedAt!: Date | null;
+}
+
+@ObjectType('CreatedApiClient')
+export class CreatedApiClientType {
+  @Field(() => ApiClientType)
+  client!: ApiClientType;
+
+  @Field(() => String, { description: 'Send as `Authorization: Bearer <key>`. Shown only now: it is stored hashed.' })
+  key!: string;
+}
+
+@ObjectType('AgencyRecord', { description: "One record an agency sent, with its provenance." })
+export class AgencyRecordType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => AgencyKindEnum)
+  agencyKind!: AgencyKindEnum;
+
+  @Field(() => String, { description: 'DISABILITY_CERTIFICATE, DEATH_REGISTRATION, ...' })
+  kind!: string;
+
+  @Field(() => String)
+  externalId!: string;
+
+  @Field(() => ID, { nullable: true })
+  elderId!: string | null;
+
+  @Field(() => String, { description: 'Masked.' })
+  idNumber!: string;
+
+  @Field(() => LocalDate)
+  effectiveOn!: string;
+
+  @Field(() => GraphQLDateTimeISO)
+  receivedAt!: Date;
+
+  @Field(() => ID)
+  batchId!: string;
+
+  @Field(() => Int)
+  sourceVersion!: number;
+
+  @Field(() => GraphQLJSON, { description: "The kind's fields as sent." })
+  payload!: Record<string, unknown>;
+}
+
+export const AgencyRecordConnection = connectionOf('AgencyRecord', AgencyRecordType, 'Agency records, newest first.');
+
+@ObjectType('Candidate', {
+  description: '摸排候选对象: someone an agency reported who has no archive yet and meets the criteria. Never a silent archive: the town enrolls or dismisses.',
+})
+export class CandidateType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'Masked.' })
+  idNumber!: string;
+
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String)
+  regionCode!: string;
+
+  @Field(() => GraphQLJSON, { description: 'The agency records that put them here: [{ kind, label, agency, externalId, effectiveOn }].' })
+  reasons!: unknown[];
+
+  @Field(() => String, { description: 'PENDING, ENROLLED or DISMISSED.' })
+  status!: string;
+
+  @Field(() => GraphQLDateTimeISO)
+  firstSeenAt!: Date;
+
+  @Field(() => ID, { nullable: true })
+  elderId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  dismissReason!: string | null;
+}
+
+export const CandidateConnection = connectionOf('Candidate', CandidateType, 'Survey candidates, oldest first.');
+
+@InputType({ description: 'Enroll a candidate: the archive gets the candidate’s ID number; give the village and anything known.' })
+export class EnrollCandidateInput {
+  @Field(() => String, { nullable: true, description: 'Default: the candidate’s name as reported.' })
+  name?: string | null;
+
+  @Field(() => String, { description: 'The village (12-digit code) inside your jurisdiction.' })
+  regionCode!: string;
+}
+
+@ObjectType('Transfer', { description: 'A move to another village reported by the police: the receiving town accepts or rejects it.' })
+export class TransferType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  elderId!: string;
+
+  @Field(() => String)
+  fromRegionCode!: string;
+
+  @Field(() => String)
+  toRegionCode!: string;
+
+  @Field(() => LocalDate)
+  movedOn!: string;
+
+  @Field(() => String, { description: 'PROPOSED, ACCEPTED or REJECTED.' })
+  status!: string;
+
+  @Field(() => GraphQLDateTimeISO)
+  proposedAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+}
+
+@ObjectType('DataConflict', { description: 'Agencies, or an agency and the archive, disagree: civil affairs settles; nothing is overwritten silently.' })
+export class DataConflictType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  elderId!: string;
+
+  @Field(() => String)
+  regionCode!: string;
+
+  @Field(() => String, { description: 'DEATH_VS_ACTIVITY, ARCHIVE_DIFFERS or MOVED_OUTSIDE.' })
+  kind!: string;
+
+  @Field(() => String, { nullable: true })
+  field!: string | null;
+
+  @Field(() => String, { nullable: true })
+  archiveValue!: string | null;
+
+  @Field(() => String, { nullable: true })
+  agencyValue!: string | null;
+
+  @Field(() => [ID])
+  recordIds!: string[];
+
+  @Field(() => String)
+  detail!: string;
+
+  @Field(() => String, { description: 'OPEN or SETTLED.' })
+  status!: string;
+
+  @Field(() => GraphQLDateTimeISO)
+  raisedAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  decision!: string | null;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+}
+
+export enum ConflictDecision {
+  APPLY_AGENCY = 'APPLY_AGENCY',
+  KEEP_ARCHIVE = 'KEEP_ARCHIVE',
+  CORRECTED_BY_HAND = 'CORRECTED_BY_HAND',
+}
+registerEnumType(ConflictDecision, {
+  name: 'ConflictDecision',
+  valuesConfig: labelled(ConflictDecision, {
+    APPLY_AGENCY: '采用部门数据（写入档案，重新分类）',
+    KEEP_ARCHIVE: '保留档案数据',
+    CORRECTED_BY_HAND: '已另行核实并手工更正',
+  }),
+});
+
+export const DataConflictConnection = connectionOf('DataConflict', DataConflictType, 'Data conflicts, oldest first.');

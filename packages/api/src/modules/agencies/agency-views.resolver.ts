@@ -1,0 +1,28 @@
+import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context.js';
+import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
+import { AgencyViewsService } from './agency-views.service.js';
+import { AgencyElderConnection, AgencyElderFilter, AgencyElderType, ReferredAlertConnection, ReferredAlertType } from './agency-views.types.js';
+
+@Resolver()
+export class AgencyViewsResolver {
+  @Query(() => AgencyElderConnection, {
+    description:
+      "Partner agencies (scope agency.view:duty): the elders of your agency's region subtree that its duty needs, with only the fields its duty needs (see `AgencyElder` and AGENCY_VIEWS). Police and health see every elder; the disability federation, disabled elders; housing, elders whose housing was flagged. FORBIDDEN for an account without an agency. Audited (AGENCY_VIEW_READ).",
+  })
+  agencyElders(
+    @Arg('filter', () => AgencyElderFilter, { nullable: true }) filter: AgencyElderFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<AgencyElderType>> {
+    return new AgencyViewsService(ctx).elders(filter, page.first, page.after);
+  }
+
+  @Query(() => ReferredAlertConnection, {
+    description:
+      "Partner agencies (scope alert.read:referred): alerts referred to your agency's kind (HEALTH, HOUSING, POLICE, DISABILITY) for elders in its region subtree, any status, latest referral first. Audited (AGENCY_VIEW_READ).",
+  })
+  referredAlerts(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<ReferredAlertType>> {
+    return new AgencyViewsService(ctx).referredAlerts(page.first, page.after);
+  }
+}

@@ -1,0 +1,284 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../graphql/context.js';
+import { pgArray } from '../../shared/sql.js';
+import { AuditAction, writeAudit, type AuditEntry } from '../audit/audit.service.js';
+import { reclassify } from '../classification/classification.service.js';
+import type { RecordKind } from './sync.kinds.js';
+import type { AgencyRecordBase } from './sync.types.js';
+
+export interface MatchedRecord {
+  recordId: string;
+  externalId: string;
+  record: AgencyRecordBase & Record<string, any>;
+  elder: { id: string; region_code: string; county_code: string } | null;
+  effectiveOn: string;
+  created: boolean;
+}
+
+interface ArchiveRow {
+  id: string;
+  region_code: string;
+  county_code: string;
+  status: string;
+  status_date: string | null;
+  circumstances: string[];
+  incapacity_level: string | null;
+  incapacity_source: string | null;
+  disability_certificate_number: string | null;
+  disability_category: string | null;
+  disability_grade: number | null;
+  disability_source: string | null;
+  family_planning_kind: string | null;
+}
+
+interface Conflict {
+  elder_id: string;
+  county_code: string;
+  region_code: string;
+  kind: string;
+  field: string | null;
+  archive_value: string | null;
+  agency_value: string | null;
+  record_id: string;
+  detail: string;
+}
+
+/**
+ * What agency records do to the registry, set-based per batch (a handful of statements whatever its size):
+ * deaths close archives, moves propose transfers, assessments and certificates update the archive and reclassify,
+ * dangerous housing and police reports raise alerts. Where the archive already says something else (entered by
+ * hand) or agencies disagree, a data conflict goes to civil affairs: nothing is silently overwritten.
+ */
+export async function applyEffects(ctx: RequestContext, em: EntityManager, spec: RecordKind, changed: MatchedRecord[], agencyId: string): Promise<void> {
+  const matched = changed.filter((c) => c.elder);
+  if (matched.length === 0) return;
+  const archives = await em.execute<ArchiveRow[]>(
+    `select id, region_code, county_code, status, to_char(status_date, 'YYYY-MM-DD') as status_date, circumstances, incapacity_level,
+            incapacity_source, disability_certificate_number, disability_category, disability_grade, disability_source, family_planning_kind
+       from elder where id = any(?::uuid[]) for update`,
+    [pgArray([...new Set(matched.map((m) => m.elder!.id))])],
+  );
+  const archiveOf = new Map(archives.map((a) => [a.id, a]));
+  const conflicts: Conflict[] = [];
+  const audits: AuditEntry[] = [];
+  const alerts: { elder_id: string; county_code: string; region_code: string; rule: string; detail: string }[] = [];
+  const updates: Record<string, unknown>[] = [];
+  const source = (m: MatchedRecord) => `${spec.label} ${m.externalId}（${m.effectiveOn}）`;
+
+  for (const m of matched) {
+    const a = archiveOf.get(m.elder!.id)!;
+    // Anything dated after a registered death contradicts it ("police say deceased, health records a check-up later").
+    if (spec.effect !== 'DEATH' && a.status === 'DECEASED' && a.status_date && m.effectiveOn > a.status_date) {
+      conflicts.push(conflictOf(a, m, 'DEATH_VS_ACTIVITY', 'status', `已于 ${a.status_date} 死亡`, `${spec.label} ${m.effectiveOn}`,
+        `档案记载已于 ${a.status_date} 死亡，但${spec.label}（${m.externalId}）的日期为 ${m.effectiveOn}`));
+      continue;
+    }
+    switch (spec.effect) {
+      case 'DEATH': {
+        const diedOn = m.record.diedOn as string;
+        if (a.status === 'ACTIVE') {
+          updates.push({ id: a.id, status: 'DECEASED', status_date: diedOn, status_reason: `公安死亡登记（${m.externalId}）` });
+          audits.push({ action: AuditAction.ElderClose, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'status', old: 'ACTIVE', new: 'DECEASED' }, { field: 'statusDate', old: null, new: diedOn }], detail: { source: source(m), recordId: m.recordId } });
+          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: 'DEATH_REGISTERED', detail: `死亡日期 ${diedOn}，公安记录 ${m.externalId}` });
+        } else if (a.status !== 'DECEASED' || a.status_date !== diedOn) {
+          conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'status', `${a.status} ${a.status_date ?? ''}`.trim(), `DECEASED ${diedOn}`,
+            `档案状态为 ${a.status}${a.status_date ? `（${a.status_date}）` : ''}，公安登记于 ${diedOn} 死亡`));
+        }
+        break;
+      }
+      case 'RESIDENCE':
+        break; // handled set-based below (needs the region tree)
+      case 'INCAPACITY': {
+        const level = m.record.level === 'NONE' ? null : (m.record.level as string);
+        const fromAgency = a.incapacity_source !== null;
+        if (a.incapacity_level === level) {
+          if (level) updates.push({ id: a.id, incapacity_source: source(m) });
+        } else if (a.incapacity_level === null || fromAgency) {
+          const circumstances = level ? add(a.circumstances, 'INCAPACITATED') : remove(a.circumstances, 'INCAPACITATED');
+          updates.push({ id: a.id, incapacity_level: level, incapacity_source: level ? source(m) : null, circumstances });
+          audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'incapacityLevel', old: a.incapacity_level, new: level }], detail: { source: source(m), recordId: m.recordId } });
+        } else {
+          conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'incapacityLevel', a.incapacity_level, m.record.level as string,
+            `档案记载失能等级为 ${a.incapacity_level}（人工录入），卫健评估为 ${m.record.level}`));
+        }
+        break;
+      }
+      case 'DISABILITY': {
+        const cancelled = !!m.record.cancelledOn;
+        const cert = String(m.record.certificateNumber).toUpperCase();
+        const fromAgency = a.disability_source !== null;
+        if (cancelled) {
+          if (a.disability_certificate_number === cert && fromAgency) {
+            updates.push({ id: a.id, disability_certificate_number: null, disability_category: null, disability_grade: null, disability_source: null, circumstances: remove(a.circumstances, 'DISABLED') });
+            audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'disability.grade', old: a.disability_grade, new: null }], detail: { source: source(m), recordId: m.recordId } });
+          } else if (a.disability_certificate_number === cert) {
+            conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'disability', cert, `注销 ${m.record.cancelledOn}`, `残联已于 ${m.record.cancelledOn} 注销残疾人证，档案仍记载该证（人工录入）`));
+          }
+        } else if (a.disability_certificate_number === cert && a.disability_grade === m.record.grade) {
+          updates.push({ id: a.id, disability_source: source(m) });
+        } else if (a.disability_certificate_number === null || fromAgency) {
+          updates.push({
+            id: a.id, disability_certificate_number: cert, disability_category: m.record.category, disability_grade: m.record.grade,
+            disability_source: source(m), circumstances: add(a.circumstances, 'DISABLED'),
+          });
+          audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'disability.grade', old: a.disability_grade, new: m.record.grade }], detail: { source: source(m), recordId: m.recordId } });
+        } else {
+          conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'disability', `${a.disability_certificate_number} ${a.disability_grade}级`, `${cert} ${m.record.grade}级`,
+            `档案记载的残疾人证（人工录入）与残联记录不同`));
+        }
+        break;
+      }
+      case 'FAMILY_PLANNING': {
+        const kind = m.record.familyPlanningKind as string;
+        if (a.family_planning_kind === null) {
+          updates.push({ id: a.id, family_planning_kind: kind, circumstances: add(a.circumstances, 'FAMILY_PLANNING_SPECIAL') });
+          audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'familyPlanningKind', old: null, new: kind }], detail: { source: source(m), recordId: m.recordId } });
+        } else if (a.family_planning_kind !== kind) {
+          conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'familyPlanningKind', a.family_planning_kind, kind, '档案记载的计划生育特殊家庭类别与卫健记录不同'));
+        }
+        break;
+      }
+      case 'HOUSING_GRADE':
+        if (m.record.grade === 'C' || m.record.grade === 'D') {
+          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: `HOUSING_GRADE_${m.record.grade}`, detail: `住建鉴定记录 ${m.externalId}（${m.effectiveOn}）` });
+        }
+        break;
+      case 'URGENT_ALERT':
+        if (spec.kind === 'MISSING_PERSON' && !m.record.foundOn) {
+          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: 'MISSING_PERSON', detail: `报告日期 ${m.record.reportedOn}，公安记录 ${m.externalId}` });
+        }
+        if (spec.kind === 'INCIDENT' && m.created) {
+          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: `INCIDENT_${m.record.incidentKind}`, detail: String(m.record.summary).slice(0, 500) });
+        }
+        break;
+      case 'NONE':
+        break;
+    }
+  }
+
+  const now = ctx.now();
+  if (updates.length > 0) {
+    // One statement: each column changes only where the row names it (a JSON key present, even as null), the rest stays.
+    await em.execute(
+      `update elder e set
+         status = case when (u->'status') is not null then u->>'status' else e.status end,
+         status_date = case when (u->'status_date') is not null then (u->>'status_date')::date else e.status_date end,
+         status_reason = case when (u->'status_reason') is not null then u->>'status_reason' else e.status_reason end,
+         incapacity_level = case when (u->'incapacity_level') is not null then u->>'incapacity_level' else e.incapacity_level end,
+         incapacity_source = case when (u->'incapacity_source') is not null then u->>'incapacity_source' else e.incapacity_source end,
+         disability_certificate_number = case when (u->'disability_certificate_number') is not null then u->>'disability_certificate_number' else e.disability_certificate_number end,
+         disability_category = case when (u->'disability_category') is not null then u->>'disability_category' else e.disability_category end,
+         disability_grade = case when (u->'disability_grade') is not null then (u->>'disability_grade')::smallint else e.disability_grade end,
+         disability_source = case when (u->'disability_source') is not null then u->>'disability_source' else e.disability_source end,
+         family_planning_kind = case when (u->'family_planning_kind') is not null then u->>'family_planning_kind' else e.family_planning_kind end,
+         circumstances = case when (u->'circumstances') is not null then array(select jsonb_array_elements_text(u->'circumstances')) else e.circumstances end,
+         version = e.version + 1,
+         updated_at = ?
+       from jsonb_array_elements(?::jsonb) as u
+      where e.id = (u->>'id')::uuid`,
+      [now, JSON.stringify(mergeById(updates))],
+      'run',
+    );
+    await reclassify(em, [...new Set(updates.map((u) => u.id as string))], now, ctx.actor?.userId ?? null);
+  }
+
+  if (spec.effect === 'RESIDENCE') {
+    const moves = matched.filter((m) => m.record.newRegionCode !== m.elder!.region_code && archiveOf.get(m.elder!.id)!.status === 'ACTIVE');
+    if (moves.length > 0) {
+      const known = new Set(
+        (await em.execute<{ code: string }[]>(`select code from region where level = 5 and code = any(?::text[])`, [pgArray(moves.map((m) => m.record.newRegionCode as string))])).map((r) => r.code),
+      );
+      const transfers = moves.filter((m) => known.has(m.record.newRegionCode as string));
+      for (const m of moves.filter((x) => !known.has(x.record.newRegionCode as string))) {
+        const a = archiveOf.get(m.elder!.id)!;
+        conflicts.push(conflictOf(a, m, 'MOVED_OUTSIDE', 'regionCode', a.region_code, m.record.newRegionCode as string,
+          `公安记录迁往 ${m.record.newRegionCode}（不在本系统区划内）：是否迁出本市，请核实后销档或更正`));
+      }
+      if (transfers.length > 0) {
+        // The receiving town decides (acceptTransfer); until then the elder stays where they are, with their visitor.
+        await em.execute(
+          `insert into transfer (elder_id, county_code, from_region_code, to_region_code, record_id, moved_on, proposed_at)
+           select t.elder_id, t.county_code, t.from_region, t.to_region, t.record_id, t.moved_on, ?
+             from jsonb_to_recordset(?::jsonb) as t(elder_id uuid, county_code text, from_region text, to_region text, record_id uuid, moved_on date)
+           on conflict (elder_id) where status = 'PROPOSED' do update
+             set to_region_code = excluded.to_region_code, record_id = excluded.record_id, moved_on = excluded.moved_on, proposed_at = excluded.proposed_at`,
+          [now, JSON.stringify(transfers.map((m) => ({
+            elder_id: m.elder!.id, county_code: m.elder!.county_code, from_region: m.elder!.region_code, to_region: m.record.newRegionCode,
+            record_id: m.recordId, moved_on: m.record.movedOn,
+          })))],
+          'run',
+        );
+      }
+    }
+  }
+
+  if (spec.effect === 'DEATH') {
+    // Visits or other agencies' records dated after the death contradict it: civil affairs settles.
+    const later = await em.execute<{ elder_id: string; latest: string }[]>(
+      `select d.elder_id, to_char(greatest(
+                (select max(v.visited_on) from visit v where v.elder_id = d.elder_id and v.visited_on > d.died_on),
+                (select max(r.effective_on) from agency_record r where r.elder_id = d.elder_id and r.kind <> 'DEATH_REGISTRATION' and r.effective_on > d.died_on)
+              ), 'YYYY-MM-DD') as latest
+         from jsonb_to_recordset(?::jsonb) as d(elder_id uuid, died_on date)`,
+      [JSON.stringify(matched.map((m) => ({ elder_id: m.elder!.id, died_on: m.record.diedOn })))],
+    );
+    for (const l of later.filter((x) => x.latest)) {
+      const m = matched.find((x) => x.elder!.id === l.elder_id)!;
+      conflicts.push(conflictOf(archiveOf.get(l.elder_id)!, m, 'DEATH_VS_ACTIVITY', 'status', `${l.latest} 仍有活动记录`, `死亡 ${m.record.diedOn}`,
+        `公安登记于 ${m.record.diedOn} 死亡，但之后仍有探访或其他部门记录（最晚 ${l.latest}）`));
+    }
+  }
+
+  if (alerts.length > 0) {
+    await em.execute(
+      `with raised as (
+         insert into alert (elder_id, county_code, region_code, rule_code, title, detail, severity, raised_at, raised_by)
+         select a.elder_id, a.county_code, a.region_code, r.code, r.title, a.detail, r.severity, ?, ?
+           from jsonb_to_recordset(?::jsonb) as a(elder_id uuid, county_code text, region_code text, rule text, detail text)
+           join alert_rule r on r.code = a.rule
+         returning id)
+       insert into alert_event (alert_id, at, actor_id, status, note) select id, ?, ?, 'OPEN', '合作部门数据' from raised`,
+      [now, ctx.actor?.userId ?? null, JSON.stringify(alerts), now, ctx.actor?.userId ?? null],
+      'run',
+    );
+  }
+  if (conflicts.length > 0) {
+    await em.execute(
+      `insert into data_conflict (elder_id, county_code, region_code, kind, field, archive_value, agency_value, record_ids, detail, raised_at)
+       select c.elder_id, c.county_code, c.region_code, c.kind, c.field, c.archive_value, c.agency_value, array[c.record_id], c.detail, ?
+         from jsonb_to_recordset(?::jsonb) as c(elder_id uuid, county_code text, region_code text, kind text, field text,
+              archive_value text, agency_value text, record_id uuid, detail text)
+       on conflict (elder_id, kind, coalesce(field, '')) where status = 'OPEN' do update
+         set record_ids = data_conflict.record_ids || excluded.record_ids, agency_value = excluded.agency_value, detail = excluded.detail`,
+      [now, JSON.stringify(dedupeConflicts(conflicts))],
+      'run',
+    );
+  }
+  if (audits.length > 0) await writeAudit(ctx, audits.map((a) => ({ ...a, detail: { ...a.detail, agencyId } })), em);
+}
+
+function conflictOf(a: ArchiveRow, m: MatchedRecord, kind: string, field: string | null, archiveValue: string | null, agencyValue: string | null, detail: string): Conflict {
+  return { elder_id: a.id, county_code: a.county_code, region_code: a.region_code, kind, field, archive_value: archiveValue, agency_value: agencyValue, record_id: m.recordId, detail };
+}
+
+/** ON CONFLICT may touch a row once per statement: keep one conflict per (elder, kind, field) of a batch. */
+function dedupeConflicts(list: Conflict[]): Conflict[] {
+  const seen = new Map<string, Conflict>();
+  for (const c of list) seen.set(`${c.elder_id}|${c.kind}|${c.field ?? ''}`, c);
+  return [...seen.values()];
+}
+
+/** Several records about one person in a batch: later ones win, field by field (UPDATE ... FROM takes one row per target). */
+function mergeById(updates: Record<string, unknown>[]): Record<string, unknown>[] {
+  const merged = new Map<string, Record<string, unknown>>();
+  for (const u of updates) merged.set(u.id as string, { ...(merged.get(u.id as string) ?? {}), ...u });
+  return [...merged.values()];
+}
+
+function add(list: string[], value: string): string[] {
+  return list.includes(value) ? list : [...list, value];
+}
+
+function remove(list: string[], value: string): string[] {
+  return list.filter((v) => v !== value);
+}
