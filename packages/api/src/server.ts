@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { ReportsService } from './modules/reports/reports.service.js';
+import { AppError } from './graphql/errors.js';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -129,6 +131,30 @@ export async function createApp(options: AppOptions) {
         createContext(options, { token: bearer(req.headers.authorization), ip: req.ip ?? null, lang: languageOf(req) }),
     }),
   );
+
+  // The statistics table as a spreadsheet, with the same bearer token as the API (the console downloads it too).
+  app.get('/reports/:regionCode/:file', async (req, res) => {
+    const match = /^(.+)\.xlsx$/.exec(req.params.file);
+    if (!match) {
+      res.status(404).json({ code: 'NOT_FOUND', message: '请求 /reports/<地区代码>/<时段>.xlsx' });
+      return;
+    }
+    try {
+      const ctx = await createContext(options, { token: bearer(req.headers.authorization), ip: req.ip ?? null, lang: languageOf(req) });
+      const file = await new ReportsService(ctx).workbook(req.params.regionCode, match[1]!);
+      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Disposition', `attachment; filename="report-${req.params.regionCode}-${match[1]}.xlsx"`);
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(file);
+    } catch (error) {
+      const code = error instanceof AppError ? String(error.extensions.code) : 'INTERNAL_SERVER_ERROR';
+      const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, CONFLICT: 409 }[code] ?? 500;
+      if (status === 500) console.error('[reports] internal error:', error);
+      const en = languageOf(req) === 'en';
+      const message = error instanceof AppError ? (en ? String(error.extensions.messageEn) : error.message) : en ? 'Internal server error' : '服务器内部错误，请稍后重试';
+      res.status(status).json({ code, message });
+    }
+  });
 
   const dist = options.config.adminDist;
   const index = path.join(dist, 'index.html');

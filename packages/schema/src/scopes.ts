@@ -58,6 +58,8 @@ export const Scope = {
   AgencyDataSettle: 'agency.data.settle:jurisdiction',
   /** Create and revoke API keys: for one's own agency, or (admins) any agency in the jurisdiction. */
   ApiClientManage: 'apiclient.manage',
+  /** Close a reporting period of a region (freezing its figures) and amend a closed one, with a reason. */
+  ReportClose: 'report.close:jurisdiction',
 } as const;
 
 export type ScopeName = (typeof Scope)[keyof typeof Scope];
@@ -104,6 +106,7 @@ const organiser: ScopeName[] = [
   Scope.ReportRead,
   Scope.AgencyRecordsRead,
   Scope.AgencyDataSettle,
+  Scope.ReportClose,
 ];
 
 /**

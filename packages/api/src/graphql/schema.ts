@@ -13,6 +13,7 @@ import { TeamsResolver } from '../modules/teams/teams.resolver.js';
 import { VisitsResolver } from '../modules/visits/visits.resolver.js';
 import { AlertsResolver } from '../modules/alerts/alerts.resolver.js';
 import { AgenciesResolver } from '../modules/agencies/agencies.resolver.js';
+import { ReportsResolver } from '../modules/reports/reports.resolver.js';
 import { AgencyViewsResolver } from '../modules/agencies/agency-views.resolver.js';
 import { ChangesResolver } from '../modules/changes/changes.resolver.js';
 
@@ -28,6 +29,7 @@ export const resolvers = [
   VisitsResolver,
   AlertsResolver,
   AgenciesResolver,
+  ReportsResolver,
   AgencyViewsResolver, ChangesResolver,
 ] as const;
 

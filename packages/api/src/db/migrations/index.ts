@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122000001_registry } from './Migration20261122000001_registry.js';
 import { Migration20261123000001_visits } from './Migration20261123000001_visits.js';
 import { Migration20261123000002_agencies } from './Migration20261123000002_agencies.js';
+import { Migration20261123000003_reports } from './Migration20261123000003_reports.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122000001_registry', class: Migration20261122000001_registry },
   { name: 'Migration20261123000001_visits', class: Migration20261123000001_visits },
   { name: 'Migration20261123000002_agencies', class: Migration20261123000002_agencies },
+  { name: 'Migration20261123000003_reports', class: Migration20261123000003_reports },
 ];

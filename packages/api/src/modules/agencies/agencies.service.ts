@@ -58,6 +58,8 @@ export class AgenciesService {
   /** Agency users manage their own agency's keys; admins any partner agency in their jurisdiction. */
   private async manageableAgency(agencyId: string): Promise<{ id: string; kind: string; region_code: string }> {
     const actor = requireScope(this.ctx, Scope.ApiClientManage);
+    // A key syncs; it never mints or revokes keys (a leaked key could otherwise outlive its own revocation).
+    if (actor.apiClient) throw forbidden('接口密钥不能创建或吊销接口密钥，请由本部门人员登录办理', 'An API key cannot create or revoke API keys: a person of the agency must log in');
     const [agency] = isUuid(agencyId)
       ? await this.ctx.em.execute<{ id: string; kind: string; region_code: string }[]>(`select id, kind, region_code from agency where id = ?`, [agencyId])
       : [];

@@ -55,13 +55,14 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
   const archives = await em.execute<ArchiveRow[]>(
     `select id, region_code, county_code, status, to_char(status_date, 'YYYY-MM-DD') as status_date, circumstances, incapacity_level,
             incapacity_source, disability_certificate_number, disability_category, disability_grade, disability_source, family_planning_kind
-       from elder where id = any(?::uuid[]) for update`,
+       from elder where id = any(?::uuid[]) order by id for update`, // one lock order for every writer: no deadlocks
     [pgArray([...new Set(matched.map((m) => m.elder!.id))])],
   );
   const archiveOf = new Map(archives.map((a) => [a.id, a]));
   const conflicts: Conflict[] = [];
   const audits: AuditEntry[] = [];
-  const alerts: { elder_id: string; county_code: string; region_code: string; rule: string; detail: string }[] = [];
+  /** `repeat`: each record is its own event (incidents); otherwise an alert of the rule still unresolved is not raised again. */
+  const alerts: { elder_id: string; county_code: string; region_code: string; rule: string; detail: string; repeat?: boolean }[] = [];
   const updates: Record<string, unknown>[] = [];
   const source = (m: MatchedRecord) => `${spec.label} ${m.externalId}（${m.effectiveOn}）`;
 
@@ -148,7 +149,7 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
           alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: 'MISSING_PERSON', detail: `报告日期 ${m.record.reportedOn}，公安记录 ${m.externalId}` });
         }
         if (spec.kind === 'INCIDENT' && m.created) {
-          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: `INCIDENT_${m.record.incidentKind}`, detail: String(m.record.summary).slice(0, 500) });
+          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: `INCIDENT_${m.record.incidentKind}`, detail: String(m.record.summary).slice(0, 500), repeat: true });
         }
         break;
       case 'NONE':
@@ -229,16 +230,20 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
     }
   }
 
-  if (alerts.length > 0) {
+  const once = new Set<string>();
+  const toRaise = alerts.filter((a) => a.repeat || (!once.has(`${a.elder_id}|${a.rule}`) && once.add(`${a.elder_id}|${a.rule}`)));
+  if (toRaise.length > 0) {
     await em.execute(
       `with raised as (
          insert into alert (elder_id, county_code, region_code, rule_code, title, detail, severity, raised_at, raised_by)
          select a.elder_id, a.county_code, a.region_code, r.code, r.title, a.detail, r.severity, ?, ?
-           from jsonb_to_recordset(?::jsonb) as a(elder_id uuid, county_code text, region_code text, rule text, detail text)
+           from jsonb_to_recordset(?::jsonb) as a(elder_id uuid, county_code text, region_code text, rule text, detail text, repeat boolean)
            join alert_rule r on r.code = a.rule
+          where coalesce(a.repeat, false)
+             or not exists (select 1 from alert x where x.elder_id = a.elder_id and x.rule_code = r.code and x.status <> 'RESOLVED')
          returning id)
        insert into alert_event (alert_id, at, actor_id, status, note) select id, ?, ?, 'OPEN', '合作部门数据' from raised`,
-      [now, ctx.actor?.userId ?? null, JSON.stringify(alerts), now, ctx.actor?.userId ?? null],
+      [now, ctx.actor?.userId ?? null, JSON.stringify(toRaise), now, ctx.actor?.userId ?? null],
       'run',
     );
   }

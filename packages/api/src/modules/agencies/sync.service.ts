@@ -266,11 +266,15 @@ export class SyncService {
     const now = this.ctx.now();
     const out = await em.execute<{ id: string; id_number: string }[]>(
       `insert into candidate (id_number, name, region_code, county_code, reasons, first_seen_at, last_seen_at)
-       select c.id_number, c.name, c.region_code, left(c.region_code, 6), jsonb_build_array(c.reason), ?, ?
-         from jsonb_to_recordset(?::jsonb) as c(id_number text, name text, region_code text, reason jsonb)
+       select c.id_number, c.name, c.region_code, left(c.region_code, 6), c.reasons, ?, ?
+         from jsonb_to_recordset(?::jsonb) as c(id_number text, name text, region_code text, reasons jsonb)
           where not exists (select 1 from elder e where e.id_number = c.id_number)
        on conflict (id_number) where status = 'PENDING' do update
-         set reasons = candidate.reasons || excluded.reasons, last_seen_at = excluded.last_seen_at,
+         -- A newer version of a record already listed replaces its reason rather than listing it twice.
+         set reasons = coalesce((select jsonb_agg(o order by i) from jsonb_array_elements(candidate.reasons) with ordinality as x(o, i)
+                                  where not exists (select 1 from jsonb_array_elements(excluded.reasons) n where n->>'recordId' = o->>'recordId')), '[]'::jsonb)
+                       || excluded.reasons,
+             last_seen_at = excluded.last_seen_at,
              name = coalesce(candidate.name, excluded.name),
              region_code = case when length(excluded.region_code) > length(candidate.region_code) then excluded.region_code else candidate.region_code end
        returning id, id_number`,
@@ -281,10 +285,14 @@ export class SyncService {
   }
 }
 
-/** ON CONFLICT cannot touch one row twice in a statement: merge a batch's records about one person first. */
-function dedupeByIdNumber<T extends { id_number: string; reason: unknown }>(rows: T[]): (Omit<T, 'reason'> & { reason: unknown })[] {
-  const merged = new Map<string, T>();
-  for (const r of rows) if (!merged.has(r.id_number)) merged.set(r.id_number, r);
+/** ON CONFLICT cannot touch one row twice in a statement: merge a batch's records about one person first, keeping every reason. */
+function dedupeByIdNumber<T extends { id_number: string; reason: unknown }>(rows: T[]): (Omit<T, 'reason'> & { reasons: unknown[] })[] {
+  const merged = new Map<string, Omit<T, 'reason'> & { reasons: unknown[] }>();
+  for (const { reason, ...r } of rows) {
+    const prior = merged.get(r.id_number);
+    if (prior) prior.reasons.push(reason);
+    else merged.set(r.id_number, { ...r, reasons: [reason] });
+  }
   return [...merged.values()];
 }
 

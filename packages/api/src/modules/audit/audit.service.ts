@@ -38,6 +38,8 @@ export const AuditAction = {
   TransferAccept: 'TRANSFER_ACCEPT',
   TransferReject: 'TRANSFER_REJECT',
   ConflictSettle: 'CONFLICT_SETTLE',
+  ReportClose: 'REPORT_CLOSE',
+  ReportAmend: 'REPORT_AMEND',
   AgencyViewRead: 'AGENCY_VIEW_READ',
 } as const;
 export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction];

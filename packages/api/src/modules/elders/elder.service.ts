@@ -368,6 +368,10 @@ export class ElderService {
         const before = snapshot(elder);
         this.apply(em, elder, clean);
         const changes = diffSnapshots(before, snapshot(elder));
+        // A person's correction is no longer the agency's value: the next agency record about it is then a conflict
+        // for civil affairs, not a silent overwrite, and the class reasons stop naming the agency record.
+        if (changes.some((c) => c.field === 'incapacityLevel')) elder.incapacitySource = null;
+        if (changes.some((c) => c.field.startsWith('disability'))) elder.disabilitySource = null;
         if (changes.length === 0) return;
         elder.updatedAt = this.ctx.now();
         await em.flush();

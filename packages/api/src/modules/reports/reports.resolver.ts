@@ -1,0 +1,36 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context.js';
+import { ReportsService } from './reports.service.js';
+import { ReportType } from './reports.types.js';
+
+@Resolver()
+export class ReportsResolver {
+  @Query(() => ReportType, {
+    description:
+      '情况统计表: the figures of a region (default: your jurisdiction) for a period, with each region one level down. Aggregates only; for integrators counts of 1 to 4 are withheld.',
+  })
+  report(
+    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
+    @Arg('period', () => String, { description: '2026-10 (month), 2026-W43 (ISO week), 2026-Q4 or 2026.' }) period: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ReportType> {
+    return new ReportsService(ctx).report(regionCode, period);
+  }
+
+  @Mutation(() => ReportType, {
+    description: 'Close an ended period for a region (and every region below it): its figures and eligibility list are frozen; later changes do not rewrite them.',
+  })
+  closeReportPeriod(@Arg('regionCode', () => String) regionCode: string, @Arg('period', () => String) period: string, @Ctx() ctx: RequestContext): Promise<ReportType> {
+    return new ReportsService(ctx).close(regionCode, period);
+  }
+
+  @Mutation(() => ReportType, { description: 'Correct a closed period with a reason: a new version of the frozen figures, with the before and after kept.' })
+  amendReportPeriod(
+    @Arg('regionCode', () => String) regionCode: string,
+    @Arg('period', () => String) period: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ReportType> {
+    return new ReportsService(ctx).amend(regionCode, period, reason);
+  }
+}

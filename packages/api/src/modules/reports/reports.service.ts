@@ -1,0 +1,401 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Scope } from '@tanfang/schema';
+import { badInput, conflict } from '../../graphql/errors.js';
+import { pgArray, toDate } from '../../shared/sql.js';
+import type { Actor } from '../auth/actor.js';
+import { AuditAction, writeAudit } from '../audit/audit.service.js';
+import { buildWorkbook } from './reports.xlsx.js';
+import { requireScope, today, type RequestContext } from '../../graphql/context.js';
+import { Region } from '../regions/region.entity.js';
+import { RegionService } from '../regions/region.service.js';
+import { complianceSql } from '../standards/compliance.sql.js';
+import type { CountByType, ReportAmendmentType, ReportFiguresType, ReportType } from './reports.types.js';
+
+/** Code length of each region level: a child of a level-n region has the next length. */
+const CODE_LENGTH = [0, 2, 4, 6, 9, 12];
+const SUPPRESS_BELOW = 5;
+
+export interface Period {
+  label: string;
+  kind: 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
+  from: string;
+  to: string;
+}
+
+/** 2026-10 (month), 2026-W43 (ISO week), 2026-Q4, 2026. */
+export function parsePeriod(raw: string): Period {
+  const label = raw.trim();
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  const bad = () => badInput('时段格式应为 2026-10（月）、2026-W43（周）、2026-Q4（季度）或 2026（年）', 'period must look like 2026-10, 2026-W43, 2026-Q4 or 2026', 'period');
+  let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(label);
+  if (m) {
+    const y = Number(m[1]);
+    const mo = Number(m[2]);
+    return { label, kind: 'MONTH', from: iso(new Date(Date.UTC(y, mo - 1, 1))), to: iso(new Date(Date.UTC(y, mo, 0))) };
+  }
+  m = /^(\d{4})-W(\d{2})$/.exec(label);
+  if (m) {
+    const y = Number(m[1]);
+    const w = Number(m[2]);
+    const jan4 = new Date(Date.UTC(y, 0, 4));
+    const monday = new Date(jan4.getTime() - (((jan4.getUTCDay() + 6) % 7) * 86_400_000) + (w - 1) * 7 * 86_400_000);
+    const weeks = new Date(Date.UTC(y, 11, 28)).getUTCDay() === 4 || new Date(Date.UTC(y, 0, 1)).getUTCDay() === 4 ? 53 : 52;
+    if (w < 1 || w > weeks) throw bad();
+    return { label, kind: 'WEEK', from: iso(monday), to: iso(new Date(monday.getTime() + 6 * 86_400_000)) };
+  }
+  m = /^(\d{4})-Q([1-4])$/.exec(label);
+  if (m) {
+    const y = Number(m[1]);
+    const q = Number(m[2]);
+    return { label, kind: 'QUARTER', from: iso(new Date(Date.UTC(y, (q - 1) * 3, 1))), to: iso(new Date(Date.UTC(y, q * 3, 0))) };
+  }
+  m = /^(\d{4})$/.exec(label);
+  if (m) return { label, kind: 'YEAR', from: `${m[1]}-01-01`, to: `${m[1]}-12-31` };
+  throw bad();
+}
+
+type Row = { child: string | null; key: string | null; n: string };
+
+/**
+ * The statistics table (情况统计表) of a region and its children for a period, computed live and set-based: every
+ * figure is one statement grouped by child region with a grand total (GROUPING SETS), so a report costs the same
+ * number of statements for a village as for a city. Integrators get the same figures with counts of 1 to 4 withheld.
+ */
+export class ReportsService {
+  constructor(private readonly ctx: RequestContext) {}
+
+  async report(regionCode: string | null | undefined, periodRaw: string): Promise<ReportType> {
+    const actor = requireScope(this.ctx, Scope.ReportRead);
+    const { region, period, asOf } = await this.scope(actor, regionCode, periodRaw);
+    const childLength = CODE_LENGTH[region.level + 1] ?? 0;
+    const suppress = actor.role === 'INTEGRATOR';
+    const children = childLength ? await this.ctx.em.find(Region, { parentCode: region.code }, { orderBy: { code: 'asc' } }) : [];
+    const close = await this.closeCovering(region.code, period.label);
+    let raw: Map<string, RawFigures>;
+    if (close) {
+      // A closed period answers from its frozen figures: later changes to the registry do not rewrite it.
+      const rows = await this.ctx.em.execute<{ region_code: string; figures: RawFigures | string }[]>(
+        `select region_code, figures from report_snapshot where close_id = ? and version = ? and (region_code = ? or region_code = any(?::text[]))`,
+        [close.id, close.version, region.code, pgArray(children.map((c) => c.code))],
+      );
+      raw = new Map(rows.map((r) => [r.region_code, typeof r.figures === 'string' ? (JSON.parse(r.figures) as RawFigures) : r.figures]));
+    } else {
+      // Children are keyed by a code of the child level only: a town-level visitor's row (code shorter than a
+      // village's) belongs to the town's total, not to a child, and must not be mistaken for the total itself.
+      const live = await this.figures(region.code, childLength, period, asOf);
+      raw = new Map(
+        [...live.entries()]
+          .filter(([code]) => code === 'ALL' || code.length === childLength)
+          .map(([code, f]) => [code === 'ALL' ? region.code : code, plain(f)]),
+      );
+    }
+    const amendments = close ? await this.amendments(close.id) : [];
+    return {
+      region,
+      period: period.label,
+      from: period.from,
+      to: period.to,
+      asOf,
+      suppressed: suppress,
+      closed: !!close,
+      closedAt: close ? toDate(close.closed_at) : null,
+      version: close?.version ?? null,
+      amendments,
+      figures: shape(raw.get(region.code) ?? {}, suppress),
+      children: children.map((c) => ({ region: c, figures: shape(raw.get(c.code) ?? {}, suppress) })),
+    };
+  }
+
+  private async scope(actor: Actor, regionCode: string | null | undefined, periodRaw: string) {
+    const period = parsePeriod(periodRaw);
+    const day = today(this.ctx);
+    if (period.from > day) throw badInput('该时段尚未开始', 'The period has not started yet', 'period');
+    const asOf = period.to < day ? period.to : day;
+    const regions = new RegionService(this.ctx);
+    const region = regionCode ? await regions.requireRegionInJurisdiction(actor, regionCode) : await regions.get(actor.regionCode);
+    return { region, period, asOf, day };
+  }
+
+  /** The close of this period at the region or the nearest region above it. */
+  private async closeCovering(code: string, period: string) {
+    const [close] = await this.ctx.em.execute<{ id: string; region_code: string; version: number; closed_at: Date | string }[]>(
+      `select id, region_code, version, closed_at from report_close where starts_with(?, region_code) and period = ?
+        order by length(region_code) desc limit 1`,
+      [code, period],
+    );
+    return close ?? null;
+  }
+
+  private async amendments(closeId: string): Promise<ReportAmendmentType[]> {
+    const rows = await this.ctx.em.execute<{ version: number; reason: string; username: string | null; amended_at: Date | string; before: unknown; after: unknown }[]>(
+      `select a.version, a.reason, u.username, a.amended_at, a.before, a.after
+         from report_amendment a left join app_user u on u.id = a.amended_by where a.close_id = ? order by a.version`,
+      [closeId],
+    );
+    const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+    return rows.map((r) => ({ version: r.version, reason: r.reason, amendedBy: r.username ?? '', amendedAt: toDate(r.amended_at), before: parse(r.before), after: parse(r.after) }));
+  }
+
+  /**
+   * Close a period that has ended: the figures of the region and of every region below it, and the eligibility list
+   * (who was in the denominator, who counted in the numerator), are frozen as version 1.
+   */
+  async close(regionCode: string, periodRaw: string): Promise<ReportType> {
+    const actor = requireScope(this.ctx, Scope.ReportClose);
+    const { region, period, day } = await this.scope(actor, regionCode, periodRaw);
+    if (period.to >= day) throw badInput('时段尚未结束，不能关账', 'The period has not ended yet: it cannot be closed', 'period');
+    const existing = await this.closeCovering(region.code, period.label);
+    if (existing) {
+      throw conflict(`该时段已由 ${existing.region_code} 关账；更正请使用修订`, `This period is already closed (at ${existing.region_code}): amend it instead`, { closedAt: existing.region_code });
+    }
+    await this.ctx.em.transactional(async (em) => {
+      const [row] = await em.execute<{ id: string }[]>(
+        `insert into report_close (region_code, period, period_from, period_to, closed_at, closed_by) values (?, ?, ?, ?, ?, ?) returning id`,
+        [region.code, period.label, period.from, period.to, this.ctx.now(), actor.userId],
+      );
+      await this.freeze(em, row!.id, 1, region, period);
+      await writeAudit(this.ctx, [{ action: AuditAction.ReportClose, regionCode: region.code, detail: { period: period.label, closeId: row!.id } }], em);
+    });
+    return this.report(region.code, period.label);
+  }
+
+  /** Correct a closed period: the figures are recomputed from today's data as a new version, with who, why, before and after. */
+  async amend(regionCode: string, periodRaw: string, reasonRaw: string): Promise<ReportType> {
+    const actor = requireScope(this.ctx, Scope.ReportClose);
+    const reason = reasonRaw.trim();
+    if (reason.length < 4 || reason.length > 1000) throw badInput('请写明修订原因（4至1000字）', 'Give the reason for the amendment (4-1000 characters)', 'reason');
+    const { region, period } = await this.scope(actor, regionCode, periodRaw);
+    const [close] = await this.ctx.em.execute<{ id: string; version: number }[]>(
+      `select id, version from report_close where region_code = ? and period = ?`,
+      [region.code, period.label],
+    );
+    if (!close) throw badInput('该地区的此时段尚未关账（修订须在关账的地区进行）', 'This period is not closed at this region (amend where it was closed)', 'regionCode');
+    await this.ctx.em.transactional(async (em) => {
+      const locked = await em.execute<{ version: number }[]>(`select version from report_close where id = ? for update`, [close.id]);
+      const version = locked[0]!.version + 1;
+      const [before] = await em.execute<{ figures: unknown }[]>(
+        `select figures from report_snapshot where close_id = ? and version = ? and region_code = ?`,
+        [close.id, version - 1, region.code],
+      );
+      const after = await this.freeze(em, close.id, version, region, period);
+      await em.execute(`update report_close set version = ? where id = ?`, [version, close.id], 'run');
+      await em.execute(
+        `insert into report_amendment (close_id, version, reason, amended_by, amended_at, before, after) values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)`,
+        [close.id, version, reason, actor.userId, this.ctx.now(), JSON.stringify(typeof before?.figures === 'string' ? JSON.parse(before.figures) : before?.figures ?? {}), JSON.stringify(after)],
+        'run',
+      );
+      await writeAudit(this.ctx, [{ action: AuditAction.ReportAmend, regionCode: region.code, detail: { period: period.label, version, reason } }], em);
+    });
+    return this.report(region.code, period.label);
+  }
+
+  /** Computes and stores the figures of the region and every region below it, and the eligibility list. Returns the region's. */
+  private async freeze(em: EntityManager, closeId: string, version: number, region: Region, period: Period): Promise<RawFigures> {
+    const all = await this.allLevels(region, period, period.to);
+    await em.execute(
+      `insert into report_snapshot (close_id, version, region_code, figures)
+       select ?, ?, s.region_code, s.figures from jsonb_to_recordset(?::jsonb) as s(region_code text, figures jsonb)`,
+      [closeId, version, JSON.stringify([...all.entries()].map(([region_code, figures]) => ({ region_code, figures })))],
+      'run',
+    );
+    await em.execute(
+      `${complianceSql('starts_with(e.region_code, ?)')}
+       insert into report_eligibility (close_id, version, elder_id, region_code, counted)
+       select ?, ?, elder_id, min(region_code), bool_and(not overdue and (met or w_end > ?::date)) from compliance group by elder_id`,
+      [period.to, region.code, closeId, version, period.to],
+      'run',
+    );
+    return all.get(region.code) ?? {};
+  }
+
+  /** Figures of a region and of every region at every level below it: one `figures` pass per level. */
+  async allLevels(region: Region, period: Period, asOf: string): Promise<Map<string, RawFigures>> {
+    const out = new Map<string, RawFigures>();
+    for (let level = region.level; level <= 5; level++) {
+      const figures = await this.figures(region.code, level === region.level ? 0 : CODE_LENGTH[level]!, period, asOf);
+      for (const [code, f] of figures) {
+        if (level === region.level && code === 'ALL') out.set(region.code, plain(f));
+        else if (level > region.level && code.length === CODE_LENGTH[level]) out.set(code, plain(f));
+      }
+    }
+    return out;
+  }
+
+  /** The official statistics table as a workbook: Chinese headers, one sheet per level from the region down to villages. */
+  async workbook(regionCode: string, periodRaw: string): Promise<Buffer> {
+    const actor = requireScope(this.ctx, Scope.ReportRead);
+    const { region, period, asOf } = await this.scope(actor, regionCode, periodRaw);
+    const close = await this.closeCovering(region.code, period.label);
+    let all: Map<string, RawFigures>;
+    if (close) {
+      const rows = await this.ctx.em.execute<{ region_code: string; figures: RawFigures | string }[]>(
+        `select region_code, figures from report_snapshot where close_id = ? and version = ? and starts_with(region_code, ?)`,
+        [close.id, close.version, region.code],
+      );
+      all = new Map(rows.map((r) => [r.region_code, typeof r.figures === 'string' ? (JSON.parse(r.figures) as RawFigures) : r.figures]));
+    } else {
+      all = await this.allLevels(region, period, asOf);
+    }
+    const names = new Map(
+      (await this.ctx.em.execute<{ code: string; name: string; level: number }[]>(
+        `select code, name, level from region where starts_with(code, ?) order by code`,
+        [region.code],
+      )).map((r) => [r.code, r]),
+    );
+    return buildWorkbook({
+      title: `${region.fullName}特殊困难老年人探访关爱服务情况统计表`,
+      period, asOf, closed: close ? `已关账（第 ${close.version} 版）` : '未关账（实时数据）',
+      suppress: actor.role === 'INTEGRATOR',
+      levels: [...new Set([...all.keys()].map((c) => names.get(c)?.level ?? 0))].filter(Boolean).sort(),
+      rows: [...all.entries()].map(([code, figures]) => ({ code, name: names.get(code)?.name ?? code, level: names.get(code)?.level ?? 0, figures })),
+    });
+  }
+
+  /** Raw figures: child code (or 'ALL', or 'UNPLACED' for candidates without a village) → figure → key → count. Ten statements. */
+  async figures(prefix: string, childLength: number, period: Period, asOf: string): Promise<Map<string, Map<string, Map<string, number>>>> {
+    const em = this.ctx.em;
+    const child = (col: string) => (childLength ? `left(${col}, ${childLength})` : `'ALL'`);
+    const out = new Map<string, Map<string, Map<string, number>>>();
+    const put = (figure: string, rows: Row[]) => {
+      for (const r of rows) {
+        const c = r.child ?? 'ALL';
+        if (!out.has(c)) out.set(c, new Map());
+        const f = out.get(c)!;
+        if (!f.has(figure)) f.set(figure, new Map());
+        f.get(figure)!.set(r.key ?? '', Number(r.n));
+      }
+    };
+    // Every figure: rows (child, key) from an inner select, counted per child and in total (GROUPING SETS).
+    const grouped = (inner: string, params: unknown[]) =>
+      em.execute<Row[]>(
+        `select case when grouping(x.child) = 1 then 'ALL' else coalesce(x.child, 'UNPLACED') end as child, x.key, count(*) as n
+           from (${inner}) x group by grouping sets ((x.child, x.key), (x.key))`,
+        params,
+      );
+    const inRegistry = `starts_with(e.region_code, ?) and (e.registered_at at time zone 'Asia/Shanghai')::date <= ?::date and (e.status = 'ACTIVE' or e.status_date > ?::date)`;
+
+    put('eldersByClass', await grouped(
+      `select ${child('e.region_code')} as child, elder_class_on(e.id, e.computed_class, e.class_at_80, e.turns_80_on, ?::date)::text as key
+         from elder e where ${inRegistry}`,
+      [asOf, prefix, asOf, asOf],
+    ));
+    put('eldersByCircumstance', await grouped(
+      `select ${child('e.region_code')} as child, c as key
+         from elder e cross join lateral unnest(e.circumstances
+              || case when e.birth_date <= (?::date - interval '80 years')::date then '{AGED_80_PLUS}'::text[] else '{}' end
+              || case when e.disability_grade <= 2 then '{SEVERELY_DISABLED}'::text[] else '{}' end) as c
+        where ${inRegistry}`,
+      [asOf, prefix, asOf, asOf],
+    ));
+    put('eldersWithContact', await grouped(
+      `select ${child('e.region_code')} as child, 'n' as key from elder e
+        where ${inRegistry} and exists (select 1 from assignment a where a.elder_id = e.id and a.role = 'PRIMARY'
+              and a.starts_at < (?::date + 1)::timestamp at time zone 'Asia/Shanghai'
+              and (a.ends_at is null or a.ends_at >= (?::date + 1)::timestamp at time zone 'Asia/Shanghai'))`,
+      [prefix, asOf, asOf, asOf, asOf],
+    ));
+    put('visitorsByKind', await grouped(
+      `select ${child('v.region_code')} as child, v.kind as key from visitor v
+        where starts_with(v.region_code, ?) and (v.left_on is null or v.left_on > ?::date)`,
+      [prefix, asOf],
+    ));
+    put('teamsByKind', await grouped(`select ${child('t.region_code')} as child, t.kind as key from team t where starts_with(t.region_code, ?)`, [prefix]));
+    put('visitsByMethod', await grouped(
+      `select ${child('e.region_code')} as child, v.method as key
+         from visit v join elder e on e.id = v.elder_id
+        where starts_with(e.region_code, ?) and v.visited_on between ?::date and ?::date`,
+      [prefix, period.from, period.to],
+    ));
+    // Visit rate and overdue: the same derived compliance as visitRate/overdueElders, one row per elder and figure.
+    put('rate', await em.execute<Row[]>(
+      `${complianceSql('starts_with(e.region_code, ?)')},
+       per_elder as (
+         select elder_id, min(region_code) as region_code,
+                bool_and(not overdue and (met or w_end > ?::date)) as ok, bool_or(overdue) as late
+           from compliance group by elder_id
+       ),
+       x as (
+         select ${child('region_code')} as child, k.key
+           from per_elder cross join (values ('numerator'), ('denominator'), ('overdue')) as k(key)
+          where case k.key when 'numerator' then ok when 'overdue' then late else true end
+       )
+       select case when grouping(x.child) = 1 then 'ALL' else x.child end as child, x.key, count(*) as n
+         from x group by grouping sets ((x.child, x.key), (x.key))`,
+      [asOf, prefix, period.to],
+    ));
+    put('alertsOpenedByKind', await grouped(
+      `select ${child('e.region_code')} as child, coalesce(a.rule_code, 'MANUAL') as key
+         from alert a join elder e on e.id = a.elder_id
+        where starts_with(e.region_code, ?) and (a.raised_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date`,
+      [prefix, period.from, period.to],
+    ));
+    put('alertsOpenedByAgency', await grouped(
+      `select ${child('e.region_code')} as child, coalesce(a.referred_to, 'NONE') as key
+         from alert a join elder e on e.id = a.elder_id
+        where starts_with(e.region_code, ?) and (a.raised_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date`,
+      [prefix, period.from, period.to],
+    ));
+    const candidateChild = childLength ? `case when length(c.region_code) >= ${childLength} then left(c.region_code, ${childLength}) end` : `'ALL'`;
+    put('misc', await grouped(
+      `select ${child('e.region_code')} as child, 'alertsResolved' as key from alert a join elder e on e.id = a.elder_id
+        where starts_with(e.region_code, ?) and (a.resolved_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date
+       union all
+       select ${child('e.region_code')}, 'refusals' from elder e
+        where ${inRegistry}
+          and exists (select 1 from elder_refusal r where r.elder_id = e.id and r.refused_on <= ?::date and (r.withdrawn_on is null or r.withdrawn_on > ?::date))
+       union all
+       select ${candidateChild}, 'candidatesFound' from candidate c
+        where starts_with(c.region_code, ?) and (c.first_seen_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date
+       union all
+       select ${candidateChild}, 'candidatesEnrolled' from candidate c
+        where starts_with(c.region_code, ?) and c.status = 'ENROLLED' and (c.decided_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date`,
+      [prefix, period.from, period.to, prefix, asOf, asOf, asOf, asOf, prefix, period.from, period.to, prefix, period.from, period.to],
+    ));
+    return out;
+  }
+}
+
+/** Raw figures of one region as stored in a snapshot: figure → key → count. */
+export type RawFigures = Record<string, Record<string, number>>;
+
+function plain(f: Map<string, Map<string, number>>): RawFigures {
+  return Object.fromEntries([...f.entries()].map(([figure, keys]) => [figure, Object.fromEntries(keys)]));
+}
+
+/** Figures for the API, with small counts withheld for integrators. */
+export function shape(f: RawFigures, suppress: boolean): ReportFiguresType {
+  const n = (v: number | undefined): number | null => {
+    const value = v ?? 0;
+    return suppress && value > 0 && value < SUPPRESS_BELOW ? null : value;
+  };
+  const list = (figure: string): CountByType[] =>
+    Object.entries(f[figure] ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([key, count]) => ({ key, count: n(count) }));
+  const sum = (figure: string) => Object.values(f[figure] ?? {}).reduce((a, b) => a + b, 0);
+  const one = (figure: string, key: string) => f[figure]?.[key];
+  const numerator = one('rate', 'numerator') ?? 0;
+  const denominator = one('rate', 'denominator') ?? 0;
+  const shownNumerator = n(numerator);
+  const shownDenominator = n(denominator);
+  return {
+    elders: n(sum('eldersByClass')),
+    eldersByClass: list('eldersByClass'),
+    eldersByCircumstance: list('eldersByCircumstance'),
+    eldersWithContact: n(one('eldersWithContact', 'n')),
+    visitorsByKind: list('visitorsByKind'),
+    teamsByKind: list('teamsByKind'),
+    visits: n(sum('visitsByMethod')),
+    visitsByMethod: list('visitsByMethod'),
+    visitRate: {
+      numerator: shownNumerator,
+      denominator: shownDenominator,
+      rate: denominator === 0 || shownNumerator === null || shownDenominator === null ? null : Math.round((numerator / denominator) * 10_000) / 10_000,
+    },
+    overdueElders: n(one('rate', 'overdue')),
+    alertsOpenedByKind: list('alertsOpenedByKind'),
+    alertsOpenedByAgency: list('alertsOpenedByAgency'),
+    alertsResolved: n(one('misc', 'alertsResolved')),
+    refusals: n(one('misc', 'refusals')),
+    candidatesFound: n(one('misc', 'candidatesFound')),
+    candidatesEnrolled: n(one('misc', 'candidatesEnrolled')),
+  };
+}

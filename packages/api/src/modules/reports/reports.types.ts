@@ -1,0 +1,149 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { GraphQLDateTimeISO, GraphQLJSON } from 'graphql-scalars';
+import { LocalDate } from '../../graphql/scalars.js';
+import { RegionType } from '../regions/region.types.js';
+import type { Region } from '../regions/region.entity.js';
+
+@ObjectType('CountBy', { description: 'A count for one key. `count` is null when suppressed (1 to 4, for integrators).' })
+export class CountByType {
+  @Field(() => String)
+  key!: string;
+
+  @Field(() => Int, { nullable: true })
+  count!: number | null;
+}
+
+@ObjectType('ReportVisitRate', {
+  description:
+    '探访率 of the period. denominator: elders of the region registered on or before `asOf`, not closed (deceased, moved away, in an institution) and with no written refusal in force on `asOf`, and with at least one visit requirement. numerator: those of them with no overdue requirement on `asOf` and every requirement whose current window ends within the period met. `asOf` is the period’s last day, or today for a running period. Children’s denominators add up to the parent’s.',
+})
+export class ReportVisitRateType {
+  @Field(() => Int, { nullable: true })
+  numerator!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  denominator!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'numerator / denominator, 4 decimals; null if the denominator is 0 or suppressed.' })
+  rate!: number | null;
+}
+
+@ObjectType('ReportFigures', { description: '情况统计表 of one region for one period (DOMAIN.md section 8). Counts are null when suppressed.' })
+export class ReportFiguresType {
+  @Field(() => Int, { nullable: true, description: 'Elders in the registry on `asOf` (not closed).' })
+  elders!: number | null;
+
+  @Field(() => [CountByType], { description: 'Elders by class in force on `asOf`.' })
+  eldersByClass!: CountByType[];
+
+  @Field(() => [CountByType], { description: 'Elders by circumstance (one elder counts under each of theirs; AGED_80_PLUS and SEVERELY_DISABLED derived).' })
+  eldersByCircumstance!: CountByType[];
+
+  @Field(() => Int, { nullable: true, description: 'Elders with a responsible contact (结对) on `asOf`.' })
+  eldersWithContact!: number | null;
+
+  @Field(() => [CountByType], { description: 'Active visitors by kind (those whose area is inside the region).' })
+  visitorsByKind!: CountByType[];
+
+  @Field(() => [CountByType], { description: 'Teams by kind.' })
+  teamsByKind!: CountByType[];
+
+  @Field(() => Int, { nullable: true, description: 'Visits dated in the period.' })
+  visits!: number | null;
+
+  @Field(() => [CountByType], { description: 'Visits dated in the period, by method.' })
+  visitsByMethod!: CountByType[];
+
+  @Field(() => ReportVisitRateType)
+  visitRate!: ReportVisitRateType;
+
+  @Field(() => Int, { nullable: true, description: 'Elders with an overdue requirement on `asOf`.' })
+  overdueElders!: number | null;
+
+  @Field(() => [CountByType], { description: 'Alerts raised in the period, by kind (rule code, or MANUAL).' })
+  alertsOpenedByKind!: CountByType[];
+
+  @Field(() => [CountByType], { description: 'Alerts raised in the period, by the agency they were referred to (NONE if not referred).' })
+  alertsOpenedByAgency!: CountByType[];
+
+  @Field(() => Int, { nullable: true, description: 'Alerts resolved in the period.' })
+  alertsResolved!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Elders with a written refusal in force on `asOf` (not in the visit rate).' })
+  refusals!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Survey candidates first reported by agencies in the period.' })
+  candidatesFound!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Candidates enrolled (archive registered) in the period.' })
+  candidatesEnrolled!: number | null;
+}
+
+@ObjectType('ReportAmendment', { description: 'A correction of a closed period: who, why, and the region’s figures before and after.' })
+export class ReportAmendmentType {
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => String)
+  reason!: string;
+
+  @Field(() => String)
+  amendedBy!: string;
+
+  @Field(() => GraphQLDateTimeISO)
+  amendedAt!: Date;
+
+  @Field(() => GraphQLJSON, { description: 'Raw figures (figure → key → count) of the previous version.' })
+  before!: unknown;
+
+  @Field(() => GraphQLJSON)
+  after!: unknown;
+}
+
+@ObjectType('RegionReport', { description: 'One region’s figures.' })
+export class RegionReportType {
+  @Field(() => RegionType)
+  region!: Region;
+
+  @Field(() => ReportFiguresType)
+  figures!: ReportFiguresType;
+}
+
+@ObjectType('Report', { description: 'The statistics table of a region and period, with the same figures for each region one level down.' })
+export class ReportType {
+  @Field(() => RegionType)
+  region!: Region;
+
+  @Field(() => String, { description: 'As asked: 2026-10 (month), 2026-W43 (ISO week), 2026-Q4 or 2026.' })
+  period!: string;
+
+  @Field(() => LocalDate)
+  from!: string;
+
+  @Field(() => LocalDate)
+  to!: string;
+
+  @Field(() => LocalDate, { description: 'The day requirements and the registry are judged on: `to`, or today for a running period.' })
+  asOf!: string;
+
+  @Field(() => Boolean, { description: 'Counts from 1 to 4 are withheld (integrators), so no one can be singled out.' })
+  suppressed!: boolean;
+
+  @Field(() => Boolean, { description: 'Closed (here or above): the figures are frozen; later changes do not rewrite them.' })
+  closed!: boolean;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  closedAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'The version of the frozen figures (1 at close, +1 per amendment).' })
+  version!: number | null;
+
+  @Field(() => [ReportAmendmentType])
+  amendments!: ReportAmendmentType[];
+
+  @Field(() => ReportFiguresType)
+  figures!: ReportFiguresType;
+
+  @Field(() => [RegionReportType], { description: 'Each region one level down (none for a village).' })
+  children!: RegionReportType[];
+}
