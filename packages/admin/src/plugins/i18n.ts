@@ -9,11 +9,20 @@ export function savedLocale(): Locale {
   return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
 }
 
+/**
+ * Each console module keeps its own strings (src/modules/<module>/locales.ts exports `{ zhCN, en }` with one
+ * top-level namespace); they are merged here. Add a module by adding it to this list.
+ */
+const moduleMessages: { zhCN: Record<string, unknown>; en: Record<string, unknown> }[] = [];
+
 export const i18n = createI18n({
   legacy: false,
   locale: savedLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: {
+    'zh-CN': Object.assign({}, zhCN, ...moduleMessages.map((m) => m.zhCN)),
+    en: Object.assign({}, en, ...moduleMessages.map((m) => m.en)),
+  },
 });
 
 export function setLocale(locale: Locale): void {
