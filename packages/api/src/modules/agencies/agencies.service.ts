@@ -99,6 +99,7 @@ export class AgenciesService {
   }
 
   async revokeApiClient(id: string): Promise<ApiClientType> {
+    requireScope(this.ctx, Scope.ApiClientManage);
     const [row] = isUuid(id) ? await this.ctx.em.execute<{ agency_id: string }[]>(`select agency_id from api_client where id = ?`, [id]) : [];
     if (!row) throw notFound('接口密钥', 'API key');
     const agency = await this.manageableAgency(row.agency_id);

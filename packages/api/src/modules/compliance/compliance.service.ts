@@ -154,7 +154,7 @@ export class ComplianceService {
     if (from > day) throw badInput('该时段尚未开始', 'The period has not started yet', 'period');
     const asOf = to < day ? to : day;
     const [row] = await this.ctx.em.execute<{ numerator: string; denominator: string; refusals: string }[]>(
-      `${complianceSql('starts_with(e.region_code, ?)')},
+      `${complianceSql('starts_with(e.region_code, ?)', { judgeFrom: true })},
        per_elder as (
          select elder_id, bool_and(not overdue and (met or w_end > ?::date)) as ok from compliance group by elder_id
        )
@@ -165,7 +165,7 @@ export class ComplianceService {
                   and (e.registered_at at time zone 'Asia/Shanghai')::date <= ?::date
                   and (e.status = 'ACTIVE' or e.status_date > ?::date)
                   and r.refused_on <= ?::date and (r.withdrawn_on is null or r.withdrawn_on > ?::date)) as refusals`,
-      [asOf, region, to, region, asOf, asOf, asOf, asOf],
+      [asOf, from, region, to, region, asOf, asOf, asOf, asOf],
     );
     const numerator = Number(row!.numerator);
     const denominator = Number(row!.denominator);

@@ -89,7 +89,13 @@ export class ReportsService {
           .map(([code, f]) => [code === 'ALL' ? region.code : code, plain(f)]),
       );
     }
-    const amendments = close ? await this.amendments(close.id) : [];
+    // Amendments carry raw figures, staff names and free text: integrators get the versions with small counts
+    // withheld and no names or reasons.
+    const amendments = close
+      ? (await this.amendments(close.id)).map((a) =>
+          suppress ? { ...a, reason: '（已隐去）', amendedBy: '', before: withhold(a.before), after: withhold(a.after) } : a,
+        )
+      : [];
     return {
       region,
       period: period.label,
@@ -199,10 +205,10 @@ export class ReportsService {
       'run',
     );
     await em.execute(
-      `${complianceSql('starts_with(e.region_code, ?)')}
+      `${complianceSql('starts_with(e.region_code, ?)', { judgeFrom: true })}
        insert into report_eligibility (close_id, version, elder_id, region_code, counted)
        select ?, ?, elder_id, min(region_code), bool_and(not overdue and (met or w_end > ?::date)) from compliance group by elder_id`,
-      [period.to, region.code, closeId, version, period.to],
+      [period.to, period.from, region.code, closeId, version, period.to],
       'run',
     );
     return all.get(region.code) ?? {};
@@ -296,10 +302,15 @@ export class ReportsService {
     ));
     put('visitorsByKind', await grouped(
       `select ${child('v.region_code')} as child, v.kind as key from visitor v
-        where starts_with(v.region_code, ?) and (v.left_on is null or v.left_on > ?::date)`,
+        where starts_with(v.region_code, ?) and (v.created_at at time zone 'Asia/Shanghai')::date <= ?::date
+          and (v.left_on is null or v.left_on > ?::date)`,
+      [prefix, asOf, asOf],
+    ));
+    put('teamsByKind', await grouped(
+      `select ${child('t.region_code')} as child, t.kind as key from team t
+        where starts_with(t.region_code, ?) and (t.created_at at time zone 'Asia/Shanghai')::date <= ?::date`,
       [prefix, asOf],
     ));
-    put('teamsByKind', await grouped(`select ${child('t.region_code')} as child, t.kind as key from team t where starts_with(t.region_code, ?)`, [prefix]));
     put('visitsByMethod', await grouped(
       `select ${child('e.region_code')} as child, v.method as key
          from visit v join elder e on e.id = v.elder_id
@@ -308,7 +319,7 @@ export class ReportsService {
     ));
     // Visit rate and overdue: the same derived compliance as visitRate/overdueElders, one row per elder and figure.
     put('rate', await em.execute<Row[]>(
-      `${complianceSql('starts_with(e.region_code, ?)')},
+      `${complianceSql('starts_with(e.region_code, ?)', { judgeFrom: true })},
        per_elder as (
          select elder_id, min(region_code) as region_code,
                 bool_and(not overdue and (met or w_end > ?::date)) as ok, bool_or(overdue) as late
@@ -321,7 +332,7 @@ export class ReportsService {
        )
        select case when grouping(x.child) = 1 then 'ALL' else x.child end as child, x.key, count(*) as n
          from x group by grouping sets ((x.child, x.key), (x.key))`,
-      [asOf, prefix, period.to],
+      [asOf, period.from, prefix, period.to],
     ));
     put('alertsOpenedByKind', await grouped(
       `select ${child('e.region_code')} as child, coalesce(a.rule_code, 'MANUAL') as key
@@ -360,6 +371,17 @@ export type RawFigures = Record<string, Record<string, number>>;
 
 function plain(f: Map<string, Map<string, number>>): RawFigures {
   return Object.fromEntries([...f.entries()].map(([figure, keys]) => [figure, Object.fromEntries(keys)]));
+}
+
+/** Raw figures with counts of 1 to 4 replaced by null (integrators). */
+function withhold(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object') return raw;
+  return Object.fromEntries(
+    Object.entries(raw as RawFigures).map(([figure, keys]) => [
+      figure,
+      Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, v > 0 && v < SUPPRESS_BELOW ? null : v])),
+    ]),
+  );
 }
 
 /** Figures for the API, with small counts withheld for integrators. */

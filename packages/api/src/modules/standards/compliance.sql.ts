@@ -20,10 +20,12 @@
  * `scope` is a condition on the elder alias `e` (jurisdiction always included by the caller); its parameters follow
  * the date parameter.
  */
-export function complianceSql(scope: string): string {
+export function complianceSql(scope: string, options: { judgeFrom?: boolean } = {}): string {
   // `subject` and `req` are materialized: the class function runs once per elder, not once per elder and requirement.
+  // With `judgeFrom` (a second date parameter: a period's first day), campaigns that ran during the period but ended
+  // before `as_of` are judged too, as of their last day: a visit rate is about everything asked in its period.
   return `
-with p as (select ?::date as as_of),
+with p as (select ?::date as as_of, ${options.judgeFrom ? '?::date' : 'null::date'} as judge_from),
 subject as materialized (
   select e.id, e.region_code, e.name,
          elder_class_on(e.id, e.computed_class, e.class_at_80, e.turns_80_on, p.as_of) as cls,
@@ -52,7 +54,7 @@ req as materialized (
          cross join lateral unnest(case when cardinality(c.classes) = 0 then array[null]::char(1)[] else c.classes end) as k(cls)
          cross join p
    where (c.cancelled_at is null or (c.cancelled_at at time zone 'Asia/Shanghai')::date > p.as_of)
-     and p.as_of between c.starts_on and c.ends_on
+     and c.starts_on <= p.as_of and c.ends_on >= coalesce(p.judge_from, p.as_of)
 ),
 applied as (
   select s.id as elder_id, s.region_code, s.cls, q.*,
@@ -64,7 +66,8 @@ applied as (
 ),
 windows as (
   select a.*,
-         case when a.window_kind = 'PERIOD' then a.from_on else visit_window_start(a.window_kind, a.window_days, p.as_of) end as w_start,
+         case when a.window_kind = 'PERIOD' then a.from_on
+              else visit_window_start(a.window_kind, a.window_days, least(p.as_of, coalesce(a.to_on, p.as_of))) end as w_start,
          case when a.window_kind = 'PERIOD' then a.from_on else visit_window_start(a.window_kind, a.window_days, a.subject_from) end as f_start
     from applied a cross join p
 ),
