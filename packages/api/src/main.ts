@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { refreshRollups, rolledPeriods } from './modules/reports/reports.rollup.js';
 import type { Server } from 'node:http';
 import { loadConfig } from './config/env.js';
 import { initOrm, openDatabase, prepareData } from './db/bootstrap.js';
@@ -30,6 +31,22 @@ if (config.seedDemo) {
 }
 console.log('\nCtrl-C stops the API and the database.');
 
+// Report rollups of this month and last month, kept current in the background (a report reads them while fresh).
+let refreshing = false;
+async function refreshReports(): Promise<void> {
+  if (refreshing) return;
+  refreshing = true;
+  try {
+    for (const period of rolledPeriods(new Date())) await refreshRollups(orm.em, period, new Date());
+  } catch (error) {
+    console.error('[reports] rollup refresh failed:', error);
+  } finally {
+    refreshing = false;
+  }
+}
+const refresher = config.rollupSeconds > 0 ? setInterval(() => void refreshReports(), config.rollupSeconds * 1000) : null;
+if (refresher) void refreshReports();
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
@@ -39,6 +56,8 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   server.closeIdleConnections?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (refresher) clearInterval(refresher);
+  for (let i = 0; refreshing && i < 100; i++) await new Promise((r) => setTimeout(r, 50)); // let a refresh finish
   await apollo.stop();
   await orm.close(true);
   await database.embedded?.stop();

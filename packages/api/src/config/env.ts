@@ -20,6 +20,8 @@ export interface AppConfig {
   sessionHours: number;
   /** Report the number of SQL statements of each request in `extensions.sqlStatements` (off in production). */
   exposeSqlCount: boolean;
+  /** Seconds between refreshes of the report rollups of the running periods; 0 turns the refresher off. */
+  rollupSeconds: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -42,5 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminDist: path.resolve(REPO_ROOT, 'packages/admin/dist'),
     sessionHours: int('TANFANG_SESSION_HOURS', 12),
     exposeSqlCount: !production,
+    rollupSeconds: int('TANFANG_ROLLUP_SECONDS', 30),
   };
 }

@@ -5,11 +5,15 @@ import { pgArray, toDate } from '../../shared/sql.js';
 import type { Actor } from '../auth/actor.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { buildWorkbook } from './reports.xlsx.js';
+import { readRollups } from './reports.rollup.js';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { Region } from '../regions/region.entity.js';
 import { RegionService } from '../regions/region.service.js';
 import { complianceSql } from '../standards/compliance.sql.js';
 import type { CountByType, ReportAmendmentType, ReportFiguresType, ReportType } from './reports.types.js';
+
+/** Heavy figures (elders, visits, rates, alerts) are what rollups keep; light ones (visitors, teams, candidates) are always live. */
+export type FigureParts = 'all' | 'heavy' | 'light';
 
 /** Code length of each region level: a child of a level-n region has the next length. */
 const CODE_LENGTH = [0, 2, 4, 6, 9, 12];
@@ -72,6 +76,7 @@ export class ReportsService {
     const children = childLength ? await this.ctx.em.find(Region, { parentCode: region.code }, { orderBy: { code: 'asc' } }) : [];
     const close = await this.closeCovering(region.code, period.label);
     let raw: Map<string, RawFigures>;
+    let rolled: Map<string, RawFigures> | null = null;
     if (close) {
       // A closed period answers from its frozen figures: later changes to the registry do not rewrite it.
       const rows = await this.ctx.em.execute<{ region_code: string; figures: RawFigures | string }[]>(
@@ -79,6 +84,15 @@ export class ReportsService {
         [close.id, close.version, region.code, pgArray(children.map((c) => c.code))],
       );
       raw = new Map(rows.map((r) => [r.region_code, typeof r.figures === 'string' ? (JSON.parse(r.figures) as RawFigures) : r.figures]));
+    } else if ((rolled = await readRollups(this.ctx.em, period.label, asOf, region.code, childLength, this.ctx.now()))) {
+      // Fresh village rollups for the heavy figures, live for the light ones (visitors, teams, candidates).
+      const lightFigures = await this.figures(region.code, childLength, period, asOf, 'light');
+      raw = new Map();
+      for (const code of [region.code, ...children.map((c) => c.code)]) {
+        const heavyPart = rolled.get(code === region.code ? 'ALL' : code) ?? {};
+        const lightPart = plain(lightFigures.get(code === region.code ? 'ALL' : code) ?? new Map());
+        raw.set(code, mergeRaw(heavyPart, lightPart));
+      }
     } else {
       // Children are keyed by a code of the child level only: a town-level visitor's row (code shorter than a
       // village's) belongs to the town's total, not to a child, and must not be mistaken for the total itself.
@@ -258,7 +272,9 @@ export class ReportsService {
   }
 
   /** Raw figures: child code (or 'ALL', or 'UNPLACED' for candidates without a village) → figure → key → count. Ten statements. */
-  async figures(prefix: string, childLength: number, period: Period, asOf: string): Promise<Map<string, Map<string, Map<string, number>>>> {
+  async figures(prefix: string, childLength: number, period: Period, asOf: string, parts: FigureParts = 'all'): Promise<Map<string, Map<string, Map<string, number>>>> {
+    const heavy = parts !== 'light';
+    const light = parts !== 'heavy';
     const em = this.ctx.em;
     const child = (col: string) => (childLength ? `left(${col}, ${childLength})` : `'ALL'`);
     const out = new Map<string, Map<string, Map<string, number>>>();
@@ -280,6 +296,7 @@ export class ReportsService {
       );
     const inRegistry = `starts_with(e.region_code, ?) and (e.registered_at at time zone 'Asia/Shanghai')::date <= ?::date and (e.status = 'ACTIVE' or e.status_date > ?::date)`;
 
+    if (heavy) {
     put('eldersByClass', await grouped(
       `select ${child('e.region_code')} as child, elder_class_on(e.id, e.computed_class, e.class_at_80, e.turns_80_on, ?::date)::text as key
          from elder e where ${inRegistry}`,
@@ -299,17 +316,6 @@ export class ReportsService {
               and a.starts_at < (?::date + 1)::timestamp at time zone 'Asia/Shanghai'
               and (a.ends_at is null or a.ends_at >= (?::date + 1)::timestamp at time zone 'Asia/Shanghai'))`,
       [prefix, asOf, asOf, asOf, asOf],
-    ));
-    put('visitorsByKind', await grouped(
-      `select ${child('v.region_code')} as child, v.kind as key from visitor v
-        where starts_with(v.region_code, ?) and (v.created_at at time zone 'Asia/Shanghai')::date <= ?::date
-          and (v.left_on is null or v.left_on > ?::date)`,
-      [prefix, asOf, asOf],
-    ));
-    put('teamsByKind', await grouped(
-      `select ${child('t.region_code')} as child, t.kind as key from team t
-        where starts_with(t.region_code, ?) and (t.created_at at time zone 'Asia/Shanghai')::date <= ?::date`,
-      [prefix, asOf],
     ));
     put('visitsByMethod', await grouped(
       `select ${child('e.region_code')} as child, v.method as key
@@ -346,28 +352,52 @@ export class ReportsService {
         where starts_with(e.region_code, ?) and (a.raised_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date`,
       [prefix, period.from, period.to],
     ));
-    const candidateChild = childLength ? `case when length(c.region_code) >= ${childLength} then left(c.region_code, ${childLength}) end` : `'ALL'`;
-    put('misc', await grouped(
-      `select ${child('e.region_code')} as child, 'alertsResolved' as key from alert a join elder e on e.id = a.elder_id
-        where starts_with(e.region_code, ?) and (a.resolved_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date
-       union all
-       select ${child('e.region_code')}, 'refusals' from elder e
-        where ${inRegistry}
-          and exists (select 1 from elder_refusal r where r.elder_id = e.id and r.refused_on <= ?::date and (r.withdrawn_on is null or r.withdrawn_on > ?::date))
-       union all
-       select ${candidateChild}, 'candidatesFound' from candidate c
-        where starts_with(c.region_code, ?) and (c.first_seen_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date
-       union all
-       select ${candidateChild}, 'candidatesEnrolled' from candidate c
-        where starts_with(c.region_code, ?) and c.status = 'ENROLLED' and (c.decided_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date`,
-      [prefix, period.from, period.to, prefix, asOf, asOf, asOf, asOf, prefix, period.from, period.to, prefix, period.from, period.to],
+    }
+    if (heavy) {
+      put('misc', await grouped(
+        `select ${child('e.region_code')} as child, 'alertsResolved' as key from alert a join elder e on e.id = a.elder_id
+          where starts_with(e.region_code, ?) and (a.resolved_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date
+         union all
+         select ${child('e.region_code')}, 'refusals' from elder e
+          where ${inRegistry}
+            and exists (select 1 from elder_refusal r where r.elder_id = e.id and r.refused_on <= ?::date and (r.withdrawn_on is null or r.withdrawn_on > ?::date))`,
+        [prefix, period.from, period.to, prefix, asOf, asOf, asOf, asOf],
+      ));
+    }
+    if (light) {
+    put('visitorsByKind', await grouped(
+      `select ${child('v.region_code')} as child, v.kind as key from visitor v
+        where starts_with(v.region_code, ?) and (v.created_at at time zone 'Asia/Shanghai')::date <= ?::date
+          and (v.left_on is null or v.left_on > ?::date)`,
+      [prefix, asOf, asOf],
     ));
+    put('teamsByKind', await grouped(
+      `select ${child('t.region_code')} as child, t.kind as key from team t
+        where starts_with(t.region_code, ?) and (t.created_at at time zone 'Asia/Shanghai')::date <= ?::date`,
+      [prefix, asOf],
+    ));
+      const candidateChild = childLength ? `case when length(c.region_code) >= ${childLength} then left(c.region_code, ${childLength}) end` : `'ALL'`;
+      put('misc', await grouped(
+        `select ${candidateChild} as child, 'candidatesFound' as key from candidate c
+          where starts_with(c.region_code, ?) and (c.first_seen_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date
+         union all
+         select ${candidateChild}, 'candidatesEnrolled' from candidate c
+          where starts_with(c.region_code, ?) and c.status = 'ENROLLED' and (c.decided_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date`,
+        [prefix, period.from, period.to, prefix, period.from, period.to],
+      ));
+    }
     return out;
   }
 }
 
 /** Raw figures of one region as stored in a snapshot: figure → key → count. */
 export type RawFigures = Record<string, Record<string, number>>;
+
+function mergeRaw(a: RawFigures, b: RawFigures): RawFigures {
+  const out: RawFigures = { ...a };
+  for (const [figure, keys] of Object.entries(b)) out[figure] = { ...(out[figure] ?? {}), ...keys };
+  return out;
+}
 
 function plain(f: Map<string, Map<string, number>>): RawFigures {
   return Object.fromEntries([...f.entries()].map(([figure, keys]) => [figure, Object.fromEntries(keys)]));

@@ -1,0 +1,123 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { chinaDate, type RequestContext } from '../../graphql/context.js';
+import { Loaders } from '../../shared/loaders.js';
+import { pgArray } from '../../shared/sql.js';
+import { parsePeriod, ReportsService, type RawFigures } from './reports.service.js';
+
+/** A rollup older than this is not used: the report is computed live instead (and the refresh is overdue). */
+export const ROLLUP_MAX_AGE_MS = 90_000;
+
+export interface RefreshResult {
+  period: string;
+  asOf: string;
+  villages: number;
+  full: boolean;
+  ms: number;
+}
+
+/**
+ * Brings the village rollups of a running period up to date: every village on a new day (requirements turn overdue
+ * with the calendar), otherwise only the villages the change log names since the last refresh, plus those whose
+ * assignments changed. Heavy figures only (elders, visits, rates, alerts); one village at a time, in short
+ * statements, so a refresh runs beside requests and never holds a long transaction. Two refreshers at once (two API
+ * instances) only repeat work: every write is an idempotent upsert.
+ */
+export async function refreshRollups(root: EntityManager, periodLabel: string, now: Date): Promise<RefreshResult | null> {
+  const started = Date.now();
+  const period = parsePeriod(periodLabel);
+  const today = chinaDate(now);
+  if (period.from > today) return null;
+  const asOf = period.to < today ? period.to : today;
+  const em = root.fork();
+  {
+    const [state] = await em.execute<{ as_of: string; last_seq: string; refreshed_at: Date | string }[]>(
+      `select to_char(as_of, 'YYYY-MM-DD') as as_of, last_seq, refreshed_at from report_rollup_state where period = ?`,
+      [period.label],
+    );
+    // Rows of transactions still running are left for the next refresh (their seq may be below what we read).
+    const [{ seq }] = (await em.execute<{ seq: string }[]>(
+      `select coalesce(max(seq), 0) as seq from change_log where xid < pg_snapshot_xmin(pg_current_snapshot())`,
+    )) as [{ seq: string }];
+    const full = !state || state.as_of !== asOf;
+    const villages = full
+      ? (await em.execute<{ code: string }[]>(`select distinct region_code as code from elder`)).map((r) => r.code)
+      : (await em.execute<{ code: string }[]>(
+          `select distinct region_code as code from change_log where seq > ? and length(region_code) = 12
+           union
+           select distinct e.region_code from assignment a join elder e on e.id = a.elder_id
+            where a.starts_at > ?::timestamptz or a.ends_at > ?::timestamptz`,
+          [state.last_seq, state.refreshed_at, state.refreshed_at],
+        )).map((r) => r.code);
+    const service = new ReportsService(contextFor(em, now));
+    for (const village of villages) {
+      const figures = await service.figures(village, 0, period, asOf, 'heavy');
+      const all = figures.get('ALL') ?? new Map();
+      await em.execute(
+        `insert into report_rollup (period, region_code, as_of, figures, refreshed_at) values (?, ?, ?, ?::jsonb, ?)
+         on conflict (period, region_code) do update set as_of = excluded.as_of, figures = excluded.figures, refreshed_at = excluded.refreshed_at`,
+        [period.label, village, asOf, JSON.stringify(Object.fromEntries([...all.entries()].map(([f, keys]) => [f, Object.fromEntries(keys)]))), now],
+        'run',
+      );
+    }
+    if (full) {
+      // A village without elders any more has nothing to report.
+      await em.execute(`delete from report_rollup where period = ? and not (region_code = any(?::text[]))`, [period.label, pgArray(villages)], 'run');
+    }
+    await em.execute(
+      `insert into report_rollup_state (period, as_of, last_seq, refreshed_at) values (?, ?, ?, ?)
+       on conflict (period) do update set as_of = excluded.as_of, last_seq = excluded.last_seq, refreshed_at = excluded.refreshed_at`,
+      [period.label, asOf, seq, now],
+      'run',
+    );
+    return { period: period.label, asOf, villages: villages.length, full, ms: Date.now() - started };
+  }
+}
+
+/**
+ * The heavy figures of a region and its children summed from fresh village rollups, or null when the rollups of
+ * this period are missing or stale (the caller then computes live).
+ */
+export async function readRollups(em: EntityManager, periodLabel: string, asOf: string, prefix: string, childLength: number, now: Date): Promise<Map<string, RawFigures> | null> {
+  const [state] = await em.execute<{ as_of: string; refreshed_at: Date | string }[]>(
+    `select to_char(as_of, 'YYYY-MM-DD') as as_of, refreshed_at from report_rollup_state where period = ?`,
+    [periodLabel],
+  );
+  if (!state || state.as_of !== asOf || now.getTime() - new Date(state.refreshed_at).getTime() > ROLLUP_MAX_AGE_MS) return null;
+  // Summed in SQL: one row per (child, figure, key), whatever the number of villages.
+  const rows = await em.execute<{ child: string; figure: string; key: string; n: string }[]>(
+    `select case when grouping(x.child) = 1 then 'ALL' else x.child end as child, x.figure, x.key, sum(x.n) as n
+       from (select ${childLength ? `left(r.region_code, ${childLength})` : `'ALL'`} as child, f.key as figure, k.key, k.value::bigint as n
+               from report_rollup r cross join lateral jsonb_each(r.figures) f cross join lateral jsonb_each_text(f.value) k
+              where r.period = ? and starts_with(r.region_code, ?)) x
+      group by grouping sets ((x.child, x.figure, x.key), (x.figure, x.key))`,
+    [periodLabel, prefix],
+  );
+  const out = new Map<string, RawFigures>();
+  for (const r of rows) {
+    const figures = out.get(r.child) ?? {};
+    (figures[r.figure] ??= {})[r.key] = Number(r.n);
+    out.set(r.child, figures);
+  }
+  return out;
+}
+
+/** The refresher runs outside any request: a context with no actor (it reads everything, writes only rollups). */
+function contextFor(em: EntityManager, now: Date): RequestContext {
+  return {
+    em,
+    actor: null,
+    meta: { requestId: 'rollup-refresh', ip: null, lang: 'zh', token: null },
+    now: () => now,
+    loaders: new Loaders(),
+    sessionHours: 0,
+  };
+}
+
+/** The periods a running system keeps rolled up: this month and last month (late visits still arrive for it). */
+export function rolledPeriods(now: Date): string[] {
+  const today = chinaDate(now);
+  const y = Number(today.slice(0, 4));
+  const m = Number(today.slice(5, 7));
+  const last = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  return [today.slice(0, 7), last];
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshRollups } from '../../packages/api/src/modules/reports/reports.rollup.js';
+import { createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
+import { registerElder } from '../helpers/elders.js';
+
+/**
+ * Report rollups: village figures kept current by a background refresh, summed for a city. They must give exactly
+ * the live answer, pick up a new visit at the next refresh, and never be used once stale.
+ */
+let t: TestApp;
+let admin: TestUser;
+const ids: string[] = [];
+
+const REPORT = `query($r: String, $p: String!) { report(regionCode: $r, period: $p) {
+  figures { elders visits eldersByClass { key count } eldersByCircumstance { key count } visitsByMethod { key count }
+            visitRate { numerator denominator rate } overdueElders alertsOpenedByKind { key count } refusals eldersWithContact
+            visitorsByKind { key count } teamsByKind { key count } candidatesFound }
+  children { region { code } figures { elders visits visitRate { numerator denominator } overdueElders } } } }`;
+const VISIT = `mutation($i: RecordVisitInput!) { recordVisit(input: $i) { id } }`;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await t.user('ADMIN', REGIONS.city);
+  t.clock.set('2026-09-01T02:00:00Z');
+  const villages = [REGIONS.villageA1, REGIONS.villageA1, REGIONS.villageA2, REGIONS.villageB1];
+  for (const [i, village] of villages.entries()) {
+    const e = await registerElder(t, admin, {
+      name: `甄${'甲乙丙丁'[i]}`, idNumber: idNumberFor(`194${i}-03-03`), regionCode: village,
+      circumstances: i % 2 ? ['LIVING_ALONE'] : ['EMPTY_NEST'],
+    });
+    ids.push(e.id);
+  }
+  t.clock.set('2026-11-10T02:00:00Z');
+  ok(await t.exec(admin, VISIT, { i: { elderId: ids[0], visitedAt: '2026-11-05T02:00:00Z', method: 'HOME', gasSafety: 'UNSAFE' } }));
+  ok(await t.exec(admin, VISIT, { i: { elderId: ids[2], visitedAt: '2026-11-06T02:00:00Z', method: 'PHONE' } }));
+});
+afterAll(() => t.close());
+
+describe('report rollups', () => {
+  it('give exactly the live figures, for the city and each child, in a constant number of statements', async () => {
+    const liveResult = await t.exec<any>(admin, REPORT, { p: '2026-11' });
+    const live = ok(liveResult);
+    const result = await refreshRollups(t.orm.em, '2026-11', t.clock.now());
+    expect(result).toMatchObject({ full: true, villages: 3, asOf: '2026-11-10' });
+    const rolled = await t.exec<any>(admin, REPORT, { p: '2026-11' });
+    expect(ok(rolled)).toEqual(live);
+    const town = await t.exec<any>(admin, REPORT, { r: REGIONS.townA, p: '2026-11' });
+    expect(ok(town).report.figures.visits).toBe(2);
+    // Summing rollups costs the same whatever the number of villages: session, region, children, rollups, light figures.
+    expect(rolled.sqlStatements).toBeLessThan(liveResult.sqlStatements);
+  });
+
+  it('pick up a new visit at the next refresh, recomputing only the village that changed', async () => {
+    ok(await t.exec(admin, VISIT, { i: { elderId: ids[3], visitedAt: '2026-11-09T02:00:00Z', method: 'HOME' } }));
+    const before = ok(await t.exec<any>(admin, REPORT, { r: REGIONS.townB, p: '2026-11' })).report.figures;
+    // Until the next refresh (every 30 s in a running API) the rollup still says what it said.
+    expect(before.visits).toBe(0);
+    const result = await refreshRollups(t.orm.em, '2026-11', t.clock.now());
+    expect(result).toMatchObject({ full: false, villages: 1 });
+    const after = ok(await t.exec<any>(admin, REPORT, { r: REGIONS.townB, p: '2026-11' })).report.figures;
+    expect(after.visits).toBe(1);
+    expect(after.visitRate).toMatchObject({ numerator: 1, denominator: 1 });
+  });
+
+  it('are not used once stale, nor for another day: the report is computed live then', async () => {
+    ok(await t.exec(admin, VISIT, { i: { elderId: ids[1], visitedAt: '2026-11-09T03:00:00Z', method: 'PHONE' } }));
+    t.clock.set('2026-11-10T02:02:00Z'); // two minutes after the last refresh
+    const live = ok(await t.exec<any>(admin, REPORT, { r: REGIONS.villageA1, p: '2026-11' })).report.figures;
+    expect(live.visits).toBe(2);
+    // A new day makes every village due (requirements turn with the calendar): a full refresh.
+    t.clock.set('2026-11-11T02:00:00Z');
+    expect(await refreshRollups(t.orm.em, '2026-11', t.clock.now())).toMatchObject({ full: true, asOf: '2026-11-11' });
+  });
+});
