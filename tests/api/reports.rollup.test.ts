@@ -62,13 +62,20 @@ describe('report rollups', () => {
     expect(after.visitRate).toMatchObject({ numerator: 1, denominator: 1 });
   });
 
-  it('are not used once stale, nor for another day: the report is computed live then', async () => {
+  it('say when they were computed, carry a new day over until the full refresh, and are rebuilt for the new day', async () => {
     ok(await t.exec(admin, VISIT, { i: { elderId: ids[1], visitedAt: '2026-11-09T03:00:00Z', method: 'PHONE' } }));
-    t.clock.set('2026-11-10T02:02:00Z'); // two minutes after the last refresh
-    const live = ok(await t.exec<any>(admin, REPORT, { r: REGIONS.villageA1, p: '2026-11' })).report.figures;
-    expect(live.visits).toBe(2);
-    // A new day makes every village due (requirements turn with the calendar): a full refresh.
-    t.clock.set('2026-11-11T02:00:00Z');
+    t.clock.set('2026-11-10T02:02:00Z'); // two minutes after the last refresh: still the rollup, and it says so
+    const rolled = ok(await t.exec<any>(admin, `query { report(regionCode: "${REGIONS.villageA1}", period: "2026-11") { asOf computedAt figures { visits } } }`)).report;
+    expect(rolled).toMatchObject({ asOf: '2026-11-10', computedAt: '2026-11-10T02:00:00.000Z', figures: { visits: 1 } });
+    // Early on a new day the rollups of the day before answer (asOf says which day) until the full refresh is done.
+    t.clock.set('2026-11-11T00:10:00Z');
+    const carried = ok(await t.exec<any>(admin, `query { report(regionCode: "${REGIONS.villageA1}", period: "2026-11") { asOf figures { visits } } }`)).report;
+    expect(carried).toMatchObject({ asOf: '2026-11-10', figures: { visits: 1 } });
     expect(await refreshRollups(t.orm.em, '2026-11', t.clock.now())).toMatchObject({ full: true, asOf: '2026-11-11' });
+    const fresh = ok(await t.exec<any>(admin, `query { report(regionCode: "${REGIONS.villageA1}", period: "2026-11") { asOf computedAt figures { visits } } }`)).report;
+    expect(fresh).toMatchObject({ asOf: '2026-11-11', computedAt: '2026-11-11T00:10:00.000Z', figures: { visits: 2 } });
+    // A period without rollups is computed live.
+    const october = ok(await t.exec<any>(admin, `query { report(regionCode: "${REGIONS.villageA1}", period: "2026-10") { computedAt } }`)).report;
+    expect(october.computedAt).toBe('2026-11-11T00:10:00.000Z');
   });
 });

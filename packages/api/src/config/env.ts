@@ -24,11 +24,11 @@ export interface AppConfig {
   rollupSeconds: number;
 }
 
-function int(name: string, fallback: number): number {
+function int(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer of at least ${min}, got "${raw}"`);
   return n;
 }
 
@@ -44,6 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminDist: path.resolve(REPO_ROOT, 'packages/admin/dist'),
     sessionHours: int('TANFANG_SESSION_HOURS', 12),
     exposeSqlCount: !production,
-    rollupSeconds: int('TANFANG_ROLLUP_SECONDS', 30),
+    rollupSeconds: int('TANFANG_ROLLUP_SECONDS', 30, 0),
   };
 }

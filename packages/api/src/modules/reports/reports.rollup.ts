@@ -4,8 +4,8 @@ import { Loaders } from '../../shared/loaders.js';
 import { pgArray } from '../../shared/sql.js';
 import { parsePeriod, ReportsService, type RawFigures } from './reports.service.js';
 
-/** A rollup older than this is not used: the report is computed live instead (and the refresh is overdue). */
-export const ROLLUP_MAX_AGE_MS = 90_000;
+/** Rollups judged on an earlier day than asked are still used for this long into a new day (a full refresh is running). */
+export const ROLLUP_DAY_GRACE_MS = 30 * 60_000;
 
 export interface RefreshResult {
   period: string;
@@ -74,15 +74,26 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
 }
 
 /**
- * The heavy figures of a region and its children summed from fresh village rollups, or null when the rollups of
- * this period are missing or stale (the caller then computes live).
+ * The heavy figures of a region and its children summed from the village rollups, with the time they were computed,
+ * or null when there are none for this period judged on this day (or, in the first half hour of a new day while the
+ * full refresh runs, on the day before). A report never waits for a city-wide recomputation.
  */
-export async function readRollups(em: EntityManager, periodLabel: string, asOf: string, prefix: string, childLength: number, now: Date): Promise<Map<string, RawFigures> | null> {
+export async function readRollups(
+  em: EntityManager,
+  periodLabel: string,
+  asOf: string,
+  prefix: string,
+  childLength: number,
+  now: Date,
+): Promise<{ figures: Map<string, RawFigures>; asOf: string; refreshedAt: Date } | null> {
   const [state] = await em.execute<{ as_of: string; refreshed_at: Date | string }[]>(
     `select to_char(as_of, 'YYYY-MM-DD') as as_of, refreshed_at from report_rollup_state where period = ?`,
     [periodLabel],
   );
-  if (!state || state.as_of !== asOf || now.getTime() - new Date(state.refreshed_at).getTime() > ROLLUP_MAX_AGE_MS) return null;
+  if (!state) return null;
+  const refreshedAt = new Date(state.refreshed_at);
+  const usable = state.as_of === asOf || (state.as_of < asOf && now.getTime() - refreshedAt.getTime() < ROLLUP_DAY_GRACE_MS + 86_400_000 && state.as_of === previousDay(asOf));
+  if (!usable) return null;
   // Summed in SQL: one row per (child, figure, key), whatever the number of villages.
   const rows = await em.execute<{ child: string; figure: string; key: string; n: string }[]>(
     `select case when grouping(x.child) = 1 then 'ALL' else x.child end as child, x.figure, x.key, sum(x.n) as n
@@ -98,7 +109,11 @@ export async function readRollups(em: EntityManager, periodLabel: string, asOf: 
     (figures[r.figure] ??= {})[r.key] = Number(r.n);
     out.set(r.child, figures);
   }
-  return out;
+  return { figures: out, asOf: state.as_of, refreshedAt };
+}
+
+function previousDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The refresher runs outside any request: a context with no actor (it reads everything, writes only rollups). */

@@ -76,7 +76,7 @@ export class ReportsService {
     const children = childLength ? await this.ctx.em.find(Region, { parentCode: region.code }, { orderBy: { code: 'asc' } }) : [];
     const close = await this.closeCovering(region.code, period.label);
     let raw: Map<string, RawFigures>;
-    let rolled: Map<string, RawFigures> | null = null;
+    let rolled: Awaited<ReturnType<typeof readRollups>> = null;
     if (close) {
       // A closed period answers from its frozen figures: later changes to the registry do not rewrite it.
       const rows = await this.ctx.em.execute<{ region_code: string; figures: RawFigures | string }[]>(
@@ -85,11 +85,11 @@ export class ReportsService {
       );
       raw = new Map(rows.map((r) => [r.region_code, typeof r.figures === 'string' ? (JSON.parse(r.figures) as RawFigures) : r.figures]));
     } else if ((rolled = await readRollups(this.ctx.em, period.label, asOf, region.code, childLength, this.ctx.now()))) {
-      // Fresh village rollups for the heavy figures, live for the light ones (visitors, teams, candidates).
+      // Village rollups for the heavy figures, live for the light ones (visitors, teams, candidates).
       const lightFigures = await this.figures(region.code, childLength, period, asOf, 'light');
       raw = new Map();
       for (const code of [region.code, ...children.map((c) => c.code)]) {
-        const heavyPart = rolled.get(code === region.code ? 'ALL' : code) ?? {};
+        const heavyPart = rolled.figures.get(code === region.code ? 'ALL' : code) ?? {};
         const lightPart = plain(lightFigures.get(code === region.code ? 'ALL' : code) ?? new Map());
         raw.set(code, mergeRaw(heavyPart, lightPart));
       }
@@ -115,7 +115,8 @@ export class ReportsService {
       period: period.label,
       from: period.from,
       to: period.to,
-      asOf,
+      asOf: rolled?.asOf ?? asOf,
+      computedAt: close ? toDate(close.closed_at) : rolled ? rolled.refreshedAt : this.ctx.now(),
       suppressed: suppress,
       closed: !!close,
       closedAt: close ? toDate(close.closed_at) : null,

@@ -126,6 +126,11 @@ export class ReportType {
   @Field(() => LocalDate, { description: 'The day requirements and the registry are judged on: `to`, or today for a running period.' })
   asOf!: string;
 
+  @Field(() => GraphQLDateTimeISO, {
+    description: 'When these figures were computed: now (live), the last rollup refresh (running months, refreshed every 30 s), or the close.',
+  })
+  computedAt!: Date;
+
   @Field(() => Boolean, { description: 'Counts from 1 to 4 are withheld (integrators), so no one can be singled out.' })
   suppressed!: boolean;
 
