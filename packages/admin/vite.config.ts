@@ -7,7 +7,10 @@ export default defineConfig({
   plugins: [vue()],
   server: {
     port: 5173,
-    proxy: { '/graphql': `http://localhost:${process.env.PORT ?? 4000}` },
+    proxy: {
+      '/graphql': `http://localhost:${process.env.PORT ?? 4000}`,
+      '/reports': `http://localhost:${process.env.PORT ?? 4000}`,
+    },
   },
   build: {
     outDir: 'dist',

@@ -610,6 +610,10 @@ describe('survey candidates', () => {
       ['DISABILITY', 'DISABILITY_CERTIFICATE', certificate, elder.id],
       ['HEALTH', 'INCAPACITY_ASSESSMENT', assessment, elder.id],
     ]);
+    // The certificate number contains the ID number: it is masked in the records as everywhere else.
+    const cert = records.nodes.find((n: any) => n.kind === 'DISABILITY_CERTIFICATE').payload.certificateNumber;
+    expect(cert).not.toContain(idNumber.slice(6, 14));
+    expect(cert).toMatch(/\*/);
     expect(codeOf(await t.exec(town, ENROLL, { id: candidateId, input: { regionCode: REGIONS.villageA2 } }))).toBe('CONFLICT');
     // From now on, the agencies' records match the archive.
     const next = await sync(SYNC.healthCheck, health, [{ externalId: ext('TJ'), idNumber, checkedOn: '2026-11-10' }]);

@@ -82,7 +82,9 @@ describe('admin console in Chromium', () => {
     await page.goto(`${server.url}/`);
     await page.waitForURL(/\/login/);
     await logIn(page, 'admin', 'demo1234');
-    await page.waitForURL(/\/elders$/);
+    // Home is the dashboard; the list is one click away.
+    await page.waitForURL(/\/dashboard$/);
+    await page.goto(`${server.url}/elders`);
 
     const rows = page.locator('[data-test=elder-table] .el-table__body tbody tr');
     // Status filter defaults to 在册 (active): the count is the active archives of the city.
@@ -123,7 +125,9 @@ describe('admin console in Chromium', () => {
     const { page } = await newPage();
     await page.goto(`${server.url}/login`);
     await logIn(page, 'visitor', 'demo1234');
-    await page.waitForURL(/\/elders$/);
+    // Home is the dashboard; the list is one click away.
+    await page.waitForURL(/\/dashboard$/);
+    await page.goto(`${server.url}/elders`);
     const [{ mine }] = await t.sql<{ mine: string }>(
       `select count(*) as mine from elder where status = 'ACTIVE' and region_code = '440783001020'`,
     );

@@ -17,8 +17,9 @@ export function useSession() {
     token,
     me,
     loggedIn: computed(() => token.value !== null),
-    /** The console only hides what a user cannot use; the API is what enforces scopes. */
-    can: (scope: string) => scopes.value.has(scope),
+    /** The console only hides what a user cannot use; the API is what enforces scopes. A list: any one of them. */
+    can: (scope: string | readonly string[]) =>
+      typeof scope === 'string' ? scopes.value.has(scope) : scope.some((s) => scopes.value.has(s)),
     start(newToken: string, user: MeFieldsFragment) {
       sessionStorage.setItem(TOKEN_KEY, newToken);
       token.value = newToken;

@@ -1,4 +1,9 @@
 import { createI18n } from 'vue-i18n';
+import alerts from '../modules/alerts/locales';
+import dashboard from '../modules/dashboard/locales';
+import elderDetail from '../modules/elders/locales';
+import reports from '../modules/reports/locales';
+import visitForm from '../modules/visits/locales';
 import en from '../locales/en';
 import zhCN from '../locales/zh-CN';
 
@@ -13,7 +18,7 @@ export function savedLocale(): Locale {
  * Each console module keeps its own strings (src/modules/<module>/locales.ts exports `{ zhCN, en }` with one
  * top-level namespace); they are merged here. Add a module by adding it to this list.
  */
-const moduleMessages: { zhCN: Record<string, unknown>; en: Record<string, unknown> }[] = [];
+const moduleMessages: { zhCN: Record<string, unknown>; en: Record<string, unknown> }[] = [dashboard, alerts, reports, elderDetail, visitForm];
 
 export const i18n = createI18n({
   legacy: false,

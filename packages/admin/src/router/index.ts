@@ -1,13 +1,16 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { authRoutes } from '../modules/auth/routes';
+import { alertRoutes } from '../modules/alerts/routes';
+import { dashboardRoutes } from '../modules/dashboard/routes';
 import { elderRoutes } from '../modules/elders/routes';
+import { reportRoutes } from '../modules/reports/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without logging in. */
     public?: boolean;
-    /** The scope the page needs; the menu hides pages whose scope the user lacks. */
-    scope?: string;
+    /** The scope the page needs (a list: any one of them); the menu hides pages whose scope the user lacks. */
+    scope?: string | readonly string[];
     /** i18n key of the menu entry. */
     title?: string;
     /** Element Plus icon name. */
@@ -16,7 +19,7 @@ declare module 'vue-router' {
 }
 
 /** Pages in the main menu, in order. Each domain module contributes its own routes. */
-export const menuRoutes: RouteRecordRaw[] = [...elderRoutes];
+export const menuRoutes: RouteRecordRaw[] = [...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes];
 
 const routes: RouteRecordRaw[] = [
   ...authRoutes,

@@ -98,7 +98,7 @@ export async function seedDemoVisits(em: EntityManager, today: Date, visitorUser
   const elders = await em.execute<DemoElder[]>(
     `select id, county_code, region_code, computed_class as cls, to_char((registered_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as registered_on,
             status, to_char(status_date, 'YYYY-MM-DD') as status_date, accepts_visits, circumstances
-       from elder order by region_code, id`,
+       from elder order by region_code, id_number`, // ids are random: the ID number keeps the draws on the same people
   );
 
   // Assignments: the village worker is responsible; a town social worker helps the A class; a few are unassigned.

@@ -4,7 +4,7 @@ import { requireScope, type RequestContext } from '../../graphql/context.js';
 import { badInput, conflict, forbidden, notFound } from '../../graphql/errors.js';
 import { decodeOffset, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
-import { maskIdNumber } from '../../shared/masking.js';
+import { maskCertificateNumber, maskIdNumber } from '../../shared/masking.js';
 import { toDate } from '../../shared/sql.js';
 import { API_KEY_PREFIX, hashToken } from '../auth/auth.service.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
@@ -136,7 +136,7 @@ export class AgenciesService {
     const nodes: AgencyRecordType[] = rows.slice(0, size).map((r) => ({
       id: r.id, agencyKind: r.agency_kind, kind: r.kind, externalId: r.external_id, elderId: r.elder_id, idNumber: maskIdNumber(r.id_number) ?? '',
       effectiveOn: r.effective_on, receivedAt: toDate(r.received_at), batchId: r.batch_id, sourceVersion: r.source_version,
-      payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+      payload: maskPayload(typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload),
     }));
     return toConnection(nodes, (n) => encodeCursor([start + nodes.indexOf(n) + 1]), rows.length > size, start > 0, Number(rows[0]?.total ?? 0));
   }
@@ -313,6 +313,12 @@ export class AgenciesService {
     const [row] = await this.ctx.em.execute<Record<string, any>[]>(`select * from data_conflict where id = ?`, [id]);
     return toConflict(row!);
   }
+}
+
+/** A certificate number contains the ID number: masked like it (the full value only through a reveal). */
+function maskPayload(payload: Record<string, unknown>): Record<string, unknown> {
+  if (typeof payload.certificateNumber !== 'string') return payload;
+  return { ...payload, certificateNumber: maskCertificateNumber(payload.certificateNumber) };
 }
 
 function toCandidate(r: Record<string, any>): CandidateType {

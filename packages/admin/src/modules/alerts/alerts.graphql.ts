@@ -1,0 +1,71 @@
+import { graphql } from '../../gql';
+
+export const AlertFields = graphql(`
+  fragment AlertFields on Alert {
+    id
+    elderId
+    regionCode
+    queueRegionCode
+    visitId
+    ruleCode
+    title
+    detail
+    severity
+    status
+    raisedAt
+    acknowledgeBy
+    acknowledgedAt
+    escalationLevel
+    referredTo
+    suggestedReferral
+    resolvedAt
+    resolution
+    version
+    events {
+      at
+      status
+      note
+      actor
+      referredTo
+    }
+  }
+`);
+
+export const AlertQueueQuery = graphql(`
+  query AlertQueue($filter: AlertFilter, $first: Int, $after: String) {
+    alerts(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        ...AlertFields
+      }
+    }
+  }
+`);
+
+export const AcknowledgeAlertMutation = graphql(`
+  mutation AcknowledgeAlert($id: ID!, $version: Int!, $note: String) {
+    acknowledgeAlert(id: $id, version: $version, note: $note) {
+      ...AlertFields
+    }
+  }
+`);
+
+export const ReferAlertMutation = graphql(`
+  mutation ReferAlert($id: ID!, $version: Int!, $to: Referral!, $note: String) {
+    referAlert(id: $id, version: $version, to: $to, note: $note) {
+      ...AlertFields
+    }
+  }
+`);
+
+export const ResolveAlertMutation = graphql(`
+  mutation ResolveAlert($id: ID!, $version: Int!, $resolution: String!) {
+    resolveAlert(id: $id, version: $version, resolution: $resolution) {
+      ...AlertFields
+    }
+  }
+`);

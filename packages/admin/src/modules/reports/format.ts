@@ -1,0 +1,64 @@
+// Formatting shared by the report pages and the dashboard. Dates are China dates: the periods, deadlines and
+// windows of the API are all judged in Asia/Shanghai, whatever the browser's own time zone.
+
+const DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+const TIME = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** Today in China, YYYY-MM-DD. */
+export function chinaToday(now = new Date()): string {
+  return DAY.format(now);
+}
+
+/** This month in China, YYYY-MM (the `period` of `report`). */
+export function currentMonth(now = new Date()): string {
+  return chinaToday(now).slice(0, 7);
+}
+
+/** The month before a YYYY-MM month. */
+export function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** A moment as YYYY-MM-DD HH:mm, China time. */
+export function chinaTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const parts = Object.fromEntries(TIME.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** A count; null means withheld (1 to 4, for integrators) and shows as "<5". */
+export function count(n: number | null | undefined, withheld = '<5'): string {
+  return n === null || n === undefined ? withheld : String(n);
+}
+
+/** A rate 0..1 as a percentage with one decimal; null shows as a dash. */
+export function percent(rate: number | null | undefined): string {
+  return rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`;
+}
+
+/** The sum of counts by key; with withheld entries, a lower bound ("≥n": each withheld count is at least 1). */
+export function total(list: readonly { count?: number | null }[], withheld = '<5'): string {
+  let sum = 0;
+  let hidden = 0;
+  for (const c of list) {
+    if (c.count === null || c.count === undefined) hidden++;
+    else sum += c.count;
+  }
+  if (hidden === 0) return String(sum);
+  return sum === 0 && hidden === 1 ? withheld : `≥${sum + hidden}`;
+}
+
+/** The count of one key of a counts-by-key list (0 when absent). */
+export function countOf(list: readonly { key: string; count?: number | null }[], key: string): number | null {
+  const found = list.find((c) => c.key === key);
+  return found ? (found.count ?? null) : 0;
+}

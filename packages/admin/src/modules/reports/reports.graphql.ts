@@ -1,0 +1,87 @@
+import { graphql } from '../../gql';
+
+export const ReportFiguresFields = graphql(`
+  fragment ReportFiguresFields on ReportFigures {
+    elders
+    eldersByClass {
+      key
+      count
+    }
+    visits
+    visitRate {
+      numerator
+      denominator
+      rate
+    }
+    overdueElders
+    alertsOpenedByKind {
+      key
+      count
+    }
+    alertsResolved
+    refusals
+  }
+`);
+
+export const ReportFields = graphql(`
+  fragment ReportFields on Report {
+    period
+    from
+    to
+    asOf
+    closed
+    closedAt
+    version
+    suppressed
+    region {
+      code
+      name
+      level
+    }
+    figures {
+      ...ReportFiguresFields
+    }
+    children {
+      region {
+        code
+        name
+        level
+      }
+      figures {
+        ...ReportFiguresFields
+      }
+    }
+    amendments {
+      version
+      reason
+      amendedBy
+      amendedAt
+      before
+      after
+    }
+  }
+`);
+
+export const ReportQuery = graphql(`
+  query Report($regionCode: String, $period: String!) {
+    report(regionCode: $regionCode, period: $period) {
+      ...ReportFields
+    }
+  }
+`);
+
+export const CloseReportPeriodMutation = graphql(`
+  mutation CloseReportPeriod($regionCode: String!, $period: String!) {
+    closeReportPeriod(regionCode: $regionCode, period: $period) {
+      ...ReportFields
+    }
+  }
+`);
+
+export const AmendReportPeriodMutation = graphql(`
+  mutation AmendReportPeriod($regionCode: String!, $period: String!, $reason: String!) {
+    amendReportPeriod(regionCode: $regionCode, period: $period, reason: $reason) {
+      ...ReportFields
+    }
+  }
+`);

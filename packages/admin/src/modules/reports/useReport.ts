@@ -1,0 +1,98 @@
+import { useMutation, useQuery } from '@urql/vue';
+import { computed, ref } from 'vue';
+import { currentToken, useSession } from '../../composables/useSession';
+import { i18n } from '../../plugins/i18n';
+import { errorMessage } from '../../plugins/urql';
+import { currentMonth } from './format';
+import { AmendReportPeriodMutation, CloseReportPeriodMutation, ReportQuery } from './reports.graphql';
+
+export type Outcome = { ok: true; message?: string } | { ok: false; message: string };
+
+/**
+ * The statistics table of a region and a month: the user's own region at first, a region one level down when its
+ * row is opened, back up by the trail. Closing and amending act on the region on view.
+ */
+export function useReport() {
+  const session = useSession();
+  const period = ref(currentMonth());
+  const trail = ref<{ code: string; name: string }[]>([]);
+  const regionCode = computed(() => (trail.value.length ? trail.value[trail.value.length - 1]!.code : null));
+
+  const query = useQuery({ query: ReportQuery, variables: computed(() => ({ regionCode: regionCode.value, period: period.value })) });
+  const close = useMutation(CloseReportPeriodMutation);
+  const amend = useMutation(AmendReportPeriodMutation);
+  const report = computed(() => query.data.value?.report ?? null);
+  const downloading = ref(false);
+
+  function reload() {
+    query.executeQuery({ requestPolicy: 'network-only' });
+  }
+
+  return {
+    period,
+    trail,
+    path: computed(() => [{ code: session.me.value?.regionCode ?? '', name: session.me.value?.region.name ?? '' }, ...trail.value]),
+    report,
+    fetching: query.fetching,
+    error: computed(() => errorMessage(query.error.value)),
+    reload,
+    /** A period can be closed once it has ended (China time). */
+    ended: computed(() => period.value < currentMonth()),
+    acting: computed(() => close.fetching.value || amend.fetching.value),
+    downloading,
+    open(code: string, name: string) {
+      trail.value = [...trail.value, { code, name }];
+    },
+    goUp(index: number) {
+      trail.value = trail.value.slice(0, index);
+    },
+    async close(): Promise<Outcome> {
+      const r = report.value;
+      if (!r) return { ok: false, message: '' };
+      const result = await close.executeMutation({ regionCode: r.region.code, period: r.period });
+      reload();
+      return result.data ? { ok: true } : { ok: false, message: errorMessage(result.error) ?? '' };
+    },
+    async amend(reason: string): Promise<Outcome & { version?: number | null }> {
+      const r = report.value;
+      if (!r) return { ok: false, message: '' };
+      const result = await amend.executeMutation({ regionCode: r.region.code, period: r.period, reason: reason.trim() });
+      reload();
+      return result.data ? { ok: true, version: result.data.amendReportPeriod.version } : { ok: false, message: errorMessage(result.error) ?? '' };
+    },
+    /**
+     * The spreadsheet (GET /reports/<region>/<period>.xlsx) with the session's bearer token: a plain link cannot
+     * carry it, so the file is fetched and handed to the browser as a blob.
+     */
+    async download(): Promise<Outcome & { file?: string }> {
+      const r = report.value;
+      if (!r) return { ok: false, message: '' };
+      downloading.value = true;
+      try {
+        const en = i18n.global.locale.value === 'en';
+        const res = await fetch(`/reports/${encodeURIComponent(r.region.code)}/${encodeURIComponent(r.period)}.xlsx`, {
+          headers: { Authorization: `Bearer ${currentToken() ?? ''}`, 'Accept-Language': en ? 'en' : 'zh-CN' },
+        });
+        if (!res.ok) {
+          const body = (await res.json().catch(() => null)) as { message?: string } | null;
+          return { ok: false, message: body?.message ?? `HTTP ${res.status}` };
+        }
+        const blob = await res.blob();
+        const file = `${en ? 'report' : '情况统计表'}-${r.region.name}-${r.period}.xlsx`;
+        const url = URL.createObjectURL(blob);
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = file;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        return { ok: true, file };
+      } catch {
+        return { ok: false, message: i18n.global.locale.value === 'en' ? 'Cannot reach the server. Check the network and retry.' : '无法连接服务器，请检查网络后重试' };
+      } finally {
+        downloading.value = false;
+      }
+    },
+  };
+}
