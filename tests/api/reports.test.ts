@@ -584,7 +584,8 @@ describe('periods', () => {
 });
 
 /** What an integrator may call: its own session, the region tree, agencies' names and the report. */
-const ALLOWED_QUERIES = ['agencies', 'me', 'region', 'regions', 'report'];
+// roles: role names and the scope strings each carries (no person); the console shows them to explain permissions.
+const ALLOWED_QUERIES = ['agencies', 'me', 'region', 'regions', 'report', 'roles'];
 const ALLOWED_MUTATIONS = ['login', 'logout'];
 
 describe('integrators', () => {

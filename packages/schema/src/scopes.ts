@@ -60,6 +60,8 @@ export const Scope = {
   ApiClientManage: 'apiclient.manage',
   /** Close a reporting period of a region (freezing its figures) and amend a closed one, with a reason. */
   ReportClose: 'report.close:jurisdiction',
+  /** Create, change, deactivate users and reset their passwords, in the user's region subtree (admins). */
+  UserManage: 'user.manage:jurisdiction',
 } as const;
 
 export type ScopeName = (typeof Scope)[keyof typeof Scope];
@@ -116,7 +118,7 @@ const organiser: ScopeName[] = [
 const partnerAgency: ScopeName[] = [Scope.RegionRead, Scope.AgencyViewRead, Scope.AlertReadReferred, Scope.ChangesRead, Scope.ApiClientManage];
 
 export const ROLE_SCOPES: Readonly<Record<RoleName, readonly ScopeName[]>> = {
-  ADMIN: [...organiser, Scope.AuditRead, Scope.ClassOverride, Scope.ApiClientManage, Scope.ChangesRead],
+  ADMIN: [...organiser, Scope.AuditRead, Scope.ClassOverride, Scope.ApiClientManage, Scope.ChangesRead, Scope.UserManage],
   TOWN_OPERATOR: organiser,
   VILLAGE_WORKER: [...registryWorker, Scope.VisitCreateAssigned],
   POLICE: [...partnerAgency, Scope.AgencyPoliceWrite],

@@ -4,6 +4,11 @@ import { alertRoutes } from '../modules/alerts/routes';
 import { dashboardRoutes } from '../modules/dashboard/routes';
 import { elderRoutes } from '../modules/elders/routes';
 import { reportRoutes } from '../modules/reports/routes';
+import { userRoutes } from '../modules/users/routes';
+import { auditRoutes } from '../modules/audit/routes';
+import { agencyDataRoutes } from '../modules/agency-data/routes';
+import { assignmentRoutes } from '../modules/assignments/routes';
+import { standardRoutes } from '../modules/standards/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -19,7 +24,7 @@ declare module 'vue-router' {
 }
 
 /** Pages in the main menu, in order. Each domain module contributes its own routes. */
-export const menuRoutes: RouteRecordRaw[] = [...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes];
+export const menuRoutes: RouteRecordRaw[] = [...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...assignmentRoutes, ...standardRoutes, ...agencyDataRoutes, ...userRoutes, ...auditRoutes];
 
 const routes: RouteRecordRaw[] = [
   ...authRoutes,

@@ -16,6 +16,7 @@ import { AgenciesResolver } from '../modules/agencies/agencies.resolver.js';
 import { ReportsResolver } from '../modules/reports/reports.resolver.js';
 import { AgencyViewsResolver } from '../modules/agencies/agency-views.resolver.js';
 import { ChangesResolver } from '../modules/changes/changes.resolver.js';
+import { UsersResolver } from '../modules/users/users.resolver.js';
 
 export const resolvers = [
   AuthResolver,
@@ -30,7 +31,7 @@ export const resolvers = [
   AlertsResolver,
   AgenciesResolver,
   ReportsResolver,
-  AgencyViewsResolver, ChangesResolver,
+  AgencyViewsResolver, ChangesResolver, UsersResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | null = null;

@@ -41,6 +41,10 @@ export const AuditAction = {
   ReportClose: 'REPORT_CLOSE',
   ReportAmend: 'REPORT_AMEND',
   AgencyViewRead: 'AGENCY_VIEW_READ',
+  UserCreate: 'USER_CREATE',
+  UserUpdate: 'USER_UPDATE',
+  UserPasswordReset: 'USER_PASSWORD_RESET',
+  UserDeactivate: 'USER_DEACTIVATE',
 } as const;
 export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction];
 

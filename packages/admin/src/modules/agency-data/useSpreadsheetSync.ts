@@ -1,0 +1,95 @@
+import { useClientHandle } from '@urql/vue';
+import { computed, reactive, ref } from 'vue';
+import type { MatchKind, SyncStatus } from '../../gql/graphql';
+import { errorMessage } from '../../plugins/urql';
+import { SYNC_MUTATIONS } from './agency-data.graphql';
+import type { RecordKindName } from './recordKinds';
+import { chunkKey, type LocalError, type PreparedRow } from './spreadsheet';
+
+export const CHUNK_SIZE = 1000;
+
+export interface RowResult {
+  line: number;
+  externalId: string;
+  /** null: kept back in the browser (format errors), never sent. */
+  status: SyncStatus | null;
+  match: MatchKind | null;
+  errors: { field: string; message: string; messageEn?: string }[];
+  localErrors: LocalError[];
+}
+
+type Counts = { created: number; updated: number; unchanged: number; rejected: number; conflicts: number };
+
+/**
+ * Sends prepared rows in chunks of up to 1,000 records, one after another, each with its own idempotency key
+ * (file name + chunk index + hash of the chunk): a retry after a failure replays the chunks already stored.
+ */
+export function useSpreadsheetSync() {
+  const { client } = useClientHandle();
+  const results = ref<RowResult[]>([]);
+  const sent = ref(0);
+  const total = ref(0);
+  const running = ref(false);
+  const failure = ref<{ chunk: number; message: string } | null>(null);
+  const replayedChunks = ref(0);
+  const counts = reactive<Counts>({ created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 });
+
+  async function run(kind: RecordKindName, fileName: string, rows: PreparedRow[]) {
+    running.value = true;
+    failure.value = null;
+    replayedChunks.value = 0;
+    Object.assign(counts, { created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 });
+    const local = rows.filter((r) => !r.record);
+    const good = rows.filter((r) => r.record);
+    const byLine = new Map<number, RowResult>();
+    for (const r of local) byLine.set(r.line, { line: r.line, externalId: r.externalId, status: null, match: null, errors: [], localErrors: r.errors });
+    counts.rejected = local.length;
+    total.value = good.length;
+    sent.value = 0;
+    results.value = [];
+    const mutation = SYNC_MUTATIONS[kind];
+    try {
+      for (let i = 0; i * CHUNK_SIZE < good.length; i++) {
+        const chunk = good.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
+        const records = chunk.map((r) => r.record!);
+        const batch = { idempotencyKey: chunkKey(fileName, kind, i, records), records };
+        // Each kind's mutation has its own input type; the records were shaped for it by `prepare`.
+        const result = await client.mutation(mutation as typeof SYNC_MUTATIONS.DISABILITY_CERTIFICATE, { batch: batch as never }).toPromise();
+        const data = result.data ? (Object.values(result.data)[0] as { replayed: boolean; results: { externalId: string; status: SyncStatus; match: MatchKind; errors: RowResult['errors'] }[] } & Counts) : null;
+        if (!data) {
+          failure.value = { chunk: i + 1, message: errorMessage(result.error) ?? '' };
+          break;
+        }
+        if (data.replayed) replayedChunks.value++;
+        for (const key of ['created', 'updated', 'unchanged', 'rejected', 'conflicts'] as const) counts[key] += data[key];
+        data.results.forEach((res, j) => {
+          const row = chunk[j]!;
+          byLine.set(row.line, { line: row.line, externalId: res.externalId, status: res.status, match: res.match, errors: res.errors, localErrors: [] });
+        });
+        sent.value += chunk.length;
+      }
+    } finally {
+      results.value = [...byLine.values()].sort((a, b) => a.line - b.line);
+      running.value = false;
+    }
+  }
+
+  return {
+    results,
+    sent,
+    total,
+    running,
+    counts,
+    replayedChunks,
+    /** Which chunk failed (1-based) and the API's message; the chunks before it are stored. */
+    failure,
+    percent: computed(() => (total.value ? Math.round((sent.value / total.value) * 100) : 0)),
+    run,
+    clear() {
+      results.value = [];
+      failure.value = null;
+      sent.value = 0;
+      total.value = 0;
+    },
+  };
+}

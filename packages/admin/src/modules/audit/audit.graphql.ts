@@ -1,0 +1,31 @@
+import { graphql } from '../../gql';
+
+export const AuditLogQuery = graphql(`
+  query AuditLog($filter: AuditFilter, $first: Int, $after: String) {
+    auditLog(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        at
+        actorUsername
+        actorRole
+        action
+        elderId
+        regionCode
+        purpose
+        changes {
+          field
+          old
+          new
+        }
+        detail
+        requestId
+        ip
+      }
+    }
+  }
+`);
