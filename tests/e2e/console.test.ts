@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actorFor } from '../../packages/api/src/modules/auth/actor.js';
 import { loadConfig } from '../../packages/api/src/config/env.js';
 import { seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -111,6 +112,18 @@ describe('admin console in Chromium', () => {
     await field(page, 'filter-text').fill(someone!.id_number.slice(-6));
     await page.locator('[data-test=search]').click();
     await expect.poll(async () => rows.locator('td:nth-child(1)').allTextContents()).toContain(someone!.name);
+
+    // Only the overdue ones (derived from visits and standards): the count is the API's overdueElders total.
+    await field(page, 'filter-text').fill('');
+    await page.locator('[data-test=filter-overdue]').click();
+    await page.locator('[data-test=search]').click();
+    const [admin] = await t.sql<{ id: string; region_code: string }>(`select id, region_code from app_user where username = 'admin'`);
+    const overdue = await t.exec<any>(
+      { id: admin!.id, username: 'admin', actor: actorFor({ id: admin!.id, username: 'admin', displayName: 'admin', role: 'ADMIN', regionCode: admin!.region_code }) },
+      `{ overdueElders(first: 1) { totalCount } }`,
+    );
+    await expect.poll(() => page.locator('[data-test=elder-count]').textContent()).toBe(`共 ${overdue.data.overdueElders.totalCount} 位老年人`);
+    await page.locator('[data-test=filter-overdue]').click();
 
     // A search that matches nobody shows the empty state rather than a blank table.
     await field(page, 'filter-text').fill('查无此人');

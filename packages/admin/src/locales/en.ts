@@ -48,6 +48,8 @@ const en: Messages = {
     asc: 'Ascending',
     desc: 'Descending',
     count: '{n} elders',
+    classLabel: 'Class',
+    overdueOnly: 'Overdue only',
     ageRangeInvalid: 'The lower age must not exceed the upper age',
   },
   gender: { MALE: 'Male', FEMALE: 'Female' },

@@ -46,6 +46,8 @@ export default {
     asc: '升序',
     desc: '降序',
     count: '共 {n} 位老年人',
+    classLabel: '分类',
+    overdueOnly: '仅看逾期',
     ageRangeInvalid: '最小年龄不能大于最大年龄',
   },
   gender: { MALE: '男', FEMALE: '女' } satisfies Record<Gender, string>,

@@ -1,6 +1,6 @@
 import { useQuery } from '@urql/vue';
 import { computed, reactive, ref } from 'vue';
-import type { Circumstance, ElderFilter, ElderSortField, ElderStatus, SortDirection } from '../../gql/graphql';
+import type { Circumstance, ElderClass, ElderFilter, ElderSortField, ElderStatus, SortDirection } from '../../gql/graphql';
 import { ElderListQuery } from './elders.graphql';
 
 export interface ElderListFilters {
@@ -10,6 +10,8 @@ export interface ElderListFilters {
   status: ElderStatus[];
   ageMin: number | null;
   ageMax: number | null;
+  classes: ElderClass[];
+  overdue: boolean;
 }
 
 const emptyFilters = (): ElderListFilters => ({
@@ -19,6 +21,8 @@ const emptyFilters = (): ElderListFilters => ({
   status: ['ACTIVE'],
   ageMin: null,
   ageMax: null,
+  classes: [],
+  overdue: false,
 });
 
 /**
@@ -41,6 +45,8 @@ export function useElderList() {
       status: f.status.length ? f.status : undefined,
       ageMin: f.ageMin ?? undefined,
       ageMax: f.ageMax ?? undefined,
+      classes: f.classes.length ? f.classes : undefined,
+      overdue: f.overdue || undefined,
     };
   });
 
@@ -69,7 +75,7 @@ export function useElderList() {
     hasNext: computed(() => connection.value?.pageInfo.hasNextPage ?? false),
     hasPrev: computed(() => cursors.value.length > 1),
     search() {
-      applied.value = { ...form, circumstances: [...form.circumstances], status: [...form.status] };
+      applied.value = { ...form, circumstances: [...form.circumstances], status: [...form.status], classes: [...form.classes] };
       cursors.value = [null];
     },
     reset() {

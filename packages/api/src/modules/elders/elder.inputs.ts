@@ -1,4 +1,5 @@
 import { Field, Float, InputType, Int, registerEnumType } from 'type-graphql';
+import { ElderClassEnum } from '../standards/standards.enums.js';
 import { LocalDate } from '../../graphql/scalars.js';
 import {
   Assistance,
@@ -228,6 +229,12 @@ export class ElderFilter {
 
   @Field(() => Boolean, { nullable: true })
   acceptsVisits?: boolean | null;
+
+  @Field(() => [ElderClassEnum], { nullable: true, description: 'Elders whose class in force today is one of these.' })
+  classes?: ElderClassEnum[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only elders with an overdue visit requirement today (see overdueElders).' })
+  overdue?: boolean | null;
 
   @Field(() => String, {
     nullable: true,

@@ -7,6 +7,7 @@ import {
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUuid } from '../../shared/ids.js';
+import { complianceSql } from '../standards/compliance.sql.js';
 import { reclassify } from '../classification/classification.service.js';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
@@ -195,7 +196,9 @@ export class ElderService {
     }
 
     const orderBy = { [column.key]: dir, id: dir } as QueryOrderMap<Elder>;
-    const cursor = await this.ctx.em.findByCursor(Elder, this.whereOf(filter), {
+    // Overdue is derived (compliance SQL), so it is resolved to ids first: one statement, only when asked.
+    const overdueIds = filter?.overdue ? await this.overdueIds(filter.regionCode?.trim() || this.ctx.actor!.regionCode) : null;
+    const cursor = await this.ctx.em.findByCursor(Elder, this.whereOf(filter, overdueIds), {
       first: size,
       after: ormAfter,
       orderBy,
@@ -213,10 +216,24 @@ export class ElderService {
     );
   }
 
-  private whereOf(filter: ElderFilter | null | undefined): FilterQuery<Elder> {
+  private async overdueIds(regionCode: string): Promise<string[]> {
+    const prefix = regionCode.startsWith(this.ctx.actor!.regionCode) ? regionCode : this.ctx.actor!.regionCode;
+    const rows = await this.ctx.em.execute<{ elder_id: string }[]>(
+      `${complianceSql('starts_with(e.region_code, ?)')} select distinct elder_id from compliance where overdue`,
+      [this.today, prefix],
+    );
+    return rows.map((r) => r.elder_id);
+  }
+
+  private whereOf(filter: ElderFilter | null | undefined, overdueIds: string[] | null = null): FilterQuery<Elder> {
     const and: FilterQuery<Elder>[] = [];
     if (!filter) return {};
     const today = this.today;
+    if (overdueIds) and.push({ id: { $in: overdueIds } });
+    if (filter.classes?.length) {
+      // The class in force on the day (override, else the rules' result with its 80th-birthday switch).
+      and.push({ [sql`elder_class_on(id, computed_class, class_at_80, turns_80_on, ${today}::date)`]: { $in: filter.classes } } as FilterQuery<Elder>);
+    }
     if (filter.regionCode) {
       const code = filter.regionCode.trim();
       if (!levelOfCode(code)) {
