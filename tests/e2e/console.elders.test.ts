@@ -1,3 +1,4 @@
+import { actorFor } from '../../packages/api/src/modules/auth/actor.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -258,21 +259,21 @@ describe('elder pages of the admin console in Chromium', () => {
   });
 
   it('lets the demo visitor record a home visit with unsafe gas on a tablet and see the alert it raised', async () => {
-    // An elder assigned to the demo visitor, without an open gas alert (one open alert per rule).
-    const [elder] = await t.sql<{ id: string; name: string }>(
-      `select e.id, e.name from elder e
-         join assignment a on a.elder_id = e.id and a.ends_at is null
-         join visitor v on v.id = a.visitor_id join app_user u on u.id = v.user_id and u.username = 'visitor'
-        where e.status = 'ACTIVE' and e.accepts_visits
-          and not exists (select 1 from alert x where x.elder_id = e.id and x.rule_code = 'GAS_UNSAFE' and x.status <> 'RESOLVED')
-        order by e.id limit 1`,
-    );
+    // An elder on the demo visitor's worklist (due or overdue), without an open gas alert (one open alert per rule).
+    const [me] = await t.sql<{ id: string; region_code: string }>(`select id, region_code from app_user where username = 'visitor'`);
+    const visitorUser = { id: me!.id, username: 'visitor', actor: actorFor({ id: me!.id, username: 'visitor', displayName: 'visitor', role: 'VILLAGE_WORKER', regionCode: me!.region_code }) };
+    const worklist = (await t.exec<any>(visitorUser, `{ myWorklist { elder { id name } } }`)).data!.myWorklist as { elder: { id: string; name: string } }[];
+    const gasOpen = new Set((await t.sql<{ elder_id: string }>(`select elder_id from alert where rule_code = 'GAS_UNSAFE' and status <> 'RESOLVED'`)).map((r) => r.elder_id));
+    const elder = worklist.map((w) => w.elder).find((e) => !gasOpen.has(e.id));
     expect(elder).toBeDefined();
     const [{ before }] = await t.sql<{ before: number }>(`select count(*)::int as before from visit where elder_id = $1`, [elder!.id]);
 
     // An iPad in portrait: the form falls to one column.
     const page = await newPage({ width: 820, height: 1180 });
     await logIn(page, 'visitor');
+    // The visitor's dashboard lists the elder in their worklist.
+    await page.goto(`${server.url}/dashboard`);
+    await expect.poll(() => page.locator('[data-test=worklist-table]').textContent()).toContain(elder!.name);
     await page.goto(`${server.url}/elders/${elder!.id}`);
     await page.locator('[data-test=record-visit]').click();
     await page.waitForURL(new RegExp(`/elders/${elder!.id}/visit$`));
@@ -321,6 +322,26 @@ describe('elder pages of the admin console in Chromium', () => {
     await expect.poll(() => page.locator('[data-test=alerts-table]').textContent()).toContain('燃气使用不安全');
     await shot(page, 'visit-alert-on-elder.png');
     await page.context().close();
+
+    // The town's alert queue has it: the town operator sees the new alert for this elder.
+    const townPage = await newPage();
+    await logIn(townPage, 'town');
+    await townPage.goto(`${server.url}/alerts`);
+    const row = townPage
+      .locator('[data-test=alert-table] tbody tr', { has: townPage.locator(`[title="${elder!.id}"]`) })
+      .filter({ hasText: '燃气使用不安全' });
+    await expect.poll(() => townPage.locator('[data-test=alert-table] tbody tr').count()).toBeGreaterThan(0);
+    // Most urgent first (escalated, then urgent, then oldest): page forward until the new alert shows.
+    for (let i = 0; i < 20 && (await row.count()) === 0; i++) {
+      const next = townPage.locator('[data-test=alert-pager] button').last();
+      if (await next.isDisabled()) break;
+      const first = await townPage.locator('[data-test=alert-table] tbody tr').first().textContent();
+      await next.click();
+      await expect.poll(() => townPage.locator('[data-test=alert-table] tbody tr').first().textContent()).not.toBe(first);
+    }
+    expect(await row.count()).toBe(1);
+    await shot(townPage, 'visit-alert-in-town-queue.png');
+    await townPage.context().close();
   });
 
   it('records a written refusal and closes the archive from the detail page', async () => {
