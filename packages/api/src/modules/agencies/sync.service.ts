@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { stableJson } from '../../shared/json.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
@@ -51,7 +52,7 @@ export class SyncService {
         'records',
       );
     }
-    const requestHash = createHash('sha256').update(`${kindName}\n${stable(batch.records)}`).digest('hex');
+    const requestHash = createHash('sha256').update(`${kindName}\n${stableJson(batch.records)}`).digest('hex');
     const replay = await this.replay(actor.agencyId, key, requestHash);
     if (replay) return replay;
 
@@ -115,7 +116,7 @@ export class SyncService {
           const rec = r.normalized!;
           const payload = spec.payload(rec);
           // The person is part of the content: the same version about another ID number is a conflict, not "unchanged".
-          const hash = createHash('sha256').update(stable({ payload, idNumber: rec.idNumber, name: rec.name ?? null, regionCode: rec.regionCode ?? null })).digest('hex');
+          const hash = createHash('sha256').update(stableJson({ payload, idNumber: rec.idNumber, name: rec.name ?? null, regionCode: rec.regionCode ?? null })).digest('hex');
           const before = stored.get(r.externalId);
           if (before) {
             if (rec.sourceVersion < before.source_version || (rec.sourceVersion === before.source_version && hash !== before.payload_hash)) {
@@ -296,13 +297,3 @@ function dedupeByIdNumber<T extends { id_number: string; reason: unknown }>(rows
   return [...merged.values()];
 }
 
-/** JSON with sorted keys and no nulls: the fingerprint of a batch or a record, whatever the field order sent. */
-export function stable(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}

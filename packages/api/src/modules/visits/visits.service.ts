@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stableJson } from '../../shared/json.js';
 import { pgArray, toDate } from '../../shared/sql.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Scope } from '@tanfang/schema';
@@ -504,16 +505,6 @@ function optionalText(value: string | null | undefined, max: number): string | n
 /** A fingerprint of what was submitted, to tell a retry (same) from a reused key (different). */
 function requestHash(input: RecordVisitInput): string {
   const { idempotencyKey: _key, ...rest } = input;
-  return createHash('sha256').update(stable(rest)).digest('hex');
+  return createHash('sha256').update(stableJson(rest)).digest('hex');
 }
 
-/** JSON with sorted keys and without nulls: a client may send the same record with fields in another order. */
-function stable(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
