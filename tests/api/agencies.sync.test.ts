@@ -327,6 +327,22 @@ describe('validation details', () => {
     expect(row!.payload).toMatchObject({ certificateNumber: `${a}42`, category: 'PHYSICAL', grade: 2, issuedOn: DAY, cancelledOn: null });
   });
 
+  it('a wrongly typed date or an unknown enumerated value rejects only its own record, never the batch', async () => {
+    const a = idNumberFor(birth(1982));
+    const r = await syncOk(cert, 'cert-typed', [
+      rec(cert, 'ct-1', a, { certificateNumber: `${a}42`, grade: 2 }),
+      rec(cert, 'ct-2', a, { issuedOn: '2026/10/01' }),
+      rec(cert, 'ct-3', a, { category: 'PHYSICALLY', certificateNumber: `${a}41` }),
+      rec(cert, 'ct-4', a, { issuedOn: '2026-02-30' }),
+    ]);
+    expect(r.results.map((x) => [x.externalId, x.status, x.errors.map((e) => e.field).sort()])).toEqual([
+      ['ct-1', 'CREATED', []],
+      ['ct-2', 'REJECTED', ['issuedOn']],
+      ['ct-3', 'REJECTED', ['category', 'certificateNumber']],
+      ['ct-4', 'REJECTED', ['issuedOn']],
+    ]);
+  });
+
   it('normalises the ID number (surrounding spaces, lower case) before matching, and a record about someone outside the agency’s region matches nothing', async () => {
     const k = KIND.ANTI_FRAUD_OUTREACH!;
     const elder = await elderAt(REGIONS.villageA1);

@@ -37,6 +37,13 @@ function date(errors: FieldErrors, field: string, value: string | null | undefin
   else if (value > today) errors.add(field, '日期不能晚于今天', `${field} cannot be in the future`);
 }
 
+/** Enumerated values arrive as strings so that one bad record is rejected alone, not the whole batch. */
+function oneOf(errors: FieldErrors, field: string, value: unknown, allowed: readonly string[]): void {
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    errors.add(field, `取值应为 ${allowed.join('、')} 之一`, `${field} must be one of ${allowed.join(', ')}`);
+  }
+}
+
 function text(errors: FieldErrors, field: string, value: string | null | undefined, max: number, required = true): void {
   const t = value?.trim() ?? '';
   if (!t && required) errors.add(field, '不能为空', `${field} is required`);
@@ -81,6 +88,7 @@ export const RECORD_KINDS: Record<string, RecordKind<Any>> = {
     kind: 'INCIDENT', agency: 'POLICE', scope: Scope.AgencyPoliceWrite, label: '侵害、诈骗案事件',
     effectiveOn: (r) => r.occurredOn, payload: (r) => pick(r, ['incidentKind', 'occurredOn', 'summary']),
     validate: (r, e, today) => {
+      oneOf(e, 'incidentKind', r.incidentKind, ['ABUSE', 'FRAUD']);
       date(e, 'occurredOn', r.occurredOn, today);
       text(e, 'summary', r.summary, 500);
     },
@@ -98,13 +106,19 @@ export const RECORD_KINDS: Record<string, RecordKind<Any>> = {
   FAMILY_PLANNING_SPECIAL: {
     kind: 'FAMILY_PLANNING_SPECIAL', agency: 'HEALTH', scope: Scope.AgencyHealthWrite, label: '计划生育特殊家庭',
     effectiveOn: (r) => r.recognizedOn, payload: (r) => pick(r, ['familyPlanningKind', 'recognizedOn']),
-    validate: (r, e, today) => date(e, 'recognizedOn', r.recognizedOn, today),
+    validate: (r, e, today) => {
+      oneOf(e, 'familyPlanningKind', r.familyPlanningKind, ['ONLY_CHILD_DISABLED', 'ONLY_CHILD_DECEASED']);
+      date(e, 'recognizedOn', r.recognizedOn, today);
+    },
     effect: 'FAMILY_PLANNING', makesCandidate: () => true,
   },
   INCAPACITY_ASSESSMENT: {
     kind: 'INCAPACITY_ASSESSMENT', agency: 'HEALTH', scope: Scope.AgencyHealthWrite, label: '失能评估',
     effectiveOn: (r) => r.assessedOn, payload: (r) => pick(r, ['level', 'assessedOn']),
-    validate: (r, e, today) => date(e, 'assessedOn', r.assessedOn, today),
+    validate: (r, e, today) => {
+      oneOf(e, 'level', r.level, ['NONE', 'PARTIAL', 'FULL']);
+      date(e, 'assessedOn', r.assessedOn, today);
+    },
     effect: 'INCAPACITY', makesCandidate: (r) => r.level !== 'NONE',
   },
   FAMILY_DOCTOR_CONTRACT: {
@@ -140,6 +154,7 @@ export const RECORD_KINDS: Record<string, RecordKind<Any>> = {
     effectiveOn: (r) => r.cancelledOn ?? r.issuedOn,
     payload: (r) => ({ ...pick(r, ['category', 'grade', 'issuedOn', 'cancelledOn']), certificateNumber: String(r.certificateNumber ?? '').toUpperCase() }),
     validate: (r, e, today) => {
+      oneOf(e, 'category', r.category, Object.keys(CATEGORY_DIGIT));
       date(e, 'issuedOn', r.issuedOn, today);
       date(e, 'cancelledOn', r.cancelledOn, today, false);
       if (r.cancelledOn && r.issuedOn && r.cancelledOn < r.issuedOn) e.add('cancelledOn', '注销日期不能早于发证日期', 'cancelledOn cannot be before issuedOn');
@@ -156,13 +171,20 @@ export const RECORD_KINDS: Record<string, RecordKind<Any>> = {
   HOUSING_APPRAISAL: {
     kind: 'HOUSING_APPRAISAL', agency: 'HOUSING', scope: Scope.AgencyHousingWrite, label: '房屋安全鉴定',
     effectiveOn: (r) => r.appraisedOn, payload: (r) => pick(r, ['grade', 'appraisedOn']),
-    validate: (r, e, today) => date(e, 'appraisedOn', r.appraisedOn, today),
+    validate: (r, e, today) => {
+      oneOf(e, 'grade', r.grade, ['A', 'B', 'C', 'D']);
+      date(e, 'appraisedOn', r.appraisedOn, today);
+    },
     effect: 'HOUSING_GRADE', makesCandidate: (r) => r.grade === 'C' || r.grade === 'D',
   },
   HOUSING_RENOVATION: {
     kind: 'HOUSING_RENOVATION', agency: 'HOUSING', scope: Scope.AgencyHousingWrite, label: '危房改造、适老化改造',
     effectiveOn: (r) => r.updatedOn, payload: (r) => pick(r, ['renovationKind', 'status', 'updatedOn']),
-    validate: (r, e, today) => date(e, 'updatedOn', r.updatedOn, today),
+    validate: (r, e, today) => {
+      oneOf(e, 'renovationKind', r.renovationKind, ['DANGEROUS_HOUSING', 'AGE_FRIENDLY']);
+      oneOf(e, 'status', r.status, ['PLANNED', 'IN_PROGRESS', 'DONE']);
+      date(e, 'updatedOn', r.updatedOn, today);
+    },
     effect: 'NONE', makesCandidate: () => false,
   },
 };

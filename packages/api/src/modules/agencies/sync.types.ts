@@ -1,6 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import { labelled } from '../../graphql/enums.js';
-import { LocalDate } from '../../graphql/scalars.js';
 import { DisabilityCategory, FamilyPlanningKind } from '../elders/elder.enums.js';
 
 export enum SyncStatus {
@@ -147,14 +146,14 @@ export class ResidenceChangeInput extends AgencyRecordBase {
   @Field(() => String, { nullable: true })
   newAddress?: string | null;
 
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   movedOn!: string;
 }
 export const ResidenceChangeBatch = batchOf('ResidenceChangeBatch', ResidenceChangeInput, 'residence changes (户籍/居住地变化)');
 
 @InputType()
 export class DeathRegistrationInput extends AgencyRecordBase {
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   diedOn!: string;
 
   @Field(() => String, { nullable: true })
@@ -164,10 +163,10 @@ export const DeathRegistrationBatch = batchOf('DeathRegistrationBatch', DeathReg
 
 @InputType()
 export class MissingPersonReportInput extends AgencyRecordBase {
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   reportedOn!: string;
 
-  @Field(() => LocalDate, { nullable: true, description: 'When the person was found; open while null.' })
+  @Field(() => String, { nullable: true, description: 'When the person was found; open while null. YYYY-MM-DD, checked per record.' })
   foundOn?: string | null;
 }
 export const MissingPersonReportBatch = batchOf('MissingPersonReportBatch', MissingPersonReportInput, 'missing-person reports (走失报告)');
@@ -180,10 +179,10 @@ registerEnumType(IncidentKind, { name: 'IncidentKind', valuesConfig: labelled(In
 
 @InputType()
 export class IncidentInput extends AgencyRecordBase {
-  @Field(() => IncidentKind)
+  @Field(() => String, { description: 'One of ABUSE or FRAUD; checked per record.' })
   incidentKind!: IncidentKind;
 
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   occurredOn!: string;
 
   @Field(() => String)
@@ -193,7 +192,7 @@ export const IncidentBatch = batchOf('IncidentBatch', IncidentInput, 'abuse and 
 
 @InputType()
 export class AntiFraudOutreachInput extends AgencyRecordBase {
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   deliveredOn!: string;
 
   @Field(() => String)
@@ -204,10 +203,10 @@ export const AntiFraudOutreachBatch = batchOf('AntiFraudOutreachBatch', AntiFrau
 // ---- health
 @InputType()
 export class FamilyPlanningFamilyInput extends AgencyRecordBase {
-  @Field(() => FamilyPlanningKind)
+  @Field(() => String, { description: 'One of ONLY_CHILD_DISABLED or ONLY_CHILD_DECEASED; checked per record.' })
   familyPlanningKind!: FamilyPlanningKind;
 
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   recognizedOn!: string;
 }
 export const FamilyPlanningFamilyBatch = batchOf('FamilyPlanningFamilyBatch', FamilyPlanningFamilyInput, 'family-planning special families (计划生育特殊家庭)');
@@ -224,10 +223,10 @@ registerEnumType(AssessedIncapacity, {
 
 @InputType()
 export class IncapacityAssessmentInput extends AgencyRecordBase {
-  @Field(() => AssessedIncapacity)
+  @Field(() => String, { description: 'One of NONE, PARTIAL or FULL; checked per record.' })
   level!: AssessedIncapacity;
 
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   assessedOn!: string;
 }
 export const IncapacityAssessmentBatch = batchOf('IncapacityAssessmentBatch', IncapacityAssessmentInput, 'incapacity assessments (失能评估)');
@@ -237,17 +236,17 @@ export class FamilyDoctorContractInput extends AgencyRecordBase {
   @Field(() => String)
   doctorName!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   signedOn!: string;
 
-  @Field(() => LocalDate, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, checked per record.' })
   expiresOn?: string | null;
 }
 export const FamilyDoctorContractBatch = batchOf('FamilyDoctorContractBatch', FamilyDoctorContractInput, 'family-doctor contracts (家庭医生签约)');
 
 @InputType()
 export class HealthCheckInput extends AgencyRecordBase {
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   checkedOn!: string;
 
   @Field(() => String, { nullable: true })
@@ -260,7 +259,7 @@ export class ChronicFollowUpInput extends AgencyRecordBase {
   @Field(() => String)
   disease!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   followedOn!: string;
 }
 export const ChronicFollowUpBatch = batchOf('ChronicFollowUpBatch', ChronicFollowUpInput, 'chronic-disease follow-ups (慢病随访)');
@@ -271,16 +270,16 @@ export class DisabilityCertificateInput extends AgencyRecordBase {
   @Field(() => String, { description: '20 characters: the ID number, the category digit (1-7) and the grade digit (1-4).' })
   certificateNumber!: string;
 
-  @Field(() => DisabilityCategory)
+  @Field(() => String, { description: 'One of VISUAL, HEARING, SPEECH, PHYSICAL, INTELLECTUAL, MENTAL or MULTIPLE (national codes 1-7); checked per record.' })
   category!: DisabilityCategory;
 
   @Field(() => Int, { description: '1 (most severe) to 4.' })
   grade!: number;
 
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   issuedOn!: string;
 
-  @Field(() => LocalDate, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, checked per record.' })
   cancelledOn?: string | null;
 }
 export const DisabilityCertificateBatch = batchOf('DisabilityCertificateBatch', DisabilityCertificateInput, 'disability certificates (残疾人证)');
@@ -299,10 +298,10 @@ registerEnumType(HousingGrade, {
 
 @InputType()
 export class HousingAppraisalInput extends AgencyRecordBase {
-  @Field(() => HousingGrade)
+  @Field(() => String, { description: 'One of A, B, C or D; checked per record.' })
   grade!: HousingGrade;
 
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   appraisedOn!: string;
 }
 export const HousingAppraisalBatch = batchOf('HousingAppraisalBatch', HousingAppraisalInput, 'housing safety appraisals (房屋安全鉴定)');
@@ -328,13 +327,13 @@ registerEnumType(RenovationStatus, {
 
 @InputType()
 export class HousingRenovationInput extends AgencyRecordBase {
-  @Field(() => RenovationKind)
+  @Field(() => String, { description: 'One of DANGEROUS_HOUSING or AGE_FRIENDLY; checked per record.' })
   renovationKind!: RenovationKind;
 
-  @Field(() => RenovationStatus)
+  @Field(() => String, { description: 'One of PLANNED, IN_PROGRESS or DONE; checked per record.' })
   status!: RenovationStatus;
 
-  @Field(() => LocalDate)
+  @Field(() => String, { description: 'YYYY-MM-DD. Checked per record: a bad date rejects only its record.' })
   updatedOn!: string;
 }
 export const HousingRenovationBatch = batchOf('HousingRenovationBatch', HousingRenovationInput, 'renovations (危房改造、适老化改造)');
