@@ -174,7 +174,7 @@ describe('elder pages of the admin console in Chromium', () => {
 
     // An archive with a life behind it: from the list, a click on the row opens it; its visits and assignments show.
     const [busy] = await t.sql<{ id: string; name: string; id_number: string }>(
-      `select e.id, e.name, e.id_number from elder e where e.region_code = $1 and e.status = 'ACTIVE'
+      `select e.id, e.name, e.id_number from elder e where e.region_code = $1 and e.status = 'ACTIVE' and e.accepts_visits
           and exists (select 1 from visit v where v.elder_id = e.id) and exists (select 1 from assignment a where a.elder_id = e.id and a.ends_at is null)
         order by (select count(*) from visit v where v.elder_id = e.id) desc, e.id limit 1`,
       [DEMO_VILLAGE],
@@ -200,7 +200,7 @@ describe('elder pages of the admin console in Chromium', () => {
     await page.waitForURL(new RegExp(`/elders/${busy!.id}`));
     await tabs.getByText('探访', { exact: true }).click();
     await expect.poll(() => page.locator('[data-test=visit-timeline] .el-timeline-item').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-test=requirements]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-test=requirements]').count()).toBe(1);
     await tabs.getByText('结对', { exact: true }).click();
     await expect.poll(() => page.locator('[data-test=tab-assignments]').textContent()).toContain('当前');
     await tabs.getByText('部门数据', { exact: true }).click();

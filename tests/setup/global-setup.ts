@@ -3,8 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../packages/api/src/db/embedded-postgres.js';
-import { initOrm, loadReferenceData } from '../../packages/api/src/db/bootstrap.js';
+import type { EmbeddedServer } from '../../packages/api/src/db/embedded-postgres.js';
 
 export const TEMPLATE_DB = 'tanfang_test_template';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,7 +28,28 @@ export default async function setup(project: TestProject) {
   }
 }
 
+/**
+ * embedded-postgres registers async-exit-hook when it is first imported; its 'beforeExit' handler calls
+ * process.exit(0), which would turn a failed run green. Import it (through the API modules) here, note which process
+ * listeners that added, and remove exactly those once the server is stopped.
+ */
+const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'uncaughtException', 'unhandledRejection'] as const;
+
+async function importApiModules() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const embeddedModule = await import('../../packages/api/src/db/embedded-postgres.js');
+  const bootstrap = await import('../../packages/api/src/db/bootstrap.js');
+  const added = HOOKED_EVENTS.flatMap((e) =>
+    process.listeners(e as NodeJS.Signals).filter((l) => !before.get(e)!.has(l)).map((l) => [e, l] as const),
+  );
+  const unhook = () => {
+    for (const [event, listener] of added) process.removeListener(event, listener as (...args: unknown[]) => void);
+  };
+  return { ...embeddedModule, ...bootstrap, unhook };
+}
+
 async function prepare(project: TestProject) {
+  const { startEmbeddedPostgres, initOrm, loadReferenceData, unhook } = await importApiModules();
   let embedded: EmbeddedServer | null = null;
   let adminUrl = process.env.TANFANG_TEST_DATABASE_URL;
   if (!adminUrl) {
@@ -58,5 +78,6 @@ async function prepare(project: TestProject) {
   project.provide('pgAdminUrl', adminUrl);
   return async () => {
     await embedded?.stop();
+    unhook();
   };
 }
