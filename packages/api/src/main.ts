@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { refreshRollups, rolledPeriods } from './modules/reports/reports.rollup.js';
+import { refreshComplianceSnapshot } from './modules/compliance/compliance.snapshot.js';
 import type { Server } from 'node:http';
 import { loadConfig } from './config/env.js';
 import { initOrm, openDatabase, prepareData } from './db/bootstrap.js';
@@ -31,12 +32,14 @@ if (config.seedDemo) {
 }
 console.log('\nCtrl-C stops the API and the database.');
 
-// Report rollups of this month and last month, kept current in the background (a report reads them while fresh).
+// Today's compliance snapshot and the report rollups of this month and last month, kept current in the background
+// (overdue lists and worklists read the snapshot, reports the rollups; both are exact or say when they were computed).
 let refreshing = false;
 async function refreshReports(): Promise<void> {
   if (refreshing) return;
   refreshing = true;
   try {
+    await refreshComplianceSnapshot(orm.em, new Date());
     for (const period of rolledPeriods(new Date())) await refreshRollups(orm.em, period, new Date());
   } catch (error) {
     console.error('[reports] rollup refresh failed:', error);

@@ -8,6 +8,7 @@ import { Elder } from '../elders/elder.entity.js';
 import { ElderStatus } from '../elders/elder.enums.js';
 import { RegionService } from '../regions/region.service.js';
 import { COMPLIANCE_COLUMNS, complianceSql, type ComplianceRow } from '../standards/compliance.sql.js';
+import { complianceSource, subtree } from './compliance.snapshot.js';
 import { describeRequirement, type ActivityEnum, type ElderClassEnum, type RequirementSourceEnum, type WindowKindEnum } from '../standards/standards.enums.js';
 import type { ElderComplianceType, RequirementComplianceType } from '../standards/standards.types.js';
 import type { OverdueElderType, PeriodInput, VisitorWorkloadType, VisitRateType, WorklistItemType } from './compliance.types.js';
@@ -101,8 +102,9 @@ export class ComplianceService {
     const region = await this.regionIn(actor, regionCode);
     const size = pageSize(first);
     const offset = decodeOffset(after);
+    const source = await complianceSource(this.ctx.em, asOf, subtree(region));
     const rows = await this.ctx.em.execute<(ComplianceRow & { total: string; max_days: number })[]>(
-      `${complianceSql('starts_with(e.region_code, ?)')},
+      `${source.sql},
        ranked as (
          select elder_id as pe_id, max(days_overdue) as max_days, min(cls) as pcls
            from compliance where overdue group by elder_id
@@ -114,7 +116,7 @@ export class ComplianceService {
        select ${COMPLIANCE_COLUMNS}, page.total, page.max_days
          from page join compliance on compliance.elder_id = page.pe_id and compliance.overdue
         order by page.max_days desc, page.pcls, page.pe_id`,
-      [asOf, region, size + 1, offset],
+      [...source.params, size + 1, offset],
     );
     const order = [...new Set(rows.map((r) => r.elder_id))];
     const hasNext = order.length > size;
@@ -133,9 +135,10 @@ export class ComplianceService {
   }
 
   private async countOverdue(region: string, asOf: string): Promise<number> {
+    const source = await complianceSource(this.ctx.em, asOf, subtree(region));
     const [row] = await this.ctx.em.execute<{ n: string }[]>(
-      `${complianceSql('starts_with(e.region_code, ?)')} select count(distinct elder_id) as n from compliance where overdue`,
-      [asOf, region],
+      `${source.sql} select count(distinct elder_id) as n from compliance where overdue`,
+      source.params,
     );
     return Number(row?.n ?? 0);
   }
@@ -184,10 +187,15 @@ export class ComplianceService {
     if (!visitor) {
       throw forbidden('您的账号没有关联探访人员，无法查看探访任务', 'Your account is not linked to a visitor, so it has no worklist');
     }
+    const assigned = `(select a.elder_id from assignment a where a.visitor_id = ? and a.ends_at is null)`;
+    const source = await complianceSource(this.ctx.em, asOf, {
+      live: `starts_with(e.region_code, ?) and e.id in ${assigned}`,
+      snapshot: `starts_with(s.region_code, ?) and s.elder_id in ${assigned}`,
+      params: [actor.regionCode, visitor.id],
+    });
     const rows = await this.ctx.em.execute<ComplianceRow[]>(
-      `${complianceSql(`starts_with(e.region_code, ?) and e.id in (select a.elder_id from assignment a where a.visitor_id = ? and a.ends_at is null)`)}
-       select ${COMPLIANCE_COLUMNS} from compliance where not met or overdue`,
-      [asOf, actor.regionCode, visitor.id],
+      `${source.sql} select ${COMPLIANCE_COLUMNS} from compliance where not met or overdue`,
+      source.params,
     );
     const ids = [...new Set(rows.map((r) => r.elder_id))];
     const elders = await this.elders(ids);
@@ -220,8 +228,9 @@ export class ComplianceService {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const asOf = this.asOfOrToday(asOfArg);
     const region = await this.regionIn(actor, regionCode);
+    const source = await complianceSource(this.ctx.em, asOf, subtree(region));
     const rows = await this.ctx.em.execute<{ visitor_id: string; visitor_name: string; elders: string; a: string; b: string; c: string; due: string; overdue: string }[]>(
-      `${complianceSql(`starts_with(e.region_code, ?)`)},
+      `${source.sql},
        per_elder as (
          select elder_id, min(cls) as cls, bool_or(overdue) as overdue,
                 bool_or(not met and due_by <= date_trunc('week', ?::date)::date + 6) as due
@@ -238,7 +247,7 @@ export class ComplianceService {
         where starts_with(v.region_code, ?) and v.active
         group by v.id, v.name
         order by count(*) filter (where pe.overdue) desc, v.name`,
-      [asOf, region, asOf, region],
+      [...source.params, asOf, region],
     );
     return rows.map((r) => ({
       visitorId: r.visitor_id, visitorName: r.visitor_name, elders: Number(r.elders), classA: Number(r.a), classB: Number(r.b),

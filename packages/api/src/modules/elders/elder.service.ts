@@ -7,7 +7,7 @@ import {
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUuid } from '../../shared/ids.js';
-import { complianceSql } from '../standards/compliance.sql.js';
+import { complianceSource, subtree } from '../compliance/compliance.snapshot.js';
 import { reclassify } from '../classification/classification.service.js';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
@@ -218,9 +218,10 @@ export class ElderService {
 
   private async overdueIds(regionCode: string): Promise<string[]> {
     const prefix = regionCode.startsWith(this.ctx.actor!.regionCode) ? regionCode : this.ctx.actor!.regionCode;
+    const source = await complianceSource(this.ctx.em, this.today, subtree(prefix));
     const rows = await this.ctx.em.execute<{ elder_id: string }[]>(
-      `${complianceSql('starts_with(e.region_code, ?)')} select distinct elder_id from compliance where overdue`,
-      [this.today, prefix],
+      `${source.sql} select distinct elder_id from compliance where overdue`,
+      source.params,
     );
     return rows.map((r) => r.elder_id);
   }

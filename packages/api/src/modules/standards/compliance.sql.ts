@@ -20,7 +20,7 @@
  * `scope` is a condition on the elder alias `e` (jurisdiction always included by the caller); its parameters follow
  * the date parameter.
  */
-export function complianceSql(scope: string, options: { judgeFrom?: boolean } = {}): string {
+export function complianceSql(scope: string, options: { judgeFrom?: boolean; name?: string } = {}): string {
   // `subject` and `req` are materialized: the class function runs once per elder, not once per elder and requirement.
   // With `judgeFrom` (a second date parameter: a period's first day), campaigns that ran during the period but ended
   // before `as_of` are judged too, as of their last day: a visit rate is about everything asked in its period.
@@ -102,7 +102,7 @@ judged as (
          end as streak_start
     from counted c
 ),
-compliance as (
+${options.name ?? 'compliance'} as (
   select j.elder_id, j.region_code, j.cls, j.requirement_id, j.source, j.source_id, j.source_name, j.activity,
          j.min_count, j.window_kind, j.window_days, j.home_only, j.w_start, j.w_end, j.counted, j.met,
          coalesce(j.streak_start < j.w_start, false) as overdue,
@@ -138,6 +138,10 @@ export interface ComplianceRow {
   days_overdue: number | null;
   due_by: string | null;
 }
+
+/** The columns of `compliance` in the order of table compliance_snapshot (which stores them for a day). */
+export const COMPLIANCE_SNAPSHOT_COLUMNS = `elder_id, region_code, cls, requirement_id, source, source_id, source_name, activity, min_count,
+  window_kind, window_days, home_only, w_start, w_end, counted, met, overdue, days_overdue, due_by`;
 
 /** Columns of `compliance` as strings for dates (the driver would make them JS Dates at midnight UTC). */
 export const COMPLIANCE_COLUMNS = `elder_id, region_code, cls, requirement_id, source, source_id, source_name, activity, min_count,

@@ -1,0 +1,134 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { chinaDate } from '../../graphql/context.js';
+import { COMPLIANCE_SNAPSHOT_COLUMNS, complianceSql } from '../standards/compliance.sql.js';
+
+/**
+ * The day's compliance snapshot (table compliance_snapshot, see its migration): refreshed in the background, read by
+ * overdue lists, worklists and workloads judged on today. Reads stay exact: elders marked dirty since the snapshot
+ * are recomputed live in the same statement and the snapshot's rows for them are ignored.
+ */
+
+/** A condition on alias `e` (elder) for live rows and the same condition on alias `s` (snapshot), with parameters. */
+export interface ComplianceScope {
+  live: string;
+  snapshot: string;
+  params: unknown[];
+}
+
+/** A region subtree as a compliance scope. */
+export function subtree(region: string): ComplianceScope {
+  return { live: 'starts_with(e.region_code, ?)', snapshot: 'starts_with(s.region_code, ?)', params: [region] };
+}
+
+export interface ComplianceSource {
+  /** A `with ...` prefix whose last CTE is `compliance` (columns of complianceSql). */
+  sql: string;
+  params: unknown[];
+  fromSnapshot: boolean;
+}
+
+/**
+ * The compliance CTE for `scope` on `asOf`: from the snapshot plus the dirty elders when a valid snapshot of that day
+ * exists, else computed live. One extra statement (the snapshot's state and the dirty elders).
+ */
+export async function complianceSource(em: EntityManager, asOf: string, scope: ComplianceScope): Promise<ComplianceSource> {
+  const [state] = await em.execute<{ dirty: string[] | string }[]>(
+    `select coalesce(array(select distinct d.elder_id from compliance_dirty d where d.seq > s.last_seq), '{}')::text[] as dirty
+       from compliance_snapshot_state s where s.as_of = ? and s.valid`,
+    [asOf],
+  );
+  if (!state) return { sql: complianceSql(scope.live), params: [asOf, ...scope.params], fromSnapshot: false };
+  const dirty = typeof state.dirty === 'string' ? state.dirty : `{${state.dirty.join(',')}}`;
+  return {
+    sql: `${complianceSql(`(${scope.live}) and e.id = any(?::uuid[])`, { name: 'compliance_live' })},
+compliance as (
+  select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_live
+  union all
+  select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_snapshot s where (${scope.snapshot}) and not (s.elder_id = any(?::uuid[]))
+)`,
+    params: [asOf, ...scope.params, dirty, ...scope.params, dirty],
+    fromSnapshot: true,
+  };
+}
+
+export interface SnapshotRefresh {
+  asOf: string;
+  full: boolean;
+  villages: number;
+  elders: number;
+  /** False when standards changed during the refresh: readers stay live until the next one. */
+  valid: boolean;
+  ms: number;
+}
+
+/** The last seq of compliance_dirty that no running transaction can still add below (see change_log's xid). */
+async function dirtyHorizon(em: EntityManager, after: string): Promise<string> {
+  const [row] = await em.execute<{ seq: string }[]>(
+    `select coalesce(
+       (select min(seq) - 1 from compliance_dirty where seq > ? and xid >= pg_snapshot_xmin(pg_current_snapshot())),
+       (select max(seq) from compliance_dirty), ?) as seq`,
+    [after, after],
+  );
+  return String(row!.seq);
+}
+
+/**
+ * Brings the snapshot to today: every village on a new day or after standards changed (one short transaction per
+ * village, so requests never wait behind it), otherwise only the dirty elders. Until a full refresh finishes, readers
+ * compute live (the state still names the previous day or is invalid). Idempotent; two refreshers only repeat work.
+ */
+export async function refreshComplianceSnapshot(root: EntityManager, now: Date): Promise<SnapshotRefresh> {
+  const started = Date.now();
+  const asOf = chinaDate(now);
+  const em = root.fork();
+  let [state] = await em.execute<{ as_of: string; last_seq: string; valid: boolean; generation: number }[]>(
+    `select to_char(as_of, 'YYYY-MM-DD') as as_of, last_seq, valid, generation from compliance_snapshot_state`,
+  );
+  if (!state) {
+    await em.execute(`insert into compliance_snapshot_state (id, as_of, last_seq, valid, refreshed_at) values (1, ?, 0, false, ?) on conflict (id) do nothing`, [asOf, now], 'run');
+    [state] = await em.execute(`select to_char(as_of, 'YYYY-MM-DD') as as_of, last_seq, valid, generation from compliance_snapshot_state`);
+  }
+  const full = state!.as_of !== asOf || !state!.valid;
+  const generation = state!.generation;
+  // Taken before reading anything: what changes while we work stays dirty for readers and the next refresh.
+  const horizon = await dirtyHorizon(em, full ? '0' : state!.last_seq);
+  const insert = (scope: string) =>
+    `${complianceSql(scope)} insert into compliance_snapshot select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance`;
+  let villages = 0;
+  let elders = 0;
+  if (full) {
+    // Readers must not use a half-built snapshot: mark it invalid first (a new day already fails their as_of check).
+    await em.execute(`update compliance_snapshot_state set valid = false where generation = ?`, [generation], 'run');
+    const codes = (await em.execute<{ code: string }[]>(`select distinct region_code as code from elder`)).map((r) => r.code);
+    for (const code of codes) {
+      await em.transactional(async (tx) => {
+        await tx.execute(`delete from compliance_snapshot where region_code = ? or elder_id in (select id from elder where region_code = ?)`, [code, code], 'run');
+        await tx.execute(insert('e.region_code = ?'), [asOf, code], 'run');
+      });
+    }
+    await em.execute(`delete from compliance_snapshot s where not exists (select 1 from elder e where e.id = s.elder_id and e.region_code = s.region_code)`, [], 'run');
+    villages = codes.length;
+  } else {
+    const ids = (await em.execute<{ elder_id: string }[]>(
+      `select distinct elder_id from compliance_dirty where seq > ? and seq <= ?`, [state!.last_seq, horizon],
+    )).map((r) => r.elder_id);
+    elders = ids.length;
+    if (ids.length) {
+      const array = `{${ids.join(',')}}`;
+      await em.transactional(async (tx) => {
+        await tx.execute(`delete from compliance_snapshot where elder_id = any(?::uuid[])`, [array], 'run');
+        await tx.execute(insert('e.id = any(?::uuid[])'), [asOf, array], 'run');
+      });
+    }
+  }
+  // Valid only if no standard, campaign or region changed while we worked (else the next refresh starts over).
+  const marked = await em.execute(
+    `update compliance_snapshot_state set as_of = ?, last_seq = ?, valid = true, refreshed_at = ? where generation = ?`,
+    [asOf, horizon, now, generation],
+    'run',
+  );
+  const valid = Number((marked as { affectedRows?: number }).affectedRows ?? 0) > 0;
+  // What every reader has moved past is no longer needed.
+  await em.execute(`delete from compliance_dirty where seq <= ?`, [horizon], 'run');
+  return { asOf, full, villages, elders, valid, ms: Date.now() - started };
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { complianceSource, refreshComplianceSnapshot, subtree } from '../../packages/api/src/modules/compliance/compliance.snapshot.js';
+import { createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
+import { registerElder } from '../helpers/elders.js';
+
+/**
+ * The day's compliance snapshot: overdue lists, worklists and workloads read it instead of recomputing every elder,
+ * and must give exactly the live answer at all times: right after a refresh, after a visit recorded since (the elder
+ * is recomputed live), after a standard or campaign changed (the whole snapshot is set aside), and on a new day.
+ */
+let t: TestApp;
+let admin: TestUser;
+let worker: TestUser;
+const ids: string[] = [];
+
+const OVERDUE = `query($r: String, $first: Int) { overdueElders(regionCode: $r, first: $first) {
+  totalCount nodes { class daysOverdue elder { id name } requirements { requirementId counted met overdue daysOverdue dueBy windowStart windowEnd } } } }`;
+const WORKLIST = `{ myWorklist { overdue daysOverdue dueBy class elder { id } requirements { requirementId met overdue dueBy } } }`;
+const WORKLOAD = `query($r: String) { visitorWorkload(regionCode: $r) { visitorId elders classA classB classC dueThisWeek overdue } }`;
+const OVERDUE_FILTER = `{ elders(first: 50, filter: { overdue: true }) { totalCount nodes { id } } }`;
+const VISIT = `mutation($i: RecordVisitInput!) { recordVisit(input: $i) { id } }`;
+const CREATE_VISITOR = `mutation($input: CreateVisitorInput!) { createVisitor(input: $input) { id } }`;
+const ASSIGN = `mutation($input: AssignVisitorInput!) { assignVisitor(input: $input) { assigned } }`;
+const CREATE_CAMPAIGN = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`;
+
+/** Every answer the snapshot serves, as the API gives it now. */
+async function answers() {
+  return {
+    city: ok(await t.exec<any>(admin, OVERDUE, { first: 100 })).overdueElders,
+    town: ok(await t.exec<any>(admin, OVERDUE, { r: REGIONS.townA, first: 100 })).overdueElders,
+    worklist: ok(await t.exec<any>(worker, WORKLIST)).myWorklist,
+    workload: ok(await t.exec<any>(admin, WORKLOAD, { r: REGIONS.townA })).visitorWorkload,
+    filter: ok(await t.exec<any>(admin, OVERDUE_FILTER)).elders,
+  };
+}
+
+/** The same answers computed live, with the snapshot set aside (then put back as it was). */
+async function liveAnswers() {
+  const [state] = await t.sql(`select valid from compliance_snapshot_state`);
+  await t.sql(`update compliance_snapshot_state set valid = false`);
+  try {
+    return await answers();
+  } finally {
+    if (state) await t.sql(`update compliance_snapshot_state set valid = $1`, [state.valid]);
+  }
+}
+
+const fromSnapshot = async (asOf: string) => (await complianceSource(t.orm.em.fork(), asOf, subtree(REGIONS.city))).fromSnapshot;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await t.user('ADMIN', REGIONS.city);
+  worker = await t.user('VILLAGE_WORKER', REGIONS.villageA1);
+  t.clock.set('2026-08-03T02:00:00Z');
+  const villages = [REGIONS.villageA1, REGIONS.villageA1, REGIONS.villageA1, REGIONS.villageA2, REGIONS.villageB1];
+  for (const [i, village] of villages.entries()) {
+    const e = await registerElder(t, admin, {
+      name: `快照${'甲乙丙丁戊'[i]}`, idNumber: idNumberFor(`194${i}-05-05`), regionCode: village,
+      // Class A (incapacitated) and class C elders: different requirements and windows.
+      ...(i % 2 ? { circumstances: ['INCAPACITATED'], incapacityLevel: 'FULL' } : { circumstances: ['LIVING_ALONE'] }),
+    });
+    ids.push(e.id);
+  }
+  const visitor = ok(await t.exec<any>(admin, CREATE_VISITOR, {
+    input: { name: '快照探访员', kind: 'VILLAGE_STAFF', regionCode: REGIONS.villageA1, username: worker.username },
+  })).createVisitor;
+  ok(await t.exec(admin, ASSIGN, { input: { visitorId: visitor.id, elderIds: ids.slice(0, 3), role: 'PRIMARY' } }));
+  t.clock.set('2026-11-10T02:00:00Z');
+  ok(await t.exec(admin, VISIT, { i: { elderId: ids[0], visitedAt: '2026-10-05T02:00:00Z', method: 'HOME' } }));
+  ok(await t.exec(admin, VISIT, { i: { elderId: ids[1], visitedAt: '2026-11-02T02:00:00Z', method: 'HOME' } }));
+  ok(await t.exec(admin, VISIT, { i: { elderId: ids[3], visitedAt: '2026-09-20T02:00:00Z', method: 'PHONE' } }));
+});
+afterAll(() => t.close());
+
+describe('compliance snapshot', () => {
+  it('answers exactly as the live computation after a full refresh', async () => {
+    const live = await answers();
+    expect(await fromSnapshot('2026-11-10')).toBe(false);
+    expect(live.city.totalCount).toBeGreaterThan(0);
+    expect(live.worklist.length).toBeGreaterThan(0);
+
+    const result = await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    expect(result).toMatchObject({ asOf: '2026-11-10', full: true, valid: true, villages: 3 });
+    expect(await fromSnapshot('2026-11-10')).toBe(true);
+    const [{ n }] = await t.sql<{ n: number }>(`select count(distinct elder_id)::int as n from compliance_snapshot`);
+    expect(n).toBe(5);
+    expect(await answers()).toEqual(live);
+    // A past day is never answered from today's snapshot.
+    expect(await fromSnapshot('2026-11-09')).toBe(false);
+  });
+
+  it('shows a visit recorded after the refresh at once (the elder is recomputed live), then takes it in incrementally', async () => {
+    const before = await answers();
+    const overdueId = before.town.nodes[0].elder.id as string;
+    ok(await t.exec(admin, VISIT, { i: { elderId: overdueId, visitedAt: '2026-11-09T02:00:00Z', method: 'HOME' } }));
+    const now = await answers();
+    expect(now).toEqual(await liveAnswers());
+    expect(now).not.toEqual(before);
+    expect(await fromSnapshot('2026-11-10')).toBe(true);
+
+    const result = await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    expect(result).toMatchObject({ full: false, elders: 1, valid: true });
+    expect(await answers()).toEqual(now);
+    // The dirty marks every reader has moved past are trimmed.
+    const [{ n }] = await t.sql<{ n: number }>(`select count(*)::int as n from compliance_dirty`);
+    expect(n).toBe(0);
+  });
+
+  it('is set aside when a campaign changes what is asked, until a full refresh', async () => {
+    ok(await t.exec(admin, CREATE_CAMPAIGN, {
+      input: { name: '快照寒潮探访', regionCode: REGIONS.townA, reasonKind: 'EXTREME_WEATHER', reason: '寒潮预警',
+        startsOn: '2026-11-01', endsOn: '2026-11-20', minCount: 1, window: 'PERIOD' },
+    }));
+    expect(await fromSnapshot('2026-11-10')).toBe(false);
+    const live = await answers();
+    const result = await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    expect(result).toMatchObject({ full: true, valid: true });
+    expect(await answers()).toEqual(live);
+  });
+
+  it('is not used on a new day until refreshed for it', async () => {
+    t.clock.set('2026-12-02T02:00:00Z');
+    expect(await fromSnapshot('2026-12-02')).toBe(false);
+    const live = await answers();
+    expect(await refreshComplianceSnapshot(t.orm.em, t.clock.now())).toMatchObject({ asOf: '2026-12-02', full: true, valid: true });
+    expect(await answers()).toEqual(live);
+  });
+
+  it('is not marked valid by a refresh that ran while the standards changed', async () => {
+    ok(await t.exec(admin, VISIT, { i: { elderId: ids[2], visitedAt: '2026-12-01T02:00:00Z', method: 'HOME' } }));
+    // A standards change landing between the refresh's start and its end bumps the generation it started from.
+    const root = t.orm.em.fork();
+    const em = root.fork();
+    const transactional = em.transactional.bind(em);
+    let bumped = false;
+    (em as any).transactional = async (work: any) => {
+      if (!bumped) {
+        bumped = true;
+        await t.sql(`update compliance_snapshot_state set valid = false, generation = generation + 1`);
+      }
+      return transactional(work);
+    };
+    (root as any).fork = () => em;
+    const result = await refreshComplianceSnapshot(root, t.clock.now());
+    expect(bumped).toBe(true);
+    expect(result.valid).toBe(false);
+    expect(await fromSnapshot('2026-12-02')).toBe(false);
+    expect(await refreshComplianceSnapshot(t.orm.em, t.clock.now())).toMatchObject({ full: true, valid: true });
+    expect(await answers()).toEqual(await liveAnswers());
+  });
+});
