@@ -44,11 +44,11 @@ create unique index on villages (i);
 -- A constant, so the spread below is a hash join (a join on `g % v.n` compares every elder with every village).
 select count(*) as village_count from villages \gset
 
--- ---- elders: ages 60 to 100 skewed young (about 30% are 80+), ID numbers unique and valid under GB 11643
+-- ---- elders: ages 60 to 100, fewer with age (a triangular spread: about 25% are 80+), ID numbers unique and valid under GB 11643
 -- (sequence numbers given per county and birth date, check character computed inline)
 create temp table elder_gen as
 select g, v.code as region_code, left(v.code, 6) as county_code,
-       date '1965-12-31' - floor(14600 * power(random(), 2))::int as birth,
+       date '1965-12-31' - floor(14600 * (1 - sqrt(random())))::int as birth,
        array_remove(array[
          case when random() < 0.34 then 'LIVING_ALONE' when random() < 0.5 then 'EMPTY_NEST' else 'LEFT_BEHIND' end,
          case when random() < 0.12 then 'INCAPACITATED' end,

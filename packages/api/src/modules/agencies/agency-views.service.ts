@@ -6,7 +6,7 @@ import { isUuid } from '../../shared/ids.js';
 import { maskCertificateNumber, maskIdNumber } from '../../shared/masking.js';
 import { pgArray, toDate } from '../../shared/sql.js';
 import type { AlertSeverity, AlertStatus } from '../alerts/alerts.types.js';
-import { AuditAction, writeAudit } from '../audit/audit.service.js';
+import { AuditAction, writeReadAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import type { Circumstance, ContactKind, DisabilityCategory, ElderStatus, Gender, IncapacityLevel } from '../elders/elder.enums.js';
 import { bornOnOrBefore } from '../elders/id-number.js';
@@ -185,7 +185,7 @@ export class AgencyViewsService {
     const page = found.slice(0, size);
     const nodes = page.map((r) => this.toElder(agency.kind, r));
     if (nodes.length > 0) {
-      await writeAudit(this.ctx, [
+      await writeReadAudit(this.ctx, [
         {
           action: AuditAction.AgencyViewRead,
           regionCode: agency.regionCode,
@@ -299,7 +299,7 @@ export class AgencyViewsService {
       village: { code: r.village_code, name: r.village_name, fullName: r.village_full_name },
     }));
     if (nodes.length > 0) {
-      await writeAudit(this.ctx, [
+      await writeReadAudit(this.ctx, [
         {
           action: AuditAction.AgencyViewRead,
           regionCode: agency.regionCode,

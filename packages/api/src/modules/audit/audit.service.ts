@@ -77,27 +77,51 @@ export interface AuditEntry {
  */
 export async function writeAudit(ctx: RequestContext, entries: AuditEntry[], em: EntityManager = ctx.em): Promise<void> {
   if (entries.length === 0) return;
+  await em.insertMany(AuditEvent, entries.map((e) => auditRow(ctx, e)));
+}
+
+function auditRow(ctx: RequestContext, e: AuditEntry) {
   const actor = ctx.actor;
-  await em.insertMany(
-    AuditEvent,
-    entries.map((e) => {
-      const region = e.regionCode ?? actor?.regionCode ?? null;
-      return {
-      at: ctx.now(),
-      actorId: actor?.userId ?? null,
-      actorUsername: actor?.username ?? e.actorUsername ?? null,
-      actorRole: actor?.role ?? null,
-      action: e.action,
-      elderId: e.elderId ?? null,
-      regionCode: region,
-      countyCode: region && region.length >= 6 ? region.slice(0, 6) : null,
-      purpose: e.purpose ?? null,
-      changes: e.changes ?? null,
-      detail: e.detail ?? null,
-      requestId: ctx.meta.requestId,
-      ip: ctx.meta.ip,
-      };
-    }),
+  const region = e.regionCode ?? actor?.regionCode ?? null;
+  return {
+    at: ctx.now(),
+    actorId: actor?.userId ?? null,
+    actorUsername: actor?.username ?? e.actorUsername ?? null,
+    actorRole: actor?.role ?? null,
+    action: e.action,
+    elderId: e.elderId ?? null,
+    regionCode: region,
+    countyCode: region && region.length >= 6 ? region.slice(0, 6) : null,
+    purpose: e.purpose ?? null,
+    changes: e.changes ?? null,
+    detail: e.detail ?? null,
+    requestId: ctx.meta.requestId,
+    ip: ctx.meta.ip,
+  };
+}
+
+/**
+ * Audit rows of plain reads (an archive opened, an agency view served), in one statement whose commit does not wait
+ * for the disk flush (synchronous_commit off for that transaction only). Every read still writes its row before the
+ * answer is sent, and a failed write still fails the request; what is given up is only the last fraction of a second
+ * of read rows if PostgreSQL itself crashes (at most three wal_writer_delay, 0.6 s by default). Under load a flush
+ * per read would otherwise cost more than the read. Changes and identity reveals keep writeAudit: synchronous, in the
+ * change's own transaction. Inside a transaction this falls back to writeAudit (the setting would cover it all).
+ */
+export async function writeReadAudit(ctx: RequestContext, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const em = ctx.em;
+  if (em.isInTransaction()) return writeAudit(ctx, entries, em);
+  const rows = entries.map((e) => auditRow(ctx, e));
+  await em.execute(
+    `insert into audit_event (at, actor_id, actor_username, actor_role, action, elder_id, region_code, county_code, purpose, changes, detail, request_id, ip)
+     select r.at, r."actorId", r."actorUsername", r."actorRole", r.action, r."elderId", r."regionCode", r."countyCode", r.purpose,
+            r.changes, r.detail, r."requestId", r.ip
+       from (select set_config('synchronous_commit', 'off', true)) as local_setting,
+            jsonb_to_recordset(?::jsonb) as r(at timestamptz, "actorId" uuid, "actorUsername" text, "actorRole" text, action text,
+              "elderId" uuid, "regionCode" text, "countyCode" text, purpose text, changes jsonb, detail jsonb, "requestId" text, ip text)`,
+    [JSON.stringify(rows)],
+    'run',
   );
 }
 

@@ -22,7 +22,7 @@ import {
 } from '../../graphql/pagination.js';
 import { maskCertificateNumber, maskIdNumber, maskPhone } from '../../shared/masking.js';
 import { AuditEvent, type FieldChange } from '../audit/audit-event.entity.js';
-import { ARCHIVE_CHANGE_ACTIONS, AuditAction, diffSnapshots, writeAudit } from '../audit/audit.service.js';
+import { ARCHIVE_CHANGE_ACTIONS, AuditAction, diffSnapshots, writeAudit, writeReadAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import { countyOf, levelOfCode, Region } from '../regions/region.entity.js';
 import { RegionService } from '../regions/region.service.js';
@@ -161,6 +161,16 @@ export interface ElderIdentity {
  * The registry's rules. Every read goes through the request's EntityManager, whose `jurisdiction` filter limits
  * elders to the caller's region subtree: an archive outside it is NOT_FOUND, exactly like a missing one.
  */
+/**
+ * The same subtree as `region_code like 'code%'`, said so that the county and town list indexes apply (they order by
+ * name within the subtree, so a first page needs no sort of the whole subtree).
+ */
+function subtreeIndexConditions(code: string): FilterQuery<Elder>[] {
+  if (code.length === 6) return [{ countyCode: code }];
+  if (code.length === 9) return [{ [sql`left(region_code, 9)`]: code } as FilterQuery<Elder>];
+  return [];
+}
+
 export class ElderService {
   constructor(private readonly ctx: RequestContext) {}
 
@@ -228,7 +238,9 @@ export class ElderService {
 
   private whereOf(filter: ElderFilter | null | undefined, overdueIds: string[] | null = null): FilterQuery<Elder> {
     const and: FilterQuery<Elder>[] = [];
-    if (!filter) return {};
+    // A county or town jurisdiction said the way the list indexes read it (the filter's LIKE stays the guard).
+    if (!filter?.regionCode?.trim()) and.push(...subtreeIndexConditions(this.ctx.actor!.regionCode));
+    if (!filter) return and.length ? { $and: and } : {};
     const today = this.today;
     if (overdueIds) and.push({ id: { $in: overdueIds } });
     if (filter.classes?.length) {
@@ -240,7 +252,7 @@ export class ElderService {
       if (!levelOfCode(code)) {
         throw badInput('行政区划代码应为 2、4、6、9 或 12 位数字', 'A region code has 2, 4, 6, 9 or 12 digits', 'filter.regionCode');
       }
-      and.push({ region: { $like: `${code}%` } });
+      and.push({ region: { $like: `${code}%` } }, ...subtreeIndexConditions(code));
     }
     if (filter.status?.length) and.push({ status: { $in: filter.status } });
     if (filter.acceptsVisits !== undefined && filter.acceptsVisits !== null) and.push({ acceptsVisits: filter.acceptsVisits });
@@ -283,7 +295,7 @@ export class ElderService {
   async get(id: string): Promise<Elder> {
     requireScope(this.ctx, Scope.ElderRead);
     const elder = await this.find(id);
-    await writeAudit(this.ctx, [{ action: AuditAction.ElderRead, elderId: elder.id, regionCode: elder.regionCode }]);
+    await writeReadAudit(this.ctx, [{ action: AuditAction.ElderRead, elderId: elder.id, regionCode: elder.regionCode }]);
     return elder;
   }
 
