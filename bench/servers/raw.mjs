@@ -1,9 +1,10 @@
 // The raw-SQL floor: node-postgres and hand-written queries, one statement per request, JSON built by PostgreSQL.
 // No GraphQL, no auth, no audit: the least work that gives the same answers. Compliance reuses the API's own SQL
-// (packages/api/dist), so the floor differs from the API only by what sits between HTTP and that statement.
+// (packages/api/dist) and the same day's snapshot (compliance_snapshot, dirty elders recomputed live), so the floor
+// differs from the API only by what sits between HTTP and those statements.
 import http from 'node:http';
 import pg from 'pg';
-import { complianceSql, COMPLIANCE_COLUMNS } from '../../packages/api/dist/modules/standards/compliance.sql.js';
+import { complianceSql, COMPLIANCE_SNAPSHOT_COLUMNS } from '../../packages/api/dist/modules/standards/compliance.sql.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.BENCH_POOL ?? 10) });
 const knexToPg = (sql) => { let i = 0; return sql.replace(/\?/g, () => `$${++i}`); };
@@ -37,17 +38,32 @@ select json_build_object('totalCount', (select count(*) from elder e where start
   ) order by e.name, e.id), '[]')) as j
   from page e join region r on r.code = e.region_code`;
 
-const OVERDUE = knexToPg(`${complianceSql('starts_with(e.region_code, ?)')},
+// Compliance as the API reads it: today's snapshot plus the elders changed since, live (two statements), or all live.
+async function compliance(asOf, live, snapshot, params, tail, tailParams) {
+  const { rows: [state] } = await pool.query(
+    `select coalesce(array(select distinct d.elder_id from compliance_dirty d where d.seq > s.last_seq), '{}')::text[] as dirty
+       from compliance_snapshot_state s where s.as_of = $1 and s.valid`, [asOf]);
+  if (!state) return pool.query(knexToPg(`${complianceSql(live)} ${tail}`), [asOf, ...params, ...tailParams]);
+  const dirty = `{${state.dirty.join(',')}}`;
+  const sql = `${complianceSql(`(${live}) and e.id = any(?::uuid[])`, { name: 'compliance_live' })},
+    compliance as (select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_live
+      union all select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_snapshot s where (${snapshot}) and not (s.elder_id = any(?::uuid[])))
+    ${tail}`;
+  return pool.query(knexToPg(sql), [asOf, ...params, dirty, ...params, dirty, ...tailParams]);
+}
+
+const OVERDUE_TAIL = `,
   ranked as (select elder_id, max(days_overdue) as max_days, min(cls) as pcls from compliance where overdue group by elder_id),
   page as (select elder_id, max_days, pcls, count(*) over () as total from ranked order by max_days desc, pcls, elder_id limit 50)
   select json_build_object('totalCount', coalesce(max(p.total), 0), 'nodes', coalesce(json_agg(json_build_object(
       'id', p.elder_id, 'name', e.name, 'daysOverdue', p.max_days, 'region', r.name) order by p.max_days desc, p.pcls, p.elder_id), '[]')) as j
-    from page p join elder e on e.id = p.elder_id join region r on r.code = e.region_code`);
+    from page p join elder e on e.id = p.elder_id join region r on r.code = e.region_code`;
 
-const WORKLIST = knexToPg(`${complianceSql(`starts_with(e.region_code, ?) and e.id in (select a.elder_id from assignment a where a.visitor_id = ? and a.ends_at is null)`)}
+const WORKLIST_TAIL = `
   select coalesce(json_agg(json_build_object('id', x.elder_id, 'name', e.name, 'overdue', x.overdue, 'daysOverdue', x.days) order by e.name), '[]') as j
     from (select elder_id, bool_or(overdue) as overdue, max(days_overdue) filter (where overdue) as days from compliance
-           where not met or overdue group by elder_id) x join elder e on e.id = x.elder_id`);
+           where not met or overdue group by elder_id) x join elder e on e.id = x.elder_id`;
+const ASSIGNED = `(select a.elder_id from assignment a where a.visitor_id = ? and a.ends_at is null)`;
 
 // The report from the same village rollups the API reads (what a hand-written report over those tables costs):
 // one statement sums every figure per child and for the whole region.
@@ -84,10 +100,11 @@ on conflict (agency_id, kind, external_id) do update set payload = excluded.payl
 returning (xmax = 0) as created`;
 
 const routes = {
-  elder: (b) => [ELDER, [b.id]],
-  list: (b) => [LIST, [b.regionCode]],
-  overdue: (b) => [OVERDUE, [b.asOf, b.regionCode]],
-  worklist: (b) => [WORKLIST, [b.asOf, b.regionCode, b.visitorId]],
+  elder: (b) => pool.query(ELDER, [b.id]),
+  list: (b) => pool.query(LIST, [b.regionCode]),
+  overdue: (b) => compliance(b.asOf, 'starts_with(e.region_code, ?)', 'starts_with(s.region_code, ?)', [b.regionCode], OVERDUE_TAIL, []),
+  worklist: (b) => compliance(b.asOf, `starts_with(e.region_code, ?) and e.id in ${ASSIGNED}`, `starts_with(s.region_code, ?) and s.elder_id in ${ASSIGNED}`,
+    [b.regionCode, b.visitorId], WORKLIST_TAIL, []),
 };
 
 http.createServer(async (req, res) => {
@@ -109,8 +126,7 @@ http.createServer(async (req, res) => {
     }
     const route = routes[name];
     if (!route) { res.statusCode = 404; return res.end('{}'); }
-    const [sql, params] = route(input);
-    const { rows } = await pool.query(sql, params);
+    const { rows } = await route(input);
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(rows[0]?.j ?? null));
   } catch (e) {

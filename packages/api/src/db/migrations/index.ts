@@ -7,6 +7,7 @@ import { Migration20261123000004_report_rollup } from './Migration20261123000004
 import { Migration20261124000001_compliance_snapshot } from './Migration20261124000001_compliance_snapshot.js';
 import { Migration20261124000002_list_indexes } from './Migration20261124000002_list_indexes.js';
 import { Migration20261124000003_statement_triggers } from './Migration20261124000003_statement_triggers.js';
+import { Migration20261124000004_visit_children } from './Migration20261124000004_visit_children.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124000001_compliance_snapshot', class: Migration20261124000001_compliance_snapshot },
   { name: 'Migration20261124000002_list_indexes', class: Migration20261124000002_list_indexes },
   { name: 'Migration20261124000003_statement_triggers', class: Migration20261124000003_statement_triggers },
+  { name: 'Migration20261124000004_visit_children', class: Migration20261124000004_visit_children },
 ];

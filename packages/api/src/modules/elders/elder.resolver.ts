@@ -173,13 +173,14 @@ export class ElderResolver {
 
   @FieldResolver(() => [EmergencyContactType], { description: 'Children first, then relatives, then the village committee.' })
   async emergencyContacts(@Root() elder: Elder): Promise<EmergencyContactType[]> {
-    const items = await elder.emergencyContacts.load();
+    // The elder was loaded through the jurisdiction filter: its own rows need no second check (a join per load).
+    const items = await elder.emergencyContacts.load({ filters: false });
     return items.getItems().map((c) => ({ id: c.id, kind: c.kind, name: c.name, relation: c.relation, phone: maskPhone(c.phone)! }));
   }
 
   @FieldResolver(() => [HouseholdMemberType])
   async householdMembers(@Root() elder: Elder): Promise<HouseholdMemberType[]> {
-    const items = await elder.householdMembers.load();
+    const items = await elder.householdMembers.load({ filters: false });
     return items.getItems().map((m) => ({
       id: m.id,
       name: m.name,

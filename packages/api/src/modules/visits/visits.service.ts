@@ -42,6 +42,8 @@ interface ElderForVisit {
 
 interface VisitRow {
   id: string;
+  care_services: { id: string; kind: string; content: string | null; deliveredOn: string }[] | string;
+  alert_ids: string[];
   elder_id: string;
   seq: number;
   visited_at: Date;
@@ -94,7 +96,12 @@ const VISIT_SELECT = `
          v.household_change, v.household_change_count, v.expression, v.mobility, v.disease, v.disease_name, v.mood,
          v.gas_safety, v.water_heating_safety, v.electricity_safety, v.housing_unsafe, v.unattended,
          v.personal_hygiene, v.home_hygiene, v.indoor_environment, v.service_needs, v.care_suggestions,
-         v.visitor_signed, v.elder_signed, v.satisfaction, v.notes
+         v.visitor_signed, v.elder_signed, v.satisfaction, v.notes,
+         -- A visit's care services and alerts come with it: listing visits is one statement, not three.
+         (select coalesce(json_agg(json_build_object('id', cs.id, 'kind', cs.kind, 'content', cs.content,
+                    'deliveredOn', to_char(cs.delivered_on, 'YYYY-MM-DD')) order by cs.recorded_at), '[]')
+            from care_service cs where cs.visit_id = v.id) as care_services,
+         array(select a.id from alert a where a.visit_id = v.id order by a.raised_at, a.id)::text[] as alert_ids
     from visit v
     left join visitor vi on vi.id = v.visitor_id
     left join app_user u on u.id = v.entered_by`;
@@ -277,14 +284,14 @@ export class VisitsService {
     const batch = await this.ctx.loaders
       .get<string, { nodes: VisitType[]; more: boolean; total: number }>(`visits.ofElder.${size}`, async (ids) => {
         const rows = await this.ctx.em.execute<(VisitRow & { total: string; rn: string })[]>(
-          `select * from (
-             select x.*, row_number() over (partition by x.elder_id order by x.visited_at desc, x.id desc) as rn,
-                    count(*) over (partition by x.elder_id) as total
-               from (${VISIT_SELECT} where v.elder_id = any(?::uuid[])) x
-           ) y where rn <= ? order by elder_id, visited_at desc, id desc`,
+          // Each elder's newest visits straight from the (elder_id, visited_at desc) index, and its visit count.
+          `select y.*, row_number() over (partition by y.elder_id order by y.visited_at desc, y.id desc) as rn, t.total
+             from unnest(?::uuid[]) as ids(elder_id)
+             cross join lateral (${VISIT_SELECT} where v.elder_id = ids.elder_id order by v.visited_at desc, v.id desc limit ?) y
+             cross join lateral (select count(*) as total from visit c where c.elder_id = ids.elder_id) t
+            order by y.elder_id, y.visited_at desc, y.id desc`,
           [pgArray(ids), size + 1],
         );
-        // Care services and alerts of every elder's page at once: the whole list costs three statements.
         const shown = rows.filter((r) => Number(r.rn) <= size);
         const hydrated = await this.hydrate(shown);
         return groupByKeys(ids, rows, (r) => r.elder_id).map((list) => ({
@@ -315,13 +322,6 @@ export class VisitsService {
 
   /** Care services and alert ids of a page of visits: two statements. */
   private async hydrate(rows: VisitRow[]): Promise<VisitType[]> {
-    if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const services = await this.ctx.em.execute<{ id: string; visit_id: string; kind: string; content: string | null; delivered_on: string }[]>(
-      `select id, visit_id, kind, content, to_char(delivered_on, 'YYYY-MM-DD') as delivered_on from care_service where visit_id = any(?::uuid[]) order by recorded_at`,
-      [pgArray(ids)],
-    );
-    const alerts = await this.ctx.em.execute<{ id: string; visit_id: string }[]>(`select id, visit_id from alert where visit_id = any(?::uuid[])`, [pgArray(ids)]);
     return rows.map((r) => ({
       id: r.id,
       elderId: r.elder_id,
@@ -363,10 +363,9 @@ export class VisitsService {
       elderSigned: r.elder_signed,
       satisfaction: r.satisfaction as VisitType['satisfaction'],
       notes: r.notes,
-      careServices: services
-        .filter((s) => s.visit_id === r.id)
-        .map((s) => ({ id: s.id, kind: s.kind as CareKind, content: s.content, deliveredOn: s.delivered_on, visitId: s.visit_id })),
-      alertIds: alerts.filter((a) => a.visit_id === r.id).map((a) => a.id),
+      careServices: (typeof r.care_services === 'string' ? (JSON.parse(r.care_services) as Exclude<VisitRow['care_services'], string>) : r.care_services)
+        .map((cs) => ({ ...cs, kind: cs.kind as CareKind, visitId: r.id })),
+      alertIds: r.alert_ids,
     }));
   }
 
