@@ -35,7 +35,8 @@ const children = [];
 function start(name, script, env, cwd) {
   // BENCH_NODE_ARGS_OURS (e.g. --cpu-prof) goes to the API's node only, for profiling.
   const extra = name === 'ours' && process.env.BENCH_NODE_ARGS_OURS ? process.env.BENCH_NODE_ARGS_OURS.split(' ') : [];
-  const [cmd, args] = pin(1, process.execPath, [...extra, '--import', path.join(BENCH, 'lib/count-sql.mjs'), script]);
+  // The same young-generation size for all three (the API's `pnpm start` sets it: fewer scavenges on large answers).
+  const [cmd, args] = pin(1, process.execPath, [...extra, '--max-semi-space-size=32', '--import', path.join(BENCH, 'lib/count-sql.mjs'), script]);
   const out = fs.openSync(path.join(BENCH, '.data', `${name}-${LABEL}.log`), 'a');
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env, BENCH_COUNTER_PORT: String(COUNTER[name]) }, stdio: ['ignore', out, out] });
   children.push(child);
@@ -57,6 +58,21 @@ function peakRssMb(pid) {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : null;
 }
+/** CPU seconds used so far by a process, and by PostgreSQL (the postmaster and its current backends). */
+function cpuSeconds(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch { return 0; }
+}
+/** CPU seconds of the whole machine (all cores), from /proc/stat: what PostgreSQL used is this minus the rest. */
+function machineCpu() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100; // user nice system irq softirq steal
+}
+// PostgreSQL's backends come and go with the servers' pools, so its share is the machine's minus the two processes
+// measured (the server and this load generator); the machine is otherwise idle during a benchmark.
+const postgresCpu = () => machineCpu() - cpuSeconds(process.pid);
 async function statements(name) { return (await (await fetch(`http://127.0.0.1:${COUNTER[name]}/`)).json()).statements; }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -286,16 +302,22 @@ for (const s of scenarios) {
     if (!s.amount) await cannon(k, s[k], { duration: 2 }); // warm-up
     resetPeak(pids[k]);
     const before2 = await statements(k);
+    const cpu0 = [cpuSeconds(pids[k]), postgresCpu()];
     const r = await cannon(k, s[k], { connections: s.connections, amount: s.amount });
+    const cpu1 = [cpuSeconds(pids[k]), postgresCpu()];
+    cpu1[1] -= cpu1[0] - cpu0[0];
     const perRequest = (await statements(k)) - before2;
     const row = {
       scenario: s.name, server: k, requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
       sqlPerRequest: sql, sqlPerRequestUnderLoad: r.requests.total ? +(perRequest / r.requests.total).toFixed(2) : null,
       recordsPerSecond: s.records ? Math.round((s.records * r.requests.total) / (r.duration)) : undefined,
       peakRssMb: peakRssMb(pids[k]), errors: r.errors + r.non2xx, requests: r.requests.total, seconds: r.duration,
+      // Where the time goes: CPU milliseconds per request in the server process and in PostgreSQL (the rest of the machine).
+      serverCpuMs: r.requests.total ? +((1000 * (cpu1[0] - cpu0[0])) / r.requests.total).toFixed(2) : null,
+      postgresCpuMs: r.requests.total ? +((1000 * (cpu1[1] - cpu0[1])) / r.requests.total).toFixed(2) : null,
     };
     results.push(row);
-    log(`${s.name} ${k}: ${row.requestsPerSecond} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.sqlPerRequest} SQL/req, ${row.peakRssMb} MB${row.recordsPerSecond ? `, ${row.recordsPerSecond} records/s` : ''}${row.errors ? `, ${row.errors} ERRORS` : ''}`);
+    log(`${s.name} ${k}: ${row.requestsPerSecond} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.sqlPerRequest} SQL/req, CPU/req server ${row.serverCpuMs} ms + PostgreSQL ${row.postgresCpuMs} ms, ${row.peakRssMb} MB${row.recordsPerSecond ? `, ${row.recordsPerSecond} records/s` : ''}${row.errors ? `, ${row.errors} ERRORS` : ''}`);
   }
 }
 

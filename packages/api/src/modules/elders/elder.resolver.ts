@@ -172,23 +172,22 @@ export class ElderResolver {
   }
 
   @FieldResolver(() => [EmergencyContactType], { description: 'Children first, then relatives, then the village committee.' })
-  async emergencyContacts(@Root() elder: Elder): Promise<EmergencyContactType[]> {
-    // The elder was loaded through the jurisdiction filter: its own rows need no second check (a join per load).
-    const items = await elder.emergencyContacts.load({ filters: false });
-    return items.getItems().map((c) => ({ id: c.id, kind: c.kind, name: c.name, relation: c.relation, phone: maskPhone(c.phone)! }));
+  async emergencyContacts(@Root() elder: Elder, @Ctx() ctx: RequestContext): Promise<EmergencyContactType[]> {
+    const rows = await new ElderService(ctx).contactsOf(elder.id);
+    return rows.map((c) => ({ id: c.id, kind: c.kind as EmergencyContactType['kind'], name: c.name, relation: c.relation, phone: maskPhone(c.phone)! }));
   }
 
   @FieldResolver(() => [HouseholdMemberType])
-  async householdMembers(@Root() elder: Elder): Promise<HouseholdMemberType[]> {
-    const items = await elder.householdMembers.load({ filters: false });
-    return items.getItems().map((m) => ({
+  async householdMembers(@Root() elder: Elder, @Ctx() ctx: RequestContext): Promise<HouseholdMemberType[]> {
+    const rows = await new ElderService(ctx).householdOf(elder.id);
+    return rows.map((m) => ({
       id: m.id,
       name: m.name,
-      gender: m.gender,
-      idNumber: maskIdNumber(m.idNumber),
+      gender: m.gender as HouseholdMemberType['gender'],
+      idNumber: maskIdNumber(m.id_number),
       relation: m.relation,
       health: m.health,
-      assistance: m.assistance,
+      assistance: m.assistance as HouseholdMemberType['assistance'],
     }));
   }
 

@@ -8,6 +8,8 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUuid } from '../../shared/ids.js';
 import { complianceSource, subtree } from '../compliance/compliance.snapshot.js';
+import { groupByKeys } from '../../shared/loaders.js';
+import { pgArray } from '../../shared/sql.js';
 import { reclassify } from '../classification/classification.service.js';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
@@ -171,6 +173,26 @@ function subtreeIndexConditions(code: string): FilterQuery<Elder>[] {
   return [];
 }
 
+export interface ContactRow {
+  id: string;
+  elder_id: string;
+  kind: string;
+  name: string;
+  relation: string | null;
+  phone: string;
+}
+
+export interface HouseholdRow {
+  id: string;
+  elder_id: string;
+  name: string;
+  gender: string | null;
+  id_number: string | null;
+  relation: string;
+  health: string | null;
+  assistance: string;
+}
+
 export class ElderService {
   constructor(private readonly ctx: RequestContext) {}
 
@@ -295,6 +317,32 @@ export class ElderService {
   }
 
   /** One archive by id; the read is audited. */
+  /**
+   * An archive's emergency contacts and household members, batched over a page of elders, as rows rather than
+   * entities: the answer is a masked copy anyway, and entity hydration was most of a list's cost. The elders were
+   * loaded through the jurisdiction filter, so their own rows need no second check.
+   */
+  contactsOf(elderId: string): Promise<ContactRow[]> {
+    return this.ctx.loaders
+      .get<string, ContactRow[]>('elder.contacts', async (ids) =>
+        groupByKeys(ids, await this.ctx.em.execute<ContactRow[]>(
+          `select id, elder_id, kind, name, relation, phone from elder_contact where elder_id = any(?::uuid[]) order by elder_id, position`,
+          [pgArray(ids)],
+        ), (r) => r.elder_id))
+      .load(elderId);
+  }
+
+  householdOf(elderId: string): Promise<HouseholdRow[]> {
+    return this.ctx.loaders
+      .get<string, HouseholdRow[]>('elder.household', async (ids) =>
+        groupByKeys(ids, await this.ctx.em.execute<HouseholdRow[]>(
+          `select id, elder_id, name, gender, id_number, relation, health, assistance from household_member
+            where elder_id = any(?::uuid[]) order by elder_id, position`,
+          [pgArray(ids)],
+        ), (r) => r.elder_id))
+      .load(elderId);
+  }
+
   async get(id: string): Promise<Elder> {
     requireScope(this.ctx, Scope.ElderRead);
     const elder = await this.find(id);
