@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadReferenceData } from '../../packages/api/src/db/bootstrap.js';
+import { loadRegions } from '../../packages/api/src/db/seeders/regions.js';
 import { complianceSource, refreshComplianceSnapshot, subtree } from '../../packages/api/src/modules/compliance/compliance.snapshot.js';
 import { createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder } from '../helpers/elders.js';
@@ -87,6 +89,12 @@ describe('compliance snapshot', () => {
     expect(await answers()).toEqual(live);
     // A past day is never answered from today's snapshot.
     expect(await fromSnapshot('2026-11-09')).toBe(false);
+  });
+
+  it('survives a restart: reloading the regions and reference standards (nothing changes) does not set it aside', async () => {
+    expect(await loadRegions(t.orm.em.fork())).toBe(0);
+    await loadReferenceData(t.orm.em.fork(), t.clock.now());
+    expect(await fromSnapshot('2026-11-10')).toBe(true);
   });
 
   it('shows a visit recorded after the refresh at once (the elder is recomputed live), then takes it in incrementally', async () => {
