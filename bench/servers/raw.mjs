@@ -39,15 +39,16 @@ select json_build_object('totalCount', (select count(*) from elder e where start
   from page e join region r on r.code = e.region_code`;
 
 // Compliance as the API reads it: today's snapshot plus the elders changed since, live (two statements), or all live.
-async function compliance(asOf, live, snapshot, params, tail, tailParams) {
+async function compliance(asOf, live, snapshot, params, tail, tailParams, rows) {
   const { rows: [state] } = await pool.query(
     `select coalesce(array(select distinct d.elder_id from compliance_dirty d where d.seq > s.last_seq), '{}')::text[] as dirty
        from compliance_snapshot_state s where s.as_of = $1 and s.valid`, [asOf]);
   if (!state) return pool.query(knexToPg(`${complianceSql(live)} ${tail}`), [asOf, ...params, ...tailParams]);
   const dirty = `{${state.dirty.join(',')}}`;
   const sql = `${complianceSql(`(${live}) and e.id = any(?::uuid[])`, { name: 'compliance_live' })},
-    compliance as (select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_live
-      union all select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_snapshot s where (${snapshot}) and not (s.elder_id = any(?::uuid[])))
+    compliance as (select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_live where ${rows}
+      union all select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_snapshot s
+       where (${snapshot}) and not (s.elder_id = any(?::uuid[])) and (${rows}))
     ${tail}`;
   return pool.query(knexToPg(sql), [asOf, ...params, dirty, ...params, dirty, ...tailParams]);
 }
@@ -102,9 +103,9 @@ returning (xmax = 0) as created`;
 const routes = {
   elder: (b) => pool.query(ELDER, [b.id]),
   list: (b) => pool.query(LIST, [b.regionCode]),
-  overdue: (b) => compliance(b.asOf, 'starts_with(e.region_code, ?)', 'starts_with(s.region_code, ?)', [b.regionCode], OVERDUE_TAIL, []),
+  overdue: (b) => compliance(b.asOf, 'starts_with(e.region_code, ?)', 'starts_with(s.region_code, ?)', [b.regionCode], OVERDUE_TAIL, [], 'overdue'),
   worklist: (b) => compliance(b.asOf, `starts_with(e.region_code, ?) and e.id in ${ASSIGNED}`, `starts_with(s.region_code, ?) and s.elder_id in ${ASSIGNED}`,
-    [b.regionCode, b.visitorId], WORKLIST_TAIL, []),
+    [b.regionCode, b.visitorId], WORKLIST_TAIL, [], 'not met or overdue'),
 };
 
 http.createServer(async (req, res) => {

@@ -34,6 +34,14 @@ describe('elders list', () => {
     expect(idsOf(ok(await t.exec(admin, LIST)))).toEqual([inA1.id, inA2.id, inB1.id].sort());
     expect(idsOf(ok(await t.exec(townA, LIST)))).toEqual([inA1.id, inA2.id].sort());
     expect(idsOf(ok(await t.exec(villageA1, LIST)))).toEqual([inA1.id]);
+    // A county or town inside the jurisdiction is read by its index conditions (the filter's LIKE set aside after
+    // checking): the same rows and counts.
+    const ownTown = ok(await t.exec<any>(townA, LIST, { filter: { regionCode: REGIONS.townA } }));
+    expect([idsOf(ownTown), ownTown.elders.totalCount]).toEqual([[inA1.id, inA2.id].sort(), 2]);
+    const county = ok(await t.exec<any>(admin, LIST, { filter: { regionCode: REGIONS.city } }));
+    expect([idsOf(county), county.elders.totalCount]).toEqual([[inA1.id, inA2.id, inB1.id].sort(), 3]);
+    const otherTown = ok(await t.exec<any>(admin, LIST, { filter: { regionCode: REGIONS.townB } }));
+    expect([idsOf(otherTown), otherTown.elders.totalCount]).toEqual([[inB1.id], 1]);
   });
 
   it('cannot be widened by a filter on a region outside the subtree', async () => {
@@ -41,6 +49,9 @@ describe('elders list', () => {
     expect(town.elders).toEqual({ totalCount: 0, nodes: [] });
     const village = ok(await t.exec<any>(villageA1, LIST, { filter: { regionCode: REGIONS.city } }));
     expect(idsOf(village)).toEqual([inA1.id]);
+    expect(village.elders.totalCount).toBe(1);
+    const townOfVillage = ok(await t.exec<any>(villageA1, LIST, { filter: { regionCode: REGIONS.townA } }));
+    expect([idsOf(townOfVillage), townOfVillage.elders.totalCount]).toEqual([[inA1.id], 1]);
   });
 
   it('cannot find an outside archive by its full ID number', async () => {

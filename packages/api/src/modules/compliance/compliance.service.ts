@@ -102,7 +102,7 @@ export class ComplianceService {
     const region = await this.regionIn(actor, regionCode);
     const size = pageSize(first);
     const offset = decodeOffset(after);
-    const source = await complianceSource(this.ctx.em, asOf, subtree(region));
+    const source = await complianceSource(this.ctx.em, asOf, subtree(region), 'overdue');
     const rows = await this.ctx.em.execute<(ComplianceRow & { total: string; max_days: number })[]>(
       `${source.sql},
        ranked as (
@@ -135,7 +135,7 @@ export class ComplianceService {
   }
 
   private async countOverdue(region: string, asOf: string): Promise<number> {
-    const source = await complianceSource(this.ctx.em, asOf, subtree(region));
+    const source = await complianceSource(this.ctx.em, asOf, subtree(region), 'overdue');
     const [row] = await this.ctx.em.execute<{ n: string }[]>(
       `${source.sql} select count(distinct elder_id) as n from compliance where overdue`,
       source.params,
@@ -192,7 +192,7 @@ export class ComplianceService {
       live: `starts_with(e.region_code, ?) and e.id in ${assigned}`,
       snapshot: `starts_with(s.region_code, ?) and s.elder_id in ${assigned}`,
       params: [actor.regionCode, visitor.id],
-    });
+    }, 'not met or overdue');
     const rows = await this.ctx.em.execute<ComplianceRow[]>(
       `${source.sql} select ${COMPLIANCE_COLUMNS} from compliance where not met or overdue`,
       source.params,

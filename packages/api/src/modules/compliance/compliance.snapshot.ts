@@ -29,9 +29,11 @@ export interface ComplianceSource {
 
 /**
  * The compliance CTE for `scope` on `asOf`: from the snapshot plus the dirty elders when a valid snapshot of that day
- * exists, else computed live. One extra statement (the snapshot's state and the dirty elders).
+ * exists, else computed live. One extra statement (the snapshot's state and the dirty elders). `rows` (a condition on
+ * the columns, e.g. `overdue`) keeps only the rows the caller reads: the snapshot then answers from its partial
+ * index instead of a whole region's rows (callers still filter: the live path returns every row).
  */
-export async function complianceSource(em: EntityManager, asOf: string, scope: ComplianceScope): Promise<ComplianceSource> {
+export async function complianceSource(em: EntityManager, asOf: string, scope: ComplianceScope, rows?: string): Promise<ComplianceSource> {
   const [state] = await em.execute<{ dirty: string[] | string }[]>(
     `select coalesce(array(select distinct d.elder_id from compliance_dirty d where d.seq > s.last_seq), '{}')::text[] as dirty
        from compliance_snapshot_state s where s.as_of = ? and s.valid`,
@@ -42,9 +44,10 @@ export async function complianceSource(em: EntityManager, asOf: string, scope: C
   return {
     sql: `${complianceSql(`(${scope.live}) and e.id = any(?::uuid[])`, { name: 'compliance_live' })},
 compliance as (
-  select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_live
+  select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_live${rows ? ` where ${rows}` : ''}
   union all
-  select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_snapshot s where (${scope.snapshot}) and not (s.elder_id = any(?::uuid[]))
+  select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance_snapshot s
+   where (${scope.snapshot}) and not (s.elder_id = any(?::uuid[]))${rows ? ` and (${rows})` : ''}
 )`,
     params: [asOf, ...scope.params, dirty, ...scope.params, dirty],
     fromSnapshot: true,

@@ -164,13 +164,14 @@ export interface ElderIdentity {
  * elders to the caller's region subtree: an archive outside it is NOT_FOUND, exactly like a missing one.
  */
 /**
- * The same subtree as `region_code like 'code%'`, said so that the county and town list indexes apply (they order by
- * name within the subtree, so a first page needs no sort of the whole subtree).
+ * A region subtree, `region_code like 'code%'`, said for a county or a town the way the list indexes read it (they
+ * order by name within the subtree, so a first page needs no sort, and a count reads the index alone). The same rows:
+ * an elder's county code is the first six digits of its region code (a check constraint).
  */
-function subtreeIndexConditions(code: string): FilterQuery<Elder>[] {
+function subtreeConditions(code: string): FilterQuery<Elder>[] {
   if (code.length === 6) return [{ countyCode: code }];
   if (code.length === 9) return [{ [sql`left(region_code, 9)`]: code } as FilterQuery<Elder>];
-  return [];
+  return code ? [{ region: { $like: `${code}%` } }] : [];
 }
 
 export interface ContactRow {
@@ -231,6 +232,7 @@ export class ElderService {
     // Overdue is derived (compliance SQL), so it is resolved to ids first: one statement, only when asked.
     const overdueIds = filter?.overdue ? await this.overdueIds(filter.regionCode?.trim() || this.ctx.actor!.regionCode) : null;
     // Built twice: raw-SQL keys (region and ID-number search) are used up by the query they are in.
+    const options = this.subtreeOptions(filter);
     const cursor = await this.ctx.em.findByCursor(Elder, this.whereOf(filter, overdueIds), {
       first: size,
       after: ormAfter,
@@ -238,9 +240,10 @@ export class ElderService {
       populate: ['region'],
       strategy: 'joined',
       includeCount: false,
+      ...options,
     });
     // Counted apart: the page joins regions, the count needs only the elder table (an index-only scan).
-    const total = await this.ctx.em.count(Elder, this.whereOf(filter, overdueIds));
+    const total = await this.ctx.em.count(Elder, this.whereOf(filter, overdueIds), options);
     const items = cursor.items as Elder[];
     return toConnection(
       items,
@@ -251,9 +254,20 @@ export class ElderService {
     );
   }
 
+  /**
+   * A county or town inside the caller's jurisdiction is selected by `county_code = ?` or `left(region_code, 9) = ?`
+   * (whereOf), which the list indexes answer alone; the jurisdiction filter's LIKE would make the count read every
+   * row of the subtree. It is switched off only when the subtree was just checked to lie inside the jurisdiction.
+   */
+  private subtreeOptions(filter: ElderFilter | null | undefined): { filters?: { jurisdiction: false } } {
+    const actorRegion = this.ctx.actor!.regionCode;
+    const code = filter?.regionCode?.trim() || actorRegion;
+    return (code.length === 6 || code.length === 9) && code.startsWith(actorRegion) ? { filters: { jurisdiction: false } } : {};
+  }
+
   private async overdueIds(regionCode: string): Promise<string[]> {
     const prefix = regionCode.startsWith(this.ctx.actor!.regionCode) ? regionCode : this.ctx.actor!.regionCode;
-    const source = await complianceSource(this.ctx.em, this.today, subtree(prefix));
+    const source = await complianceSource(this.ctx.em, this.today, subtree(prefix), 'overdue');
     const rows = await this.ctx.em.execute<{ elder_id: string }[]>(
       `${source.sql} select distinct elder_id from compliance where overdue`,
       source.params,
@@ -263,8 +277,8 @@ export class ElderService {
 
   private whereOf(filter: ElderFilter | null | undefined, overdueIds: string[] | null = null): FilterQuery<Elder> {
     const and: FilterQuery<Elder>[] = [];
-    // A county or town jurisdiction said the way the list indexes read it (the filter's LIKE stays the guard).
-    if (!filter?.regionCode?.trim()) and.push(...subtreeIndexConditions(this.ctx.actor!.regionCode));
+    // A county or town jurisdiction said the way the list indexes read it.
+    if (!filter?.regionCode?.trim()) and.push(...subtreeConditions(this.ctx.actor!.regionCode));
     if (!filter) return and.length ? { $and: and } : {};
     const today = this.today;
     if (overdueIds) and.push({ id: { $in: overdueIds } });
@@ -277,7 +291,7 @@ export class ElderService {
       if (!levelOfCode(code)) {
         throw badInput('行政区划代码应为 2、4、6、9 或 12 位数字', 'A region code has 2, 4, 6, 9 or 12 digits', 'filter.regionCode');
       }
-      and.push({ region: { $like: `${code}%` } }, ...subtreeIndexConditions(code));
+      and.push(...subtreeConditions(code));
     }
     if (filter.status?.length) and.push({ status: { $in: filter.status } });
     if (filter.acceptsVisits !== undefined && filter.acceptsVisits !== null) and.push({ acceptsVisits: filter.acceptsVisits });
