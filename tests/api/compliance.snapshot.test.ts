@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadReferenceData } from '../../packages/api/src/db/bootstrap.js';
 import { loadRegions } from '../../packages/api/src/db/seeders/regions.js';
 import { complianceSource, refreshComplianceSnapshot, subtree } from '../../packages/api/src/modules/compliance/compliance.snapshot.js';
@@ -141,14 +141,14 @@ describe('compliance snapshot', () => {
     const em = root.fork();
     const transactional = em.transactional.bind(em);
     let bumped = false;
-    (em as any).transactional = async (work: any) => {
+    vi.spyOn(em, 'transactional').mockImplementation(async (work) => {
       if (!bumped) {
         bumped = true;
         await t.sql(`update compliance_snapshot_state set valid = false, generation = generation + 1`);
       }
       return transactional(work);
-    };
-    (root as any).fork = () => em;
+    });
+    vi.spyOn(root, 'fork').mockReturnValue(em);
     const result = await refreshComplianceSnapshot(root, t.clock.now());
     expect(bumped).toBe(true);
     expect(result.valid).toBe(false);

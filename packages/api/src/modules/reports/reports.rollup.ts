@@ -61,8 +61,16 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
     }
     if (full) {
       // A village without elders any more has nothing to report.
-      await em.execute(`delete from report_rollup where period = ? and not (region_code = any(?::text[]))`, [period.label, pgArray(villages)], 'run');
+      await em.execute(
+        `delete from report_rollup where period = ? and length(region_code) = 12 and not (region_code = any(?::text[]))`,
+        [period.label, pgArray(villages)],
+        'run',
+      );
     }
+    // Also when none exist yet (rollups written before region sums were kept).
+    const [summed] = await em.execute<{ n: number }[]>(
+      `select count(*)::int as n from report_rollup where period = ? and length(region_code) < 12`, [period.label]);
+    if (full || villages.length > 0 || !summed?.n) await sumAncestors(em, period.label, asOf, now);
     await em.execute(
       `insert into report_rollup_state (period, as_of, last_seq, refreshed_at) values (?, ?, ?, ?)
        on conflict (period) do update set as_of = excluded.as_of, last_seq = excluded.last_seq, refreshed_at = excluded.refreshed_at`,
@@ -71,6 +79,33 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
     );
     return { period: period.label, asOf, villages: villages.length, full, ms: Date.now() - started };
   }
+}
+
+/**
+ * Towns, counties, the city and the province summed from the village rows (one statement, a few hundred rows), so a
+ * report reads its own row and one row per child instead of expanding every village's figures: a city report then
+ * costs the same at a million elders as at a thousand. Replaced as a whole in one transaction.
+ */
+async function sumAncestors(em: EntityManager, periodLabel: string, asOf: string, now: Date): Promise<void> {
+  await em.transactional(async (tx) => {
+    await tx.execute(`delete from report_rollup where period = ? and length(region_code) < 12`, [periodLabel], 'run');
+    await tx.execute(
+      `insert into report_rollup (period, region_code, as_of, figures, refreshed_at)
+       select ?, code, ?, jsonb_object_agg(figure, keys), ?
+         from (select code, figure, jsonb_object_agg(key, n) as keys
+                 from (select left(r.region_code, l.len) as code, f.key as figure, k.key, sum(k.value::bigint) as n
+                         from report_rollup r
+                         cross join (values (2), (4), (6), (9)) as l(len)
+                         cross join lateral jsonb_each(r.figures) f
+                         cross join lateral jsonb_each_text(f.value) k
+                        where r.period = ? and length(r.region_code) = 12
+                        group by 1, 2, 3) sums
+                group by code, figure) per_figure
+        group by code`,
+      [periodLabel, asOf, now, periodLabel],
+      'run',
+    );
+  });
 }
 
 /**
@@ -94,14 +129,12 @@ export async function readRollups(
   const refreshedAt = new Date(state.refreshed_at);
   const usable = state.as_of === asOf || (state.as_of < asOf && now.getTime() - refreshedAt.getTime() < ROLLUP_DAY_GRACE_MS + 86_400_000 && state.as_of === previousDay(asOf));
   if (!usable) return null;
-  // Summed in SQL: one row per (child, figure, key), whatever the number of villages.
+  // The region's own row (ALL) and its children's rows, already summed by the refresh (sumAncestors).
   const rows = await em.execute<{ child: string; figure: string; key: string; n: string }[]>(
-    `select case when grouping(x.child) = 1 then 'ALL' else x.child end as child, x.figure, x.key, sum(x.n) as n
-       from (select ${childLength ? `left(r.region_code, ${childLength})` : `'ALL'`} as child, f.key as figure, k.key, k.value::bigint as n
-               from report_rollup r cross join lateral jsonb_each(r.figures) f cross join lateral jsonb_each_text(f.value) k
-              where r.period = ? and starts_with(r.region_code, ?)) x
-      group by grouping sets ((x.child, x.figure, x.key), (x.figure, x.key))`,
-    [periodLabel, prefix],
+    `select case when r.region_code = ? then 'ALL' else r.region_code end as child, f.key as figure, k.key, k.value as n
+       from report_rollup r cross join lateral jsonb_each(r.figures) f cross join lateral jsonb_each_text(f.value) k
+      where r.period = ? and (r.region_code = ?${childLength ? ` or (starts_with(r.region_code, ?) and length(r.region_code) = ${childLength})` : ''})`,
+    childLength ? [prefix, periodLabel, prefix, prefix] : [prefix, periodLabel, prefix],
   );
   const out = new Map<string, RawFigures>();
   for (const r of rows) {
