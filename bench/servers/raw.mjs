@@ -67,14 +67,13 @@ const WORKLIST_TAIL = `
            where not met or overdue group by elder_id) x join elder e on e.id = x.elder_id`;
 const ASSIGNED = `(select a.elder_id from assignment a where a.visitor_id = ? and a.ends_at is null)`;
 
-// The report from the same village rollups the API reads (what a hand-written report over those tables costs):
-// one statement sums every figure per child and for the whole region.
+// The report from the same rollups the API reads (the refresh keeps village rows and their sums per town, county,
+// city): the region's own row and its children's rows, three figures expanded.
 const REPORT = `
-select case when grouping(x.child) = 1 then 'ALL' else x.child end as child, x.figure, x.key, sum(x.n)::int as n
-  from (select left(r.region_code, $3) as child, f.key as figure, k.key, k.value::bigint as n
-          from report_rollup r cross join lateral jsonb_each(r.figures) f cross join lateral jsonb_each_text(f.value) k
-         where r.period = $2 and starts_with(r.region_code, $1) and f.key in ('eldersByClass', 'visitsByMethod', 'rate')) x
- group by grouping sets ((x.child, x.figure, x.key), (x.figure, x.key))`;
+select case when r.region_code = $1 then 'ALL' else r.region_code end as child, f.key as figure, k.key, k.value::int as n
+  from report_rollup r cross join lateral jsonb_each(r.figures) f cross join lateral jsonb_each_text(f.value) k
+ where r.period = $2 and (r.region_code = $1 or (starts_with(r.region_code, $1) and length(r.region_code) = $3))
+   and f.key in ('eldersByClass', 'visitsByMethod', 'rate')`;
 function reportOf(rows) {
   const out = {};
   for (const r of rows) {
