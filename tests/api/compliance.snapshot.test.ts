@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadReferenceData } from '../../packages/api/src/db/bootstrap.js';
 import { loadRegions } from '../../packages/api/src/db/seeders/regions.js';
@@ -155,5 +156,35 @@ describe('compliance snapshot', () => {
     expect(await fromSnapshot('2026-12-02')).toBe(false);
     expect(await refreshComplianceSnapshot(t.orm.em, t.clock.now())).toMatchObject({ full: true, valid: true });
     expect(await answers()).toEqual(await liveAnswers());
+  });
+
+  it('never steps over the change of a transaction that commits after a later one', async () => {
+    await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    const overdueId = (await answers()).city.nodes[0].elder.id as string;
+    const other = ids.find((id) => id !== overdueId)!;
+    const older = new pg.Client({ connectionString: t.dbUrl });
+    const slow = new pg.Client({ connectionString: t.dbUrl });
+    await older.connect();
+    await slow.connect();
+    try {
+      // `older` takes its transaction id first; `slow` closes an overdue archive (a lower seq) and stays open while
+      // `older` changes another elder (a higher seq) and commits, and a refresh runs in between.
+      await older.query('begin');
+      await older.query('select pg_current_xact_id()');
+      await slow.query('begin');
+      await slow.query(`update elder set status = 'DECEASED', status_date = '2026-11-20' where id = $1`, [overdueId]);
+      await older.query(`update elder set updated_at = now() where id = $1`, [other]);
+      await older.query('commit');
+      await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+      await slow.query('commit');
+      const now = await answers();
+      expect(now.city.nodes.map((n: any) => n.elder.id)).not.toContain(overdueId);
+      expect(now).toEqual(await liveAnswers());
+      await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+      expect(await answers()).toEqual(now);
+    } finally {
+      await older.end();
+      await slow.end();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshRollups } from '../../packages/api/src/modules/reports/reports.rollup.js';
 import { createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
@@ -77,5 +78,33 @@ describe('report rollups', () => {
     // A period without rollups is computed live.
     const october = ok(await t.exec<any>(admin, `query { report(regionCode: "${REGIONS.villageA1}", period: "2026-10") { computedAt } }`)).report;
     expect(october.computedAt).toBe('2026-11-11T00:10:00.000Z');
+  });
+
+  it('never skip the change of a transaction that commits after a later one', async () => {
+    const circumstances = async () =>
+      ok(await t.exec<any>(admin, `query { report(regionCode: "${REGIONS.villageA2}", period: "2026-11") { figures { eldersByCircumstance { key count } } } }`))
+        .report.figures.eldersByCircumstance as { key: string; count: number }[];
+    expect((await circumstances()).find((c) => c.key === 'MINIMUM_ALLOWANCE')).toBeUndefined();
+    const older = new pg.Client({ connectionString: t.dbUrl });
+    const slow = new pg.Client({ connectionString: t.dbUrl });
+    await older.connect();
+    await slow.connect();
+    try {
+      // `older` takes its transaction id first; `slow` then writes (a lower seq) and stays open while `older` writes
+      // again (a higher seq) and commits: a refresh now must not move past the slow transaction's row.
+      await older.query('begin');
+      await older.query('select pg_current_xact_id()');
+      await slow.query('begin');
+      await slow.query(`update elder set circumstances = circumstances || '{MINIMUM_ALLOWANCE}' where id = $1`, [ids[2]]);
+      await older.query(`update elder set updated_at = now() where id = $1`, [ids[3]]);
+      await older.query('commit');
+      await refreshRollups(t.orm.em, '2026-11', t.clock.now());
+      await slow.query('commit');
+      await refreshRollups(t.orm.em, '2026-11', t.clock.now());
+      expect((await circumstances()).find((c) => c.key === 'MINIMUM_ALLOWANCE')).toEqual({ key: 'MINIMUM_ALLOWANCE', count: 1 });
+    } finally {
+      await older.end();
+      await slow.end();
+    }
   });
 });

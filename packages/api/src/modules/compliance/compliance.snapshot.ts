@@ -35,7 +35,8 @@ export interface ComplianceSource {
  */
 export async function complianceSource(em: EntityManager, asOf: string, scope: ComplianceScope, rows?: string): Promise<ComplianceSource> {
   const [state] = await em.execute<{ dirty: string[] | string }[]>(
-    `select coalesce(array(select distinct d.elder_id from compliance_dirty d where d.seq > s.last_seq), '{}')::text[] as dirty
+    `select coalesce(array(select distinct d.elder_id from compliance_dirty d
+                             where d.seq > s.last_seq or not pg_visible_in_snapshot(d.xid, s.seen)), '{}')::text[] as dirty
        from compliance_snapshot_state s where s.as_of = ? and s.valid`,
     [asOf],
   );
@@ -64,15 +65,15 @@ export interface SnapshotRefresh {
   ms: number;
 }
 
-/** The last seq of compliance_dirty that no running transaction can still add below (see change_log's xid). */
-async function dirtyHorizon(em: EntityManager, after: string): Promise<string> {
-  const [row] = await em.execute<{ seq: string }[]>(
-    `select coalesce(
-       (select min(seq) - 1 from compliance_dirty where seq > ? and xid >= pg_snapshot_xmin(pg_current_snapshot())),
-       (select max(seq) from compliance_dirty), ?) as seq`,
-    [after, after],
+/**
+ * What a refresh covers, read in one snapshot: every dirty mark visible now (up to seq). Marks of transactions not
+ * committed in this snapshot (seen) may carry a lower seq: the next refresh and every reader take them too.
+ */
+async function dirtyHorizon(em: EntityManager): Promise<{ seq: string; seen: string }> {
+  const [row] = await em.execute<{ seq: string; seen: string }[]>(
+    `select coalesce((select max(seq) from compliance_dirty), 0) as seq, pg_current_snapshot()::text as seen`,
   );
-  return String(row!.seq);
+  return { seq: String(row!.seq), seen: row!.seen };
 }
 
 /**
@@ -84,17 +85,18 @@ export async function refreshComplianceSnapshot(root: EntityManager, now: Date):
   const started = Date.now();
   const asOf = chinaDate(now);
   const em = root.fork();
-  let [state] = await em.execute<{ as_of: string; last_seq: string; valid: boolean; generation: number }[]>(
-    `select to_char(as_of, 'YYYY-MM-DD') as as_of, last_seq, valid, generation from compliance_snapshot_state`,
-  );
+  type State = { as_of: string; last_seq: string; seen: string | null; valid: boolean; generation: number };
+  const readState = async () =>
+    (await em.execute<State[]>(`select to_char(as_of, 'YYYY-MM-DD') as as_of, last_seq, seen::text as seen, valid, generation from compliance_snapshot_state`))[0];
+  let state = await readState();
   if (!state) {
     await em.execute(`insert into compliance_snapshot_state (id, as_of, last_seq, valid, refreshed_at) values (1, ?, 0, false, ?) on conflict (id) do nothing`, [asOf, now], 'run');
-    [state] = await em.execute(`select to_char(as_of, 'YYYY-MM-DD') as as_of, last_seq, valid, generation from compliance_snapshot_state`);
+    state = await readState();
   }
   const full = state!.as_of !== asOf || !state!.valid;
   const generation = state!.generation;
   // Taken before reading anything: what changes while we work stays dirty for readers and the next refresh.
-  const horizon = await dirtyHorizon(em, full ? '0' : state!.last_seq);
+  const horizon = await dirtyHorizon(em);
   const insert = (scope: string) =>
     `${complianceSql(scope)} insert into compliance_snapshot select ${COMPLIANCE_SNAPSHOT_COLUMNS} from compliance`;
   let villages = 0;
@@ -113,7 +115,9 @@ export async function refreshComplianceSnapshot(root: EntityManager, now: Date):
     villages = codes.length;
   } else {
     const ids = (await em.execute<{ elder_id: string }[]>(
-      `select distinct elder_id from compliance_dirty where seq > ? and seq <= ?`, [state!.last_seq, horizon],
+      `select distinct elder_id from compliance_dirty
+        where (seq > ? and seq <= ?) or (?::pg_snapshot is not null and not pg_visible_in_snapshot(xid, ?::pg_snapshot))`,
+      [state!.last_seq, horizon.seq, state!.seen, state!.seen],
     )).map((r) => r.elder_id);
     elders = ids.length;
     if (ids.length) {
@@ -126,12 +130,12 @@ export async function refreshComplianceSnapshot(root: EntityManager, now: Date):
   }
   // Valid only if no standard, campaign or region changed while we worked (else the next refresh starts over).
   const marked = await em.execute(
-    `update compliance_snapshot_state set as_of = ?, last_seq = ?, valid = true, refreshed_at = ? where generation = ?`,
-    [asOf, horizon, now, generation],
+    `update compliance_snapshot_state set as_of = ?, last_seq = ?, seen = ?::pg_snapshot, valid = true, refreshed_at = ? where generation = ?`,
+    [asOf, horizon.seq, horizon.seen, now, generation],
     'run',
   );
   const valid = Number((marked as { affectedRows?: number }).affectedRows ?? 0) > 0;
-  // What every reader has moved past is no longer needed.
-  await em.execute(`delete from compliance_dirty where seq <= ?`, [horizon], 'run');
+  // What every reader has moved past is no longer needed (marks of still-running transactions are kept).
+  await em.execute(`delete from compliance_dirty where seq <= ? and pg_visible_in_snapshot(xid, ?::pg_snapshot)`, [horizon.seq, horizon.seen], 'run');
   return { asOf, full, villages, elders, valid, ms: Date.now() - started };
 }

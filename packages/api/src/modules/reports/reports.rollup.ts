@@ -30,23 +30,26 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
   const asOf = period.to < today ? period.to : today;
   const em = root.fork();
   {
-    const [state] = await em.execute<{ as_of: string; last_seq: string; refreshed_at: Date | string }[]>(
-      `select to_char(as_of, 'YYYY-MM-DD') as as_of, last_seq, refreshed_at from report_rollup_state where period = ?`,
+    const [state] = await em.execute<{ as_of: string; last_seq: string; seen: string | null; refreshed_at: Date | string }[]>(
+      `select to_char(as_of, 'YYYY-MM-DD') as as_of, last_seq, seen::text as seen, refreshed_at from report_rollup_state where period = ?`,
       [period.label],
     );
-    // Rows of transactions still running are left for the next refresh (their seq may be below what we read).
-    const [{ seq }] = (await em.execute<{ seq: string }[]>(
-      `select coalesce(max(seq), 0) as seq from change_log where xid < pg_snapshot_xmin(pg_current_snapshot())`,
-    )) as [{ seq: string }];
+    // What this refresh covers: every row visible now (up to seq). Rows of transactions not committed in this
+    // snapshot (seen) may carry a lower seq: the next refresh takes them too. One statement, one snapshot.
+    const [{ seq, seen }] = (await em.execute<{ seq: string; seen: string }[]>(
+      `select coalesce((select max(seq) from change_log), 0) as seq, pg_current_snapshot()::text as seen`,
+    )) as [{ seq: string; seen: string }];
     const full = !state || state.as_of !== asOf;
     const villages = full
       ? (await em.execute<{ code: string }[]>(`select distinct region_code as code from elder`)).map((r) => r.code)
       : (await em.execute<{ code: string }[]>(
-          `select distinct region_code as code from change_log where seq > ? and length(region_code) = 12
+          `select distinct region_code as code from change_log
+            where (seq > ? or (?::pg_snapshot is not null and xid >= pg_snapshot_xmin(?::pg_snapshot) and not pg_visible_in_snapshot(xid, ?::pg_snapshot)))
+              and length(region_code) = 12
            union
            select distinct e.region_code from assignment a join elder e on e.id = a.elder_id
             where a.starts_at > ?::timestamptz or a.ends_at > ?::timestamptz`,
-          [state.last_seq, state.refreshed_at, state.refreshed_at],
+          [state.last_seq, state.seen, state.seen, state.seen, state.refreshed_at, state.refreshed_at],
         )).map((r) => r.code);
     const service = new ReportsService(contextFor(em, now));
     for (const village of villages) {
@@ -72,9 +75,10 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
       `select count(*)::int as n from report_rollup where period = ? and length(region_code) < 12`, [period.label]);
     if (full || villages.length > 0 || !summed?.n) await sumAncestors(em, period.label, asOf, now);
     await em.execute(
-      `insert into report_rollup_state (period, as_of, last_seq, refreshed_at) values (?, ?, ?, ?)
-       on conflict (period) do update set as_of = excluded.as_of, last_seq = excluded.last_seq, refreshed_at = excluded.refreshed_at`,
-      [period.label, asOf, seq, now],
+      `insert into report_rollup_state (period, as_of, last_seq, seen, refreshed_at) values (?, ?, ?, ?::pg_snapshot, ?)
+       on conflict (period) do update
+         set as_of = excluded.as_of, last_seq = excluded.last_seq, seen = excluded.seen, refreshed_at = excluded.refreshed_at`,
+      [period.label, asOf, seq, seen, now],
       'run',
     );
     return { period: period.label, asOf, villages: villages.length, full, ms: Date.now() - started };
