@@ -647,8 +647,8 @@ describe('SQL statements', () => {
     const p50 = await t.exec<any>(town, q, { first: 50 });
     expect(ok(p50).elders.nodes).toHaveLength(50);
     expect(ok(p50).elders.nodes.every((n: any) => n.assignments.length === 1)).toBe(true);
-    // count + page + the assignments of every elder on it.
-    expect(p5.sqlStatements).toBe(3);
-    expect(p50.sqlStatements).toBe(3);
+    // count + page + the assignments of every elder on it + the read audit.
+    expect(p5.sqlStatements).toBe(4);
+    expect(p50.sqlStatements).toBe(4);
   });
 });

@@ -96,10 +96,10 @@ describe('elders: SQL statements per page', () => {
     const small = await t.exec<any>(town, q, { first: 5 });
     const large = await t.exec<any>(town, q, { first: 50 });
     expect(ok(large).elders.nodes).toHaveLength(50);
-    // count + page (region joined) + contacts + household, whatever the page size: no N+1.
-    expect(small.sqlStatements).toBe(4);
-    expect(large.sqlStatements).toBe(4);
+    // count + page (region joined) + contacts + household + the read audit, whatever the page size: no N+1.
+    expect(small.sqlStatements).toBe(5);
+    expect(large.sqlStatements).toBe(5);
     const plain = await t.exec<any>(town, `{ elders(first: 50) { totalCount nodes { name region { name } } } }`);
-    expect(plain.sqlStatements).toBe(2);
+    expect(plain.sqlStatements).toBe(3);
   });
 });

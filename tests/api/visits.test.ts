@@ -581,9 +581,9 @@ describe('SQL statements', () => {
     expect(ok(large).visits.nodes).toHaveLength(50);
     expect(ok(large).visits.totalCount).toBe(60);
     expect(ok(large).visits.nodes.every((n: any) => n.visitor.name && n.careServices.length === 1)).toBe(true);
-    // region check + count + page (visitor joined, care services and alerts inline), whatever the page size.
-    expect(small.sqlStatements).toBe(3);
-    expect(large.sqlStatements).toBe(3);
+    // region check + count + page (visitor joined, care services and alerts inline) + the read audit, whatever the page size.
+    expect(small.sqlStatements).toBe(4);
+    expect(large.sqlStatements).toBe(4);
   });
 
   it('costs the same number of statements for Elder.visits on a page of 2 or 10 elders', async () => {
@@ -599,9 +599,9 @@ describe('SQL statements', () => {
       expect(n.visits.nodes.map((v: Visit) => v.seq)).toEqual([6, 5, 4]);
       expect(n.visits.nodes.every((v: any) => v.careServices.length === 1)).toBe(true);
     }
-    // count + elders page + every elder's visits with their care services and alerts.
-    expect(two.sqlStatements).toBe(3);
-    expect(ten.sqlStatements).toBe(3);
+    // count + elders page + every elder's visits with their care services and alerts + the read audit.
+    expect(two.sqlStatements).toBe(4);
+    expect(ten.sqlStatements).toBe(4);
   });
 });
 

@@ -152,7 +152,7 @@ describe('users, API keys and the audit log in Chromium', () => {
 
   it('the auditor sees a reveal with its purpose in the audit log', async () => {
     const admin = await demoUser('admin');
-    const [elder] = await t.sql<{ id: string }>(`select id from elder order by id limit 1`);
+    const [elder] = await t.sql<{ id: string; name: string; id_number: string }>(`select id, name, id_number from elder order by id limit 1`);
     ok(await t.exec(admin, `mutation($id: ID!) { revealElderIdentity(elderId: $id, purpose: "核实低保申请人身份") { phone } }`, { id: elder!.id }));
 
     const { page, consoleErrors } = await newPage();
@@ -162,10 +162,11 @@ describe('users, API keys and the audit log in Chromium', () => {
     // The newest event is first: the reveal, with its purpose.
     await expect.poll(() => page.locator('[data-test=audit-purpose]').first().textContent()).toBe('核实低保申请人身份');
 
-    // Filter by the archive: only its events; expand the reveal.
-    await field(page, 'filter-elder').fill(elder!.id);
+    // Filter by the person, as an auditor knows them (the end of the ID number): only their events, shown by name.
+    await field(page, 'filter-elder').fill(elder!.id_number.slice(-6));
     await page.locator('[data-test=audit-search]').click();
     await expect.poll(async () => (await page.locator('[data-test=audit-action]').allTextContents()).includes('查看完整身份信息')).toBe(true);
+    expect(new Set(await page.locator('[data-test=audit-elder]').allTextContents())).toEqual(new Set([elder!.name]));
     const reveal = rows.filter({ has: page.locator('[data-action=IDENTITY_REVEAL]') }).first();
     expect(await reveal.locator('[data-test=audit-actor]').textContent()).toBe('admin');
     await reveal.locator('.el-table__expand-icon').click();

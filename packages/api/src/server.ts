@@ -17,6 +17,7 @@ import { appSchema } from './graphql/schema.js';
 import type { Actor } from './modules/auth/actor.js';
 import { authenticate } from './modules/auth/auth.service.js';
 import { Loaders } from './shared/loaders.js';
+import { ReadLedger, readAuditPlugin } from './modules/audit/read-audit.js';
 import { requestScope } from './shared/request-scope.js';
 
 export interface AppOptions {
@@ -57,6 +58,7 @@ export async function createContext(options: AppOptions, input: ContextInput): P
     now,
     loaders: new Loaders(),
     sessionHours: options.config.sessionHours,
+    reads: new ReadLedger(),
   };
 }
 
@@ -85,6 +87,7 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
       // graphql-armor is typed against Apollo's CJS build, we import the ESM one: same objects, two declarations.
       ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       languagePlugin,
+      readAuditPlugin,
       ...(options.config.exposeSqlCount ? [sqlCountPlugin] : []),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
       // Apollo's default cache-control plugin wraps every field resolver to collect cache hints we never use

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../modules/auth/actor.js';
 import { AppError } from './errors.js';
 import type { Loaders } from '../shared/loaders.js';
+import type { ReadLedger } from '../modules/audit/read-audit.js';
 import type { ScopeName } from '@tanfang/schema';
 
 export interface RequestMeta {
@@ -26,6 +27,8 @@ export interface RequestContext {
   loaders: Loaders;
   /** Lifetime of a new login session. */
   sessionHours: number;
+  /** Archives this request's response carries, written to the audit log before it is sent (read-audit.ts). */
+  reads?: ReadLedger;
 }
 
 export function requireActor(ctx: RequestContext): Actor {

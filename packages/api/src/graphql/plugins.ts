@@ -65,7 +65,8 @@ export const languagePlugin: ApolloServerPlugin<RequestContext> = {
 export const sqlCountPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
     return {
-      async willSendResponse({ response }) {
+      async willSendResponse({ response, contextValue }) {
+        await contextValue.reads?.written;
         const scope = requestScope.getStore();
         if (!scope || response.body.kind !== 'single') return;
         response.body.singleResult.extensions = {

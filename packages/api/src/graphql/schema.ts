@@ -17,6 +17,7 @@ import { ReportsResolver } from '../modules/reports/reports.resolver.js';
 import { AgencyViewsResolver } from '../modules/agencies/agency-views.resolver.js';
 import { ChangesResolver } from '../modules/changes/changes.resolver.js';
 import { UsersResolver } from '../modules/users/users.resolver.js';
+import { recordPersonalReads } from '../modules/audit/read-audit.js';
 
 export const resolvers = [
   AuthResolver,
@@ -38,7 +39,7 @@ let built: Promise<GraphQLSchema> | null = null;
 
 /** The schema, built once per process. Validation lives in the services (bilingual field errors). */
 export function appSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: [...resolvers], validate: false });
+  built ??= buildSchema({ resolvers: [...resolvers], validate: false }).then(recordPersonalReads);
   return built;
 }
 

@@ -15,6 +15,7 @@ export const AuditLogQuery = graphql(`
         actorRole
         action
         elderId
+        elderName
         regionCode
         purpose
         changes {

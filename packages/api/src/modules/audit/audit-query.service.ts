@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor, invalidCursor, pageSize, toConnection, type
 import { levelOfCode } from '../regions/region.entity.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { AuditAction } from './audit.service.js';
+import { pgArray } from '../../shared/sql.js';
 import type { AuditEventType, AuditFilter } from './audit.types.js';
 
 const ACTIONS = new Set<string>(Object.values(AuditAction));
@@ -39,6 +40,7 @@ export class AuditQueryService {
       }
       and.push({ regionCode: { $like: `${filter.regionCode}%` } });
     }
+    if (filter?.elder !== null && filter?.elder !== undefined) and.push({ elderId: { $in: await this.elderIdsMatching(filter.elder, actor.regionCode) } });
     if (filter?.from) and.push({ at: { $gte: filter.from } });
     if (filter?.to) and.push({ at: { $lt: filter.to } });
     if (filter?.elderId && !/^[0-9a-f-]{36}$/i.test(filter.elderId)) {
@@ -55,7 +57,47 @@ export class AuditQueryService {
       this.ctx.em.find(AuditEvent, pageWhere, { orderBy: { id: 'desc' }, limit: size + 1 }),
       this.ctx.em.count(AuditEvent, where),
     ]);
-    const page = rows.slice(0, size).map((r) => ({ ...r, id: String(r.id), changes: r.changes ?? [] }));
+    const names = await this.namesOf(rows.slice(0, size).map((r) => r.elderId).filter((id): id is string => !!id));
+    const page = rows.slice(0, size).map((r) => ({ ...r, id: String(r.id), changes: r.changes ?? [], elderName: r.elderId ? names.get(r.elderId) ?? null : null }));
     return toConnection(page, (r) => encodeCursor([r.id]), rows.length > size, !!after, total);
+  }
+
+  /**
+   * Archives inside the auditor's jurisdiction named by `text`: the last 4-18 characters of an ID number (through the
+   * reversed-ID index) or an exact name. At most 500: a search that matches more must be narrowed.
+   */
+  private async elderIdsMatching(raw: string, regionCode: string): Promise<string[]> {
+    const text = raw.trim();
+    const tail = text.toUpperCase();
+    let rows: { id: string }[];
+    if (/^\d{3,17}[\dX]?$/.test(tail) && tail.length >= 4) {
+      rows = await this.ctx.em.execute<{ id: string }[]>(
+        `select id from elder where reverse(id_number) like ? and starts_with(region_code, ?) limit 501`,
+        // digits and X only (checked above): nothing to escape in the pattern.
+        [`${[...tail].reverse().join('')}%`, regionCode],
+      );
+    } else if (text.length >= 1 && text.length <= 50 && !/\d/.test(text)) {
+      rows = await this.ctx.em.execute<{ id: string }[]>(
+        `select id from elder where name = ? and starts_with(region_code, ?) limit 501`,
+        [text, regionCode],
+      );
+    } else {
+      throw badInput(
+        '请输入老人姓名，或身份证号码的后 4 至 18 位',
+        'Give an elder\'s name, or the last 4 to 18 characters of the ID number',
+        'filter.elder',
+      );
+    }
+    if (rows.length > 500) {
+      throw badInput('匹配的老人超过 500 人，请输入更多位身份证号码或加上地区', 'More than 500 elders match: give more ID digits or a region', 'filter.elder');
+    }
+    return rows.map((r) => r.id);
+  }
+
+  /** Names of the archives on one page, in one statement. */
+  private async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.ctx.em.execute<{ id: string; name: string }[]>(`select id, name from elder where id = any(?::uuid[])`, [pgArray([...new Set(ids)])]);
+    return new Map(rows.map((r) => [r.id, r.name]));
   }
 }

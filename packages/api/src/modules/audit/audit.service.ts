@@ -80,7 +80,7 @@ export async function writeAudit(ctx: RequestContext, entries: AuditEntry[], em:
   await em.insertMany(AuditEvent, entries.map((e) => auditRow(ctx, e)));
 }
 
-function auditRow(ctx: RequestContext, e: AuditEntry) {
+export function auditRow(ctx: RequestContext, e: AuditEntry) {
   const actor = ctx.actor;
   const region = e.regionCode ?? actor?.regionCode ?? null;
   return {

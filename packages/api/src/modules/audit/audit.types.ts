@@ -26,6 +26,9 @@ export class AuditEventType {
   @Field(() => ID, { nullable: true })
   elderId?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The name of the elder whose archive this is about (姓名), so an auditor reads people, not ids.' })
+  elderName?: string | null;
+
   @Field(() => String, { nullable: true })
   regionCode?: string | null;
 
@@ -51,6 +54,13 @@ export const AuditEventConnection = connectionOf('AuditEvent', AuditEventType, '
 export class AuditFilter {
   @Field(() => ID, { nullable: true })
   elderId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'An elder by name (姓名, exact) or by the last 4 to 18 characters of the ID number (身份证号后几位): events about every archive in your jurisdiction that matches.',
+  })
+  elder?: string | null;
 
   @Field(() => String, { nullable: true })
   actorUsername?: string | null;

@@ -24,7 +24,7 @@ import {
 } from '../../graphql/pagination.js';
 import { maskCertificateNumber, maskIdNumber, maskPhone } from '../../shared/masking.js';
 import { AuditEvent, type FieldChange } from '../audit/audit-event.entity.js';
-import { ARCHIVE_CHANGE_ACTIONS, AuditAction, diffSnapshots, writeAudit, writeReadAudit } from '../audit/audit.service.js';
+import { ARCHIVE_CHANGE_ACTIONS, AuditAction, diffSnapshots, writeAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import { countyOf, levelOfCode, Region } from '../regions/region.entity.js';
 import { RegionService } from '../regions/region.service.js';
@@ -359,9 +359,8 @@ export class ElderService {
 
   async get(id: string): Promise<Elder> {
     requireScope(this.ctx, Scope.ElderRead);
-    const elder = await this.find(id);
-    await writeReadAudit(this.ctx, [{ action: AuditAction.ElderRead, elderId: elder.id, regionCode: elder.regionCode }]);
-    return elder;
+    // The read is audited where the archive is served (audit/read-audit.ts), like every other read of it.
+    return this.find(id);
   }
 
   private async find(id: string, em: EntityManager = this.ctx.em): Promise<Elder> {
