@@ -26,7 +26,8 @@ export class AuthResolver {
   constructor() {}
 
   @Mutation(() => LoginPayloadType, {
-    description: 'Log in. Wrong credentials are UNAUTHENTICATED; 5 failures in a row lock the account for 15 minutes (TOO_MANY_ATTEMPTS).',
+    description:
+      'Log in. Wrong credentials are UNAUTHENTICATED; 5 failures in a row for a username, whether or not it exists, lock it for 15 minutes (TOO_MANY_ATTEMPTS).',
   })
   async login(
     @Arg('username', () => String) username: string,

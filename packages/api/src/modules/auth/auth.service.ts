@@ -5,12 +5,10 @@ import { AppError } from '../../graphql/errors.js';
 import type { RequestContext } from '../../graphql/context.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { actorFor, type Actor } from './actor.js';
+import { clearFailures, reserveLoginAttempt } from './login-throttle.js';
 import { burnVerification, verifyPassword } from './password.js';
 import { Session } from './session.entity.js';
 import { User } from './user.entity.js';
-
-const MAX_FAILED_LOGINS = 5;
-const LOCK_MINUTES = 15;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -74,40 +72,40 @@ export class AuthService {
     private readonly sessionHours: number,
   ) {}
 
+  /**
+   * Every name, an account's or not, is answered alike: one attempt is reserved before any hash is verified (so
+   * parallel guesses cannot outrun the limit), a name that is no active account is verified against a dummy hash of
+   * the same cost, and after MAX_FAILED_LOGINS failures in a row any name answers TOO_MANY_ATTEMPTS until its lock
+   * ends. Neither the code, the message nor the time tells whether the name exists.
+   */
   async login(usernameRaw: string, password: string): Promise<LoginResult> {
     const username = usernameRaw.trim();
     const { em } = this.ctx;
     const now = this.ctx.now();
-    const user = await em.findOne(User, { username }, { populate: ['passwordHash'] });
-    const wrong = () =>
-      new AppError('UNAUTHENTICATED', '用户名或密码错误', 'Wrong username or password');
 
-    if (!user || !user.active) {
-      await burnVerification(password);
-      await writeAudit(this.ctx, [{ action: AuditAction.LoginFailed, actorUsername: username.slice(0, 50), detail: { reason: 'unknown user' } }]);
-      throw wrong();
-    }
-    if (user.lockedUntil && user.lockedUntil > now) {
+    const attempt = await reserveLoginAttempt(em, username, now);
+    if (!attempt.reserved) {
+      const minutes = Math.max(1, Math.ceil((attempt.lockedUntil.getTime() - now.getTime()) / 60_000));
       throw new AppError(
         'TOO_MANY_ATTEMPTS',
-        `登录失败次数过多，账号已暂时锁定，请于 ${LOCK_MINUTES} 分钟后再试`,
-        `Too many failed logins: the account is locked, try again in ${LOCK_MINUTES} minutes`,
-        { lockedUntil: user.lockedUntil.toISOString() },
+        `登录失败次数过多，已暂时锁定，请于 ${minutes} 分钟后再试；忘记密码请联系管理员重置`,
+        `Too many failed logins: locked for now, try again in ${minutes} minutes, or ask an administrator to reset the password`,
+        { lockedUntil: attempt.lockedUntil.toISOString() },
       );
     }
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      user.failedLogins += 1;
-      if (user.failedLogins >= MAX_FAILED_LOGINS) {
-        user.lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-        user.failedLogins = 0;
-      }
-      await em.flush();
-      await writeAudit(this.ctx, [{ action: AuditAction.LoginFailed, actorUsername: username, detail: { reason: 'wrong password' } }]);
-      throw wrong();
+    const account = attempt.account;
+    let verified = false;
+    if (account) verified = await verifyPassword(account.passwordHash, password);
+    else await burnVerification(password);
+    if (!account || !verified) {
+      await writeAudit(this.ctx, [{
+        action: AuditAction.LoginFailed, actorUsername: username.slice(0, 50), detail: { reason: account ? 'wrong password' : 'unknown user' },
+      }]);
+      throw new AppError('UNAUTHENTICATED', '用户名或密码错误', 'Wrong username or password');
     }
 
-    user.failedLogins = 0;
-    user.lockedUntil = null;
+    await clearFailures(em, account.id);
+    const user = await em.findOneOrFail(User, { id: account.id });
     const token = `tf_${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(now.getTime() + this.sessionHours * 3600_000);
     em.create(Session, { tokenHash: hashToken(token), user, createdAt: now, expiresAt });

@@ -40,6 +40,10 @@ export class User {
   @Property({ type: 'datetime', nullable: true })
   lockedUntil?: Date | null;
 
+  /** When the last login attempt was counted (see login-throttle.ts); failures older than a day start over. */
+  @Property({ type: 'datetime', nullable: true })
+  failedLoginAt?: Date | null;
+
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
 

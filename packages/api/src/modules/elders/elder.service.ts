@@ -1,5 +1,6 @@
 import {
   LockMode,
+  OptimisticLockError,
   UniqueConstraintViolationException,
   sql,
   type FilterQuery,
@@ -192,6 +193,15 @@ export interface HouseholdRow {
   relation: string;
   health: string | null;
   assistance: string;
+}
+
+/** A save based on a version that is no longer current: nothing was changed, the client reloads and saves again. */
+function versionConflict(version: number, current: number) {
+  return conflict(
+    `档案已被他人修改（您看到的是第 ${version} 版，当前为第 ${current} 版），请刷新后再保存`,
+    `Someone else changed this archive (you had version ${version}, it is now ${current}): reload and save again`,
+    { currentVersion: current },
+  );
 }
 
 export class ElderService {
@@ -474,6 +484,7 @@ export class ElderService {
         await writeAudit(this.ctx, [{ action: AuditAction.ElderUpdate, elderId: elder.id, regionCode: elder.regionCode, changes: maskChanges(changes) }], em);
       });
     } catch (error) {
+      if (error instanceof OptimisticLockError) throw await this.staleVersion(id, version);
       if (error instanceof UniqueConstraintViolationException && input.idNumber) {
         await this.refuseSecondArchive(actor, input.idNumber.trim().toUpperCase());
       }
@@ -557,14 +568,18 @@ export class ElderService {
       ? await em.findOne(Elder, { id }, { populate: [...ARCHIVE_POPULATE], lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['e0'], strategy: 'select-in' })
       : null;
     if (!elder) throw notFound('老人档案', 'elder archive');
-    if (elder.version !== version) {
-      throw conflict(
-        `档案已被他人修改（您看到的是第 ${version} 版，当前为第 ${elder.version} 版），请刷新后再保存`,
-        `Someone else changed this archive (you had version ${version}, it is now ${elder.version}): reload and save again`,
-        { currentVersion: elder.version },
-      );
-    }
+    if (elder.version !== version) throw versionConflict(version, elder.version);
     return elder;
+  }
+
+  /**
+   * The row lock above makes a second writer wait and then see the new version, but the guarantee of one winner per
+   * version is the UPDATE itself: it is conditional on the version (`where id = ? and version = ?`) and the ORM throws
+   * OptimisticLockError when it matched no row. Whatever got past the lock, that answer is the same CONFLICT.
+   */
+  private async staleVersion(id: string, version: number): Promise<Error> {
+    const [row] = await this.ctx.em.getConnection().execute<{ version: number }[]>(`select version from elder where id = ?`, [id]);
+    return versionConflict(version, row?.version ?? version + 1);
   }
 
   /** A status change of one archive: locked, version-checked, applied, audited, in one transaction. */
@@ -574,15 +589,20 @@ export class ElderService {
     action: (typeof AuditAction)[keyof typeof AuditAction],
     mutate: (elder: Elder, em: EntityManager) => Record<string, unknown> | Promise<Record<string, unknown>>,
   ): Promise<Elder> {
-    await this.ctx.em.transactional(async (em) => {
-      const elder = await this.lockForChange(em, id, version);
-      const before = snapshot(elder);
-      const detail = await mutate(elder, em);
-      elder.updatedAt = this.ctx.now();
-      await em.flush();
-      const changes = maskChanges(diffSnapshots(before, snapshot(elder)));
-      await writeAudit(this.ctx, [{ action, elderId: elder.id, regionCode: elder.regionCode, changes, detail }], em);
-    });
+    try {
+      await this.ctx.em.transactional(async (em) => {
+        const elder = await this.lockForChange(em, id, version);
+        const before = snapshot(elder);
+        const detail = await mutate(elder, em);
+        elder.updatedAt = this.ctx.now();
+        await em.flush();
+        const changes = maskChanges(diffSnapshots(before, snapshot(elder)));
+        await writeAudit(this.ctx, [{ action, elderId: elder.id, regionCode: elder.regionCode, changes, detail }], em);
+      });
+    } catch (error) {
+      if (error instanceof OptimisticLockError) throw await this.staleVersion(id, version);
+      throw error;
+    }
     return this.committed(id);
   }
 
