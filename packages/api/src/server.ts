@@ -6,13 +6,13 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import express, { type Request } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from './config/env.js';
 import type { RequestContext } from './graphql/context.js';
-import { formatError, languagePlugin, sqlCountPlugin } from './graphql/plugins.js';
+import { formatError, inputTextPlugin, languagePlugin, sqlCountPlugin } from './graphql/plugins.js';
 import { appSchema } from './graphql/schema.js';
 import type { Actor } from './modules/auth/actor.js';
 import { authenticate } from './modules/auth/auth.service.js';
@@ -84,6 +84,7 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
     plugins: [
       // graphql-armor is typed against Apollo's CJS build, we import the ESM one: same objects, two declarations.
       ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
+      inputTextPlugin,
       languagePlugin,
       ...(options.config.exposeSqlCount ? [sqlCountPlugin] : []),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
@@ -176,5 +177,59 @@ export async function createApp(options: AppOptions) {
     });
   }
 
+  app.use((req, res) => sendHttpError(req, res, 404, 'NOT_FOUND'));
+  // Last: every error outside GraphQL (a body that is not JSON, a false content-encoding, a body too large, a
+  // missing or forbidden file under /assets) answers JSON with a code, never Express's HTML page with a stack trace
+  // and the server's paths, whatever NODE_ENV says.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = httpStatusOf(error);
+    if (status >= 500) console.error(`[http] ${req.method} ${req.path}:`, error);
+    sendHttpError(req, res, status, HTTP_CODES[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'), error);
+  });
+
   return { app, apollo };
+}
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  500: 'INTERNAL_SERVER_ERROR',
+};
+
+/** The status an error from Express or body-parser carries (client errors are 4xx), else 500. */
+function httpStatusOf(error: unknown): number {
+  const e = error as { status?: unknown; statusCode?: unknown } | null;
+  const status = Number(e?.status ?? e?.statusCode);
+  return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+}
+
+const HTTP_MESSAGES: Record<string, [string, string]> = {
+  'entity.parse.failed': ['请求体不是有效的 JSON', 'The request body is not valid JSON'],
+  'entity.too.large': ['请求体过大（上限 10 MB）', 'The request body is too large (10 MB at most)'],
+  'encoding.unsupported': ['不支持该 Content-Encoding（可用 gzip、deflate、br 或不压缩）', 'Unsupported Content-Encoding (use gzip, deflate, br or none)'],
+  'charset.unsupported': ['不支持该字符集，请使用 UTF-8', 'Unsupported charset: use UTF-8'],
+  'request.aborted': ['请求未发送完整', 'The request was cut off'],
+  'request.size.invalid': ['请求体长度与 Content-Length 不符', 'The request body does not match its Content-Length'],
+};
+
+const STATUS_MESSAGES: Record<number, [string, string]> = {
+  400: ['请求无法解析（例如压缩格式与 Content-Encoding 不符）', 'The request could not be read (for example its body does not match its Content-Encoding)'],
+  403: ['禁止访问该路径', 'That path is forbidden'],
+  404: ['没有这个地址', 'Nothing here'],
+  413: HTTP_MESSAGES['entity.too.large']!,
+  415: ['不支持的请求格式', 'Unsupported request format'],
+  500: ['服务器内部错误，请稍后重试', 'Internal server error: try again later'],
+};
+
+function sendHttpError(req: Request, res: Response, status: number, code: string, error?: unknown): void {
+  const type = (error as { type?: unknown } | undefined)?.type;
+  const [zh, en] = (typeof type === 'string' && HTTP_MESSAGES[type]) || STATUS_MESSAGES[status] || STATUS_MESSAGES[status >= 500 ? 500 : 400]!;
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(status).json({ code, message: languageOf(req) === 'en' ? en : zh, messageEn: en });
 }
