@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from './config/env.js';
 import type { RequestContext } from './graphql/context.js';
+import { responseLimitsPlugin } from './graphql/limits.js';
 import { formatError, inputTextPlugin, languagePlugin, sqlCountPlugin } from './graphql/plugins.js';
 import { appSchema } from './graphql/schema.js';
 import type { Actor } from './modules/auth/actor.js';
@@ -67,7 +68,9 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
     maxAliases: { n: 20 },
     maxDirectives: { n: 20 },
     maxTokens: { n: 5000 },
-    costLimit: { maxCost: 20000 },
+    // Replaced by graphql/limits.ts, which reads variable values (armor's rule saw only literals) and also counts
+    // what execution produces.
+    costLimit: { enabled: false },
     // Field suggestions ("Did you mean ...?") map the schema for an attacker: off in production.
     blockFieldSuggestion: { enabled: production },
   });
@@ -85,6 +88,7 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
       // graphql-armor is typed against Apollo's CJS build, we import the ESM one: same objects, two declarations.
       ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       inputTextPlugin,
+      responseLimitsPlugin(options.config.maxResponseObjects),
       languagePlugin,
       ...(options.config.exposeSqlCount ? [sqlCountPlugin] : []),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),

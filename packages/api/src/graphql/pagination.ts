@@ -1,6 +1,7 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { isStorableText } from '../shared/text.js';
 import { badInput } from './errors.js';
+import { countResponseItems } from './response-budget.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -120,6 +121,8 @@ export function toConnection<T>(
   hasPreviousPage: boolean,
   totalCount: number,
 ): ConnectionShape<T> {
+  // Second line of the response limit: a query stops as soon as its pages hold more than it may return.
+  countResponseItems(nodes.length);
   const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,
