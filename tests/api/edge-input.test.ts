@@ -20,7 +20,7 @@ let distDir: string;
 
 const cursorOf = (values: unknown[] | string) => Buffer.from(typeof values === 'string' ? values : JSON.stringify(values)).toString('base64url');
 
-async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
+async function post(url: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
@@ -161,7 +161,7 @@ describe('HTTP errors outside GraphQL answer JSON with a code, no stack, no path
       expectClean(r);
       expect(JSON.parse(r.text).code).toBe('BAD_REQUEST');
       // A true one works.
-      const good = await post(url(), gzipSync(JSON.stringify({ query: '{ me { username } }' })), { 'content-encoding': 'gzip' });
+      const good = await post(url(), new Uint8Array(gzipSync(JSON.stringify({ query: '{ me { username } }' }))), { 'content-encoding': 'gzip' });
       expect(JSON.parse(good.text).data.me.username).toBe('edge_admin');
     });
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ReportsService } from './modules/reports/reports.service.js';
-import { AppError } from './graphql/errors.js';
+import { AppError, serviceUnavailable, SERVICE_UNAVAILABLE_MESSAGE } from './graphql/errors.js';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { AppConfig } from './config/env.js';
 import type { RequestContext } from './graphql/context.js';
 import { responseLimitsPlugin } from './graphql/limits.js';
-import { formatError, inputTextPlugin, languagePlugin, sqlCountPlugin } from './graphql/plugins.js';
+import { formatError, inputTextPlugin, languagePlugin, outagePlugin, sqlCountPlugin } from './graphql/plugins.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/availability.js';
 import { appSchema } from './graphql/schema.js';
 import type { Actor } from './modules/auth/actor.js';
 import { authenticate } from './modules/auth/auth.service.js';
@@ -49,7 +50,15 @@ function languageOf(req: Request): 'zh' | 'en' {
 export async function createContext(options: AppOptions, input: ContextInput): Promise<RequestContext> {
   const now = options.now ?? (() => new Date());
   const em = options.orm.em.fork();
-  const actor = input.actor !== undefined ? input.actor : await authenticate(em, input.token ?? null, now());
+  let actor: Actor | null;
+  try {
+    actor = input.actor !== undefined ? input.actor : await authenticate(em, input.token ?? null, now());
+  } catch (error) {
+    // Apollo would answer "Context creation failed" with HTTP 500: an outage is a 503 to retry. (No plugin runs on
+    // this path, so the language is chosen here.)
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable(input.lang);
+    throw error;
+  }
   if (actor) em.setFilterParams('jurisdiction', { prefix: actor.regionCode });
   return {
     em,
@@ -88,6 +97,7 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
       // graphql-armor is typed against Apollo's CJS build, we import the ESM one: same objects, two declarations.
       ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       inputTextPlugin,
+      outagePlugin,
       responseLimitsPlugin(options.config.maxResponseObjects),
       languagePlugin,
       ...(options.config.exposeSqlCount ? [sqlCountPlugin] : []),
@@ -109,7 +119,7 @@ const SECURITY_HEADERS: Record<string, string> = {
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
 };
 
-/** The HTTP application: GraphQL at /graphql, the admin console at /, a health check at /healthz. */
+/** The HTTP application: GraphQL at /graphql, the admin console at /, liveness at /healthz and readiness at /readyz. */
 export async function createApp(options: AppOptions) {
   const apollo = await createApollo(options);
   const app = express();
@@ -122,13 +132,17 @@ export async function createApp(options: AppOptions) {
   // Everything below runs inside one request scope: the ORM's logger counts this request's SQL statements.
   app.use((_req, _res, next) => requestScope.run({ sqlStatements: 0 }, next));
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await options.orm.em.getConnection().execute('select 1');
-      res.json({ ok: true });
-    } catch {
-      res.status(503).json({ ok: false });
-    }
+  // For load balancers. Liveness: the process answers (no database needed: a restart would not bring it back).
+  app.get('/healthz', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ ok: true });
+  });
+  // Readiness: the database answers and every migration this build knows is applied; 503 otherwise.
+  app.get('/readyz', async (_req, res) => {
+    const state = await readiness(options.orm);
+    res.setHeader('Cache-Control', 'no-store');
+    if (!state.ready) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.status(state.ready ? 200 : 503).json(state);
   });
 
   app.use(
@@ -155,11 +169,13 @@ export async function createApp(options: AppOptions) {
       res.setHeader('Cache-Control', 'no-store');
       res.send(file);
     } catch (error) {
-      const code = error instanceof AppError ? String(error.extensions.code) : 'INTERNAL_SERVER_ERROR';
-      const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, CONFLICT: 409 }[code] ?? 500;
+      const known = error instanceof AppError ? error : isDatabaseUnavailable(error) ? serviceUnavailable() : null;
+      const code = known ? String(known.extensions.code) : 'INTERNAL_SERVER_ERROR';
+      const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, CONFLICT: 409, SERVICE_UNAVAILABLE: 503 }[code] ?? 500;
       if (status === 500) console.error('[reports] internal error:', error);
       const en = languageOf(req) === 'en';
-      const message = error instanceof AppError ? (en ? String(error.extensions.messageEn) : error.message) : en ? 'Internal server error' : '服务器内部错误，请稍后重试';
+      const message = known ? (en ? String(known.extensions.messageEn) : known.message) : en ? 'Internal server error' : '服务器内部错误，请稍后重试';
+      if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       res.status(status).json({ code, message });
     }
   });
@@ -186,12 +202,44 @@ export async function createApp(options: AppOptions) {
   // missing or forbidden file under /assets) answers JSON with a code, never Express's HTML page with a stack trace
   // and the server's paths, whatever NODE_ENV says.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (isDatabaseUnavailable(error)) {
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.status(503).json({ code: 'SERVICE_UNAVAILABLE', message: languageOf(req) === 'en' ? SERVICE_UNAVAILABLE_MESSAGE.en : SERVICE_UNAVAILABLE_MESSAGE.zh, messageEn: SERVICE_UNAVAILABLE_MESSAGE.en });
+      return;
+    }
     const status = httpStatusOf(error);
     if (status >= 500) console.error(`[http] ${req.method} ${req.path}:`, error);
     sendHttpError(req, res, status, HTTP_CODES[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'), error);
   });
 
   return { app, apollo };
+}
+
+export interface Readiness {
+  ready: boolean;
+  database: 'up' | 'down';
+  /** Migrations of this build not yet applied to the database (another instance may be applying them). */
+  pendingMigrations: string[];
+}
+
+/** Answers within 3 s whatever the database does: a load balancer's probe must not hang. */
+export async function readiness(orm: MikroORM): Promise<Readiness> {
+  const check = (async (): Promise<Readiness> => {
+    const pending = await orm.getMigrator().getPendingMigrations();
+    const pendingMigrations = pending.map((m) => m.name);
+    return { ready: pendingMigrations.length === 0, database: 'up', pendingMigrations };
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Readiness>((resolve) => {
+    timer = setTimeout(() => resolve({ ready: false, database: 'down', pendingMigrations: [] }), 3000);
+  });
+  try {
+    return await Promise.race([check, timeout]);
+  } catch {
+    return { ready: false, database: 'down', pendingMigrations: [] };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const HTTP_CODES: Record<number, string> = {

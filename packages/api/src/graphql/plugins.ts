@@ -4,10 +4,12 @@ import { Kind, visit, type ASTNode, type GraphQLFormattedError } from 'graphql';
 import { requestScope } from '../shared/request-scope.js';
 import { findInvalidText, isStorableText } from '../shared/text.js';
 import type { RequestContext } from './context.js';
-import { AppError } from './errors.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability.js';
+import { AppError, serviceUnavailable } from './errors.js';
 
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT',
+  'SERVICE_UNAVAILABLE',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
@@ -26,6 +28,13 @@ const CLIENT_CODES = new Set([
  * INTERNAL_SERVER_ERROR, and the real error goes to the server log.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  // An outage is not a bug: said as such (outagePlugin turns it into HTTP 503), and logged once in a line.
+  if (isDatabaseUnavailable(unwrapResolverError(error))) {
+    const { message, extensions } = serviceUnavailable();
+    console.warn(`[graphql] database unavailable: ${String((unwrapResolverError(error) as Error)?.message ?? error).split('\n')[0]}`);
+    const { http: _http, ...rest } = extensions;
+    return { message, path: formatted.path, extensions: rest };
+  }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
@@ -118,6 +127,23 @@ export const inputTextPlugin: ApolloServerPlugin<RequestContext> = {
           },
         });
         if (inLiteral !== null) throw invalidText(inLiteral);
+      },
+    };
+  },
+};
+
+/**
+ * While the database is unreachable the answer is HTTP 503 with Retry-After, whichever resolver met the outage
+ * (errors thrown while building the context carry their own 503: see createContext).
+ */
+export const outagePlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        if (!response.body.singleResult.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
       },
     };
   },
