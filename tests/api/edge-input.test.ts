@@ -190,6 +190,12 @@ describe('HTTP errors outside GraphQL answer JSON with a code, no stack, no path
       expect(await (await fetch(`${url()}/assets/app.js`)).text()).toBe('console.log(1)');
     });
 
+    it(`${mode}: %00 in the spreadsheet address is 400 BAD_USER_INPUT`, async () => {
+      const response = await fetch(`${url()}/reports/%00/2026-10.xlsx`, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'BAD_USER_INPUT' });
+    });
+
     it(`${mode}: an unknown route for another method is 404 JSON`, async () => {
       const response = await fetch(`${url()}/nothing-here`, { method: 'POST' });
       expect(response.status).toBe(404);

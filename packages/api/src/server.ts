@@ -20,6 +20,7 @@ import type { Actor } from './modules/auth/actor.js';
 import { authenticate } from './modules/auth/auth.service.js';
 import { Loaders } from './shared/loaders.js';
 import { requestScope } from './shared/request-scope.js';
+import { isStorableText } from './shared/text.js';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -159,6 +160,12 @@ export async function createApp(options: AppOptions) {
     const match = /^(.+)\.xlsx$/.exec(req.params.file);
     if (!match) {
       res.status(404).json({ code: 'NOT_FOUND', message: '请求 /reports/<地区代码>/<时段>.xlsx' });
+      return;
+    }
+    // Path segments are client text like any other: %00 must not reach SQL as an internal error.
+    if (!isStorableText(req.params.regionCode) || !isStorableText(req.params.file)) {
+      const en = languageOf(req) === 'en';
+      res.status(400).json({ code: 'BAD_USER_INPUT', message: en ? 'The address contains a character that cannot be stored' : '地址中含有无法识别的字符' });
       return;
     }
     try {
