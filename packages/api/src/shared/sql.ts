@@ -13,3 +13,22 @@ export function toDate(value: Date | string | null): Date | null {
   if (value === null) return null;
   return value instanceof Date ? value : new Date(value);
 }
+
+/**
+ * The one LIKE escaper: user text inside a LIKE/ILIKE pattern matches itself, so `%` or `_` typed into a search box
+ * is a percent sign, not "anything" (PostgreSQL's default escape character is the backslash). Every pattern built
+ * from user text goes through here.
+ */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** A LIKE pattern for "starts with this text". */
+export function likePrefix(value: string): string {
+  return `${escapeLike(value)}%`;
+}
+
+/** A LIKE pattern for "contains this text". */
+export function likeContains(value: string): string {
+  return `%${escapeLike(value)}%`;
+}

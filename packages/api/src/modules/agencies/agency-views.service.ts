@@ -4,7 +4,7 @@ import { badInput, forbidden } from '../../graphql/errors.js';
 import { decodeCursor, decodeOffset, encodeCursor, invalidCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
 import { maskCertificateNumber, maskIdNumber } from '../../shared/masking.js';
-import { pgArray, toDate } from '../../shared/sql.js';
+import { likePrefix, pgArray, toDate } from '../../shared/sql.js';
 import type { AlertSeverity, AlertStatus } from '../alerts/alerts.types.js';
 import { AuditAction, writeReadAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
@@ -92,10 +92,6 @@ const FIELD_SQL: Record<AgencyField, { columns: string[]; visit?: string[]; para
 
 type Row = Record<string, unknown> & { id: string; sort_name: string; total: number };
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** The text filter, as in the elders list: a full ID number, its last digits (4 or more), or a name prefix. */
 function textCondition(raw: string | null | undefined): { sql: string; params: unknown[] } | null {
   const text = raw?.trim();
@@ -104,9 +100,9 @@ function textCondition(raw: string | null | undefined): { sql: string; params: u
   if (/^\d{17}[\dXx]$/.test(text)) return { sql: 'e.id_number = ?', params: [text.toUpperCase()] };
   if (/^\d+[Xx]?$/.test(text)) {
     if (text.length < 4) throw badInput('按身份证号搜索时，请至少输入后 4 位', 'Give at least the last 4 digits of the ID number', 'filter.text');
-    return { sql: 'reverse(e.id_number) like ?', params: [`${escapeLike([...text.toUpperCase()].reverse().join(''))}%`] };
+    return { sql: 'reverse(e.id_number) like ?', params: [likePrefix([...text.toUpperCase()].reverse().join(''))] };
   }
-  return { sql: 'e.name like ?', params: [`${escapeLike(text)}%`] };
+  return { sql: 'e.name like ?', params: [likePrefix(text)] };
 }
 
 export class AgencyViewsService {

@@ -3,6 +3,7 @@ import { Scope } from '@tanfang/schema';
 import { requireScope, type RequestContext } from '../../graphql/context.js';
 import { badInput } from '../../graphql/errors.js';
 import { decodeCursor, encodeCursor, invalidCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
+import { likePrefix } from '../../shared/sql.js';
 import { levelOfCode } from '../regions/region.entity.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { AuditAction } from './audit.service.js';
@@ -38,7 +39,7 @@ export class AuditQueryService {
       if (!levelOfCode(filter.regionCode)) {
         throw badInput('行政区划代码应为 2、4、6、9 或 12 位数字', 'A region code has 2, 4, 6, 9 or 12 digits', 'filter.regionCode');
       }
-      and.push({ regionCode: { $like: `${filter.regionCode}%` } });
+      and.push({ regionCode: { $like: likePrefix(filter.regionCode) } });
     }
     if (filter?.elder !== null && filter?.elder !== undefined) and.push({ elderId: { $in: await this.elderIdsMatching(filter.elder, actor.regionCode) } });
     if (filter?.from) and.push({ at: { $gte: filter.from } });
@@ -50,7 +51,7 @@ export class AuditQueryService {
     let pageWhere = where;
     if (after) {
       const [id] = decodeCursor(after, 1);
-      if (typeof id !== 'string' || !/^\d+$/.test(id)) throw invalidCursor();
+      if (typeof id !== 'string' || !/^\d{1,18}$/.test(id)) throw invalidCursor(); // 18 digits always fit a bigint
       pageWhere = { $and: [...and, { id: { $lt: id } }] };
     }
     const [rows, total] = await Promise.all([

@@ -8,9 +8,10 @@ import {
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUuid } from '../../shared/ids.js';
+import { isIsoInstant } from '../../shared/text.js';
 import { complianceSource, subtree } from '../compliance/compliance.snapshot.js';
 import { groupByKeys } from '../../shared/loaders.js';
-import { pgArray } from '../../shared/sql.js';
+import { likePrefix, pgArray } from '../../shared/sql.js';
 import { reclassify } from '../classification/classification.service.js';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
@@ -129,15 +130,11 @@ function snapshot(e: Elder): Record<string, unknown> {
   };
 }
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 const SORT_COLUMNS: Record<ElderSortField, { key: 'name' | 'birthDate' | 'registeredAt' | 'region'; valid: (v: unknown) => boolean; invert?: boolean }> = {
   NAME: { key: 'name', valid: (v) => typeof v === 'string' },
   // Older first means earlier birth date first.
   AGE: { key: 'birthDate', valid: (v) => typeof v === 'string' && isRealDate(v), invert: true },
-  REGISTERED_AT: { key: 'registeredAt', valid: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)) },
+  REGISTERED_AT: { key: 'registeredAt', valid: isIsoInstant },
   REGION: { key: 'region', valid: (v) => typeof v === 'string' && /^\d{12}$/.test(v) },
 };
 
@@ -332,9 +329,9 @@ export class ElderService {
           throw badInput('按身份证号搜索时，请至少输入后 4 位', 'Give at least the last 4 digits of the ID number', 'filter.text');
         }
         const reversed = [...text.toUpperCase()].reverse().join('');
-        and.push({ [sql`reverse(id_number)`]: { $like: `${escapeLike(reversed)}%` } } as FilterQuery<Elder>);
+        and.push({ [sql`reverse(id_number)`]: { $like: likePrefix(reversed) } } as FilterQuery<Elder>);
       } else {
-        and.push({ name: { $like: `${escapeLike(text)}%` } });
+        and.push({ name: { $like: likePrefix(text) } });
       }
     }
     return and.length ? { $and: and } : {};
@@ -402,7 +399,7 @@ export class ElderService {
     let cursorWhere: FilterQuery<AuditEvent> = where;
     if (after) {
       const [id] = decodeCursor(after, 1);
-      if (typeof id !== 'string' || !/^\d+$/.test(id)) throw invalidCursor();
+      if (typeof id !== 'string' || !/^\d{1,18}$/.test(id)) throw invalidCursor(); // 18 digits always fit a bigint
       cursorWhere = { ...where, id: { $lt: id } };
     }
     const [rows, total] = await Promise.all([

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { pgArray, toDate } from '../../shared/sql.js';
+import { likePrefix, pgArray, toDate } from '../../shared/sql.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
@@ -97,12 +97,13 @@ export class TeamsService {
     const size = pageSize(first);
     const offset = decodeOffset(after);
     const text = filter?.text?.trim() || null;
+    const pattern = text ? likePrefix(text) : null;
     const rows = await this.ctx.em.execute<(VisitorRow & { total: string })[]>(
       `select ${VISITOR_COLUMNS}, count(*) over () as total from visitor v
         where starts_with(v.region_code, ?) and (?::text is null or v.kind = ?) and (? or v.active)
-          and (?::text is null or v.name like ? || '%')
+          and (?::text is null or v.name like ?)
         order by v.name, v.id limit ? offset ?`,
-      [region, filter?.kind ?? null, filter?.kind ?? null, filter?.includeInactive ?? false, text, text, size + 1, offset],
+      [region, filter?.kind ?? null, filter?.kind ?? null, filter?.includeInactive ?? false, pattern, pattern, size + 1, offset],
     );
     const nodes = rows.slice(0, size).map(toVisitor);
     const start = offset;

@@ -4,7 +4,7 @@ import { requireActor, requireScope, type RequestContext } from '../../graphql/c
 import { badInput, FieldErrors, notFound } from '../../graphql/errors.js';
 import { decodeOffset, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
-import { toDate } from '../../shared/sql.js';
+import { likeContains, toDate } from '../../shared/sql.js';
 import { AuditAction, diffSnapshots, writeAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import { hashPassword } from '../auth/password.js';
@@ -74,7 +74,7 @@ export class UsersService {
     if (filter?.regionCode?.trim()) region = (await new RegionService(this.ctx).requireRegionInJurisdiction(actor, filter.regionCode, 'filter.regionCode')).code;
     const role = filter?.role?.trim() || null;
     if (role && !isRole(role)) throw badInput(`未知的角色：${role.slice(0, 30)}`, `Unknown role: ${role.slice(0, 30)}`, 'filter.role');
-    const text = filter?.text?.trim() ? `%${filter.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const text = filter?.text?.trim() ? likeContains(filter.text.trim()) : null;
     const rows = await this.ctx.em.execute<UserRow[]>(
       `${SELECT}
         where starts_with(u.region_code, ?) and (?::text is null or u.role = ?)

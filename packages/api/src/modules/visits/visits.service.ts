@@ -7,6 +7,7 @@ import { chinaDate, requireActor, requireScope, type RequestContext } from '../.
 import { badInput, conflict, FieldErrors, forbidden } from '../../graphql/errors.js';
 import { decodeCursor, encodeCursor, invalidCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
+import { isIsoInstant } from '../../shared/text.js';
 import { groupByKeys } from '../../shared/loaders.js';
 import { maskPhone } from '../../shared/masking.js';
 import type { Actor } from '../auth/actor.js';
@@ -264,7 +265,7 @@ export class VisitsService {
     const pageParams = [...params];
     if (after) {
       const [at, id] = decodeCursor(after, 2);
-      if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(at))) throw invalidCursor();
+      if (!isIsoInstant(at) || typeof id !== 'string' || !isUuid(id)) throw invalidCursor();
       pageWhere.push('(v.visited_at, v.id) < (?::timestamptz, ?::uuid)');
       pageParams.push(at, id);
     }
