@@ -5,7 +5,7 @@ import { pgArray, toDate } from '../../shared/sql.js';
 import { AGENCY_VIEWS, PARTNER_OF_ROLE } from '../agencies/agency-views.js';
 import { partnerKindOf } from '../agencies/agency-views.service.js';
 import { stampChanges } from './changes.stamp.js';
-import { ChangeOp, type ChangeEntity, type ChangeFeedType } from './changes.types.js';
+import { ChangeEntity, ChangeOp, type ChangeFeedType, type ChangeType } from './changes.types.js';
 
 export const DEFAULT_CHANGES = 200;
 export const MAX_CHANGES = 1000;
@@ -38,7 +38,9 @@ export function decodeCursor(cursor: string): FeedCursor {
 
 interface ChangeRow {
   pos: string;
-  sub: number;
+  self: boolean;
+  turn: boolean;
+  now_in: boolean;
   at: Date | string;
   entity: string;
   entity_id: string;
@@ -88,9 +90,9 @@ export class ChangesService {
       }
       const selfSql = `(${self.join(' or ')})`;
       // Each row yields at most two entries: itself (sub 0) when the partner receives it, and (sub 1) ENTER or LEAVE
-      // when the elder's membership changed since the elder's previous entry (not for an ELDER entry that already
-      // says the elder is there).
-      sql = `select c.pos::text as pos, v.sub, c.at, v.entity, v.entity_id, c.elder_id, v.op
+      // when the elder's membership differs from the elder's previous entry (not for an ELDER entry that already
+      // says the elder is there). Rows are read in pos order (the index, stopping at the limit) and split below.
+      sql = `select c.pos::text as pos, c.at, c.entity, c.entity_id, c.elder_id, c.op, s.self, s.turn, n.now_in
                from change_log c
                join agency ag on ag.id = ? and ag.kind = ?
               cross join lateral (select ${inView('c')} as now_in) n
@@ -99,17 +101,16 @@ export class ChangesService {
                                    where p.elder_id = c.elder_id and p.pos < c.pos
                                    order by p.pos desc
                                    limit 1) b on c.elder_id is not null
-              cross join lateral (values
-                (0, ${selfSql}, c.entity::text, c.entity_id, c.op::text),
-                (1, n.now_in <> coalesce(b.was_in, false) and not (c.entity = 'ELDER' and ${selfSql}), 'ELDER', c.elder_id,
-                 case when n.now_in then 'enter' else 'leave' end)
-              ) v(sub, keep, entity, entity_id, op)
-              where c.pos >= ?::bigint and (c.pos, v.sub) > (?::bigint, ?::int) and v.keep
-              order by c.pos, v.sub
+              cross join lateral (select ${selfSql} as self) s0
+              cross join lateral (select s0.self,
+                                         n.now_in <> coalesce(b.was_in, false) and not (c.entity = 'ELDER' and s0.self) as turn) s
+              where c.pos >= ?::bigint and (s.self or s.turn)
+              order by c.pos
               limit ?`;
-      params = [actor.agencyId, kind, actor.regionCode, actor.regionCode, ...selfParams, ...selfParams, after.pos, after.pos, after.sub, size + 1];
+      // Two rows more than the page: every row but one (the cursor's own) yields an entry, so a longer page shows.
+      params = [actor.agencyId, kind, actor.regionCode, actor.regionCode, ...selfParams, after.pos, size + 2];
     } else {
-      sql = `select c.pos::text as pos, 0 as sub, c.at, c.entity, c.entity_id, c.elder_id, c.op
+      sql = `select c.pos::text as pos, c.at, c.entity, c.entity_id, c.elder_id, c.op, true as self, false as turn, false as now_in
                from change_log c
               where c.pos > ?::bigint and starts_with(c.region_code, ?)
               order by c.pos
@@ -118,17 +119,20 @@ export class ChangesService {
     }
     await stampChanges(this.ctx.em);
     const rows = await this.ctx.em.execute<ChangeRow[]>(sql, params);
-    const entries = rows.slice(0, size).map((r) => ({
-      seq: r.pos,
-      cursor: encodeCursor(r.pos, r.sub === 1 ? 1 : 0),
-      at: toDate(r.at),
-      entity: r.entity as ChangeEntity,
-      entityId: r.entity_id,
-      elderId: r.elder_id,
-      op: OPS[r.op] ?? ChangeOp.UPDATE,
-    }));
-    return { entries, endCursor: entries.at(-1)?.cursor ?? since ?? null, hasMore: rows.length > size };
+    const all: ChangeType[] = [];
+    for (const r of rows) {
+      const at = toDate(r.at);
+      const first = r.pos !== after.pos;
+      if (r.self && first) {
+        all.push({ seq: r.pos, cursor: encodeCursor(r.pos), at, entity: r.entity as ChangeEntity, entityId: r.entity_id, elderId: r.elder_id, op: OPS[r.op] ?? ChangeOp.UPDATE });
+      }
+      if (r.turn && (first || after.sub === 0)) {
+        all.push({ seq: r.pos, cursor: encodeCursor(r.pos, 1), at, entity: ChangeEntity.ELDER, entityId: r.elder_id!, elderId: r.elder_id, op: r.now_in ? ChangeOp.ENTER : ChangeOp.LEAVE });
+      }
+    }
+    const entries = all.slice(0, size);
+    return { entries, endCursor: entries.at(-1)?.cursor ?? since ?? null, hasMore: all.length > size };
   }
 }
 
-const OPS: Record<string, ChangeOp> = { insert: ChangeOp.INSERT, update: ChangeOp.UPDATE, enter: ChangeOp.ENTER, leave: ChangeOp.LEAVE };
+const OPS: Record<string, ChangeOp> = { insert: ChangeOp.INSERT, update: ChangeOp.UPDATE };
