@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAMP_LOCK } from '../../packages/api/src/modules/changes/changes.stamp.js';
 import { createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder, type ElderData } from '../helpers/elders.js';
 
@@ -114,6 +115,32 @@ describe('two connections interleaving', () => {
     } finally {
       await open.query('rollback').catch(() => undefined);
       await open.end();
+    }
+  });
+
+  it('a stamp still running: a reader waits for it instead of numbering around it, and gets every row once', async () => {
+    const start = (await drain(admin, null)).cursor;
+    await t.sql(TOUCH, [elders[0]!.id]);
+    // Another stamper holds the lock and has numbered that row, not yet committed.
+    const stamper = await connect();
+    try {
+      await stamper.query('begin');
+      await stamper.query(`select pg_advisory_xact_lock(${STAMP_LOCK})`);
+      await stamper.query(`update change_log set pos = (select max(pos) + 1 from change_log) where pos is null`);
+      await t.sql(TOUCH, [elders[1]!.id]);
+      let done = false;
+      const reading = drain(admin, start).then((r) => ((done = true), r));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(done).toBe(false);
+      await stamper.query('commit');
+      const read = await reading;
+      expect(read.entries.map((e) => e.entityId)).toEqual([elders[0]!.id, elders[1]!.id]);
+      const seqs = read.entries.map((e) => BigInt(e.seq));
+      expect(seqs[1]! > seqs[0]!).toBe(true);
+      expect((await drain(admin, read.cursor)).entries).toEqual([]);
+    } finally {
+      await stamper.query('rollback').catch(() => undefined);
+      await stamper.end();
     }
   });
 });

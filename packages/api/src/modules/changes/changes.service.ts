@@ -122,11 +122,12 @@ export class ChangesService {
     const all: ChangeType[] = [];
     for (const r of rows) {
       const at = toDate(r.at);
-      const first = r.pos !== after.pos;
-      if (r.self && first) {
+      // The cursor's own row: only its second entry can still be ahead of it.
+      const pastCursor = r.pos !== after.pos;
+      if (r.self && pastCursor) {
         all.push({ seq: r.pos, cursor: encodeCursor(r.pos), at, entity: r.entity as ChangeEntity, entityId: r.entity_id, elderId: r.elder_id, op: OPS[r.op] ?? ChangeOp.UPDATE });
       }
-      if (r.turn && (first || after.sub === 0)) {
+      if (r.turn && (pastCursor || after.sub === 0)) {
         all.push({ seq: r.pos, cursor: encodeCursor(r.pos, 1), at, entity: ChangeEntity.ELDER, entityId: r.elder_id!, elderId: r.elder_id, op: r.now_in ? ChangeOp.ENTER : ChangeOp.LEAVE });
       }
     }

@@ -19,7 +19,7 @@ import { viewKindsSql } from '../agencies/agency-views.js';
  * stamp committed before the lock was granted). A probe on the partial index of unstamped rows skips the lock when
  * there is nothing to do, so idle polling does not queue on it.
  */
-const STAMP_LOCK = '20261204, 100';
+export const STAMP_LOCK = '20261204, 100';
 
 export const STAMP_SQL = `do $stamp$
 declare
