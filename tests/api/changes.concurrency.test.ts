@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STAMP_LOCK } from '../../packages/api/src/modules/changes/changes.stamp.js';
+import { STAMP_LOCK, stampSql } from '../../packages/api/src/modules/changes/changes.stamp.js';
 import { createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder, type ElderData } from '../helpers/elders.js';
 
@@ -142,5 +142,21 @@ describe('two connections interleaving', () => {
       await stamper.query('rollback').catch(() => undefined);
       await stamper.end();
     }
+  });
+
+  it('a backlog is numbered a chunk at a time, oldest first, and the feed still gives every row once in that order', async () => {
+    const start = (await drain(admin, null)).cursor;
+    for (const e of elders) await t.sql(TOUCH, [e.id]);
+    await t.sql(stampSql(3));
+    const stamped = await t.sql<{ seq: string; pos: string | null }>(
+      `select c.seq::text as seq, c.pos::text as pos from change_log c where c.entity = 'ELDER' and c.op = 'update' order by c.seq desc limit 4`,
+    );
+    // The three oldest of the four new rows got positions, in seq order; the newest waits for the next stamp.
+    const [newest, ...older] = stamped;
+    expect(newest!.pos).toBeNull();
+    expect(older.map((r) => r.pos !== null)).toEqual([true, true, true]);
+    expect(BigInt(older[0]!.pos!) > BigInt(older[1]!.pos!) && BigInt(older[1]!.pos!) > BigInt(older[2]!.pos!)).toBe(true);
+    const read = await drain(admin, start);
+    expect(read.entries.map((e) => e.entityId)).toEqual(elders.map((e) => e.id));
   });
 });

@@ -20,8 +20,16 @@ import { viewKindsSql } from '../agencies/agency-views.js';
  * there is nothing to do, so idle polling does not queue on it.
  */
 export const STAMP_LOCK = '20261204, 100';
+/**
+ * At most this many rows per stamp (about 2.5 s here), so that a backlog (a bulk load nobody has read yet) never
+ * holds the lock or a transaction for long: it is numbered over successive calls, oldest first. Any subset of the
+ * committed rows may be stamped without breaking the order argument above.
+ */
+export const STAMP_CHUNK = 50_000;
 
-export const STAMP_SQL = `do $stamp$
+/** The stamp, numbering at most `chunk` rows (tests pass a small one). */
+export function stampSql(chunk: number = STAMP_CHUNK): string {
+  return `do $stamp$
 declare
   top bigint;
 begin
@@ -36,14 +44,19 @@ begin
                  case when e.id is not null then ${viewKindsSql()} end as views
             from change_log u
             left join elder e on e.id = u.elder_id
-           where u.pos is null) s
+           where u.pos is null
+           order by u.seq
+           limit ${Math.max(1, Math.trunc(chunk))}) s
    where c.seq = s.seq;
 end
 $stamp$`;
+}
+
+const STAMP_SQL = stampSql();
 
 /**
- * Stamps every committed, unstamped change-log row. Must not run inside a transaction that wrote change-log rows
- * (they are not committed yet) or holds the caller's snapshot: call it on an EntityManager outside a transaction.
+ * Stamps the committed, unstamped change-log rows (up to STAMP_CHUNK, oldest first). Must not run inside a
+ * transaction that wrote change-log rows (they are not committed yet): call it on an EntityManager outside one.
  */
 export async function stampChanges(em: EntityManager): Promise<void> {
   await em.execute(STAMP_SQL, [], 'run');
