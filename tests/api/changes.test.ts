@@ -4,7 +4,8 @@ import { codeOf, createTestApp, idNumberFor, ok, REGIONS, type TestApp, type Tes
 import { registerElder, type ElderData } from '../helpers/elders.js';
 
 /**
- * The change feed partners mirror from: change_log in seq order after an opaque cursor, one statement per call,
+ * The change feed partners mirror from: change_log in commit order after an opaque cursor, two statements per call
+ * (stamp the committed rows, read the page),
  * restricted to the caller's view (civil affairs: its region subtree; a partner: its duty view, alerts referred to
  * its kind, its own records, never visits).
  */
@@ -87,9 +88,9 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('civil affairs', () => {
-  it('reads every entry of its region subtree in seq order, in one statement', async () => {
+  it('reads every entry of its region subtree in seq order, in two statements (the commit-order stamp, the read)', async () => {
     const all = await feed(admin);
-    expect(all.sqlStatements).toBe(1);
+    expect(all.sqlStatements).toBe(2);
     expect(all.hasMore).toBe(false);
     const seqs = all.entries.map((e) => BigInt(e.seq));
     expect(seqs).toEqual([...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -159,7 +160,7 @@ describe('civil affairs', () => {
 describe('partner agencies see their view only', () => {
   it('police: archives of its town, alerts referred to the police, its own records; no visits, no classes', async () => {
     const r = await feed(police);
-    expect(r.sqlStatements).toBe(1);
+    expect(r.sqlStatements).toBe(2);
     const keys = new Set(r.entries.map((e) => `${e.entity}:${e.entityId}`));
     expect(keys).toEqual(
       new Set([`ELDER:${plain.id}`, `ELDER:${disabled.id}`, `ELDER:${flagged.id}`, `ALERT:${policeAlert}`, `AGENCY_RECORD:${policeRecord}`]),

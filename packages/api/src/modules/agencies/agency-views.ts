@@ -122,3 +122,12 @@ export function agencyViewsTable(): string {
   const rows = fields.map((f) => `| ${f} | ${PARTNER_KINDS.map((k) => (viewHas(k, f) ? 'yes' : '')).join(' | ')} |`);
   return [head, seen, ...rows].join('\n');
 }
+
+/**
+ * The partner kinds whose duty view holds the elder `e` (a `text[]` SQL expression over `elder e`; the region subtree
+ * is applied apart, by the reader). The change feed records it on each entry when the entry is stamped, so that a
+ * partner can be told when an elder leaves its view.
+ */
+export function viewKindsSql(): string {
+  return `array_remove(array[${PARTNER_KINDS.map((k) => `case when ${AGENCY_VIEWS[k].elders} then '${k}' end`).join(', ')}]::text[], null)`;
+}

@@ -24,17 +24,29 @@ registerEnumType(ChangeEntity, {
 export enum ChangeOp {
   INSERT = 'INSERT',
   UPDATE = 'UPDATE',
+  ENTER = 'ENTER',
+  LEAVE = 'LEAVE',
 }
 registerEnumType(ChangeOp, {
   name: 'ChangeOp',
-  valuesConfig: labelled(ChangeOp, { INSERT: 'Created.', UPDATE: 'Changed (rows are never deleted: closing an archive is an UPDATE).' }),
+  valuesConfig: labelled(ChangeOp, {
+    INSERT: 'Created.',
+    UPDATE: 'Changed (rows are never deleted: closing an archive is an UPDATE).',
+    ENTER:
+      'Partners only, on an ELDER entry: the elder came into your view through a change you do not receive otherwise (a visit that found the housing unsafe, an alert); read the elder through your view.',
+    LEAVE:
+      'Partners only, on an ELDER entry: the elder left your view (moved out of your region, certificate cancelled, no longer flagged); drop your copy. Sent once per departure; if the elder comes back, its entries (or ENTER) follow again.',
+  }),
 });
 
 @ObjectType('Change', {
   description: 'One entry of the change log: what changed and when, never the data itself. Read the entity through your own view to mirror it.',
 })
 export class ChangeType {
-  @Field(() => String, { description: 'Position in the log (a 64-bit integer, as a decimal string), increasing.' })
+  @Field(() => String, {
+    description:
+      'Position in the feed (a 64-bit integer, as a decimal string), in commit order: an entry gets it once its transaction has committed, so positions only grow as you poll. Not decreasing along a page; a partner may get two entries at one position (an entry and the ENTER or LEAVE it caused).',
+  })
   seq!: string;
 
   @Field(() => String, { description: 'Opaque cursor of this entry: pass it as `since` to read what came after it.' })
@@ -58,7 +70,7 @@ export class ChangeType {
 
 @ObjectType('ChangeFeed', {
   description:
-    'A page of the change log in `seq` order. To mirror: store `endCursor`, then call `changes(since: endCursor)` again until `hasMore` is false; later, poll with the last stored `endCursor`.',
+    'A page of the change log in commit order (`seq`), each entry exactly once: an entry of a transaction still running when the page was read comes in a later page, never before the cursor. To mirror: store `endCursor`, then call `changes(since: endCursor)` again until `hasMore` is false; later, poll with the last stored `endCursor`.',
 })
 export class ChangeFeedType {
   @Field(() => [ChangeType])
