@@ -11,6 +11,7 @@ import { Migration20261124000004_visit_children } from './Migration2026112400000
 import { Migration20261124000005_snapshot_invalidation } from './Migration20261124000005_snapshot_invalidation.js';
 import { Migration20261124000006_town_index_include } from './Migration20261124000006_town_index_include.js';
 import { Migration20261124000007_refresh_pending } from './Migration20261124000007_refresh_pending.js';
+import { Migration20261204000500_governance } from './Migration20261204000500_governance.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124000005_snapshot_invalidation', class: Migration20261124000005_snapshot_invalidation },
   { name: 'Migration20261124000006_town_index_include', class: Migration20261124000006_town_index_include },
   { name: 'Migration20261124000007_refresh_pending', class: Migration20261124000007_refresh_pending },
+  { name: 'Migration20261204000500_governance', class: Migration20261204000500_governance },
 ];

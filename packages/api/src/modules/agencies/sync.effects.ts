@@ -29,6 +29,7 @@ interface ArchiveRow {
   disability_grade: number | null;
   disability_source: string | null;
   family_planning_kind: string | null;
+  family_planning_source: string | null;
 }
 
 interface Conflict {
@@ -54,7 +55,8 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
   if (matched.length === 0) return;
   const archives = await em.execute<ArchiveRow[]>(
     `select id, region_code, county_code, status, to_char(status_date, 'YYYY-MM-DD') as status_date, circumstances, incapacity_level,
-            incapacity_source, disability_certificate_number, disability_category, disability_grade, disability_source, family_planning_kind
+            incapacity_source, disability_certificate_number, disability_category, disability_grade, disability_source, family_planning_kind,
+            family_planning_source
        from elder where id = any(?::uuid[]) order by id for update`, // one lock order for every writer: no deadlocks
     [pgArray([...new Set(matched.map((m) => m.elder!.id))])],
   );
@@ -131,10 +133,13 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
       }
       case 'FAMILY_PLANNING': {
         const kind = m.record.familyPlanningKind as string;
-        if (a.family_planning_kind === null) {
-          updates.push({ id: a.id, family_planning_kind: kind, circumstances: add(a.circumstances, 'FAMILY_PLANNING_SPECIAL') });
-          audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'familyPlanningKind', old: null, new: kind }], detail: { source: source(m), recordId: m.recordId } });
-        } else if (a.family_planning_kind !== kind) {
+        if (a.family_planning_kind === kind) {
+          updates.push({ id: a.id, family_planning_source: source(m) });
+        } else if (a.family_planning_kind === null || a.family_planning_source !== null) {
+          // Empty, or the health commission's own earlier value: its newer record replaces it.
+          updates.push({ id: a.id, family_planning_kind: kind, family_planning_source: source(m), circumstances: add(a.circumstances, 'FAMILY_PLANNING_SPECIAL') });
+          audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'familyPlanningKind', old: a.family_planning_kind, new: kind }], detail: { source: source(m), recordId: m.recordId } });
+        } else {
           conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'familyPlanningKind', a.family_planning_kind, kind, '档案记载的计划生育特殊家庭类别与卫健记录不同'));
         }
         break;
@@ -172,6 +177,7 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
          disability_grade = case when (u->'disability_grade') is not null then (u->>'disability_grade')::smallint else e.disability_grade end,
          disability_source = case when (u->'disability_source') is not null then u->>'disability_source' else e.disability_source end,
          family_planning_kind = case when (u->'family_planning_kind') is not null then u->>'family_planning_kind' else e.family_planning_kind end,
+         family_planning_source = case when (u->'family_planning_source') is not null then u->>'family_planning_source' else e.family_planning_source end,
          circumstances = case when (u->'circumstances') is not null then array(select jsonb_array_elements_text(u->'circumstances')) else e.circumstances end,
          version = e.version + 1,
          updated_at = ?

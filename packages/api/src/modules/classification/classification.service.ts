@@ -151,10 +151,13 @@ export class ClassificationService {
     const at80 = elder.turns80On && asOf >= elder.turns80On;
     const computed = (at80 ? elder.classAt80 : elder.computedClass) ?? elder.computedClass;
     const reasons = (at80 ? elder.classReasonsAt80 : elder.classReasons) ?? elder.classReasons;
+    const computedReasons = reasons.map((r) => ({ code: r.code, text: this.ctx.meta.lang === 'en' ? r.textEn : r.text }));
     return {
       class: (override?.class ?? computed) as ElderClassEnum,
       computedClass: computed as ElderClassEnum,
-      reasons: reasons.map((r) => ({ code: r.code, text: this.ctx.meta.lang === 'en' ? r.textEn : r.text })),
+      // An override is explained by its own reason, never by the clauses it overrules (they stay in computedReasons).
+      reasons: override ? [{ code: 'OVERRIDE', text: override.reason }] : computedReasons,
+      computedReasons,
       ruleVersion: elder.classRuleVersion ?? RULE_VERSION,
       computedAt: elder.classComputedAt ?? null,
       override: override ? { class: override.class as ElderClassEnum, reason: override.reason, startsOn: override.starts_on, expiresOn: override.expires_on } : null,

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, createTestApp, idNumberFor, ok, REGIONS, type GqlResult, type TestApp, type TestUser } from '../helpers/app.js';
+import { registerElder, type ElderData } from '../helpers/elders.js';
+
+/**
+ * Data governance (issue 12, item 8), each fix through the API on a real PostgreSQL: values an agency record backs are
+ * not overwritten by hand, enrolling a candidate applies the records that found them, Huining's 三个一 care is for
+ * dispersed 特困 elders only, an override shows its own reason, a dismissed candidate stays dismissed until a record's
+ * content changes, a found missing person resolves the alert, and a transfer of a closed archive cannot be accepted.
+ */
+const NOW = '2026-11-15T02:00:00Z'; // Sunday 15 November 2026, 10:00 in China
+const HISTORY = '2026-09-10T02:00:00Z';
+
+let t: TestApp;
+let admin: TestUser;
+let town: TestUser;
+let police: TestUser;
+let health: TestUser;
+let disability: TestUser;
+
+const RESULT = `results { externalId status match elderId candidateId }`;
+const SYNC = {
+  death: `mutation($batch: DeathRegistrationBatch!) { r: syncDeathRegistrations(batch: $batch) { ${RESULT} } }`,
+  residence: `mutation($batch: ResidenceChangeBatch!) { r: syncResidenceChanges(batch: $batch) { ${RESULT} } }`,
+  missing: `mutation($batch: MissingPersonReportBatch!) { r: syncMissingPersonReports(batch: $batch) { ${RESULT} } }`,
+  incapacity: `mutation($batch: IncapacityAssessmentBatch!) { r: syncIncapacityAssessments(batch: $batch) { ${RESULT} } }`,
+  familyPlanning: `mutation($batch: FamilyPlanningFamilyBatch!) { r: syncFamilyPlanningFamilies(batch: $batch) { ${RESULT} } }`,
+  certificate: `mutation($batch: DisabilityCertificateBatch!) { r: syncDisabilityCertificates(batch: $batch) { ${RESULT} } }`,
+} as const;
+interface Result {
+  results: { externalId: string; status: string; match: string; elderId: string | null; candidateId: string | null }[];
+}
+const ELDER = `query($id: ID!) { elder(id: $id) {
+  id version status statusDate incapacityLevel familyPlanningKind circumstances region { code }
+  disability { category grade severe }
+  classification { class computedClass reasons { code text } computedReasons { code text } override { class reason } } } }`;
+const UPDATE = `mutation($id: ID!, $v: Int!, $input: UpdateElderInput!) { updateElder(id: $id, version: $v, input: $input) {
+  id version incapacityLevel familyPlanningKind disability { grade } addressDetail } }`;
+const REOPEN = `mutation($id: ID!, $v: Int!) { reopenElder(id: $id, version: $v, reason: "误登记，老人健在") { id status } }`;
+
+type Elder = Record<string, any> & { id: string; version: number };
+
+let birthSeq = 0;
+function birth(year: number): string {
+  birthSeq++;
+  return new Date(Date.UTC(year, 0, 1) + birthSeq * 86_400_000).toISOString().slice(0, 10);
+}
+let externalSeq = 0;
+const ext = (prefix: string) => `${prefix}-${++externalSeq}`;
+
+async function sync(mutation: string, as: TestUser, records: Record<string, unknown>[]): Promise<Result> {
+  return ok(await t.exec<{ r: Result }>(as, mutation, { batch: { idempotencyKey: ext('key'), records } })).r;
+}
+async function elderAt(extra: Record<string, unknown> = {}, year = 1950): Promise<ElderData & { fullIdNumber: string }> {
+  t.clock.set(HISTORY);
+  try {
+    return await registerElder(t, admin, { name: '关国华', regionCode: REGIONS.villageA1, idNumber: idNumberFor(birth(year)), ...extra });
+  } finally {
+    t.clock.set(NOW);
+  }
+}
+async function getElder(id: string): Promise<Elder> {
+  return ok(await t.exec<{ elder: Elder }>(admin, ELDER, { id })).elder;
+}
+function extensionsOf(result: GqlResult<unknown>): Record<string, any> {
+  return (result.errors?.[0]?.extensions ?? {}) as Record<string, any>;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.clock.set(NOW);
+  admin = await t.user('ADMIN', REGIONS.city);
+  town = await t.user('TOWN_OPERATOR', REGIONS.townA);
+  police = await t.user('POLICE', REGIONS.city);
+  health = await t.user('HEALTH', REGIONS.city);
+  disability = await t.user('DISABILITY', REGIONS.city);
+});
+afterAll(() => t.close());
+
+describe('values an agency record backs', () => {
+  it('a hand edit of a federation-backed disability grade is refused with the certificate named; the archive is unchanged', async () => {
+    const elder = await elderAt({ circumstances: ['LIVING_ALONE'] }, 1956);
+    const cert = ext('CJ');
+    await sync(SYNC.certificate, disability, [
+      { externalId: cert, idNumber: elder.fullIdNumber, certificateNumber: `${elder.fullIdNumber}41`, category: 'PHYSICAL', grade: 1, issuedOn: '2026-09-30' },
+    ]);
+    const before = await getElder(elder.id);
+    expect(before.disability.grade).toBe(1);
+    const refused = await t.exec(admin, UPDATE, { id: elder.id, v: before.version, input: { disability: { category: 'PHYSICAL', grade: 3 } } });
+    expect(codeOf(refused)).toBe('CONFLICT');
+    expect(extensionsOf(refused).field).toBe('disability');
+    expect(refused.errors![0]!.message).toContain(cert);
+    // Removing the circumstance would clear the certificate too: refused the same way.
+    const cleared = await t.exec(admin, UPDATE, { id: elder.id, v: before.version, input: { circumstances: ['LIVING_ALONE'] } });
+    expect(codeOf(cleared)).toBe('CONFLICT');
+    const after = await getElder(elder.id);
+    expect([after.version, after.disability.grade, after.classification.class]).toEqual([before.version, 1, 'B']);
+    // Other fields of the same archive can still be edited, and the same grade sent back is no change.
+    const edited = ok(await t.exec<any>(admin, UPDATE, {
+      id: elder.id, v: before.version, input: { addressDetail: '长沙街道东河路1号', disability: { category: 'PHYSICAL', grade: 1, certificateNumber: `${elder.fullIdNumber}41` } },
+    })).updateElder;
+    expect([edited.addressDetail, edited.disability.grade]).toEqual(['长沙街道东河路1号', 1]);
+  });
+
+  it('incapacity level and family-planning status from the health commission are refused too, all listed at once', async () => {
+    const elder = await elderAt({ circumstances: ['LIVING_ALONE'] });
+    const [assessment, family] = [ext('SN'), ext('JS')];
+    await sync(SYNC.incapacity, health, [{ externalId: assessment, idNumber: elder.fullIdNumber, level: 'FULL', assessedOn: '2026-10-12' }]);
+    await sync(SYNC.familyPlanning, health, [{ externalId: family, idNumber: elder.fullIdNumber, familyPlanningKind: 'ONLY_CHILD_DECEASED', recognizedOn: '2026-09-01' }]);
+    const before = await getElder(elder.id);
+    expect([before.incapacityLevel, before.familyPlanningKind]).toEqual(['FULL', 'ONLY_CHILD_DECEASED']);
+    const refused = await t.exec(admin, UPDATE, { id: elder.id, v: before.version, input: { incapacityLevel: 'PARTIAL', familyPlanningKind: 'ONLY_CHILD_DISABLED' } });
+    expect(codeOf(refused)).toBe('CONFLICT');
+    const errors = extensionsOf(refused).fieldErrors as { field: string; source: string }[];
+    expect(errors.map((e) => e.field)).toEqual(['incapacityLevel', 'familyPlanningKind']);
+    expect(errors[0]!.source).toContain(assessment);
+    expect(errors[1]!.source).toContain(family);
+    expect(await getElder(elder.id)).toMatchObject({ version: before.version, incapacityLevel: 'FULL', familyPlanningKind: 'ONLY_CHILD_DECEASED' });
+    // The agency's own newer record still changes it.
+    await sync(SYNC.familyPlanning, health, [{ externalId: family, idNumber: elder.fullIdNumber, familyPlanningKind: 'ONLY_CHILD_DISABLED', recognizedOn: '2026-10-01', sourceVersion: 2 }]);
+    expect((await getElder(elder.id)).familyPlanningKind).toBe('ONLY_CHILD_DISABLED');
+  });
+
+  it('a hand-entered value stays editable by hand', async () => {
+    const elder = await elderAt({ incapacityLevel: 'PARTIAL' });
+    const edited = ok(await t.exec<any>(admin, UPDATE, { id: elder.id, v: elder.version, input: { incapacityLevel: 'FULL' } })).updateElder;
+    expect(edited.incapacityLevel).toBe('FULL');
+  });
+
+  it('an archive closed by a police death registration cannot be reopened by hand; one closed by hand can', async () => {
+    const dead = await elderAt();
+    const death = ext('SW');
+    await sync(SYNC.death, police, [{ externalId: death, idNumber: dead.fullIdNumber, diedOn: '2026-11-01' }]);
+    const closed = await getElder(dead.id);
+    expect(closed.status).toBe('DECEASED');
+    const refused = await t.exec(admin, REOPEN, { id: dead.id, v: closed.version });
+    expect(codeOf(refused)).toBe('CONFLICT');
+    expect(refused.errors![0]!.message).toContain(death);
+    expect((await getElder(dead.id)).status).toBe('DECEASED');
+
+    const byHand = await elderAt();
+    const c = ok(await t.exec<any>(admin, `mutation($id: ID!, $v: Int!) { closeElder(id: $id, version: $v, input: { status: DECEASED, effectiveDate: "2026-11-01", reason: "家属告知" }) { version } }`, { id: byHand.id, v: byHand.version })).closeElder;
+    expect(ok(await t.exec<any>(admin, REOPEN, { id: byHand.id, v: c.version })).reopenElder.status).toBe('ACTIVE');
+  });
+});
+
+describe('class overrides', () => {
+  it('an override shows its own reason, not the rules’ C_OTHER; the rules’ clauses stay in computedReasons', async () => {
+    const elder = await elderAt();
+    expect((await getElder(elder.id)).classification.reasons.map((r: any) => r.code)).toEqual(['C_OTHER']);
+    ok(await t.exec(admin, `mutation($input: OverrideClassInput!) { overrideElderClass(input: $input) { id } }`, {
+      input: { elderId: elder.id, class: 'A', reason: '老人近期跌倒两次，家属不在身边', expiresOn: '2027-05-01' },
+    }));
+    const c = (await getElder(elder.id)).classification;
+    expect(c.class).toBe('A');
+    expect(c.reasons).toEqual([{ code: 'OVERRIDE', text: '老人近期跌倒两次，家属不在身边' }]);
+    expect(c.computedClass).toBe('C');
+    expect(c.computedReasons.map((r: any) => r.code)).toEqual(['C_OTHER']);
+  });
+});
