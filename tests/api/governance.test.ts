@@ -158,3 +158,78 @@ describe('class overrides', () => {
     expect(c.computedReasons.map((r: any) => r.code)).toEqual(['C_OTHER']);
   });
 });
+
+const CANDIDATES = `query($status: String) { candidates(status: $status, first: 100) { nodes { id status reasons elderId } } }`;
+const ENROLL = `mutation($id: ID!, $input: EnrollCandidateInput!) { enrollCandidate(id: $id, input: $input) { id version status } }`;
+const DISMISS = `mutation($id: ID!, $reason: String!) { dismissCandidate(id: $id, reason: $reason) { id status } }`;
+
+describe('survey candidates', () => {
+  it('enrolling applies the waiting records in the same transaction: a grade-1 certificate and a full incapacity are in the archive and its class', async () => {
+    const idNumber = idNumberFor(birth(1952));
+    const [assessment, cert] = [ext('SN'), ext('CJ')];
+    const r = await sync(SYNC.incapacity, health, [{ externalId: assessment, idNumber, name: '司徒秀英', regionCode: REGIONS.villageA1, level: 'FULL', assessedOn: '2026-10-05' }]);
+    await sync(SYNC.certificate, disability, [{ externalId: cert, idNumber, certificateNumber: `${idNumber}41`, category: 'PHYSICAL', grade: 1, issuedOn: '2026-09-01' }]);
+    const candidateId = r.results[0]!.candidateId!;
+    const enrolled = ok(await t.exec<any>(town, ENROLL, { id: candidateId, input: { regionCode: REGIONS.villageA1 } })).enrollCandidate;
+    const elder = await getElder(enrolled.id);
+    expect(elder.incapacityLevel).toBe('FULL');
+    expect(elder.disability).toEqual({ category: 'PHYSICAL', grade: 1, severe: true });
+    expect(elder.circumstances).toEqual(expect.arrayContaining(['INCAPACITATED', 'DISABLED']));
+    expect(elder.classification.class).toBe('A');
+    expect(elder.classification.reasons.find((x: any) => x.code === 'A_INCAPACITATED').text).toContain(assessment);
+    // The values are the agencies': a hand edit is refused like on any archive.
+    expect(codeOf(await t.exec(admin, UPDATE, { id: elder.id, v: elder.version, input: { disability: { category: 'PHYSICAL', grade: 4 } } }))).toBe('CONFLICT');
+    // The same version as the one answered: registration and effects are one commit.
+    expect(elder.version).toBe(enrolled.version);
+  });
+
+  it('a failed enrolment leaves nothing behind: no archive, the records unlinked, the candidate pending', async () => {
+    const idNumber = idNumberFor(birth(1951));
+    const r = await sync(SYNC.incapacity, health, [{ externalId: ext('SN'), idNumber, regionCode: REGIONS.villageA1, level: 'PARTIAL', assessedOn: '2026-10-05' }]);
+    // A town, not a village: the registry refuses it.
+    expect(codeOf(await t.exec(town, ENROLL, { id: r.results[0]!.candidateId, input: { regionCode: REGIONS.townA } }))).toBe('BAD_USER_INPUT');
+    expect(await t.sql(`select id from elder where id_number = $1`, [idNumber])).toEqual([]);
+    expect(await t.sql(`select elder_id from agency_record where id_number = $1`, [idNumber])).toEqual([{ elder_id: null }]);
+    expect((await candidatesOf('PENDING')).map((c) => c.id)).toContain(r.results[0]!.candidateId);
+  });
+
+  it('a dismissed candidate stays dismissed when a newer version of a record says the same; a changed record brings them back', async () => {
+    const idNumber = idNumberFor(birth(1949));
+    const report = ext('ZS');
+    const first = await sync(SYNC.missing, police, [{ externalId: report, idNumber, regionCode: REGIONS.villageA1, reportedOn: '2026-11-01' }]);
+    const candidateId = first.results[0]!.candidateId!;
+    ok(await t.exec(town, DISMISS, { id: candidateId, reason: '已随子女在外地居住' }));
+    // The same content under a higher version: not queued again.
+    const same = await sync(SYNC.missing, police, [{ externalId: report, idNumber, regionCode: REGIONS.villageA1, reportedOn: '2026-11-01', sourceVersion: 2 }]);
+    expect(same.results[0]).toMatchObject({ status: 'UPDATED', match: 'NONE', candidateId: null });
+    expect(await t.sql(`select status from candidate where id_number = $1 order by first_seen_at`, [idNumber])).toEqual([{ status: 'DISMISSED' }]);
+    // The report changes (another date): the town looks again.
+    const changed = await sync(SYNC.missing, police, [{ externalId: report, idNumber, regionCode: REGIONS.villageA1, reportedOn: '2026-11-10', sourceVersion: 3 }]);
+    expect(changed.results[0]).toMatchObject({ match: 'CANDIDATE' });
+    expect((await t.sql<{ status: string }>(`select status from candidate where id_number = $1 order by first_seen_at`, [idNumber])).map((x) => x.status)).toEqual(['DISMISSED', 'PENDING']);
+    // A new record about them brings them back too (covered by the same rule: a reason not seen at dismissal).
+    const pending = (await candidatesOf('PENDING')).find((c) => c.id === changed.results[0]!.candidateId)!;
+    expect(pending.reasons).toEqual([expect.not.objectContaining({ payloadHash: expect.anything() })]);
+  });
+});
+
+async function candidatesOf(status: string): Promise<{ id: string; status: string; reasons: Record<string, unknown>[] }[]> {
+  return ok(await t.exec<any>(town, CANDIDATES, { status })).candidates.nodes;
+}
+
+describe('transfers', () => {
+  it('accepting a transfer of an archive closed meanwhile is refused; the archive stays; rejecting still works', async () => {
+    const elder = await elderAt();
+    await sync(SYNC.residence, police, [{ externalId: ext('HJ'), idNumber: elder.fullIdNumber, newRegionCode: REGIONS.villageA2, movedOn: '2026-11-01' }]);
+    const [transfer] = ok(await t.exec<any>(town, `{ transfers { id elderId } }`)).transfers.filter((x: any) => x.elderId === elder.id);
+    expect(transfer).toBeTruthy();
+    await sync(SYNC.death, police, [{ externalId: ext('SW'), idNumber: elder.fullIdNumber, diedOn: '2026-11-05' }]);
+    const refused = await t.exec(town, `mutation($id: ID!) { acceptTransfer(id: $id) { id status } }`, { id: transfer.id });
+    expect(codeOf(refused)).toBe('CONFLICT');
+    expect(extensionsOf(refused).status).toBe('DECEASED');
+    const after = await getElder(elder.id);
+    expect([after.status, after.region.code]).toEqual(['DECEASED', REGIONS.villageA1]);
+    const rejected = ok(await t.exec<any>(town, `mutation($id: ID!) { rejectTransfer(id: $id, note: "老人已去世") { status } }`, { id: transfer.id })).rejectTransfer;
+    expect(rejected.status).toBe('REJECTED');
+  });
+});

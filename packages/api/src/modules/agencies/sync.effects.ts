@@ -3,7 +3,7 @@ import type { RequestContext } from '../../graphql/context.js';
 import { pgArray } from '../../shared/sql.js';
 import { AuditAction, writeAudit, type AuditEntry } from '../audit/audit.service.js';
 import { reclassify } from '../classification/classification.service.js';
-import type { RecordKind } from './sync.kinds.js';
+import { RECORD_KINDS, type RecordKind } from './sync.kinds.js';
 import type { AgencyRecordBase } from './sync.types.js';
 
 export interface MatchedRecord {
@@ -13,6 +13,8 @@ export interface MatchedRecord {
   elder: { id: string; region_code: string; county_code: string } | null;
   effectiveOn: string;
   created: boolean;
+  /** The stored content hash (payload, person): a dismissed candidate returns only when it changes. */
+  payloadHash?: string;
 }
 
 interface ArchiveRow {
@@ -266,6 +268,53 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
     );
   }
   if (audits.length > 0) await writeAudit(ctx, audits.map((a) => ({ ...a, detail: { ...a.detail, agencyId } })), em);
+}
+
+/** An agency record as stored, just linked to a new archive (enrollCandidate). */
+export interface LinkedRecord {
+  id: string;
+  agency_id: string;
+  kind: string;
+  external_id: string;
+  id_number: string;
+  name: string | null;
+  region_code: string | null;
+  source_version: number;
+  payload: Record<string, unknown> | string;
+  effective_on: string;
+}
+
+/**
+ * Records that arrived before the person had an archive, applied to it as if they arrived now (oldest first, one
+ * agency and kind at a time, as sync would): the same effects, conflicts and alerts, in the caller's transaction.
+ */
+export async function applyWaitingRecords(
+  ctx: RequestContext,
+  em: EntityManager,
+  elder: { id: string; region_code: string; county_code: string },
+  records: LinkedRecord[],
+): Promise<void> {
+  const groups = new Map<string, LinkedRecord[]>();
+  for (const r of [...records].sort((a, b) => a.effective_on.localeCompare(b.effective_on) || a.id.localeCompare(b.id))) {
+    const key = `${r.agency_id}|${r.kind}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const group of groups.values()) {
+    const spec = RECORD_KINDS[group[0]!.kind];
+    if (!spec || spec.effect === 'NONE') continue;
+    const matched: MatchedRecord[] = group.map((r) => ({
+      recordId: r.id,
+      externalId: r.external_id,
+      record: {
+        ...(typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload),
+        externalId: r.external_id, idNumber: r.id_number, name: r.name, regionCode: r.region_code, sourceVersion: r.source_version,
+      } as MatchedRecord['record'],
+      elder,
+      effectiveOn: r.effective_on,
+      created: true,
+    }));
+    await applyEffects(ctx, em, spec, matched, group[0]!.agency_id);
+  }
 }
 
 function conflictOf(a: ArchiveRow, m: MatchedRecord, kind: string, field: string | null, archiveValue: string | null, agencyValue: string | null, detail: string): Conflict {
