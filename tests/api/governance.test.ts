@@ -233,3 +233,22 @@ describe('transfers', () => {
     expect(rejected.status).toBe('REJECTED');
   });
 });
+
+describe('missing-person reports', () => {
+  it('a newer version with foundOn resolves the alert the report raised, with a RESOLVED event naming the record', async () => {
+    const elder = await elderAt();
+    const report = ext('ZS');
+    await sync(SYNC.missing, police, [{ externalId: report, idNumber: elder.fullIdNumber, reportedOn: '2026-11-12' }]);
+    const open = await t.sql<{ status: string }>(`select status from alert where elder_id = $1 and rule_code = 'MISSING_PERSON'`, [elder.id]);
+    expect(open).toEqual([{ status: 'OPEN' }]);
+    await sync(SYNC.missing, police, [{ externalId: report, idNumber: elder.fullIdNumber, reportedOn: '2026-11-12', foundOn: '2026-11-13', sourceVersion: 2 }]);
+    const list = ok(await t.exec<any>(town, `query($id: ID!) { alerts(filter: { elderId: $id, status: [RESOLVED] }, first: 10) {
+      nodes { ruleCode status resolution events { status note } } } }`, { id: elder.id })).alerts.nodes;
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ ruleCode: 'MISSING_PERSON', status: 'RESOLVED' });
+    expect(list[0].resolution).toContain(report);
+    expect(list[0].events.map((e: any) => e.status)).toEqual(['OPEN', 'RESOLVED']);
+    // No open alert is left in the village's queue.
+    expect(ok(await t.exec<any>(town, `query($id: ID!) { alerts(filter: { elderId: $id }, first: 10) { totalCount } }`, { id: elder.id })).alerts.totalCount).toBe(0);
+  });
+});

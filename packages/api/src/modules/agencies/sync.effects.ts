@@ -3,6 +3,7 @@ import type { RequestContext } from '../../graphql/context.js';
 import { pgArray } from '../../shared/sql.js';
 import { AuditAction, writeAudit, type AuditEntry } from '../audit/audit.service.js';
 import { reclassify } from '../classification/classification.service.js';
+import { raiseAlerts, resolveAlerts, type AlertToRaise } from '../alerts/alerts.write.js';
 import { RECORD_KINDS, type RecordKind } from './sync.kinds.js';
 import type { AgencyRecordBase } from './sync.types.js';
 
@@ -66,7 +67,11 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
   const conflicts: Conflict[] = [];
   const audits: AuditEntry[] = [];
   /** `repeat`: each record is its own event (incidents); otherwise an alert of the rule still unresolved is not raised again. */
-  const alerts: { elder_id: string; county_code: string; region_code: string; rule: string; detail: string; repeat?: boolean }[] = [];
+  const alerts: AlertToRaise[] = [];
+  /** Reports that say the danger is over (a missing person found): their open alerts are resolved. */
+  const resolutions: { elderId: string; rule: string; resolution: string }[] = [];
+  const alertOf = (a: ArchiveRow, rule: string, detail: string, repeat = false): AlertToRaise =>
+    ({ elderId: a.id, countyCode: a.county_code, regionCode: a.region_code, rule, detail, repeat });
   const updates: Record<string, unknown>[] = [];
   const source = (m: MatchedRecord) => `${spec.label} ${m.externalId}（${m.effectiveOn}）`;
 
@@ -84,7 +89,7 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
         if (a.status === 'ACTIVE') {
           updates.push({ id: a.id, status: 'DECEASED', status_date: diedOn, status_reason: `公安死亡登记（${m.externalId}）` });
           audits.push({ action: AuditAction.ElderClose, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'status', old: 'ACTIVE', new: 'DECEASED' }, { field: 'statusDate', old: null, new: diedOn }], detail: { source: source(m), recordId: m.recordId } });
-          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: 'DEATH_REGISTERED', detail: `死亡日期 ${diedOn}，公安记录 ${m.externalId}` });
+          alerts.push(alertOf(a, 'DEATH_REGISTERED', `死亡日期 ${diedOn}，公安记录 ${m.externalId}`));
         } else if (a.status !== 'DECEASED' || a.status_date !== diedOn) {
           conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'status', `${a.status} ${a.status_date ?? ''}`.trim(), `DECEASED ${diedOn}`,
             `档案状态为 ${a.status}${a.status_date ? `（${a.status_date}）` : ''}，公安登记于 ${diedOn} 死亡`));
@@ -148,15 +153,19 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
       }
       case 'HOUSING_GRADE':
         if (m.record.grade === 'C' || m.record.grade === 'D') {
-          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: `HOUSING_GRADE_${m.record.grade}`, detail: `住建鉴定记录 ${m.externalId}（${m.effectiveOn}）` });
+          alerts.push(alertOf(a, `HOUSING_GRADE_${m.record.grade}`, `住建鉴定记录 ${m.externalId}（${m.effectiveOn}）`));
         }
         break;
       case 'URGENT_ALERT':
         if (spec.kind === 'MISSING_PERSON' && !m.record.foundOn) {
-          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: 'MISSING_PERSON', detail: `报告日期 ${m.record.reportedOn}，公安记录 ${m.externalId}` });
+          alerts.push(alertOf(a, 'MISSING_PERSON', `报告日期 ${m.record.reportedOn}，公安记录 ${m.externalId}`));
+        }
+        if (spec.kind === 'MISSING_PERSON' && m.record.foundOn) {
+          // Found: the alert raised for the report is over (a report arriving already found raises none).
+          resolutions.push({ elderId: a.id, rule: 'MISSING_PERSON', resolution: `公安记录 ${m.externalId}：已于 ${m.record.foundOn} 找到` });
         }
         if (spec.kind === 'INCIDENT' && m.created) {
-          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: `INCIDENT_${m.record.incidentKind}`, detail: String(m.record.summary).slice(0, 500), repeat: true });
+          alerts.push(alertOf(a, `INCIDENT_${m.record.incidentKind}`, String(m.record.summary).slice(0, 500), true));
         }
         break;
       case 'NONE':
@@ -238,23 +247,9 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
     }
   }
 
-  const once = new Set<string>();
-  const toRaise = alerts.filter((a) => a.repeat || (!once.has(`${a.elder_id}|${a.rule}`) && once.add(`${a.elder_id}|${a.rule}`)));
-  if (toRaise.length > 0) {
-    await em.execute(
-      `with raised as (
-         insert into alert (elder_id, county_code, region_code, rule_code, title, detail, severity, raised_at, raised_by)
-         select a.elder_id, a.county_code, a.region_code, r.code, r.title, a.detail, r.severity, ?, ?
-           from jsonb_to_recordset(?::jsonb) as a(elder_id uuid, county_code text, region_code text, rule text, detail text, repeat boolean)
-           join alert_rule r on r.code = a.rule
-          where coalesce(a.repeat, false)
-             or not exists (select 1 from alert x where x.elder_id = a.elder_id and x.rule_code = r.code and x.status <> 'RESOLVED')
-         returning id)
-       insert into alert_event (alert_id, at, actor_id, status, note) select id, ?, ?, 'OPEN', '合作部门数据' from raised`,
-      [now, ctx.actor?.userId ?? null, JSON.stringify(toRaise), now, ctx.actor?.userId ?? null],
-      'run',
-    );
-  }
+  const by = { at: now, actorId: ctx.actor?.userId ?? null };
+  await resolveAlerts(em, resolutions, by);
+  await raiseAlerts(em, alerts, { ...by, note: '合作部门数据' });
   if (conflicts.length > 0) {
     await em.execute(
       `insert into data_conflict (elder_id, county_code, region_code, kind, field, archive_value, agency_value, record_ids, detail, raised_at)

@@ -10,7 +10,7 @@ import { isUuid } from '../../shared/ids.js';
 import { groupByKeys } from '../../shared/loaders.js';
 import { maskPhone } from '../../shared/masking.js';
 import type { Actor } from '../auth/actor.js';
-import { raiseAlertsFromVisit } from '../alerts/alerts.service.js';
+import { raiseAlerts } from '../alerts/alerts.write.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import type { Elder } from '../elders/elder.entity.js';
 import { isRealDate } from '../elders/id-number.js';
@@ -183,10 +183,12 @@ export class VisitsService {
             'run',
           );
         }
-        const alerts = await raiseAlertsFromVisit(em, {
-          visitId: row!.id, elderId: elder.id, countyCode: elder.county_code, regionCode: elder.region_code,
-          findings: findingsOf(input), diseaseName: clean.diseaseName, at: now, actorId: actor.userId,
-        });
+        // Findings raise alerts by the rules table; each visit's findings are their own event.
+        const findings = findingsOf(input);
+        const alerts = Object.keys(findings).length === 0 ? [] : await raiseAlerts(em, [{
+          elderId: elder.id, countyCode: elder.county_code, regionCode: elder.region_code, visitId: row!.id, findings,
+          ruleDetails: { SERIOUS_ILLNESS: clean.diseaseName }, repeat: true,
+        }], { at: now, actorId: actor.userId, note: '探访发现' });
         await writeAudit(
           this.ctx,
           [{ action: AuditAction.VisitRecord, elderId: elder.id, regionCode: elder.region_code, detail: { visitId: row!.id, seq: row!.seq, method: input.method, visitedOn, alerts: alerts.length } }],
