@@ -252,3 +252,29 @@ describe('missing-person reports', () => {
     expect(ok(await t.exec<any>(town, `query($id: ID!) { alerts(filter: { elderId: $id }, first: 10) { totalCount } }`, { id: elder.id })).alerts.totalCount).toBe(0);
   });
 });
+
+describe('Huining’s 三个一 care', () => {
+  it('applies to dispersed (分散供养) 特困 elders only, not to institutional (集中供养) ones', async () => {
+    const templates = ok(await t.exec<any>(town, `{ visitStandards(includeTemplates: true, includeRetired: false) { id code requirements { extremePovertyKind activity } } }`)).visitStandards as any[];
+    const huining = templates.find((s) => s.code === 'HUINING-CARE-2022');
+    expect(huining.requirements.map((r: any) => r.extremePovertyKind)).toEqual(['DISPERSED', 'DISPERSED', 'DISPERSED']);
+    // The template's narrowing travels with an adoption; the start must be today or later.
+    const adopted = ok(await t.exec<any>(town, `mutation($id: ID!, $region: String!) { adoptVisitStandard(templateId: $id, regionCode: $region) { requirements { extremePovertyKind activity } } }`, {
+      id: huining.id, region: REGIONS.townA,
+    })).adoptVisitStandard;
+    expect(adopted.requirements.map((r: any) => [r.activity, r.extremePovertyKind])).toEqual([['CLEANING', 'DISPERSED'], ['LAUNDRY', 'DISPERSED'], ['HAIRCUT', 'DISPERSED']]);
+
+    const dispersed = await elderAt({ circumstances: ['EXTREME_POVERTY'], extremePovertyKind: 'DISPERSED' });
+    const institutional = await elderAt({ circumstances: ['EXTREME_POVERTY'], extremePovertyKind: 'INSTITUTIONAL' });
+    const care = async (id: string) =>
+      (ok(await t.exec<any>(town, `query($id: ID!) { elder(id: $id) { compliance { requirements { activity } } } }`, { id })).elder.compliance.requirements as { activity: string }[])
+        .map((r) => r.activity).filter((a) => a !== 'VISIT').sort();
+    expect(await care(dispersed.id)).toEqual(['CLEANING', 'HAIRCUT', 'LAUNDRY']);
+    expect(await care(institutional.id)).toEqual([]);
+    // The kind only narrows a 特困 requirement.
+    const bad = await t.exec(town, `mutation($input: CreateVisitStandardInput!) { createVisitStandard(input: $input) { id } }`, {
+      input: { name: '独居老人打扫卫生', regionCode: REGIONS.townA, requirements: [{ circumstance: 'LIVING_ALONE', extremePovertyKind: 'DISPERSED', activity: 'CLEANING', minCount: 1, window: 'MONTH' }] },
+    });
+    expect(codeOf(bad)).toBe('BAD_USER_INPUT');
+  });
+});
