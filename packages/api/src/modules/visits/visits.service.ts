@@ -4,7 +4,7 @@ import { pgArray, toDate } from '../../shared/sql.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Scope } from '@tanfang/schema';
 import { chinaDate, requireActor, requireScope, type RequestContext } from '../../graphql/context.js';
-import { badInput, conflict, FieldErrors, forbidden } from '../../graphql/errors.js';
+import { badInput, conflict, FieldErrors, forbidden, notFound } from '../../graphql/errors.js';
 import { decodeCursor, encodeCursor, invalidCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
 import { groupByKeys } from '../../shared/loaders.js';
@@ -384,8 +384,8 @@ export class VisitsService {
    * so the answer does not tell whether such an archive exists. A visitor-only login must be assigned to the elder.
    */
   private async elderForRecording(actor: Actor, elderId: string): Promise<ElderForVisit> {
-    const outside = () =>
-      forbidden('该老年人不在您的管辖范围内（或档案不存在），不能记录', 'This elder is outside your jurisdiction (or does not exist): you cannot record for them', { field: 'elderId' });
+    // Outside the jurisdiction is NOT_FOUND, exactly like a missing archive (as for every other operation on an elder).
+    const outside = () => notFound('老年人档案', 'elder archive');
     if (!isUuid(elderId)) throw outside();
     const [elder] = await this.ctx.em.execute<ElderForVisit[]>(
       `select id, county_code, region_code, to_char((registered_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as registered_on,
