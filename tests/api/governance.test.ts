@@ -278,3 +278,45 @@ describe('Huining’s 三个一 care', () => {
     expect(codeOf(bad)).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('one write path for archive changes (applyArchiveChanges)', () => {
+  const HISTORY_Q = `query($id: ID!) { elder(id: $id) { version history(first: 20) { nodes { action changes { field old new } } } } }`;
+  const historyOf = async (id: string) => ok(await t.exec<any>(admin, HISTORY_Q, { id })).elder as { version: number; history: { nodes: { action: string; changes: { field: string; old: unknown; new: unknown }[] }[] } };
+
+  it('an accepted transfer and an agency value applied when settling a conflict are in the archive’s history, from what really changed', async () => {
+    const moving = await elderAt();
+    await sync(SYNC.residence, police, [{ externalId: ext('HJ'), idNumber: moving.fullIdNumber, newRegionCode: REGIONS.villageA2, movedOn: '2026-11-01' }]);
+    const [transfer] = ok(await t.exec<any>(town, `{ transfers { id elderId } }`)).transfers.filter((x: any) => x.elderId === moving.id);
+    const before = await historyOf(moving.id);
+    ok(await t.exec(town, `mutation($id: ID!) { acceptTransfer(id: $id) { id } }`, { id: transfer.id }));
+    const moved = await historyOf(moving.id);
+    expect(moved.version).toBe(before.version + 1);
+    expect(moved.history.nodes[0]).toEqual({ action: 'ELDER_UPDATE', changes: [{ field: 'regionCode', old: REGIONS.villageA1, new: REGIONS.villageA2 }] });
+
+    const handLevel = await elderAt({ incapacityLevel: 'PARTIAL', circumstances: ['LIVING_ALONE'] });
+    await sync(SYNC.incapacity, health, [{ externalId: ext('SN'), idNumber: handLevel.fullIdNumber, level: 'FULL', assessedOn: '2026-10-12' }]);
+    const [conflict] = ok(await t.exec<any>(town, `{ dataConflicts(first: 100) { nodes { id elderId } } }`)).dataConflicts.nodes.filter((x: any) => x.elderId === handLevel.id);
+    ok(await t.exec(town, `mutation($id: ID!) { settleDataConflict(id: $id, decision: APPLY_AGENCY, note: "入户核实") { id } }`, { id: conflict.id }));
+    const settled = await historyOf(handLevel.id);
+    expect(settled.history.nodes[0]).toEqual({ action: 'ELDER_UPDATE', changes: [{ field: 'incapacityLevel', old: 'PARTIAL', new: 'FULL' }] });
+    // Applied from the agency, the level is now the agency's: a hand edit is refused.
+    expect(codeOf(await t.exec(admin, UPDATE, { id: handLevel.id, v: settled.version, input: { incapacityLevel: 'PARTIAL' } }))).toBe('CONFLICT');
+  });
+
+  it('an agency effect is audited with every field it changed (certificate number masked), and a mere confirmation is not', async () => {
+    const elder = await elderAt();
+    const cert = ext('CJ');
+    const record = { externalId: cert, idNumber: elder.fullIdNumber, certificateNumber: `${elder.fullIdNumber}12`, category: 'VISUAL', grade: 2, issuedOn: '2026-09-30' };
+    await sync(SYNC.certificate, disability, [record]);
+    const after = await historyOf(elder.id);
+    const entry = after.history.nodes[0]!;
+    expect(entry.action).toBe('ELDER_UPDATE');
+    expect(entry.changes.map((c) => c.field).sort()).toEqual(['circumstances', 'disabilityCategory', 'disabilityCertificateNumber', 'disabilityGrade']);
+    const number = entry.changes.find((c) => c.field === 'disabilityCertificateNumber')!.new as string;
+    expect(number).toMatch(/\*/);
+    expect(number).not.toContain(elder.fullIdNumber.slice(6, 14));
+    // The same certificate again under a newer version: provenance only, no new history entry.
+    await sync(SYNC.certificate, disability, [{ ...record, sourceVersion: 2 }]);
+    expect((await historyOf(elder.id)).history.nodes).toHaveLength(after.history.nodes.length);
+  });
+});

@@ -8,11 +8,11 @@ import { maskCertificateNumber, maskIdNumber } from '../../shared/masking.js';
 import { toDate } from '../../shared/sql.js';
 import { API_KEY_PREFIX, hashToken } from '../auth/auth.service.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
-import { reclassify } from '../classification/classification.service.js';
 import type { Elder } from '../elders/elder.entity.js';
 import { ElderService } from '../elders/elder.service.js';
 import { RegionService } from '../regions/region.service.js';
 import { applyWaitingRecords, type LinkedRecord } from './sync.effects.js';
+import { applyArchiveChanges } from '../elders/archive-changes.js';
 import type {
   AgencyKindEnum,
   AgencyRecordType,
@@ -261,11 +261,11 @@ export class AgenciesService {
             { status: archive.status },
           );
         }
-        const moved = await em.execute<{ id: string }[]>(
-          `update elder set region_code = ?, county_code = left(?, 6), version = version + 1, updated_at = ? where id = ? and region_code = ? returning id`,
-          [t.to_region_code, t.to_region_code, this.ctx.now(), t.elder_id, t.from_region_code],
-        );
-        if (moved.length === 0) throw conflict('档案的所在村已变化，请重新核实', 'The archive has moved since: check again');
+        if (!archive || archive.region_code !== t.from_region_code) throw conflict('档案的所在村已变化，请重新核实', 'The archive has moved since: check again');
+        await applyArchiveChanges(this.ctx, em, [{
+          elderId: t.elder_id, action: AuditAction.ElderUpdate, detail: { source: '公安户籍/居住地变化（迁移已接收）', transferId: id },
+          set: { region_code: t.to_region_code },
+        }]);
         await em.execute(`update assignment set ends_at = ?, end_reason = '迁往他村（公安户籍变化）' where elder_id = ? and ends_at is null`, [this.ctx.now(), t.elder_id], 'run');
       }
       await writeAudit(this.ctx, [{
@@ -300,7 +300,7 @@ export class AgenciesService {
     const note = noteRaw.trim();
     if (note.length < 2 || note.length > 1000) throw badInput('请说明核实情况（2至1000字）', 'Say what was checked (2-1000 characters)', 'note');
     const [c] = isUuid(id)
-      ? await this.ctx.em.execute<Record<string, any>[]>(`select c.*, e.region_code as elder_region from data_conflict c join elder e on e.id = c.elder_id where c.id = ?`, [id])
+      ? await this.ctx.em.execute<Record<string, any>[]>(`select c.*, e.region_code as elder_region, e.circumstances as elder_circumstances from data_conflict c join elder e on e.id = c.elder_id where c.id = ?`, [id])
       : [];
     if (!c || !(c.elder_region as string).startsWith(actor.regionCode)) throw notFound('数据冲突', 'data conflict');
     if (c.status !== 'OPEN') throw conflict('该冲突已处理过', 'This conflict was already settled');
@@ -316,24 +316,21 @@ export class AgenciesService {
         [decision, note, actor.userId, this.ctx.now(), id],
       );
       if (done.length === 0) throw conflict('该冲突已被他人处理', 'Someone else settled this conflict');
+      // The agency's value goes through the archive's one write path: version, class and history follow.
+      const detail = { source: `数据冲突 ${id.slice(0, 8)}（经核实采用）`, conflictId: id };
       if (decision === 'APPLY_AGENCY' && c.field === 'incapacityLevel') {
-        const level = c.agency_value === 'NONE' ? null : c.agency_value;
-        await em.execute(
-          `update elder set incapacity_level = ?, incapacity_source = ?,
-                  circumstances = case when ?::text is null then array_remove(circumstances, 'INCAPACITATED')
-                                       when 'INCAPACITATED' = any(circumstances) then circumstances else circumstances || '{INCAPACITATED}' end,
-                  version = version + 1, updated_at = ? where id = ?`,
-          [level, level ? `卫健失能评估（经核实采用，冲突 ${id.slice(0, 8)}）` : null, level, this.ctx.now(), c.elder_id],
-          'run',
-        );
-        await reclassify(em, [c.elder_id], this.ctx.now(), actor.userId);
+        const level = c.agency_value === 'NONE' ? null : (c.agency_value as string);
+        const circumstances = (c.elder_circumstances as string[]).filter((x) => x !== 'INCAPACITATED').concat(level ? ['INCAPACITATED'] : []);
+        await applyArchiveChanges(this.ctx, em, [{
+          elderId: c.elder_id, action: AuditAction.ElderUpdate, detail,
+          set: { incapacity_level: level, incapacity_source: level ? `卫健失能评估（经核实采用，冲突 ${id.slice(0, 8)}）` : null, circumstances },
+        }]);
       }
       if (decision === 'APPLY_AGENCY' && c.field === 'status' && typeof c.agency_value === 'string' && c.agency_value.startsWith('DECEASED ')) {
-        await em.execute(
-          `update elder set status = 'DECEASED', status_date = ?::date, status_reason = '公安死亡登记（经核实采用）', version = version + 1, updated_at = ? where id = ?`,
-          [c.agency_value.slice(9), this.ctx.now(), c.elder_id],
-          'run',
-        );
+        await applyArchiveChanges(this.ctx, em, [{
+          elderId: c.elder_id, action: AuditAction.ElderClose, detail,
+          set: { status: 'DECEASED', status_date: c.agency_value.slice(9), status_reason: '公安死亡登记（经核实采用）' },
+        }]);
       }
       await writeAudit(this.ctx, [{ action: AuditAction.ConflictSettle, elderId: c.elder_id, regionCode: c.elder_region, detail: { conflictId: id, decision, note } }], em);
     });

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../graphql/context.js';
 import { pgArray } from '../../shared/sql.js';
-import { AuditAction, writeAudit, type AuditEntry } from '../audit/audit.service.js';
-import { reclassify } from '../classification/classification.service.js';
+import { AuditAction, type AuditActionName } from '../audit/audit.service.js';
+import { applyArchiveChanges, type ArchiveChangeSet } from '../elders/archive-changes.js';
 import { raiseAlerts, resolveAlerts, type AlertToRaise } from '../alerts/alerts.write.js';
 import { RECORD_KINDS, type RecordKind } from './sync.kinds.js';
 import type { AgencyRecordBase } from './sync.types.js';
@@ -65,14 +65,16 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
   );
   const archiveOf = new Map(archives.map((a) => [a.id, a]));
   const conflicts: Conflict[] = [];
-  const audits: AuditEntry[] = [];
   /** `repeat`: each record is its own event (incidents); otherwise an alert of the rule still unresolved is not raised again. */
   const alerts: AlertToRaise[] = [];
   /** Reports that say the danger is over (a missing person found): their open alerts are resolved. */
   const resolutions: { elderId: string; rule: string; resolution: string }[] = [];
   const alertOf = (a: ArchiveRow, rule: string, detail: string, repeat = false): AlertToRaise =>
     ({ elderId: a.id, countyCode: a.county_code, regionCode: a.region_code, rule, detail, repeat });
-  const updates: Record<string, unknown>[] = [];
+  const updates: ArchiveChangeSet[] = [];
+  /** A change of the archive caused by record `m`; its audit entry is made from what really changed. */
+  const change = (a: ArchiveRow, m: MatchedRecord, set: ArchiveChangeSet['set'], action: AuditActionName = AuditAction.ElderUpdate): ArchiveChangeSet =>
+    ({ elderId: a.id, set, action, detail: { source: source(m), recordId: m.recordId, agencyId } });
   const source = (m: MatchedRecord) => `${spec.label} ${m.externalId}（${m.effectiveOn}）`;
 
   for (const m of matched) {
@@ -87,8 +89,7 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
       case 'DEATH': {
         const diedOn = m.record.diedOn as string;
         if (a.status === 'ACTIVE') {
-          updates.push({ id: a.id, status: 'DECEASED', status_date: diedOn, status_reason: `公安死亡登记（${m.externalId}）` });
-          audits.push({ action: AuditAction.ElderClose, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'status', old: 'ACTIVE', new: 'DECEASED' }, { field: 'statusDate', old: null, new: diedOn }], detail: { source: source(m), recordId: m.recordId } });
+          updates.push(change(a, m, { status: 'DECEASED', status_date: diedOn, status_reason: `公安死亡登记（${m.externalId}）` }, AuditAction.ElderClose));
           alerts.push(alertOf(a, 'DEATH_REGISTERED', `死亡日期 ${diedOn}，公安记录 ${m.externalId}`));
         } else if (a.status !== 'DECEASED' || a.status_date !== diedOn) {
           conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'status', `${a.status} ${a.status_date ?? ''}`.trim(), `DECEASED ${diedOn}`,
@@ -102,11 +103,10 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
         const level = m.record.level === 'NONE' ? null : (m.record.level as string);
         const fromAgency = a.incapacity_source !== null;
         if (a.incapacity_level === level) {
-          if (level) updates.push({ id: a.id, incapacity_source: source(m) });
+          if (level) updates.push(change(a, m, { incapacity_source: source(m) }));
         } else if (a.incapacity_level === null || fromAgency) {
           const circumstances = level ? add(a.circumstances, 'INCAPACITATED') : remove(a.circumstances, 'INCAPACITATED');
-          updates.push({ id: a.id, incapacity_level: level, incapacity_source: level ? source(m) : null, circumstances });
-          audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'incapacityLevel', old: a.incapacity_level, new: level }], detail: { source: source(m), recordId: m.recordId } });
+          updates.push(change(a, m, { incapacity_level: level, incapacity_source: level ? source(m) : null, circumstances }));
         } else {
           conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'incapacityLevel', a.incapacity_level, m.record.level as string,
             `档案记载失能等级为 ${a.incapacity_level}（人工录入），卫健评估为 ${m.record.level}`));
@@ -119,19 +119,17 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
         const fromAgency = a.disability_source !== null;
         if (cancelled) {
           if (a.disability_certificate_number === cert && fromAgency) {
-            updates.push({ id: a.id, disability_certificate_number: null, disability_category: null, disability_grade: null, disability_source: null, circumstances: remove(a.circumstances, 'DISABLED') });
-            audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'disability.grade', old: a.disability_grade, new: null }], detail: { source: source(m), recordId: m.recordId } });
+            updates.push(change(a, m, { disability_certificate_number: null, disability_category: null, disability_grade: null, disability_source: null, circumstances: remove(a.circumstances, 'DISABLED') }));
           } else if (a.disability_certificate_number === cert) {
             conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'disability', cert, `注销 ${m.record.cancelledOn}`, `残联已于 ${m.record.cancelledOn} 注销残疾人证，档案仍记载该证（人工录入）`));
           }
         } else if (a.disability_certificate_number === cert && a.disability_grade === m.record.grade) {
-          updates.push({ id: a.id, disability_source: source(m) });
+          updates.push(change(a, m, { disability_source: source(m) }));
         } else if (a.disability_certificate_number === null || fromAgency) {
-          updates.push({
-            id: a.id, disability_certificate_number: cert, disability_category: m.record.category, disability_grade: m.record.grade,
+          updates.push(change(a, m, {
+            disability_certificate_number: cert, disability_category: m.record.category, disability_grade: m.record.grade,
             disability_source: source(m), circumstances: add(a.circumstances, 'DISABLED'),
-          });
-          audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'disability.grade', old: a.disability_grade, new: m.record.grade }], detail: { source: source(m), recordId: m.recordId } });
+          }));
         } else {
           conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'disability', `${a.disability_certificate_number} ${a.disability_grade}级`, `${cert} ${m.record.grade}级`,
             `档案记载的残疾人证（人工录入）与残联记录不同`));
@@ -141,11 +139,10 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
       case 'FAMILY_PLANNING': {
         const kind = m.record.familyPlanningKind as string;
         if (a.family_planning_kind === kind) {
-          updates.push({ id: a.id, family_planning_source: source(m) });
+          updates.push(change(a, m, { family_planning_source: source(m) }));
         } else if (a.family_planning_kind === null || a.family_planning_source !== null) {
           // Empty, or the health commission's own earlier value: its newer record replaces it.
-          updates.push({ id: a.id, family_planning_kind: kind, family_planning_source: source(m), circumstances: add(a.circumstances, 'FAMILY_PLANNING_SPECIAL') });
-          audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'familyPlanningKind', old: a.family_planning_kind, new: kind }], detail: { source: source(m), recordId: m.recordId } });
+          updates.push(change(a, m, { family_planning_kind: kind, family_planning_source: source(m), circumstances: add(a.circumstances, 'FAMILY_PLANNING_SPECIAL') }));
         } else {
           conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'familyPlanningKind', a.family_planning_kind, kind, '档案记载的计划生育特殊家庭类别与卫健记录不同'));
         }
@@ -174,31 +171,7 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
   }
 
   const now = ctx.now();
-  if (updates.length > 0) {
-    // One statement: each column changes only where the row names it (a JSON key present, even as null), the rest stays.
-    await em.execute(
-      `update elder e set
-         status = case when (u->'status') is not null then u->>'status' else e.status end,
-         status_date = case when (u->'status_date') is not null then (u->>'status_date')::date else e.status_date end,
-         status_reason = case when (u->'status_reason') is not null then u->>'status_reason' else e.status_reason end,
-         incapacity_level = case when (u->'incapacity_level') is not null then u->>'incapacity_level' else e.incapacity_level end,
-         incapacity_source = case when (u->'incapacity_source') is not null then u->>'incapacity_source' else e.incapacity_source end,
-         disability_certificate_number = case when (u->'disability_certificate_number') is not null then u->>'disability_certificate_number' else e.disability_certificate_number end,
-         disability_category = case when (u->'disability_category') is not null then u->>'disability_category' else e.disability_category end,
-         disability_grade = case when (u->'disability_grade') is not null then (u->>'disability_grade')::smallint else e.disability_grade end,
-         disability_source = case when (u->'disability_source') is not null then u->>'disability_source' else e.disability_source end,
-         family_planning_kind = case when (u->'family_planning_kind') is not null then u->>'family_planning_kind' else e.family_planning_kind end,
-         family_planning_source = case when (u->'family_planning_source') is not null then u->>'family_planning_source' else e.family_planning_source end,
-         circumstances = case when (u->'circumstances') is not null then array(select jsonb_array_elements_text(u->'circumstances')) else e.circumstances end,
-         version = e.version + 1,
-         updated_at = ?
-       from jsonb_array_elements(?::jsonb) as u
-      where e.id = (u->>'id')::uuid`,
-      [now, JSON.stringify(mergeById(updates))],
-      'run',
-    );
-    await reclassify(em, [...new Set(updates.map((u) => u.id as string))], now, ctx.actor?.userId ?? null);
-  }
+  await applyArchiveChanges(ctx, em, updates);
 
   if (spec.effect === 'RESIDENCE') {
     const moves = matched.filter((m) => m.record.newRegionCode !== m.elder!.region_code && archiveOf.get(m.elder!.id)!.status === 'ACTIVE');
@@ -262,7 +235,6 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
       'run',
     );
   }
-  if (audits.length > 0) await writeAudit(ctx, audits.map((a) => ({ ...a, detail: { ...a.detail, agencyId } })), em);
 }
 
 /** An agency record as stored, just linked to a new archive (enrollCandidate). */
@@ -321,13 +293,6 @@ function dedupeConflicts(list: Conflict[]): Conflict[] {
   const seen = new Map<string, Conflict>();
   for (const c of list) seen.set(`${c.elder_id}|${c.kind}|${c.field ?? ''}`, c);
   return [...seen.values()];
-}
-
-/** Several records about one person in a batch: later ones win, field by field (UPDATE ... FROM takes one row per target). */
-function mergeById(updates: Record<string, unknown>[]): Record<string, unknown>[] {
-  const merged = new Map<string, Record<string, unknown>>();
-  for (const u of updates) merged.set(u.id as string, { ...(merged.get(u.id as string) ?? {}), ...u });
-  return [...merged.values()];
 }
 
 function add(list: string[], value: string): string[] {
