@@ -109,6 +109,8 @@ describe('values an agency record backs', () => {
     await sync(SYNC.familyPlanning, health, [{ externalId: family, idNumber: elder.fullIdNumber, familyPlanningKind: 'ONLY_CHILD_DECEASED', recognizedOn: '2026-09-01' }]);
     const before = await getElder(elder.id);
     expect([before.incapacityLevel, before.familyPlanningKind]).toEqual(['FULL', 'ONLY_CHILD_DECEASED']);
+    // The class reasons name the records, the family-planning one included.
+    expect(before.classification.reasons.find((x: any) => x.code === 'A_FAMILY_PLANNING_ALONE').text).toContain(family);
     const refused = await t.exec(admin, UPDATE, { id: elder.id, v: before.version, input: { incapacityLevel: 'PARTIAL', familyPlanningKind: 'ONLY_CHILD_DISABLED' } });
     expect(codeOf(refused)).toBe('CONFLICT');
     const errors = extensionsOf(refused).fieldErrors as { field: string; source: string }[];
