@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, idNumberFor, ok, REGIONS, type GqlResult, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder, type ElderData } from '../helpers/elders.js';
@@ -233,6 +234,49 @@ describe('transfers', () => {
     expect([after.status, after.region.code]).toEqual(['DECEASED', REGIONS.villageA1]);
     const rejected = ok(await t.exec<any>(town, `mutation($id: ID!) { rejectTransfer(id: $id, note: "老人已去世") { status } }`, { id: transfer.id })).rejectTransfer;
     expect(rejected.status).toBe('REJECTED');
+  });
+});
+
+describe('transfers and closures at the same time', () => {
+  const ACCEPT = `mutation($id: ID!) { acceptTransfer(id: $id) { id status } }`;
+  async function proposed(): Promise<{ elder: ElderData & { fullIdNumber: string }; transferId: string }> {
+    const elder = await elderAt();
+    await sync(SYNC.residence, police, [{ externalId: ext('HJ'), idNumber: elder.fullIdNumber, newRegionCode: REGIONS.villageA2, movedOn: '2026-11-01' }]);
+    const [transfer] = ok(await t.exec<any>(town, `{ transfers { id elderId } }`)).transfers.filter((x: any) => x.elderId === elder.id);
+    return { elder, transferId: transfer.id };
+  }
+  /** Another connection closes the archive (or only holds it) inside a transaction while acceptTransfer runs. */
+  async function whileHeld(elderId: string, close: boolean, finish: 'commit' | 'rollback', transferId: string) {
+    const other = new pg.Client({ connectionString: t.dbUrl });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(`select id from elder where id = $1 for update`, [elderId]);
+      if (close) await other.query(`update elder set status = 'DECEASED', status_date = '2026-11-14', status_reason = '病故', version = version + 1 where id = $1`, [elderId]);
+      const pending = t.exec(town, ACCEPT, { id: transferId });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the accept is now waiting for the archive's lock
+      await other.query(finish);
+      return await pending;
+    } finally {
+      await other.end();
+    }
+  }
+
+  it('a closure committing while the accept waits: the accept sees it and is refused, nothing moves', async () => {
+    const { elder, transferId } = await proposed();
+    const result = await whileHeld(elder.id, true, 'commit', transferId);
+    expect(codeOf(result)).toBe('CONFLICT');
+    const after = await getElder(elder.id);
+    expect([after.status, after.region.code]).toEqual(['DECEASED', REGIONS.villageA1]);
+    expect(await t.sql(`select status from transfer where id = $1`, [transferId])).toEqual([{ status: 'PROPOSED' }]);
+  });
+
+  it('a closure rolled back while the accept waits: the accept then moves the active archive', async () => {
+    const { elder, transferId } = await proposed();
+    const result = await whileHeld(elder.id, true, 'rollback', transferId);
+    expect(ok(result as GqlResult<any>).acceptTransfer.status).toBe('ACCEPTED');
+    const after = await getElder(elder.id);
+    expect([after.status, after.region.code]).toEqual(['ACTIVE', REGIONS.villageA2]);
   });
 });
 

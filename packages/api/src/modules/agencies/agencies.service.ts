@@ -242,17 +242,18 @@ export class AgenciesService {
     const note = noteRaw?.trim() || null;
     if (!accept && !note) throw badInput('请填写不接收的理由', 'Give the reason for rejecting', 'note');
     await this.ctx.em.transactional(async (em) => {
+      // The archive is locked before the transfer, the order sync uses (elder, then its transfer): no deadlock with a
+      // residence batch about the same person, and a closure committing meanwhile is seen here or waits for this move.
+      const [archive] = await em.execute<{ status: string; status_date: string | null; region_code: string }[]>(
+        `select status, to_char(status_date, 'YYYY-MM-DD') as status_date, region_code from elder where id = ? for update`,
+        [t.elder_id],
+      );
       const done = await em.execute<{ id: string }[]>(
         `update transfer set status = ?, decided_by = ?, decided_at = ?, note = ? where id = ? and status = 'PROPOSED' returning id`,
         [accept ? 'ACCEPTED' : 'REJECTED', actor.userId, this.ctx.now(), note, id],
       );
       if (done.length === 0) throw conflict('该迁移已被他人处理', 'Someone else decided this transfer');
       if (accept) {
-        // Locked first: a closure committing meanwhile is either seen here or waits for this move.
-        const [archive] = await em.execute<{ status: string; status_date: string | null; region_code: string }[]>(
-          `select status, to_char(status_date, 'YYYY-MM-DD') as status_date, region_code from elder where id = ? for update`,
-          [t.elder_id],
-        );
         if (archive && archive.status !== 'ACTIVE') {
           // A closed archive (death, moved away, institution) stays where it was closed; the transfer can only be rejected.
           throw conflict(
