@@ -356,20 +356,21 @@ describe('incapacity and disability', () => {
     expect(recovered.classification.class).toBe('C');
   });
 
-  it('a person correcting an agency-sourced level makes it theirs: the next assessment is a conflict, not an overwrite', async () => {
+  it('a person cannot overwrite an agency-sourced level by hand (CONFLICT naming the assessment); the next assessment still applies', async () => {
     const elder = await elderAt(REGIONS.villageA1, { idNumber: idNumberFor(birth(1950)), circumstances: ['LIVING_ALONE'] });
     const id = ext('SN');
     await sync(SYNC.incapacity, health, [{ externalId: id, idNumber: elder.fullIdNumber, level: 'FULL', assessedOn: '2026-10-12' }]);
     const synced = await getElder(elder.id);
     expect(synced.incapacityLevel).toBe('FULL');
-    ok(await t.exec(admin, `mutation($id: ID!, $v: Int!) { updateElder(id: $id, version: $v, input: { incapacityLevel: PARTIAL }) { id } }`, { id: elder.id, v: synced.version }));
-    const corrected = await getElder(elder.id);
-    expect(corrected.incapacityLevel).toBe('PARTIAL');
-    // The reasons no longer name the agency record the person overruled.
-    expect(corrected.classification.reasons.find((x: any) => x.code === 'A_INCAPACITATED').text).not.toContain(id);
-    await sync(SYNC.incapacity, health, [{ externalId: id, idNumber: elder.fullIdNumber, level: 'FULL', assessedOn: '2026-11-12', sourceVersion: 2 }]);
+    const refused = await t.exec(admin, `mutation($id: ID!, $v: Int!) { updateElder(id: $id, version: $v, input: { incapacityLevel: PARTIAL }) { id } }`, { id: elder.id, v: synced.version });
+    expect(codeOf(refused)).toBe('CONFLICT');
+    expect(refused.errors![0]!.message).toContain(id);
+    const kept = await getElder(elder.id);
+    expect([kept.incapacityLevel, kept.version]).toEqual(['FULL', synced.version]);
+    expect(kept.classification.reasons.find((x: any) => x.code === 'A_INCAPACITATED').text).toContain(id);
+    await sync(SYNC.incapacity, health, [{ externalId: id, idNumber: elder.fullIdNumber, level: 'PARTIAL', assessedOn: '2026-11-12', sourceVersion: 2 }]);
     expect((await getElder(elder.id)).incapacityLevel).toBe('PARTIAL');
-    expect(await conflictsOf(elder.id)).toEqual([expect.objectContaining({ kind: 'ARCHIVE_DIFFERS', field: 'incapacityLevel' })]);
+    expect(await conflictsOf(elder.id)).toEqual([]);
   });
 
   it('a grade-1 disability certificate makes a living-alone 70-year-old class B, naming the certificate', async () => {

@@ -301,13 +301,16 @@ describe('assignVisitor', () => {
     const mine = await elders(5, REGIONS.villageA1);
     const [foreign] = await elders(1, REGIONS.villageB1, {}, townB);
     const result = await assign(v.id, [...mine.map((e) => e.id), foreign!.id]);
-    expect(codeOf(result)).toBe('BAD_USER_INPUT');
-    expect(fieldsOf(result)).toEqual(['elderIds']);
+    // Outside the jurisdiction is NOT_FOUND, like a missing archive.
+    expect(codeOf(result)).toBe('NOT_FOUND');
+    expect(result.errors![0]!.extensions!.field).toBe('elderIds');
     expect(await activeCount(v.id)).toBe(0);
     const [{ n }] = await t.sql(`select count(*)::int as n from assignment where elder_id = any($1::uuid[])`, [[...mine.map((e) => e.id), foreign!.id]]);
     expect(n).toBe(0);
-    // An unknown id and a malformed id are refused the same way.
-    expect(codeOf(await assign(v.id, [mine[0]!.id, randomUUID()]))).toBe('BAD_USER_INPUT');
+    // An unknown id is answered the same way; a malformed one is bad input.
+    const unknown = await assign(v.id, [mine[0]!.id, randomUUID()]);
+    expect(codeOf(unknown)).toBe('NOT_FOUND');
+    expect(unknown.errors![0]!.message).toBe(result.errors![0]!.message);
     expect(codeOf(await assign(v.id, [mine[0]!.id, 'not-a-uuid']))).toBe('BAD_USER_INPUT');
     expect(codeOf(await assign(v.id, []))).toBe('BAD_USER_INPUT');
     expect(await activeCount(v.id)).toBe(0);

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const CLASSIFICATION = `query($id: ID!, $asOf: Date) { elder(id: $id) { id circumstances
-  classification(asOf: $asOf) { class computedClass reasons { code text } ruleVersion changesOn computedAt
+  classification(asOf: $asOf) { class computedClass reasons { code text } computedReasons { code } ruleVersion changesOn computedAt
     override { class reason startsOn expiresOn } } } }`;
 const HISTORY = `query($id: ID!) { elder(id: $id) { classHistory { at source class reasons { code text } ruleVersion classAt80 turns80On expiresOn } } }`;
 const COMPLIANCE_CLASS = `query($id: ID!, $asOf: Date) { elder(id: $id) { compliance(asOf: $asOf) { class requirements { homeOnly window } } } }`;
@@ -333,7 +333,10 @@ describe('overrides', () => {
       override: { class: 'A', reason: '子女已外出务工，老人近期多次跌倒，需每月上门', startsOn: '2026-11-15', expiresOn: '2027-02-01' },
     });
     const c = await classOf(e.id);
-    expect(c).toMatchObject({ class: 'A', computedClass: 'C', reasons: [{ code: 'C_OTHER' }] });
+    // The override is explained by its own reason; the rules' clause stays beside the computed class.
+    expect(c).toMatchObject({
+      class: 'A', computedClass: 'C', reasons: [{ code: 'OVERRIDE', text: '子女已外出务工，老人近期多次跌倒，需每月上门' }], computedReasons: [{ code: 'C_OTHER' }],
+    });
     expect(await classOf(e.id, '2027-01-31')).toMatchObject({ class: 'A', computedClass: 'C' });
     // Not before it started, and not from its expiry day on.
     expect(await classOf(e.id, '2026-11-14')).toMatchObject({ class: 'C', override: null });

@@ -63,6 +63,12 @@ async function writes() {
   return row;
 }
 
+async function expectNotFound(user: TestUser, query: string, variables: Record<string, unknown>, label: string) {
+  const result = await t.exec(user, query, variables);
+  expect(codeOf(result), label).toBe('NOT_FOUND');
+  expect(result.data ?? null, label).toBeNull();
+}
+
 async function expectForbidden(user: TestUser, query: string, variables: Record<string, unknown>, label: string) {
   const result = await t.exec(user, query, variables);
   expect(codeOf(result), label).toBe('FORBIDDEN');
@@ -159,10 +165,10 @@ describe('a village worker', () => {
 
   it('records visits only for the elders assigned to them', async () => {
     const before = await writes();
-    // Not assigned (in their own village), a sibling village's elder and another town's elder: FORBIDDEN.
+    // Not assigned in their own village: FORBIDDEN. A sibling village's or another town's elder: NOT_FOUND, like a missing one.
     await expectForbidden(villageA1, RECORD, { i: recordInput(notMineA1.id) }, 'own village, not assigned');
-    await expectForbidden(villageA1, RECORD, { i: recordInput(inA2.id) }, 'sibling village');
-    await expectForbidden(villageA1, RECORD, { i: recordInput(inB1.id) }, 'other town');
+    await expectNotFound(villageA1, RECORD, { i: recordInput(inA2.id) }, 'sibling village');
+    await expectNotFound(villageA1, RECORD, { i: recordInput(inB1.id) }, 'other town');
     expect(await writes()).toEqual(before);
     // Assigned: recorded as their own visitor (dated in September, so the November figures above do not move).
     const visit = ok(await t.exec<any>(villageA1, `mutation($i: RecordVisitInput!) { recordVisit(input: $i) { id visitor { id } } }`, {
@@ -216,14 +222,14 @@ describe('a town operator of town A', () => {
 
   it('cannot write outside town A, and nothing is written', async () => {
     const before = await writes();
-    await expectForbidden(townA, RECORD, { i: recordInput(inB1.id) }, 'recordVisit');
+    await expectNotFound(townA, RECORD, { i: recordInput(inB1.id) }, 'recordVisit');
     await expectForbidden(townA, CAMPAIGN, { i: campaignInput(REGIONS.townB) }, 'createCampaign');
     await expectForbidden(townA, STANDARD, { i: standardInput(REGIONS.townB) }, 'createVisitStandard');
     await expectForbidden(townA, VISITOR, { i: visitorInput(REGIONS.villageB1) }, 'createVisitor');
     await expectForbidden(townA, OVERRIDE, { i: overrideInput(inA1.id) }, 'overrideElderClass (admins only)');
     // Another town's visitor, or another town's elder, cannot be assigned.
     expect(codeOf(await t.exec(townA, ASSIGN, { i: { visitorId: visitorB1, elderIds: [inA2.id] } }))).toBe('NOT_FOUND');
-    expect(codeOf(await t.exec(townA, ASSIGN, { i: { visitorId: visitorA1, elderIds: [inB1.id] } }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await t.exec(townA, ASSIGN, { i: { visitorId: visitorA1, elderIds: [inB1.id] } }))).toBe('NOT_FOUND');
     expect(codeOf(await t.exec(townA, `mutation($id: ID!) { acknowledgeAlert(id: $id, version: 1) { id } }`, { id: alertOf[inB1.id] }))).toBe('NOT_FOUND');
     expect(await writes()).toEqual(before);
   });

@@ -350,28 +350,28 @@ describe('recordVisit: who may record for whom', () => {
     ok(await record(colleague, input(notAssigned.id)));
   });
 
-  it('refuses an elder in another town and an unknown id with the same message (no existence leak)', async () => {
+  it('answers an elder in another town and an unknown id alike: NOT_FOUND, the same message (no existence leak)', async () => {
     const otherTown = await record(worker, input(elderB.id));
-    expect(codeOf(otherTown)).toBe('FORBIDDEN');
+    expect(codeOf(otherTown)).toBe('NOT_FOUND');
     const unknown = await record(worker, input(randomUUID()));
-    expect(codeOf(unknown)).toBe('FORBIDDEN');
+    expect(codeOf(unknown)).toBe('NOT_FOUND');
     const malformed = await record(worker, input('not-a-uuid'));
-    expect(codeOf(malformed)).toBe('FORBIDDEN');
+    expect(codeOf(malformed)).toBe('NOT_FOUND');
     expect(unknown.errors![0]!.message).toBe(otherTown.errors![0]!.message);
     expect(malformed.errors![0]!.message).toBe(otherTown.errors![0]!.message);
     expect(unknown.errors![0]!.extensions).toEqual(otherTown.errors![0]!.extensions);
     // Town operators get the same answer outside their town.
     const byTown = await record(town, input(elderB.id));
-    expect(codeOf(byTown)).toBe('FORBIDDEN');
+    expect(codeOf(byTown)).toBe('NOT_FOUND');
     expect(byTown.errors![0]!.message).toBe(otherTown.errors![0]!.message);
     expect(await visitCount(elderB.id)).toBe(0);
   });
 
-  it('refuses an elder of another village in the same town, assigned or not', async () => {
+  it('does not find an elder of another village in the same town, assigned or not', async () => {
     const elsewhere = await elderAt(REGIONS.villageA2);
     const visitorA = await visitorFor(REGIONS.townA);
     await assign(visitorA.id, [elsewhere.id]);
-    expect(codeOf(await record(worker, input(elsewhere.id)))).toBe('FORBIDDEN');
+    expect(codeOf(await record(worker, input(elsewhere.id)))).toBe('NOT_FOUND');
   });
 
   it('refuses a village worker recording as another visitor, and one without a visitor record', async () => {
@@ -618,7 +618,7 @@ describe('recordCareService', () => {
     expect(fieldsOf(await care(town, assigned.id, '2026-11-16'))).toEqual(['deliveredOn']);
     expect(fieldsOf(await care(town, assigned.id, '2026-09-09'))).toEqual(['deliveredOn']);
     expect(codeOf(await care(worker, notAssigned.id, '2026-11-14'))).toBe('FORBIDDEN');
-    expect(codeOf(await care(worker, elderB.id, '2026-11-14'))).toBe('FORBIDDEN');
+    expect(codeOf(await care(worker, elderB.id, '2026-11-14'))).toBe('NOT_FOUND');
     const closing = await elderAt(REGIONS.villageA1);
     ok(await t.exec(town, CLOSE, { id: closing.id, version: closing.version, input: { status: 'DECEASED', effectiveDate: '2026-11-01', reason: '病故' } }));
     const afterDeath = await care(town, closing.id, '2026-11-05');

@@ -8,10 +8,11 @@ import { maskCertificateNumber, maskIdNumber } from '../../shared/masking.js';
 import { toDate } from '../../shared/sql.js';
 import { API_KEY_PREFIX, hashToken } from '../auth/auth.service.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
-import { reclassify } from '../classification/classification.service.js';
 import type { Elder } from '../elders/elder.entity.js';
 import { ElderService } from '../elders/elder.service.js';
 import { RegionService } from '../regions/region.service.js';
+import { applyWaitingRecords, type LinkedRecord } from './sync.effects.js';
+import { applyArchiveChanges } from '../elders/archive-changes.js';
 import type {
   AgencyKindEnum,
   AgencyRecordType,
@@ -158,27 +159,40 @@ export class AgenciesService {
     return toConnection(nodes, (n) => encodeCursor([start + nodes.indexOf(n) + 1]), rows.length > size, start > 0, Number(rows[0]?.total ?? 0));
   }
 
-  /** Enrolling registers the archive (the registry's own rules: ID number, age, village, one archive per person). */
+  /**
+   * Enrolling registers the archive (the registry's own rules: ID number, age, village, one archive per person) and,
+   * in the same transaction, applies the agency records waiting for it exactly as if they had arrived after it: a
+   * grade-1 certificate holder is registered disabled and classified as such, a death closes the archive, a level fills
+   * it. Before, the archive was created bare and the records' effects never happened.
+   */
   async enrollCandidate(id: string, input: EnrollCandidateInput): Promise<Elder> {
     const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
     const candidate = await this.pendingCandidate(id, actor.regionCode);
     const [fullIdNumber] = await this.ctx.em.execute<{ id_number: string }[]>(`select id_number from candidate where id = ?`, [id]);
-    const elder = await new ElderService(this.ctx).register({
-      name: input.name?.trim() || candidate.name || '',
-      idNumber: fullIdNumber!.id_number,
-      regionCode: input.regionCode,
-    } as never);
-    await this.ctx.em.transactional(async (em) => {
+    const elderId = await this.ctx.em.transactional(async (em) => {
+      // The registry's service, on this transaction: the archive and the records' effects commit together or not at all.
+      const tx: RequestContext = { ...this.ctx, em };
+      const elder = await new ElderService(tx).register({
+        name: input.name?.trim() || candidate.name || '',
+        idNumber: fullIdNumber!.id_number,
+        regionCode: input.regionCode,
+      } as never);
       const done = await em.execute<{ id: string }[]>(
         `update candidate set status = 'ENROLLED', elder_id = ?, decided_by = ?, decided_at = ? where id = ? and status = 'PENDING' returning id`,
         [elder.id, actor.userId, this.ctx.now(), id],
       );
       if (done.length === 0) throw conflict('该候选对象已被他人处理', 'Someone else already handled this candidate');
-      // The agency records that found them now point at the archive.
-      await em.execute(`update agency_record set elder_id = ?, region_code = ? where id_number = ? and elder_id is null`, [elder.id, elder.regionCode, fullIdNumber!.id_number], 'run');
-      await writeAudit(this.ctx, [{ action: AuditAction.CandidateEnroll, elderId: elder.id, regionCode: elder.regionCode, detail: { candidateId: id } }], em);
+      // The agency records that found them now point at the archive, and do to it what they do to any archive.
+      const linked = await em.execute<LinkedRecord[]>(
+        `update agency_record set elder_id = ?, region_code = ?, county_code = ? where id_number = ? and elder_id is null
+         returning id, agency_id, kind, external_id, id_number, name, region_code, source_version, payload, to_char(effective_on, 'YYYY-MM-DD') as effective_on`,
+        [elder.id, elder.regionCode, elder.countyCode, fullIdNumber!.id_number],
+      );
+      await writeAudit(tx, [{ action: AuditAction.CandidateEnroll, elderId: elder.id, regionCode: elder.regionCode, detail: { candidateId: id, records: linked.length } }], em);
+      await applyWaitingRecords(tx, em, { id: elder.id, region_code: elder.regionCode, county_code: elder.countyCode }, linked);
+      return elder.id;
     });
-    return elder;
+    return new ElderService(this.ctx).refetch(elderId);
   }
 
   async dismissCandidate(id: string, reasonRaw: string): Promise<CandidateType> {
@@ -228,17 +242,31 @@ export class AgenciesService {
     const note = noteRaw?.trim() || null;
     if (!accept && !note) throw badInput('请填写不接收的理由', 'Give the reason for rejecting', 'note');
     await this.ctx.em.transactional(async (em) => {
+      // The archive is locked before the transfer, the order sync uses (elder, then its transfer): no deadlock with a
+      // residence batch about the same person, and a closure committing meanwhile is seen here or waits for this move.
+      const [archive] = await em.execute<{ status: string; status_date: string | null; region_code: string }[]>(
+        `select status, to_char(status_date, 'YYYY-MM-DD') as status_date, region_code from elder where id = ? for update`,
+        [t.elder_id],
+      );
       const done = await em.execute<{ id: string }[]>(
         `update transfer set status = ?, decided_by = ?, decided_at = ?, note = ? where id = ? and status = 'PROPOSED' returning id`,
         [accept ? 'ACCEPTED' : 'REJECTED', actor.userId, this.ctx.now(), note, id],
       );
       if (done.length === 0) throw conflict('该迁移已被他人处理', 'Someone else decided this transfer');
       if (accept) {
-        const moved = await em.execute<{ id: string }[]>(
-          `update elder set region_code = ?, county_code = left(?, 6), version = version + 1, updated_at = ? where id = ? and region_code = ? returning id`,
-          [t.to_region_code, t.to_region_code, this.ctx.now(), t.elder_id, t.from_region_code],
-        );
-        if (moved.length === 0) throw conflict('档案的所在村已变化，请重新核实', 'The archive has moved since: check again');
+        if (archive && archive.status !== 'ACTIVE') {
+          // A closed archive (death, moved away, institution) stays where it was closed; the transfer can only be rejected.
+          throw conflict(
+            `该档案已于 ${archive.status_date ?? ''} 关闭（${archive.status}），不能接收迁入；请选择不接收并说明`,
+            `The archive was closed on ${archive.status_date ?? ''} (${archive.status}): it cannot be moved; reject the transfer instead`,
+            { status: archive.status },
+          );
+        }
+        if (!archive || archive.region_code !== t.from_region_code) throw conflict('档案的所在村已变化，请重新核实', 'The archive has moved since: check again');
+        await applyArchiveChanges(this.ctx, em, [{
+          elderId: t.elder_id, action: AuditAction.ElderUpdate, detail: { source: '公安户籍/居住地变化（迁移已接收）', transferId: id },
+          set: { region_code: t.to_region_code },
+        }]);
         await em.execute(`update assignment set ends_at = ?, end_reason = '迁往他村（公安户籍变化）' where elder_id = ? and ends_at is null`, [this.ctx.now(), t.elder_id], 'run');
       }
       await writeAudit(this.ctx, [{
@@ -273,7 +301,7 @@ export class AgenciesService {
     const note = noteRaw.trim();
     if (note.length < 2 || note.length > 1000) throw badInput('请说明核实情况（2至1000字）', 'Say what was checked (2-1000 characters)', 'note');
     const [c] = isUuid(id)
-      ? await this.ctx.em.execute<Record<string, any>[]>(`select c.*, e.region_code as elder_region from data_conflict c join elder e on e.id = c.elder_id where c.id = ?`, [id])
+      ? await this.ctx.em.execute<Record<string, any>[]>(`select c.*, e.region_code as elder_region, e.circumstances as elder_circumstances from data_conflict c join elder e on e.id = c.elder_id where c.id = ?`, [id])
       : [];
     if (!c || !(c.elder_region as string).startsWith(actor.regionCode)) throw notFound('数据冲突', 'data conflict');
     if (c.status !== 'OPEN') throw conflict('该冲突已处理过', 'This conflict was already settled');
@@ -289,24 +317,21 @@ export class AgenciesService {
         [decision, note, actor.userId, this.ctx.now(), id],
       );
       if (done.length === 0) throw conflict('该冲突已被他人处理', 'Someone else settled this conflict');
+      // The agency's value goes through the archive's one write path: version, class and history follow.
+      const detail = { source: `数据冲突 ${id.slice(0, 8)}（经核实采用）`, conflictId: id };
       if (decision === 'APPLY_AGENCY' && c.field === 'incapacityLevel') {
-        const level = c.agency_value === 'NONE' ? null : c.agency_value;
-        await em.execute(
-          `update elder set incapacity_level = ?, incapacity_source = ?,
-                  circumstances = case when ?::text is null then array_remove(circumstances, 'INCAPACITATED')
-                                       when 'INCAPACITATED' = any(circumstances) then circumstances else circumstances || '{INCAPACITATED}' end,
-                  version = version + 1, updated_at = ? where id = ?`,
-          [level, level ? `卫健失能评估（经核实采用，冲突 ${id.slice(0, 8)}）` : null, level, this.ctx.now(), c.elder_id],
-          'run',
-        );
-        await reclassify(em, [c.elder_id], this.ctx.now(), actor.userId);
+        const level = c.agency_value === 'NONE' ? null : (c.agency_value as string);
+        const circumstances = (c.elder_circumstances as string[]).filter((x) => x !== 'INCAPACITATED').concat(level ? ['INCAPACITATED'] : []);
+        await applyArchiveChanges(this.ctx, em, [{
+          elderId: c.elder_id, action: AuditAction.ElderUpdate, detail,
+          set: { incapacity_level: level, incapacity_source: level ? `卫健失能评估（经核实采用，冲突 ${id.slice(0, 8)}）` : null, circumstances },
+        }]);
       }
       if (decision === 'APPLY_AGENCY' && c.field === 'status' && typeof c.agency_value === 'string' && c.agency_value.startsWith('DECEASED ')) {
-        await em.execute(
-          `update elder set status = 'DECEASED', status_date = ?::date, status_reason = '公安死亡登记（经核实采用）', version = version + 1, updated_at = ? where id = ?`,
-          [c.agency_value.slice(9), this.ctx.now(), c.elder_id],
-          'run',
-        );
+        await applyArchiveChanges(this.ctx, em, [{
+          elderId: c.elder_id, action: AuditAction.ElderClose, detail,
+          set: { status: 'DECEASED', status_date: c.agency_value.slice(9), status_reason: '公安死亡登记（经核实采用）' },
+        }]);
       }
       await writeAudit(this.ctx, [{ action: AuditAction.ConflictSettle, elderId: c.elder_id, regionCode: c.elder_region, detail: { conflictId: id, decision, note } }], em);
     });
@@ -324,7 +349,8 @@ function maskPayload(payload: Record<string, unknown>): Record<string, unknown> 
 function toCandidate(r: Record<string, any>): CandidateType {
   return {
     id: r.id, idNumber: maskIdNumber(r.id_number) ?? '', name: r.name, regionCode: r.region_code,
-    reasons: typeof r.reasons === 'string' ? JSON.parse(r.reasons) : r.reasons, status: r.status, firstSeenAt: toDate(r.first_seen_at),
+    // The content hash of each reason's record is bookkeeping (see queueCandidates), not for readers.
+    reasons: ((typeof r.reasons === 'string' ? JSON.parse(r.reasons) : r.reasons) as Record<string, unknown>[]).map(({ payloadHash: _h, ...x }) => x), status: r.status, firstSeenAt: toDate(r.first_seen_at),
     elderId: r.elder_id, dismissReason: r.dismiss_reason,
   };
 }

@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../graphql/context.js';
 import { pgArray } from '../../shared/sql.js';
-import { AuditAction, writeAudit, type AuditEntry } from '../audit/audit.service.js';
-import { reclassify } from '../classification/classification.service.js';
-import type { RecordKind } from './sync.kinds.js';
+import { AuditAction, type AuditActionName } from '../audit/audit.service.js';
+import { applyArchiveChanges, type ArchiveChangeSet } from '../elders/archive-changes.js';
+import { raiseAlerts, resolveAlerts, type AlertToRaise } from '../alerts/alerts.write.js';
+import { RECORD_KINDS, type RecordKind } from './sync.kinds.js';
 import type { AgencyRecordBase } from './sync.types.js';
 
 export interface MatchedRecord {
@@ -13,6 +14,8 @@ export interface MatchedRecord {
   elder: { id: string; region_code: string; county_code: string } | null;
   effectiveOn: string;
   created: boolean;
+  /** The stored content hash (payload, person): a dismissed candidate returns only when it changes. */
+  payloadHash?: string;
 }
 
 interface ArchiveRow {
@@ -29,6 +32,7 @@ interface ArchiveRow {
   disability_grade: number | null;
   disability_source: string | null;
   family_planning_kind: string | null;
+  family_planning_source: string | null;
 }
 
 interface Conflict {
@@ -54,16 +58,23 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
   if (matched.length === 0) return;
   const archives = await em.execute<ArchiveRow[]>(
     `select id, region_code, county_code, status, to_char(status_date, 'YYYY-MM-DD') as status_date, circumstances, incapacity_level,
-            incapacity_source, disability_certificate_number, disability_category, disability_grade, disability_source, family_planning_kind
+            incapacity_source, disability_certificate_number, disability_category, disability_grade, disability_source, family_planning_kind,
+            family_planning_source
        from elder where id = any(?::uuid[]) order by id for update`, // one lock order for every writer: no deadlocks
     [pgArray([...new Set(matched.map((m) => m.elder!.id))])],
   );
   const archiveOf = new Map(archives.map((a) => [a.id, a]));
   const conflicts: Conflict[] = [];
-  const audits: AuditEntry[] = [];
   /** `repeat`: each record is its own event (incidents); otherwise an alert of the rule still unresolved is not raised again. */
-  const alerts: { elder_id: string; county_code: string; region_code: string; rule: string; detail: string; repeat?: boolean }[] = [];
-  const updates: Record<string, unknown>[] = [];
+  const alerts: AlertToRaise[] = [];
+  /** Reports that say the danger is over (a missing person found): their open alerts are resolved. */
+  const resolutions: { elderId: string; rule: string; resolution: string }[] = [];
+  const alertOf = (a: ArchiveRow, rule: string, detail: string, repeat = false): AlertToRaise =>
+    ({ elderId: a.id, countyCode: a.county_code, regionCode: a.region_code, rule, detail, repeat });
+  const updates: ArchiveChangeSet[] = [];
+  /** A change of the archive caused by record `m`; its audit entry is made from what really changed. */
+  const change = (a: ArchiveRow, m: MatchedRecord, set: ArchiveChangeSet['set'], action: AuditActionName = AuditAction.ElderUpdate): ArchiveChangeSet =>
+    ({ elderId: a.id, set, action, detail: { source: source(m), recordId: m.recordId, agencyId } });
   const source = (m: MatchedRecord) => `${spec.label} ${m.externalId}（${m.effectiveOn}）`;
 
   for (const m of matched) {
@@ -78,9 +89,8 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
       case 'DEATH': {
         const diedOn = m.record.diedOn as string;
         if (a.status === 'ACTIVE') {
-          updates.push({ id: a.id, status: 'DECEASED', status_date: diedOn, status_reason: `公安死亡登记（${m.externalId}）` });
-          audits.push({ action: AuditAction.ElderClose, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'status', old: 'ACTIVE', new: 'DECEASED' }, { field: 'statusDate', old: null, new: diedOn }], detail: { source: source(m), recordId: m.recordId } });
-          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: 'DEATH_REGISTERED', detail: `死亡日期 ${diedOn}，公安记录 ${m.externalId}` });
+          updates.push(change(a, m, { status: 'DECEASED', status_date: diedOn, status_reason: `公安死亡登记（${m.externalId}）` }, AuditAction.ElderClose));
+          alerts.push(alertOf(a, 'DEATH_REGISTERED', `死亡日期 ${diedOn}，公安记录 ${m.externalId}`));
         } else if (a.status !== 'DECEASED' || a.status_date !== diedOn) {
           conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'status', `${a.status} ${a.status_date ?? ''}`.trim(), `DECEASED ${diedOn}`,
             `档案状态为 ${a.status}${a.status_date ? `（${a.status_date}）` : ''}，公安登记于 ${diedOn} 死亡`));
@@ -93,11 +103,10 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
         const level = m.record.level === 'NONE' ? null : (m.record.level as string);
         const fromAgency = a.incapacity_source !== null;
         if (a.incapacity_level === level) {
-          if (level) updates.push({ id: a.id, incapacity_source: source(m) });
+          if (level) updates.push(change(a, m, { incapacity_source: source(m) }));
         } else if (a.incapacity_level === null || fromAgency) {
           const circumstances = level ? add(a.circumstances, 'INCAPACITATED') : remove(a.circumstances, 'INCAPACITATED');
-          updates.push({ id: a.id, incapacity_level: level, incapacity_source: level ? source(m) : null, circumstances });
-          audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'incapacityLevel', old: a.incapacity_level, new: level }], detail: { source: source(m), recordId: m.recordId } });
+          updates.push(change(a, m, { incapacity_level: level, incapacity_source: level ? source(m) : null, circumstances }));
         } else {
           conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'incapacityLevel', a.incapacity_level, m.record.level as string,
             `档案记载失能等级为 ${a.incapacity_level}（人工录入），卫健评估为 ${m.record.level}`));
@@ -110,19 +119,17 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
         const fromAgency = a.disability_source !== null;
         if (cancelled) {
           if (a.disability_certificate_number === cert && fromAgency) {
-            updates.push({ id: a.id, disability_certificate_number: null, disability_category: null, disability_grade: null, disability_source: null, circumstances: remove(a.circumstances, 'DISABLED') });
-            audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'disability.grade', old: a.disability_grade, new: null }], detail: { source: source(m), recordId: m.recordId } });
+            updates.push(change(a, m, { disability_certificate_number: null, disability_category: null, disability_grade: null, disability_source: null, circumstances: remove(a.circumstances, 'DISABLED') }));
           } else if (a.disability_certificate_number === cert) {
             conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'disability', cert, `注销 ${m.record.cancelledOn}`, `残联已于 ${m.record.cancelledOn} 注销残疾人证，档案仍记载该证（人工录入）`));
           }
         } else if (a.disability_certificate_number === cert && a.disability_grade === m.record.grade) {
-          updates.push({ id: a.id, disability_source: source(m) });
+          updates.push(change(a, m, { disability_source: source(m) }));
         } else if (a.disability_certificate_number === null || fromAgency) {
-          updates.push({
-            id: a.id, disability_certificate_number: cert, disability_category: m.record.category, disability_grade: m.record.grade,
+          updates.push(change(a, m, {
+            disability_certificate_number: cert, disability_category: m.record.category, disability_grade: m.record.grade,
             disability_source: source(m), circumstances: add(a.circumstances, 'DISABLED'),
-          });
-          audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'disability.grade', old: a.disability_grade, new: m.record.grade }], detail: { source: source(m), recordId: m.recordId } });
+          }));
         } else {
           conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'disability', `${a.disability_certificate_number} ${a.disability_grade}级`, `${cert} ${m.record.grade}级`,
             `档案记载的残疾人证（人工录入）与残联记录不同`));
@@ -131,25 +138,31 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
       }
       case 'FAMILY_PLANNING': {
         const kind = m.record.familyPlanningKind as string;
-        if (a.family_planning_kind === null) {
-          updates.push({ id: a.id, family_planning_kind: kind, circumstances: add(a.circumstances, 'FAMILY_PLANNING_SPECIAL') });
-          audits.push({ action: AuditAction.ElderUpdate, elderId: a.id, regionCode: a.region_code, changes: [{ field: 'familyPlanningKind', old: null, new: kind }], detail: { source: source(m), recordId: m.recordId } });
-        } else if (a.family_planning_kind !== kind) {
+        if (a.family_planning_kind === kind) {
+          updates.push(change(a, m, { family_planning_source: source(m) }));
+        } else if (a.family_planning_kind === null || a.family_planning_source !== null) {
+          // Empty, or the health commission's own earlier value: its newer record replaces it.
+          updates.push(change(a, m, { family_planning_kind: kind, family_planning_source: source(m), circumstances: add(a.circumstances, 'FAMILY_PLANNING_SPECIAL') }));
+        } else {
           conflicts.push(conflictOf(a, m, 'ARCHIVE_DIFFERS', 'familyPlanningKind', a.family_planning_kind, kind, '档案记载的计划生育特殊家庭类别与卫健记录不同'));
         }
         break;
       }
       case 'HOUSING_GRADE':
         if (m.record.grade === 'C' || m.record.grade === 'D') {
-          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: `HOUSING_GRADE_${m.record.grade}`, detail: `住建鉴定记录 ${m.externalId}（${m.effectiveOn}）` });
+          alerts.push(alertOf(a, `HOUSING_GRADE_${m.record.grade}`, `住建鉴定记录 ${m.externalId}（${m.effectiveOn}）`));
         }
         break;
       case 'URGENT_ALERT':
         if (spec.kind === 'MISSING_PERSON' && !m.record.foundOn) {
-          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: 'MISSING_PERSON', detail: `报告日期 ${m.record.reportedOn}，公安记录 ${m.externalId}` });
+          alerts.push(alertOf(a, 'MISSING_PERSON', `报告日期 ${m.record.reportedOn}，公安记录 ${m.externalId}`));
+        }
+        if (spec.kind === 'MISSING_PERSON' && m.record.foundOn) {
+          // Found: the alert raised for the report is over (a report arriving already found raises none).
+          resolutions.push({ elderId: a.id, rule: 'MISSING_PERSON', resolution: `公安记录 ${m.externalId}：已于 ${m.record.foundOn} 找到` });
         }
         if (spec.kind === 'INCIDENT' && m.created) {
-          alerts.push({ elder_id: a.id, county_code: a.county_code, region_code: a.region_code, rule: `INCIDENT_${m.record.incidentKind}`, detail: String(m.record.summary).slice(0, 500), repeat: true });
+          alerts.push(alertOf(a, `INCIDENT_${m.record.incidentKind}`, String(m.record.summary).slice(0, 500), true));
         }
         break;
       case 'NONE':
@@ -158,30 +171,7 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
   }
 
   const now = ctx.now();
-  if (updates.length > 0) {
-    // One statement: each column changes only where the row names it (a JSON key present, even as null), the rest stays.
-    await em.execute(
-      `update elder e set
-         status = case when (u->'status') is not null then u->>'status' else e.status end,
-         status_date = case when (u->'status_date') is not null then (u->>'status_date')::date else e.status_date end,
-         status_reason = case when (u->'status_reason') is not null then u->>'status_reason' else e.status_reason end,
-         incapacity_level = case when (u->'incapacity_level') is not null then u->>'incapacity_level' else e.incapacity_level end,
-         incapacity_source = case when (u->'incapacity_source') is not null then u->>'incapacity_source' else e.incapacity_source end,
-         disability_certificate_number = case when (u->'disability_certificate_number') is not null then u->>'disability_certificate_number' else e.disability_certificate_number end,
-         disability_category = case when (u->'disability_category') is not null then u->>'disability_category' else e.disability_category end,
-         disability_grade = case when (u->'disability_grade') is not null then (u->>'disability_grade')::smallint else e.disability_grade end,
-         disability_source = case when (u->'disability_source') is not null then u->>'disability_source' else e.disability_source end,
-         family_planning_kind = case when (u->'family_planning_kind') is not null then u->>'family_planning_kind' else e.family_planning_kind end,
-         circumstances = case when (u->'circumstances') is not null then array(select jsonb_array_elements_text(u->'circumstances')) else e.circumstances end,
-         version = e.version + 1,
-         updated_at = ?
-       from jsonb_array_elements(?::jsonb) as u
-      where e.id = (u->>'id')::uuid`,
-      [now, JSON.stringify(mergeById(updates))],
-      'run',
-    );
-    await reclassify(em, [...new Set(updates.map((u) => u.id as string))], now, ctx.actor?.userId ?? null);
-  }
+  await applyArchiveChanges(ctx, em, updates);
 
   if (spec.effect === 'RESIDENCE') {
     const moves = matched.filter((m) => m.record.newRegionCode !== m.elder!.region_code && archiveOf.get(m.elder!.id)!.status === 'ACTIVE');
@@ -230,23 +220,9 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
     }
   }
 
-  const once = new Set<string>();
-  const toRaise = alerts.filter((a) => a.repeat || (!once.has(`${a.elder_id}|${a.rule}`) && once.add(`${a.elder_id}|${a.rule}`)));
-  if (toRaise.length > 0) {
-    await em.execute(
-      `with raised as (
-         insert into alert (elder_id, county_code, region_code, rule_code, title, detail, severity, raised_at, raised_by)
-         select a.elder_id, a.county_code, a.region_code, r.code, r.title, a.detail, r.severity, ?, ?
-           from jsonb_to_recordset(?::jsonb) as a(elder_id uuid, county_code text, region_code text, rule text, detail text, repeat boolean)
-           join alert_rule r on r.code = a.rule
-          where coalesce(a.repeat, false)
-             or not exists (select 1 from alert x where x.elder_id = a.elder_id and x.rule_code = r.code and x.status <> 'RESOLVED')
-         returning id)
-       insert into alert_event (alert_id, at, actor_id, status, note) select id, ?, ?, 'OPEN', '合作部门数据' from raised`,
-      [now, ctx.actor?.userId ?? null, JSON.stringify(toRaise), now, ctx.actor?.userId ?? null],
-      'run',
-    );
-  }
+  const by = { at: now, actorId: ctx.actor?.userId ?? null };
+  await resolveAlerts(em, resolutions, by);
+  await raiseAlerts(em, alerts, { ...by, note: '合作部门数据' });
   if (conflicts.length > 0) {
     await em.execute(
       `insert into data_conflict (elder_id, county_code, region_code, kind, field, archive_value, agency_value, record_ids, detail, raised_at)
@@ -259,7 +235,53 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
       'run',
     );
   }
-  if (audits.length > 0) await writeAudit(ctx, audits.map((a) => ({ ...a, detail: { ...a.detail, agencyId } })), em);
+}
+
+/** An agency record as stored, just linked to a new archive (enrollCandidate). */
+export interface LinkedRecord {
+  id: string;
+  agency_id: string;
+  kind: string;
+  external_id: string;
+  id_number: string;
+  name: string | null;
+  region_code: string | null;
+  source_version: number;
+  payload: Record<string, unknown> | string;
+  effective_on: string;
+}
+
+/**
+ * Records that arrived before the person had an archive, applied to it as if they arrived now (oldest first, one
+ * agency and kind at a time, as sync would): the same effects, conflicts and alerts, in the caller's transaction.
+ */
+export async function applyWaitingRecords(
+  ctx: RequestContext,
+  em: EntityManager,
+  elder: { id: string; region_code: string; county_code: string },
+  records: LinkedRecord[],
+): Promise<void> {
+  const groups = new Map<string, LinkedRecord[]>();
+  for (const r of [...records].sort((a, b) => a.effective_on.localeCompare(b.effective_on) || a.id.localeCompare(b.id))) {
+    const key = `${r.agency_id}|${r.kind}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const group of groups.values()) {
+    const spec = RECORD_KINDS[group[0]!.kind];
+    if (!spec || spec.effect === 'NONE') continue;
+    const matched: MatchedRecord[] = group.map((r) => ({
+      recordId: r.id,
+      externalId: r.external_id,
+      record: {
+        ...(typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload),
+        externalId: r.external_id, idNumber: r.id_number, name: r.name, regionCode: r.region_code, sourceVersion: r.source_version,
+      } as MatchedRecord['record'],
+      elder,
+      effectiveOn: r.effective_on,
+      created: true,
+    }));
+    await applyEffects(ctx, em, spec, matched, group[0]!.agency_id);
+  }
 }
 
 function conflictOf(a: ArchiveRow, m: MatchedRecord, kind: string, field: string | null, archiveValue: string | null, agencyValue: string | null, detail: string): Conflict {
@@ -271,13 +293,6 @@ function dedupeConflicts(list: Conflict[]): Conflict[] {
   const seen = new Map<string, Conflict>();
   for (const c of list) seen.set(`${c.elder_id}|${c.kind}|${c.field ?? ''}`, c);
   return [...seen.values()];
-}
-
-/** Several records about one person in a batch: later ones win, field by field (UPDATE ... FROM takes one row per target). */
-function mergeById(updates: Record<string, unknown>[]): Record<string, unknown>[] {
-  const merged = new Map<string, Record<string, unknown>>();
-  for (const u of updates) merged.set(u.id as string, { ...(merged.get(u.id as string) ?? {}), ...u });
-  return [...merged.values()];
 }
 
 function add(list: string[], value: string): string[] {

@@ -117,6 +117,7 @@ export class SyncService {
           const payload = spec.payload(rec);
           // The person is part of the content: the same version about another ID number is a conflict, not "unchanged".
           const hash = createHash('sha256').update(stableJson({ payload, idNumber: rec.idNumber, name: rec.name ?? null, regionCode: rec.regionCode ?? null })).digest('hex');
+          r.hash = hash;
           const before = stored.get(r.externalId);
           if (before) {
             if (rec.sourceVersion < before.source_version || (rec.sourceVersion === before.source_version && hash !== before.payload_hash)) {
@@ -176,6 +177,7 @@ export class SyncService {
             elder: r.elderId ? elderOf.get(r.normalized!.idNumber)! : null,
             effectiveOn: spec.effectiveOn(r.normalized!),
             created: r.status === SyncStatus.CREATED,
+            payloadHash: r.hash,
           }));
 
         await applyEffects(this.ctx, em, spec, changed, agencyId);
@@ -260,7 +262,7 @@ export class SyncService {
           id_number: m.record.idNumber,
           name: m.record.name?.trim() || null,
           region_code: region,
-          reason: { kind: spec.kind, label: spec.label, agency: spec.agency, externalId: m.externalId, recordId: m.recordId, effectiveOn: m.effectiveOn },
+          reason: { kind: spec.kind, label: spec.label, agency: spec.agency, externalId: m.externalId, recordId: m.recordId, effectiveOn: m.effectiveOn, payloadHash: m.payloadHash },
         };
       });
     if (rows.length === 0) return new Map();
@@ -270,6 +272,12 @@ export class SyncService {
        select c.id_number, c.name, c.region_code, left(c.region_code, 6), c.reasons, ?, ?
          from jsonb_to_recordset(?::jsonb) as c(id_number text, name text, region_code text, reasons jsonb)
           where not exists (select 1 from elder e where e.id_number = c.id_number)
+            -- A dismissal stands until something new is said: a record not among the dismissed reasons, or one whose
+            -- content changed (a newer version with the same content is not a reason to survey the person again).
+            and exists (select 1 from jsonb_array_elements(c.reasons) n
+                         where not exists (select 1 from candidate d cross join jsonb_array_elements(d.reasons) o
+                                            where d.id_number = c.id_number and d.status = 'DISMISSED'
+                                              and o->>'recordId' = n->>'recordId' and o->>'payloadHash' = n->>'payloadHash'))
        on conflict (id_number) where status = 'PENDING' do update
          -- A newer version of a record already listed replaces its reason rather than listing it twice.
          set reasons = coalesce((select jsonb_agg(o order by i) from jsonb_array_elements(candidate.reasons) with ordinality as x(o, i)

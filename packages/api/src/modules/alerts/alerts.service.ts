@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray, toDate } from '../../shared/sql.js';
 import { Scope } from '@tanfang/schema';
 import { requireScope, type RequestContext } from '../../graphql/context.js';
@@ -7,6 +6,7 @@ import { decodeOffset, encodeCursor, pageSize, toConnection, type ConnectionShap
 import { isUuid } from '../../shared/ids.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { RegionService } from '../regions/region.service.js';
+import { raiseAlerts } from './alerts.write.js';
 import type { AlertEventType, AlertFilter, AlertSeverity, AlertStatus, AlertType, RaiseAlertInput, Referral } from './alerts.types.js';
 
 /**
@@ -51,38 +51,6 @@ interface AlertRow {
   suggested_referral: string | null;
   queue: string;
   acknowledge_by: Date | null;
-}
-
-export interface VisitFindings {
-  visitId: string;
-  elderId: string;
-  countyCode: string;
-  regionCode: string;
-  findings: Record<string, string>;
-  diseaseName: string | null;
-  at: Date;
-  actorId: string;
-}
-
-/** Alerts a visit's findings raise by the rules table: one insert for all of them, in the visit's transaction. */
-export async function raiseAlertsFromVisit(em: EntityManager, v: VisitFindings): Promise<string[]> {
-  if (Object.keys(v.findings).length === 0) return [];
-  const rows = await em.execute<{ id: string }[]>(
-    `insert into alert (elder_id, county_code, region_code, visit_id, rule_code, title, detail, severity, raised_at, raised_by)
-     select ?, ?, ?, ?, r.code, r.title, case when r.code = 'SERIOUS_ILLNESS' then ? end, r.severity, ?, ?
-       from alert_rule r join jsonb_each_text(?::jsonb) f on f.key = r.finding and f.value = r.finding_value
-      where r.active
-     returning id`,
-    [v.elderId, v.countyCode, v.regionCode, v.visitId, v.diseaseName, v.at, v.actorId, JSON.stringify(v.findings)],
-  );
-  if (rows.length > 0) {
-    await em.execute(
-      `insert into alert_event (alert_id, at, actor_id, status, note) select id, ?, ?, 'OPEN', '探访发现' from unnest(?::uuid[]) as id`,
-      [v.at, v.actorId, pgArray(rows.map((r) => r.id))],
-      'run',
-    );
-  }
-  return rows.map((r) => r.id);
 }
 
 const TRANSITIONS: Record<'ACKNOWLEDGED' | 'REFERRED' | 'RESOLVED', string[]> = {
@@ -150,12 +118,11 @@ export class AlertsService {
       : [];
     if (!elder) throw notFound('老年人档案', 'elder');
     const id = await this.ctx.em.transactional(async (em) => {
-      const [row] = await em.execute<{ id: string }[]>(
-        `insert into alert (elder_id, county_code, region_code, title, detail, severity, raised_at, raised_by)
-         values (?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-        [elder.id, elder.county_code, elder.region_code, title, detail, input.severity, this.ctx.now(), actor.userId],
+      const [row] = await raiseAlerts(
+        em,
+        [{ elderId: elder.id, countyCode: elder.county_code, regionCode: elder.region_code, title, detail, severity: input.severity, repeat: true }],
+        { at: this.ctx.now(), actorId: actor.userId, note: detail },
       );
-      await em.execute(`insert into alert_event (alert_id, at, actor_id, status, note) values (?, ?, ?, 'OPEN', ?)`, [row!.id, this.ctx.now(), actor.userId, detail], 'run');
       await writeAudit(this.ctx, [{ action: AuditAction.AlertRaise, elderId: elder.id, regionCode: elder.region_code, detail: { alertId: row!.id, title, severity: input.severity } }], em);
       return row!.id;
     });

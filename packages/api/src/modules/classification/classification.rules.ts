@@ -24,6 +24,7 @@ export interface ClassFacts {
   /** The agency record an incapacity level or disability grade came from, named in the reasons (e.g. 卫健失能评估 HX-1). */
   incapacitySource?: string | null;
   disabilitySource?: string | null;
+  familyPlanningSource?: string | null;
 }
 
 export interface Classification {
@@ -54,6 +55,7 @@ export function classify(facts: ClassFacts, age: number): Classification {
   const basis = (source: string | null | undefined) => (source ? { zh: `（依据：${source}）`, en: ` (per ${source})` } : { zh: '', en: '' });
   const inc = basis(facts.incapacitySource);
   const dis = basis(facts.disabilitySource);
+  const fp = basis(facts.familyPlanningSource);
   if (has(Circumstance.INCAPACITATED)) a.push({ code: 'A_INCAPACITATED', text: `失能${inc.zh}`, textEn: `incapacitated${inc.en}` });
   if (age >= 80 && alone.length > 0) {
     a.push({ code: 'A_80_ALONE', text: `80周岁以上且${aloneZh}`, textEn: `aged 80 or over and ${aloneEn}` });
@@ -62,7 +64,7 @@ export function classify(facts: ClassFacts, age: number): Classification {
     a.push({ code: 'A_ALLOWANCE_ALONE', text: `低保对象且${aloneZh}`, textEn: `on minimum allowance and ${aloneEn}` });
   }
   if (has(Circumstance.FAMILY_PLANNING_SPECIAL) && has(Circumstance.LIVING_ALONE)) {
-    a.push({ code: 'A_FAMILY_PLANNING_ALONE', text: '计划生育特殊家庭且独居', textEn: 'family-planning special family and living alone' });
+    a.push({ code: 'A_FAMILY_PLANNING_ALONE', text: `计划生育特殊家庭且独居${fp.zh}`, textEn: `family-planning special family and living alone${fp.en}` });
   }
   if (a.length > 0) return { class: 'A', reasons: a };
 

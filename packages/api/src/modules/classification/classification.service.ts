@@ -27,6 +27,7 @@ interface FactsRow {
   county_code: string;
   birth_date: string;
   incapacity_source: string | null;
+  family_planning_source: string | null;
   disability_source: string | null;
   circumstances: string[];
   disability_grade: number | null;
@@ -47,6 +48,7 @@ export async function reclassify(em: EntityManager, elderIds: readonly string[],
   if (elderIds.length === 0) return 0;
   const rows = await em.execute<FactsRow[]>(
     `select e.id, e.county_code, to_char(e.birth_date, 'YYYY-MM-DD') as birth_date, e.circumstances, e.disability_grade, e.incapacity_source, e.disability_source,
+            e.family_planning_source,
             exists (select 1 from household_member m where m.elder_id = e.id and ${OTHER_MEMBER} and ${DEPENDENT_HEALTH}) as household_dependent,
             e.computed_class, e.class_at_80, to_char(e.turns_80_on, 'YYYY-MM-DD') as turns_80_on, e.class_rule_version, e.class_reasons
        from elder e where e.id = any(?::uuid[])`,
@@ -58,7 +60,7 @@ export async function reclassify(em: EntityManager, elderIds: readonly string[],
     const result = classifyArchive(
       {
         birthDate: row.birth_date, circumstances: row.circumstances, disabilityGrade: row.disability_grade, householdDependent: row.household_dependent,
-        incapacitySource: row.incapacity_source, disabilitySource: row.disability_source,
+        incapacitySource: row.incapacity_source, disabilitySource: row.disability_source, familyPlanningSource: row.family_planning_source,
       },
       day,
     );
@@ -151,10 +153,13 @@ export class ClassificationService {
     const at80 = elder.turns80On && asOf >= elder.turns80On;
     const computed = (at80 ? elder.classAt80 : elder.computedClass) ?? elder.computedClass;
     const reasons = (at80 ? elder.classReasonsAt80 : elder.classReasons) ?? elder.classReasons;
+    const computedReasons = reasons.map((r) => ({ code: r.code, text: this.ctx.meta.lang === 'en' ? r.textEn : r.text }));
     return {
       class: (override?.class ?? computed) as ElderClassEnum,
       computedClass: computed as ElderClassEnum,
-      reasons: reasons.map((r) => ({ code: r.code, text: this.ctx.meta.lang === 'en' ? r.textEn : r.text })),
+      // An override is explained by its own reason, never by the clauses it overrules (they stay in computedReasons).
+      reasons: override ? [{ code: 'OVERRIDE', text: override.reason }] : computedReasons,
+      computedReasons,
       ruleVersion: elder.classRuleVersion ?? RULE_VERSION,
       computedAt: elder.classComputedAt ?? null,
       override: override ? { class: override.class as ElderClassEnum, reason: override.reason, startsOn: override.starts_on, expiresOn: override.expires_on } : null,

@@ -37,8 +37,13 @@ export class ClassificationType {
   @Field(() => ElderClassEnum, { description: "The rules' result (shown beside an override)." })
   computedClass!: ElderClassEnum;
 
-  @Field(() => [ClassReasonType], { description: "Why the rules gave `computedClass`." })
+  @Field(() => [ClassReasonType], {
+    description: 'Why `class` is in force: under an override, its own reason (code OVERRIDE); else the rules\' clauses (as `computedReasons`).',
+  })
   reasons!: ClassReasonType[];
+
+  @Field(() => [ClassReasonType], { description: "Why the rules gave `computedClass` (shown beside an override)." })
+  computedReasons!: ClassReasonType[];
 
   @Field(() => String)
   ruleVersion!: string;

@@ -174,12 +174,15 @@ export class Elder {
   @Property({ type: 'datetime', nullable: true })
   classComputedAt?: Date | null;
 
-  /** The agency record an incapacity level / disability came from; a person's edit clears it (see ElderService.update). */
+  /** The agency record an incapacity level / disability / family-planning status came from; hand edits of them are refused (archive-governance.ts). */
   @Property({ type: 'string', length: 200, nullable: true })
   incapacitySource?: string | null;
 
   @Property({ type: 'string', length: 200, nullable: true })
   disabilitySource?: string | null;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  familyPlanningSource?: string | null;
 
   @OneToMany(() => ElderContact, (c) => c.elder, { orphanRemoval: true, cascade: [Cascade.PERSIST], orderBy: { position: 'asc' } })
   emergencyContacts = new Collection<ElderContact>(this);

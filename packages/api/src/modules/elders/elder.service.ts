@@ -45,6 +45,7 @@ import type {
 import { ElderSortField, SortDirection } from './elder.inputs.js';
 import { bornOnOrBefore, isRealDate } from './id-number.js';
 import { pastDate, requiredText, validateArchive, type CleanArchive } from './elder.validation.js';
+import { refuseAgencyBackedEdits, refuseReopenOfRegisteredDeath } from './archive-governance.js';
 
 
 const STATUS_LABELS: Record<ElderStatus, string> = {
@@ -469,10 +470,8 @@ export class ElderService {
         const before = snapshot(elder);
         this.apply(em, elder, clean);
         const changes = diffSnapshots(before, snapshot(elder));
-        // A person's correction is no longer the agency's value: the next agency record about it is then a conflict
-        // for civil affairs, not a silent overwrite, and the class reasons stop naming the agency record.
-        if (changes.some((c) => c.field === 'incapacityLevel')) elder.incapacitySource = null;
-        if (changes.some((c) => c.field.startsWith('disability'))) elder.disabilitySource = null;
+        // Values an agency record backs are the agency's to change: refused with the record named, never overwritten.
+        refuseAgencyBackedEdits(elder, changes);
         if (changes.length === 0) return;
         elder.updatedAt = this.ctx.now();
         await em.flush();
@@ -511,10 +510,11 @@ export class ElderService {
 
   async reopen(id: string, version: number, reasonRaw: string): Promise<Elder> {
     requireScope(this.ctx, Scope.ElderWrite);
-    return this.change(id, version, AuditAction.ElderReopen, (elder) => {
+    return this.change(id, version, AuditAction.ElderReopen, async (elder, em) => {
       if (elder.status === ElderStatus.ACTIVE) {
         throw conflict('该档案在册，无需恢复', 'This archive is active: nothing to reopen');
       }
+      if (elder.status === ElderStatus.DECEASED) await refuseReopenOfRegisteredDeath(em, elder.id);
       const reason = requiredText('reason', reasonRaw, 2, 500, ['恢复原因', 'The reason']);
       elder.status = ElderStatus.ACTIVE;
       elder.statusDate = null;

@@ -7,7 +7,8 @@
  * - Requirements in force: the region's baseline plus every raise on the elder's region or an ancestor (they add up,
  *   so a region can raise its standard, never lower it), plus campaigns running on `as_of` (a raise retired or a
  *   campaign cancelled stops from that day on, so a past date is judged as it was); a requirement applies when
- *   its class (if any) is the elder's class on `as_of` and its circumstance (if any) is recorded.
+ *   its class (if any) is the elder's class on `as_of`, its circumstance (if any) is recorded and, for 特困, the
+ *   kind (dispersed or institutional) it names (if any) is the elder's.
  * - Subject: registered on or before `as_of`, not closed (deceased, moved, in an institution) on or before it, and
  *   no written refusal in force. From the closing or refusal date on, requirements stop.
  * - Windows are calendar periods (a month is 1st to last day); the first window is the one the elder's registration
@@ -29,7 +30,7 @@ with p as (select ?::date as as_of, ${options.judgeFrom ? '?::date' : 'null::dat
 subject as materialized (
   select e.id, e.region_code, e.name,
          elder_class_on(e.id, e.computed_class, e.class_at_80, e.turns_80_on, p.as_of) as cls,
-         e.circumstances,
+         e.circumstances, e.extreme_poverty_kind,
          (e.registered_at at time zone 'Asia/Shanghai')::date as registered_on,
          (select max(r.withdrawn_on) from elder_refusal r where r.elder_id = e.id and r.withdrawn_on <= p.as_of) as resumed_on
     from elder e cross join p
@@ -41,14 +42,14 @@ subject as materialized (
 ),
 req as materialized (
   select r.id as requirement_id, 'STANDARD' as source, s.id as source_id, s.name as source_name, s.region_code as req_region,
-         r.class, r.circumstance, r.activity, r.min_count, r.window_kind, r.window_days, r.home_only,
+         r.class, r.circumstance, r.extreme_poverty_kind, r.activity, r.min_count, r.window_kind, r.window_days, r.home_only,
          s.effective_from as from_on, null::date as to_on
     from visit_requirement r join visit_standard s on s.id = r.standard_id cross join p
    where not s.template and s.effective_from <= p.as_of
      -- Retired from the day of retirement on: the days before keep what was asked then.
      and (s.retired_at is null or (s.retired_at at time zone 'Asia/Shanghai')::date > p.as_of)
   union all
-  select c.id, 'CAMPAIGN', c.id, c.name, c.region_code, k.cls, null, 'VISIT', c.min_count, c.window_kind, c.window_days,
+  select c.id, 'CAMPAIGN', c.id, c.name, c.region_code, k.cls, null, null, 'VISIT', c.min_count, c.window_kind, c.window_days,
          c.home_only, c.starts_on, c.ends_on
     from campaign c
          cross join lateral unnest(case when cardinality(c.classes) = 0 then array[null]::char(1)[] else c.classes end) as k(cls)
@@ -63,6 +64,7 @@ applied as (
     join req q on starts_with(s.region_code, q.req_region)
               and (q.class is null or q.class = s.cls)
               and (q.circumstance is null or q.circumstance = any(s.circumstances))
+              and (q.extreme_poverty_kind is null or q.extreme_poverty_kind = s.extreme_poverty_kind)
 ),
 windows as (
   select a.*,

@@ -6,6 +6,8 @@ export type Activity = 'VISIT' | 'CLEANING' | 'LAUNDRY' | 'HAIRCUT';
 export interface RequirementSpec {
   class?: 'A' | 'B' | 'C' | null;
   circumstance?: string | null;
+  /** With circumstance EXTREME_POVERTY: only this kind of 特困 (Huining's 三个一 is for dispersed ones). */
+  extremePovertyKind?: 'DISPERSED' | 'INSTITUTIONAL' | null;
   activity?: Activity;
   minCount: number;
   window: WindowKind;
@@ -79,9 +81,10 @@ export const REFERENCE_STANDARDS: StandardSpec[] = [
     baseline: false,
     effectiveFrom: '2022-11-01',
     requirements: [
-      { circumstance: 'EXTREME_POVERTY', activity: 'CLEANING', minCount: 1, window: 'WEEK' },
-      { circumstance: 'EXTREME_POVERTY', activity: 'LAUNDRY', minCount: 1, window: 'HALF_MONTH' },
-      { circumstance: 'EXTREME_POVERTY', activity: 'HAIRCUT', minCount: 1, window: 'MONTH' },
+      // 分散供养 only: an institution (集中供养) cleans, washes and cuts hair for its residents itself.
+      { circumstance: 'EXTREME_POVERTY', extremePovertyKind: 'DISPERSED', activity: 'CLEANING', minCount: 1, window: 'WEEK' },
+      { circumstance: 'EXTREME_POVERTY', extremePovertyKind: 'DISPERSED', activity: 'LAUNDRY', minCount: 1, window: 'HALF_MONTH' },
+      { circumstance: 'EXTREME_POVERTY', extremePovertyKind: 'DISPERSED', activity: 'HAIRCUT', minCount: 1, window: 'MONTH' },
     ],
   },
   {
@@ -128,6 +131,7 @@ export function requirementRow(standardId: string, position: number, r: Requirem
     position,
     class: r.class ?? null,
     circumstance: r.circumstance ?? null,
+    extreme_poverty_kind: r.extremePovertyKind ?? null,
     activity: r.activity ?? 'VISIT',
     min_count: r.minCount,
     window_kind: r.window,
@@ -139,9 +143,9 @@ export function requirementRow(standardId: string, position: number, r: Requirem
 export async function insertRequirements(em: EntityManager, rows: ReturnType<typeof requirementRow>[]): Promise<void> {
   if (rows.length === 0) return;
   await em.execute(
-    `insert into visit_requirement (standard_id, position, class, circumstance, activity, min_count, window_kind, window_days, home_only)
+    `insert into visit_requirement (standard_id, position, class, circumstance, extreme_poverty_kind, activity, min_count, window_kind, window_days, home_only)
      select * from jsonb_to_recordset(?::jsonb) as r(standard_id uuid, position smallint, class char(1), circumstance text,
-            activity text, min_count smallint, window_kind text, window_days smallint, home_only boolean)`,
+            extreme_poverty_kind text, activity text, min_count smallint, window_kind text, window_days smallint, home_only boolean)`,
     [JSON.stringify(rows)],
     'run',
   );

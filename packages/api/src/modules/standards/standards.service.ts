@@ -8,6 +8,7 @@ import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { RegionService } from '../regions/region.service.js';
 import { describeRequirement, type ActivityEnum, type CampaignReasonEnum, type ElderClassEnum, type WindowKindEnum } from './standards.enums.js';
 import { insertRequirements, requirementRow, type WindowKind } from './standards.reference.js';
+import type { ExtremePovertyKind } from '../elders/elder.enums.js';
 import type { CampaignType, CreateCampaignInput, CreateVisitStandardInput, VisitRequirementInput, VisitStandardType } from './standards.types.js';
 
 interface StandardRow {
@@ -28,6 +29,7 @@ interface RequirementRow {
   standard_id: string;
   class: string | null;
   circumstance: string | null;
+  extreme_poverty_kind: string | null;
   activity: string;
   min_count: number;
   window_kind: string;
@@ -99,7 +101,7 @@ export class StandardsService {
       await insertRequirements(
         em,
         input.requirements.map((r, i) =>
-          requirementRow(row!.id, i, { ...r, window: r.window as WindowKind, class: r.class ?? null, circumstance: r.circumstance ?? null, windowDays: r.windowDays ?? null }),
+          requirementRow(row!.id, i, { ...r, window: r.window as WindowKind, class: r.class ?? null, circumstance: r.circumstance ?? null, extremePovertyKind: r.extremePovertyKind ?? null, windowDays: r.windowDays ?? null }),
         ),
       );
       await writeAudit(this.ctx, [{ action: AuditAction.StandardCreate, regionCode: region.code, detail: { standardId: row!.id, name } }], em);
@@ -125,7 +127,7 @@ export class StandardsService {
       description: `${template.description ?? ''}（采用模板 ${template.code}）`,
       effectiveFrom: effectiveFromRaw ?? null,
       requirements: template.requirements.map((r) => ({
-        class: r.class, circumstance: r.circumstance, activity: r.activity, minCount: r.minCount, window: r.window,
+        class: r.class, circumstance: r.circumstance, extremePovertyKind: r.extremePovertyKind, activity: r.activity, minCount: r.minCount, window: r.window,
         windowDays: r.windowDays, homeOnly: r.homeOnly,
       })),
     });
@@ -236,6 +238,9 @@ export class StandardsService {
       }
       if (!campaign && r.window === 'PERIOD') errors.add(at('window'), '“活动期间”只用于叠加探访', 'PERIOD is only for campaigns');
       if (r.activity !== 'VISIT' && r.homeOnly) errors.add(at('homeOnly'), '只有探访才区分上门入户', 'homeOnly applies to visits only');
+      if (r.extremePovertyKind && r.circumstance !== 'EXTREME_POVERTY') {
+        errors.add(at('extremePovertyKind'), '特困供养方式只用于“特困供养”这一情形的要求', 'extremePovertyKind goes only with circumstance EXTREME_POVERTY');
+      }
     });
   }
 
@@ -251,7 +256,7 @@ export class StandardsService {
   private async withRequirements(rows: StandardRow[]): Promise<VisitStandardType[]> {
     if (rows.length === 0) return [];
     const reqs = await this.ctx.em.execute<RequirementRow[]>(
-      `select id, standard_id, class, circumstance, activity, min_count, window_kind, window_days, home_only
+      `select id, standard_id, class, circumstance, extreme_poverty_kind, activity, min_count, window_kind, window_days, home_only
          from visit_requirement where standard_id = any(?::uuid[]) order by standard_id, position`,
       [pgArray(rows.map((r) => r.id))],
     );
@@ -274,6 +279,7 @@ export class StandardsService {
             id: r.id,
             class: r.class as ElderClassEnum | null,
             circumstance: r.circumstance as never,
+            extremePovertyKind: r.extreme_poverty_kind as ExtremePovertyKind | null,
             activity: r.activity as ActivityEnum,
             minCount: r.min_count,
             window: r.window_kind as WindowKindEnum,

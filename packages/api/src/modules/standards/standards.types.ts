@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { LocalDate } from '../../graphql/scalars.js';
-import { Circumstance } from '../elders/elder.enums.js';
+import { Circumstance, ExtremePovertyKind } from '../elders/elder.enums.js';
 import { ActivityEnum, CampaignReasonEnum, ElderClassEnum, RequirementSourceEnum, WindowKindEnum } from './standards.enums.js';
 
 @ObjectType('VisitRequirement', { description: 'At least `minCount` visits (or care services) in every window.' })
@@ -14,6 +14,9 @@ export class VisitRequirementType {
 
   @Field(() => Circumstance, { nullable: true, description: 'Applies only to elders with this circumstance recorded.' })
   circumstance!: Circumstance | null;
+
+  @Field(() => ExtremePovertyKind, { nullable: true, description: 'With circumstance EXTREME_POVERTY: only elders of this kind of 特困 (三个一 is for DISPERSED).' })
+  extremePovertyKind!: ExtremePovertyKind | null;
 
   @Field(() => ActivityEnum)
   activity!: ActivityEnum;
@@ -80,6 +83,9 @@ export class VisitRequirementInput {
 
   @Field(() => Circumstance, { nullable: true })
   circumstance?: Circumstance | null;
+
+  @Field(() => ExtremePovertyKind, { nullable: true, description: 'Only with circumstance EXTREME_POVERTY: narrows it to one kind of 特困.' })
+  extremePovertyKind?: ExtremePovertyKind | null;
 
   @Field(() => ActivityEnum, { defaultValue: ActivityEnum.VISIT })
   activity!: ActivityEnum;

@@ -3,7 +3,7 @@ import { likePrefix, pgArray, toDate } from '../../shared/sql.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
-import { badInput, conflict, FieldErrors, notFound } from '../../graphql/errors.js';
+import { AppError, badInput, conflict, FieldErrors, notFound } from '../../graphql/errors.js';
 import { decodeOffset, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
 import { groupByKeys } from '../../shared/loaders.js';
@@ -166,17 +166,22 @@ export class TeamsService {
     }
     if (ids.some((id) => !isUuid(id))) throw badInput('老年人编号格式不正确', 'An elder id is not valid', 'elderIds');
     const visitor = await this.activeVisitor(actor, input.visitorId, 'visitorId');
-    const elders = await this.ctx.em.execute<{ id: string; region_code: string }[]>(
-      `select id, region_code from elder where id = any(?::uuid[]) and starts_with(region_code, ?) and status = 'ACTIVE'`,
+    const elders = await this.ctx.em.execute<{ id: string; region_code: string; status: string }[]>(
+      `select id, region_code, status from elder where id = any(?::uuid[]) and starts_with(region_code, ?)`,
       [pgArray(ids), actor.regionCode],
     );
     if (elders.length !== ids.length) {
-      const found = new Set(elders.map((e) => e.id));
-      throw badInput(
-        `有 ${ids.length - found.size} 位老年人不存在、已销档或不在您的管辖范围内，未做任何分配`,
-        `${ids.length - found.size} elders do not exist, are closed or are outside your jurisdiction; nothing was assigned`,
-        'elderIds',
+      // Outside the jurisdiction is NOT_FOUND, like a missing archive (as on every operation on an elder).
+      throw new AppError(
+        'NOT_FOUND',
+        `有 ${ids.length - elders.length} 位老年人未找到，或不在您的管辖范围内，未做任何分配`,
+        `${ids.length - elders.length} elders were not found or are outside your jurisdiction; nothing was assigned`,
+        { field: 'elderIds' },
       );
+    }
+    const closed = elders.filter((e) => e.status !== 'ACTIVE');
+    if (closed.length > 0) {
+      throw badInput(`有 ${closed.length} 位老年人已销档，未做任何分配`, `${closed.length} elders are closed; nothing was assigned`, 'elderIds');
     }
     const outside = elders.filter((e) => !e.region_code.startsWith(visitor.region_code));
     if (outside.length > 0) {

@@ -4,14 +4,14 @@ import { pgArray, toDate } from '../../shared/sql.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Scope } from '@tanfang/schema';
 import { chinaDate, requireActor, requireScope, type RequestContext } from '../../graphql/context.js';
-import { badInput, conflict, FieldErrors, forbidden } from '../../graphql/errors.js';
+import { badInput, conflict, FieldErrors, forbidden, notFound } from '../../graphql/errors.js';
 import { decodeCursor, encodeCursor, invalidCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
 import { isIsoInstant } from '../../shared/text.js';
 import { groupByKeys } from '../../shared/loaders.js';
 import { maskPhone } from '../../shared/masking.js';
 import type { Actor } from '../auth/actor.js';
-import { raiseAlertsFromVisit } from '../alerts/alerts.service.js';
+import { raiseAlerts } from '../alerts/alerts.write.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import type { Elder } from '../elders/elder.entity.js';
 import { isRealDate } from '../elders/id-number.js';
@@ -184,10 +184,12 @@ export class VisitsService {
             'run',
           );
         }
-        const alerts = await raiseAlertsFromVisit(em, {
-          visitId: row!.id, elderId: elder.id, countyCode: elder.county_code, regionCode: elder.region_code,
-          findings: findingsOf(input), diseaseName: clean.diseaseName, at: now, actorId: actor.userId,
-        });
+        // Findings raise alerts by the rules table; each visit's findings are their own event.
+        const findings = findingsOf(input);
+        const alerts = Object.keys(findings).length === 0 ? [] : await raiseAlerts(em, [{
+          elderId: elder.id, countyCode: elder.county_code, regionCode: elder.region_code, visitId: row!.id, findings,
+          ruleDetails: { SERIOUS_ILLNESS: clean.diseaseName }, repeat: true,
+        }], { at: now, actorId: actor.userId, note: '探访发现' });
         await writeAudit(
           this.ctx,
           [{ action: AuditAction.VisitRecord, elderId: elder.id, regionCode: elder.region_code, detail: { visitId: row!.id, seq: row!.seq, method: input.method, visitedOn, alerts: alerts.length } }],
@@ -383,8 +385,8 @@ export class VisitsService {
    * so the answer does not tell whether such an archive exists. A visitor-only login must be assigned to the elder.
    */
   private async elderForRecording(actor: Actor, elderId: string): Promise<ElderForVisit> {
-    const outside = () =>
-      forbidden('该老年人不在您的管辖范围内（或档案不存在），不能记录', 'This elder is outside your jurisdiction (or does not exist): you cannot record for them', { field: 'elderId' });
+    // Outside the jurisdiction is NOT_FOUND, exactly like a missing archive (as for every other operation on an elder).
+    const outside = () => notFound('老年人档案', 'elder archive');
     if (!isUuid(elderId)) throw outside();
     const [elder] = await this.ctx.em.execute<ElderForVisit[]>(
       `select id, county_code, region_code, to_char((registered_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as registered_on,
