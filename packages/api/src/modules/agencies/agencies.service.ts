@@ -25,6 +25,7 @@ import type {
   EnrollCandidateInput,
   TransferType,
 } from './agencies.types.js';
+import { inSubtree, isAncestorOrSelf } from '../../shared/jurisdiction.js';
 
 interface ClientRow {
   id: string;
@@ -49,7 +50,7 @@ export class AgenciesService {
     const actor = requireScope(this.ctx, Scope.RegionRead);
     const rows = await this.ctx.em.execute<{ id: string; kind: string; name: string; region_code: string }[]>(
       `select id, kind, name, region_code from agency
-        where (?::uuid is null and (starts_with(region_code, ?) or starts_with(?, region_code))) or id = ?::uuid
+        where (?::uuid is null and (${inSubtree('region_code')} or ${isAncestorOrSelf('region_code')})) or id = ?::uuid
         order by region_code, kind`,
       [actor.agencyId, actor.regionCode, actor.regionCode, actor.agencyId],
     );
@@ -129,7 +130,7 @@ export class AgenciesService {
               r.received_at, r.batch_id, r.source_version, r.payload, count(*) over () as total
          from agency_record r
         where (case when ?::uuid is not null then r.agency_id = ?::uuid
-                    else starts_with(coalesce(r.region_code, ''), ?) end)
+                    else ${inSubtree("coalesce(r.region_code, '')")} end)
           and (?::text is null or r.kind = ?) and (?::uuid is null or r.elder_id = ?::uuid)
         order by r.received_at desc, r.id limit ? offset ?`,
       [own, own, actor!.regionCode, filter?.kind ?? null, filter?.kind ?? null, filter?.elderId ?? null, filter?.elderId ?? null, size + 1, start],
@@ -150,7 +151,7 @@ export class AgenciesService {
     const start = decodeOffset(after);
     const rows = await this.ctx.em.execute<(Record<string, any> & { total: string })[]>(
       `select *, count(*) over () as total from candidate
-        where (starts_with(region_code, ?) or (starts_with(?, region_code) and length(region_code) < 12 and starts_with(region_code, ?)))
+        where (${inSubtree('region_code')} or (${isAncestorOrSelf('region_code')} and length(region_code) < 12 and ${inSubtree('region_code')}))
           and status = ?
         order by first_seen_at, id limit ? offset ?`,
       [region, region, actor.regionCode, status ?? 'PENDING', size + 1, start],
@@ -223,7 +224,7 @@ export class AgenciesService {
     const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
     const rows = await this.ctx.em.execute<Record<string, any>[]>(
       `select id, elder_id, from_region_code, to_region_code, to_char(moved_on, 'YYYY-MM-DD') as moved_on, status, proposed_at, note
-         from transfer where (starts_with(to_region_code, ?) or starts_with(from_region_code, ?)) and status = ?
+         from transfer where (${inSubtree('to_region_code')} or ${inSubtree('from_region_code')}) and status = ?
         order by proposed_at limit 500`,
       [actor.regionCode, actor.regionCode, status ?? 'PROPOSED'],
     );
@@ -288,7 +289,7 @@ export class AgenciesService {
     const start = decodeOffset(after);
     const rows = await this.ctx.em.execute<(Record<string, any> & { total: string })[]>(
       `select c.*, count(*) over () as total from data_conflict c join elder e on e.id = c.elder_id
-        where starts_with(e.region_code, ?) and c.status = ? order by c.raised_at, c.id limit ? offset ?`,
+        where ${inSubtree('e.region_code')} and c.status = ? order by c.raised_at, c.id limit ? offset ?`,
       [actor.regionCode, status ?? 'OPEN', size + 1, start],
     );
     const nodes = rows.slice(0, size).map(toConflict);

@@ -15,6 +15,7 @@ import type { ElderClassEnum } from '../standards/standards.enums.js';
 import type { DiseaseStatus, Trend } from '../visits/visits.types.js';
 import { AGENCY_VIEWS, HEALTH_CIRCUMSTANCES, PARTNER_OF_ROLE, type AgencyField, type PartnerKind } from './agency-views.js';
 import type { AgencyElderFilter, AgencyElderType, AgencyViewKind, ReferredAlertType } from './agency-views.types.js';
+import { inSubtree } from '../../shared/jurisdiction.js';
 
 /** The agency a partner user or API client acts for. */
 export interface PartnerAgency {
@@ -123,7 +124,7 @@ export class AgencyViewsService {
     const { actor, agency } = await requirePartner(this.ctx, Scope.AgencyViewRead);
     const view = AGENCY_VIEWS[agency.kind];
 
-    const where = ['starts_with(e.region_code, ?)', 'starts_with(e.region_code, ?)', view.elders];
+    const where = [inSubtree('e.region_code'), inSubtree('e.region_code'), view.elders];
     const baseParams: unknown[] = [agency.regionCode, actor.regionCode];
     if (filter?.regionCode) {
       const code = filter.regionCode.trim();
@@ -133,7 +134,7 @@ export class AgencyViewsService {
       if (!code.startsWith(agency.regionCode) || !code.startsWith(actor.regionCode)) {
         throw forbidden(`${code} 不在您部门的管辖范围内`, `${code} is outside your agency's region`, { field: 'filter.regionCode' });
       }
-      where.push('starts_with(e.region_code, ?)');
+      where.push(inSubtree('e.region_code'));
       baseParams.push(code);
     }
     const text = textCondition(filter?.text);
@@ -276,7 +277,7 @@ export class AgencyViewsService {
       `select a.id, a.elder_id, a.title, a.detail, a.severity, a.status, a.raised_at, a.referred_at, e.name as elder_name,
               r.code as village_code, r.name as village_name, r.full_name as village_full_name, count(*) over () as total
          from alert a join elder e on e.id = a.elder_id join region r on r.code = e.region_code
-        where a.referred_to = ? and starts_with(e.region_code, ?) and starts_with(e.region_code, ?)
+        where a.referred_to = ? and ${inSubtree('e.region_code')} and ${inSubtree('e.region_code')}
         order by a.referred_at desc nulls last, a.id
         limit ? offset ?`,
       [agency.kind, agency.regionCode, actor.regionCode, size + 1, start],

@@ -10,6 +10,7 @@ import { ageOn, normalizeIdNumber, parseIdNumber } from '../elders/id-number.js'
 import { applyEffects, type MatchedRecord } from './sync.effects.js';
 import { RECORD_KINDS, type RecordKind } from './sync.kinds.js';
 import { MatchKind, SyncStatus, type AgencyRecordBase, type SyncRecordResultType, type SyncResultType } from './sync.types.js';
+import { inSubtree } from '../../shared/jurisdiction.js';
 
 export const MAX_SYNC_RECORDS = 5000;
 /** Rows per upsert statement: big enough to be set-based, small enough for one JSON parameter. */
@@ -105,7 +106,7 @@ export class SyncService {
         const stored = new Map(existing.map((r) => [r.external_id, r]));
         const elders = valid.length
           ? await em.execute<ElderRow[]>(
-              `select id, id_number, region_code, county_code from elder where id_number = any(?::text[]) and starts_with(region_code, ?)`,
+              `select id, id_number, region_code, county_code from elder where id_number = any(?::text[]) and ${inSubtree('region_code')}`,
               [pgArray([...new Set(valid.map((r) => r.normalized!.idNumber))]), agencyRegion],
             )
           : [];

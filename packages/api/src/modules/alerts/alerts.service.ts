@@ -8,6 +8,7 @@ import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { RegionService } from '../regions/region.service.js';
 import { raiseAlerts } from './alerts.write.js';
 import type { AlertEventType, AlertFilter, AlertSeverity, AlertStatus, AlertType, RaiseAlertInput, Referral } from './alerts.types.js';
+import { inSubtree } from '../../shared/jurisdiction.js';
 
 /**
  * Escalation, derived from the clock (never stored, so no job can forget it): every acknowledgement deadline that
@@ -70,7 +71,7 @@ export class AlertsService {
     const size = pageSize(first);
     const regions = new RegionService(this.ctx);
     const region = filter?.regionCode ? (await regions.requireRegionInJurisdiction(actor, filter.regionCode)).code : actor.regionCode;
-    const where = ['starts_with(x.elder_region, ?)'];
+    const where = [inSubtree('x.elder_region')];
     const params: unknown[] = [this.ctx.now(), region];
     const statuses = filter?.status?.length ? filter.status : ['OPEN', 'ACKNOWLEDGED', 'REFERRED'];
     where.push('x.status = any(?::text[])');
@@ -112,7 +113,7 @@ export class AlertsService {
     if (detail && detail.length > 1000) throw badInput('情况说明最多1000字', 'detail: at most 1000 characters', 'detail');
     const [elder] = isUuid(input.elderId)
       ? await this.ctx.em.execute<{ id: string; county_code: string; region_code: string }[]>(
-          `select id, county_code, region_code from elder where id = ? and starts_with(region_code, ?)`,
+          `select id, county_code, region_code from elder where id = ? and ${inSubtree('region_code')}`,
           [input.elderId, actor.regionCode],
         )
       : [];
@@ -189,7 +190,7 @@ export class AlertsService {
     const [row] = isUuid(id)
       ? await this.ctx.em.execute<AlertRow[]>(
           `select ${ALERT_COLUMNS} from (${DERIVED}) x left join alert_rule r on r.code = x.rule_code
-            where x.id = ? and starts_with(x.elder_region, ?)`,
+            where x.id = ? and ${inSubtree('x.elder_region')}`,
           [this.ctx.now(), id, regionCode],
         )
       : [];

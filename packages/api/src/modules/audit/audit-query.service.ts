@@ -3,12 +3,12 @@ import { Scope } from '@tanfang/schema';
 import { requireScope, type RequestContext } from '../../graphql/context.js';
 import { badInput } from '../../graphql/errors.js';
 import { decodeCursor, encodeCursor, invalidCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
-import { likePrefix } from '../../shared/sql.js';
 import { levelOfCode } from '../regions/region.entity.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { AuditAction } from './audit.service.js';
 import { pgArray } from '../../shared/sql.js';
 import type { AuditEventType, AuditFilter } from './audit.types.js';
+import { inSubtree, subtreeFilter } from '../../shared/jurisdiction.js';
 
 const ACTIONS = new Set<string>(Object.values(AuditAction));
 
@@ -23,8 +23,8 @@ export class AuditQueryService {
     // auditors and above see them.
     const regionScope: FilterQuery<AuditEvent> =
       (levelOfCode(actor.regionCode) ?? 5) <= 3
-        ? { $or: [{ regionCode: { $like: `${actor.regionCode}%` } }, { regionCode: null }] }
-        : { regionCode: { $like: `${actor.regionCode}%` } };
+        ? { $or: [{ regionCode: subtreeFilter(actor.regionCode) }, { regionCode: null }] }
+        : { regionCode: subtreeFilter(actor.regionCode) };
     const and: FilterQuery<AuditEvent>[] = [regionScope];
     if (filter?.elderId) and.push({ elderId: filter.elderId });
     if (filter?.actorUsername) and.push({ actorUsername: filter.actorUsername.trim() });
@@ -39,7 +39,7 @@ export class AuditQueryService {
       if (!levelOfCode(filter.regionCode)) {
         throw badInput('行政区划代码应为 2、4、6、9 或 12 位数字', 'A region code has 2, 4, 6, 9 or 12 digits', 'filter.regionCode');
       }
-      and.push({ regionCode: { $like: likePrefix(filter.regionCode) } });
+      and.push({ regionCode: subtreeFilter(filter.regionCode) });
     }
     if (filter?.elder !== null && filter?.elder !== undefined) and.push({ elderId: { $in: await this.elderIdsMatching(filter.elder, actor.regionCode) } });
     if (filter?.from) and.push({ at: { $gte: filter.from } });
@@ -73,13 +73,13 @@ export class AuditQueryService {
     let rows: { id: string }[];
     if (/^\d{3,17}[\dX]?$/.test(tail) && tail.length >= 4) {
       rows = await this.ctx.em.execute<{ id: string }[]>(
-        `select id from elder where reverse(id_number) like ? and starts_with(region_code, ?) limit 501`,
+        `select id from elder where reverse(id_number) like ? and ${inSubtree('region_code')} limit 501`,
         // digits and X only (checked above): nothing to escape in the pattern.
         [`${[...tail].reverse().join('')}%`, regionCode],
       );
     } else if (text.length >= 1 && text.length <= 50 && !/\d/.test(text)) {
       rows = await this.ctx.em.execute<{ id: string }[]>(
-        `select id from elder where name = ? and starts_with(region_code, ?) limit 501`,
+        `select id from elder where name = ? and ${inSubtree('region_code')} limit 501`,
         [text, regionCode],
       );
     } else {

@@ -6,6 +6,7 @@ import { AGENCY_VIEWS, PARTNER_OF_ROLE } from '../agencies/agency-views.js';
 import { partnerKindOf } from '../agencies/agency-views.service.js';
 import { stampChanges } from './changes.stamp.js';
 import { ChangeEntity, ChangeOp, type ChangeFeedType, type ChangeType } from './changes.types.js';
+import { inSubtree } from '../../shared/jurisdiction.js';
 
 export const DEFAULT_CHANGES = 200;
 export const MAX_CHANGES = 1000;
@@ -77,11 +78,11 @@ export class ChangesService {
       // In the partner's view at an entry: the kinds and region recorded by the stamp, within the agency's region and
       // the user's own.
       const inView = (alias: string) =>
-        `coalesce(${alias}.views @> array[ag.kind]::text[] and starts_with(${alias}.view_region, ag.region_code) and starts_with(${alias}.view_region, ?::text), false)`;
+        `coalesce(${alias}.views @> array[ag.kind]::text[] and ${inSubtree(`${alias}.view_region`, 'ag.region_code')} and ${inSubtree(`${alias}.view_region`, '?::text')}, false)`;
       const self = [`(c.entity = 'AGENCY_RECORD' and c.agency_id = ag.id)`];
       const selfParams: unknown[] = [];
       if (view.changes.includes('ALERT')) {
-        self.push(`(c.entity = 'ALERT' and c.referred_to = ag.kind and starts_with(c.view_region, ag.region_code) and starts_with(c.view_region, ?::text))`);
+        self.push(`(c.entity = 'ALERT' and c.referred_to = ag.kind and ${inSubtree('c.view_region', 'ag.region_code')} and ${inSubtree('c.view_region', '?::text')})`);
         selfParams.push(actor.regionCode);
       }
       if (elderEntities.length > 0) {
@@ -112,7 +113,7 @@ export class ChangesService {
     } else {
       sql = `select c.pos::text as pos, c.at, c.entity, c.entity_id, c.elder_id, c.op, true as self, false as turn, false as now_in
                from change_log c
-              where c.pos > ?::bigint and starts_with(c.region_code, ?)
+              where c.pos > ?::bigint and ${inSubtree('c.region_code')}
               order by c.pos
               limit ?`;
       params = [after.pos, actor.regionCode, size + 1];

@@ -11,6 +11,7 @@ import { isRealDate } from '../elders/id-number.js';
 import { isUuid } from '../../shared/ids.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { classifyArchive, RULE_VERSION, type ClassReason, type ElderClass } from './classification.rules.js';
+import { inSubtree } from '../../shared/jurisdiction.js';
 
 /** Health words in a household member's record that make the household one "where one is dependent". */
 // A negation right before the word ("无残疾", "非失能", "不失智") means the opposite: free text is read with care.
@@ -246,7 +247,7 @@ export class ClassificationService {
   private async lockElder(em: EntityManager, id: string, regionCode: string) {
     if (!isUuid(id)) throw notFound('老年人档案', 'elder');
     const [elder] = await em.execute<{ id: string; county_code: string; region_code: string }[]>(
-      `select id, county_code, region_code from elder where id = ? and starts_with(region_code, ?) for update`,
+      `select id, county_code, region_code from elder where id = ? and ${inSubtree('region_code')} for update`,
       [id, regionCode],
     );
     if (!elder) throw notFound('老年人档案', 'elder');

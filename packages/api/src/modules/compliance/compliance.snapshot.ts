@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { chinaDate } from '../../graphql/context.js';
 import { COMPLIANCE_SNAPSHOT_COLUMNS, complianceSql } from '../standards/compliance.sql.js';
+import { inSubtree } from '../../shared/jurisdiction.js';
 
 /**
  * The day's compliance snapshot (table compliance_snapshot, see its migration): refreshed in the background, read by
@@ -17,7 +18,7 @@ export interface ComplianceScope {
 
 /** A region subtree as a compliance scope. */
 export function subtree(region: string): ComplianceScope {
-  return { live: 'starts_with(e.region_code, ?)', snapshot: 'starts_with(s.region_code, ?)', params: [region] };
+  return { live: inSubtree('e.region_code'), snapshot: inSubtree('s.region_code'), params: [region] };
 }
 
 export interface ComplianceSource {

@@ -24,6 +24,7 @@ import type {
   Gender,
   IncapacityLevel,
 } from './elder.enums.js';
+import { subtreeFilter } from '../../shared/jurisdiction.js';
 
 export interface JurisdictionFilterArgs {
   /** The region code whose subtree the request may see. */
@@ -41,7 +42,7 @@ export interface JurisdictionFilterArgs {
 @Filter({
   name: 'jurisdiction',
   default: true,
-  cond: (args: JurisdictionFilterArgs) => ({ region: { $like: `${args.prefix}%` } }),
+  cond: (args: JurisdictionFilterArgs) => ({ region: subtreeFilter(args.prefix) }),
 })
 export class Elder {
   [OptionalProps]?: 'version' | 'registeredAt' | 'updatedAt' | 'status' | 'acceptsVisits' | 'circumstances' | 'regionCode' | 'classReasons';

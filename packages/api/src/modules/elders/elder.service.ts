@@ -46,6 +46,7 @@ import { ElderSortField, SortDirection } from './elder.inputs.js';
 import { bornOnOrBefore, isRealDate } from './id-number.js';
 import { pastDate, requiredText, validateArchive, type CleanArchive } from './elder.validation.js';
 import { refuseAgencyBackedEdits, refuseReopenOfRegisteredDeath } from './archive-governance.js';
+import { subtreeFilter } from '../../shared/jurisdiction.js';
 
 
 const STATUS_LABELS: Record<ElderStatus, string> = {
@@ -170,7 +171,7 @@ export interface ElderIdentity {
 function subtreeConditions(code: string): FilterQuery<Elder>[] {
   if (code.length === 6) return [{ countyCode: code }];
   if (code.length === 9) return [{ [sql`left(region_code, 9)`]: code } as FilterQuery<Elder>];
-  return code ? [{ region: { $like: `${code}%` } }] : [];
+  return code ? [{ region: subtreeFilter(code) }] : [];
 }
 
 export interface ContactRow {

@@ -3,6 +3,7 @@ import { chinaDate, type RequestContext } from '../../graphql/context.js';
 import { Loaders } from '../../shared/loaders.js';
 import { pgArray } from '../../shared/sql.js';
 import { parsePeriod, ReportsService, type RawFigures } from './reports.service.js';
+import { inSubtree } from '../../shared/jurisdiction.js';
 
 /** Rollups judged on an earlier day than asked are still used for this long into a new day (a full refresh is running). */
 export const ROLLUP_DAY_GRACE_MS = 30 * 60_000;
@@ -137,7 +138,7 @@ export async function readRollups(
   const rows = await em.execute<{ child: string; figure: string; key: string; n: string }[]>(
     `select case when r.region_code = ? then 'ALL' else r.region_code end as child, f.key as figure, k.key, k.value as n
        from report_rollup r cross join lateral jsonb_each(r.figures) f cross join lateral jsonb_each_text(f.value) k
-      where r.period = ? and (r.region_code = ?${childLength ? ` or (starts_with(r.region_code, ?) and length(r.region_code) = ${childLength})` : ''})`,
+      where r.period = ? and (r.region_code = ?${childLength ? ` or (${inSubtree('r.region_code')} and length(r.region_code) = ${childLength})` : ''})`,
     childLength ? [prefix, periodLabel, prefix, prefix] : [prefix, periodLabel, prefix],
   );
   const out = new Map<string, RawFigures>();

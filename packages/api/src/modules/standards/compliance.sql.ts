@@ -1,3 +1,4 @@
+import { inSubtree } from '../../shared/jurisdiction.js';
 /**
  * Compliance, derived in one set-based statement: for each elder in scope and each requirement in force on `as_of`,
  * the current window, the visits (or care services) counted in it, whether it is met, whether the elder is overdue
@@ -61,7 +62,7 @@ applied as (
   select s.id as elder_id, s.region_code, s.cls, q.*,
          greatest(s.registered_on, q.from_on, s.resumed_on) as subject_from
     from subject s
-    join req q on starts_with(s.region_code, q.req_region)
+    join req q on ${inSubtree('s.region_code', 'q.req_region')}
               and (q.class is null or q.class = s.cls)
               and (q.circumstance is null or q.circumstance = any(s.circumstances))
               and (q.extreme_poverty_kind is null or q.extreme_poverty_kind = s.extreme_poverty_kind)

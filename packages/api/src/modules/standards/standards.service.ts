@@ -10,6 +10,7 @@ import { describeRequirement, type ActivityEnum, type CampaignReasonEnum, type E
 import { insertRequirements, requirementRow, type WindowKind } from './standards.reference.js';
 import type { ExtremePovertyKind } from '../elders/elder.enums.js';
 import type { CampaignType, CreateCampaignInput, CreateVisitStandardInput, VisitRequirementInput, VisitStandardType } from './standards.types.js';
+import { inSubtree, isAncestorOrSelf } from '../../shared/jurisdiction.js';
 
 interface StandardRow {
   id: string;
@@ -69,7 +70,7 @@ export class StandardsService {
       `select id, code, name, description, source, region_code, template, baseline,
               to_char(effective_from, 'YYYY-MM-DD') as effective_from, retired_at
          from visit_standard
-        where (template and ?) or (not template and (starts_with(?, region_code) or starts_with(region_code, ?))
+        where (template and ?) or (not template and (${isAncestorOrSelf('region_code')} or ${inSubtree('region_code')})
               and (? or retired_at is null))
         order by template, baseline desc, region_code, created_at`,
       [includeTemplates, actor.regionCode, actor.regionCode, includeRetired],
@@ -159,7 +160,7 @@ export class StandardsService {
       `select id, name, region_code, classes, reason_kind, reason, to_char(starts_on, 'YYYY-MM-DD') as starts_on,
               to_char(ends_on, 'YYYY-MM-DD') as ends_on, min_count, window_kind, window_days, home_only, cancelled_at
          from campaign
-        where (starts_with(?, region_code) or starts_with(region_code, ?))
+        where (${isAncestorOrSelf('region_code')} or ${inSubtree('region_code')})
           and (?::date is null or (cancelled_at is null and ?::date between starts_on and ends_on))
         order by starts_on desc, name`,
       [actor.regionCode, actor.regionCode, activeOn ?? null, activeOn ?? null],

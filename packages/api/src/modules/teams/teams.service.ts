@@ -26,6 +26,7 @@ import type {
   VisitorKind,
   VisitorType,
 } from './teams.types.js';
+import { inSubtree } from '../../shared/jurisdiction.js';
 
 /** A bulk assignment is one set-based statement per step; past this size, split the work. */
 export const MAX_BULK_ASSIGN = 1000;
@@ -65,7 +66,7 @@ export class TeamsService {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const region = await this.regionIn(actor, regionCode);
     const rows = await this.ctx.em.execute<{ id: string; name: string; kind: string; region_code: string }[]>(
-      `select id, name, kind, region_code from team where starts_with(region_code, ?) order by region_code, kind, name`,
+      `select id, name, kind, region_code from team where ${inSubtree('region_code')} order by region_code, kind, name`,
       [region],
     );
     return rows.map((t) => ({ id: t.id, name: t.name, kind: t.kind as TeamKind, regionCode: t.region_code }));
@@ -100,7 +101,7 @@ export class TeamsService {
     const pattern = text ? likePrefix(text) : null;
     const rows = await this.ctx.em.execute<(VisitorRow & { total: string })[]>(
       `select ${VISITOR_COLUMNS}, count(*) over () as total from visitor v
-        where starts_with(v.region_code, ?) and (?::text is null or v.kind = ?) and (? or v.active)
+        where ${inSubtree('v.region_code')} and (?::text is null or v.kind = ?) and (? or v.active)
           and (?::text is null or v.name like ?)
         order by v.name, v.id limit ? offset ?`,
       [region, filter?.kind ?? null, filter?.kind ?? null, filter?.includeInactive ?? false, pattern, pattern, size + 1, offset],
@@ -167,7 +168,7 @@ export class TeamsService {
     if (ids.some((id) => !isUuid(id))) throw badInput('老年人编号格式不正确', 'An elder id is not valid', 'elderIds');
     const visitor = await this.activeVisitor(actor, input.visitorId, 'visitorId');
     const elders = await this.ctx.em.execute<{ id: string; region_code: string; status: string }[]>(
-      `select id, region_code, status from elder where id = any(?::uuid[]) and starts_with(region_code, ?)`,
+      `select id, region_code, status from elder where id = any(?::uuid[]) and ${inSubtree('region_code')}`,
       [pgArray(ids), actor.regionCode],
     );
     if (elders.length !== ids.length) {
@@ -239,7 +240,7 @@ export class TeamsService {
     return this.ctx.em.transactional(async (em) => {
       const ended = await em.execute<{ id: string; region_code: string }[]>(
         `update assignment a set ends_at = ?, end_reason = ? from elder e
-          where a.elder_id = ? and a.visitor_id = ? and a.ends_at is null and e.id = a.elder_id and starts_with(e.region_code, ?)
+          where a.elder_id = ? and a.visitor_id = ? and a.ends_at is null and e.id = a.elder_id and ${inSubtree('e.region_code')}
          returning a.id, e.region_code`,
         [this.ctx.now(), reason, elderId, visitorId, actor.regionCode],
       );
@@ -328,7 +329,7 @@ export class TeamsService {
     const start = decodeOffset(after);
     const rows = await this.ctx.em.execute<{ id: string; total: string }[]>(
       `select e.id, count(*) over () as total from elder e
-        where starts_with(e.region_code, ?) and e.status = 'ACTIVE'
+        where ${inSubtree('e.region_code')} and e.status = 'ACTIVE'
           and not exists (select 1 from assignment a where a.elder_id = e.id and a.role = 'PRIMARY' and a.ends_at is null)
         order by e.computed_class nulls last, e.region_code, e.name, e.id limit ? offset ?`,
       [region, size + 1, start],
@@ -371,7 +372,7 @@ export class TeamsService {
 
   private async visitorIn(actor: Actor, id: string, em: EntityManager = this.ctx.em): Promise<VisitorRow> {
     const [row] = isUuid(id)
-      ? await em.execute<VisitorRow[]>(`select ${VISITOR_COLUMNS} from visitor v where v.id = ? and starts_with(v.region_code, ?)`, [id, actor.regionCode])
+      ? await em.execute<VisitorRow[]>(`select ${VISITOR_COLUMNS} from visitor v where v.id = ? and ${inSubtree('v.region_code')}`, [id, actor.regionCode])
       : [];
     if (!row) throw notFound('探访人员', 'visitor');
     return row;

@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor.js';
 import { hashPassword } from '../auth/password.js';
 import { RegionService } from '../regions/region.service.js';
 import type { CreateUserInput, RoleType, UpdateUserInput, UserFilter, UserType } from './users.types.js';
+import { inSubtree } from '../../shared/jurisdiction.js';
 
 /** Partner roles work for an agency of the same kind. */
 const PARTNER_ROLES = new Set<string>(['POLICE', 'HEALTH', 'DISABILITY', 'HOUSING']);
@@ -77,14 +78,14 @@ export class UsersService {
     const text = filter?.text?.trim() ? likeContains(filter.text.trim()) : null;
     const rows = await this.ctx.em.execute<UserRow[]>(
       `${SELECT}
-        where starts_with(u.region_code, ?) and (?::text is null or u.role = ?)
+        where ${inSubtree('u.region_code')} and (?::text is null or u.role = ?)
           and (?::text is null or u.username ilike ? or u.display_name ilike ?) and (u.active or ?)
         order by u.region_code, u.username limit ? offset ?`,
       [region, role, role, text, text, text, !!filter?.includeInactive, size + 1, start],
     );
     const [{ total } = { total: '0' }] = await this.ctx.em.execute<{ total: string }[]>(
       `select count(*) as total from app_user u
-        where starts_with(u.region_code, ?) and (?::text is null or u.role = ?)
+        where ${inSubtree('u.region_code')} and (?::text is null or u.role = ?)
           and (?::text is null or u.username ilike ? or u.display_name ilike ?) and (u.active or ?)`,
       [region, role, role, text, text, text, !!filter?.includeInactive],
     );

@@ -27,6 +27,7 @@ import type {
   VisitMethod,
   VisitType,
 } from './visits.types.js';
+import { inSubtree, isAncestorOrSelf } from '../../shared/jurisdiction.js';
 
 /** Device clocks drift: a visit stamped a few minutes ahead of the server is not "in the future". */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -238,7 +239,7 @@ export class VisitsService {
     const size = pageSize(first);
     const region = filter?.regionCode ? (await new RegionService(this.ctx).requireRegionInJurisdiction(actor, filter.regionCode)).code : actor.regionCode;
     // Jurisdiction follows the elder's current village: an archive that moved takes its visits with it.
-    const where: string[] = ['v.elder_id in (select e.id from elder e where starts_with(e.region_code, ?))'];
+    const where: string[] = [`v.elder_id in (select e.id from elder e where ${inSubtree('e.region_code')})`];
     const params: unknown[] = [region];
     if (filter?.elderId) {
       if (!isUuid(filter.elderId)) return toConnection([], () => '', false, false, 0);
@@ -391,7 +392,7 @@ export class VisitsService {
     const [elder] = await this.ctx.em.execute<ElderForVisit[]>(
       `select id, county_code, region_code, to_char((registered_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as registered_on,
               status, to_char(status_date, 'YYYY-MM-DD') as status_date
-         from elder where id = ? and starts_with(region_code, ?)`,
+         from elder where id = ? and ${inSubtree('region_code')}`,
       [elderId, actor.regionCode],
     );
     if (!elder) throw outside();
@@ -415,7 +416,7 @@ export class VisitsService {
       throw forbidden('只能以本人身份记录探访', 'You can record visits only as yourself', { field: 'visitorId' });
     }
     const [row] = isUuid(visitorId)
-      ? await this.ctx.em.execute<{ id: string }[]>(`select id from visitor where id = ? and starts_with(region_code, ?)`, [visitorId, actor.regionCode])
+      ? await this.ctx.em.execute<{ id: string }[]>(`select id from visitor where id = ? and ${inSubtree('region_code')}`, [visitorId, actor.regionCode])
       : [];
     if (!row) throw badInput('探访人员不存在或不在您的管辖范围内', 'No such visitor in your jurisdiction', 'visitorId');
     return row.id;
@@ -424,7 +425,7 @@ export class VisitsService {
   private async checkCampaign(campaignId: string, elder: ElderForVisit, visitedOn: string): Promise<void> {
     const [c] = isUuid(campaignId)
       ? await this.ctx.em.execute<{ ok: boolean }[]>(
-          `select starts_with(?, region_code) and ?::date between starts_on and ends_on and cancelled_at is null as ok from campaign where id = ?`,
+          `select ${isAncestorOrSelf('region_code')} and ?::date between starts_on and ends_on and cancelled_at is null as ok from campaign where id = ?`,
           [elder.region_code, visitedOn, campaignId],
         )
       : [];
