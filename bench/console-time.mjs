@@ -31,7 +31,11 @@ await db.query(
    on conflict (username) do update set password_hash = excluded.password_hash, region_code = excluded.region_code, failed_logins = 0, locked_until = null`,
   [hash, REGION, visitor?.region_code ?? town],
 );
-if (visitor) await db.query(`update visitor set user_id = (select id from app_user where username = 'time-worker') where id = $1 and user_id is null`, [visitor.id]);
+if (visitor) {
+  // The worker's login moves to this region's first visitor (a login is linked to one visitor at most).
+  await db.query(`update visitor set user_id = null where user_id = (select id from app_user where username = 'time-worker') and id <> $1`, [visitor.id]);
+  await db.query(`update visitor set user_id = (select id from app_user where username = 'time-worker') where id = $1 and user_id is null`, [visitor.id]);
+}
 const elders = Number((await one(`select count(*) as n from elder where starts_with(region_code, $1)`, [REGION])).n);
 await db.end();
 
