@@ -258,25 +258,26 @@ export class ComplianceService {
     const source = await complianceSource(this.ctx.em, asOf, subtree(region));
     const rows = await this.ctx.em.execute<{ visitor_id: string; visitor_name: string; elders: string; a: string; b: string; c: string; due: string; overdue: string }[]>(
       `${source.sql},
-       -- Summed per visitor before meeting the visitor table. Joined the other way round, the planner (which cannot
-       -- estimate a grouped union: it guesses 200 rows) rescanned the region's per-elder groups once per visitor: 5 s
-       -- for a county of 20,000 elders and 270 visitors. One row per current assignment (unique per elder and visitor).
-       held as (
-         select a.visitor_id, el.status, min(c.cls) as cls, bool_or(c.overdue) as overdue,
-                bool_or(not c.met and c.due_by <= date_trunc('week', ?::date)::date + 6) as due
+       -- Materialized: the compliance rows are computed (live) or read (snapshot) once, whatever the plan around it.
+       per_elder as materialized (
+         select elder_id, min(cls) as cls, bool_or(overdue) as overdue,
+                bool_or(not met and due_by <= date_trunc('week', ?::date)::date + 6) as due
+           from compliance group by elder_id
+       ),
+       -- Summed per visitor before meeting the visitor table. Joined the other way round, the planner (which guesses
+       -- 200 rows for a grouped union) rescanned the region's per-elder groups once per visitor: 5 s for a county of
+       -- 20,000 elders and 270 visitors.
+       per_visitor as (
+         select a.visitor_id, count(*) filter (where el.status = 'ACTIVE') as elders,
+                count(*) filter (where pe.cls = 'A') as a, count(*) filter (where pe.cls = 'B') as b,
+                count(*) filter (where pe.cls = 'C') as c,
+                count(*) filter (where pe.due) as due, count(*) filter (where pe.overdue) as overdue
            from assignment a
            join visitor hv on hv.id = a.visitor_id and hv.active and starts_with(hv.region_code, ?)
            join elder el on el.id = a.elder_id
-           left join compliance c on c.elder_id = a.elder_id
+           left join per_elder pe on pe.elder_id = a.elder_id
           where a.ends_at is null
-          group by a.visitor_id, a.elder_id, el.status
-       ),
-       per_visitor as (
-         select visitor_id, count(*) filter (where status = 'ACTIVE') as elders,
-                count(*) filter (where cls = 'A') as a, count(*) filter (where cls = 'B') as b,
-                count(*) filter (where cls = 'C') as c,
-                count(*) filter (where due) as due, count(*) filter (where overdue) as overdue
-           from held group by visitor_id
+          group by a.visitor_id
        )
        select v.id as visitor_id, v.name as visitor_name, coalesce(pv.elders, 0) as elders,
               coalesce(pv.a, 0) as a, coalesce(pv.b, 0) as b, coalesce(pv.c, 0) as c,
