@@ -158,6 +158,43 @@ describe('compliance snapshot', () => {
     expect(await answers()).toEqual(await liveAnswers());
   });
 
+  it('serves workloads and overdue counts of a village, a town and the city in the same statements, equal to live', async () => {
+    // A helper visitor sharing one elder and a visitor with nobody assigned: both are listed, the shared elder counts
+    // for each of its visitors.
+    const helper = ok(await t.exec<any>(admin, CREATE_VISITOR, { input: { name: '快照协助员', kind: 'VOLUNTEER', regionCode: REGIONS.townA } })).createVisitor;
+    const idle = ok(await t.exec<any>(admin, CREATE_VISITOR, { input: { name: '快照空闲员', kind: 'VOLUNTEER', regionCode: REGIONS.villageA2 } })).createVisitor;
+    ok(await t.exec(admin, ASSIGN, { input: { visitorId: helper.id, elderIds: [ids[0], ids[3]], role: 'HELPER' } }));
+    await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    expect(await fromSnapshot('2026-12-02')).toBe(true);
+
+    const WORKLOAD_COUNT = `query($r: String) { visitorWorkload(regionCode: $r) { visitorId visitorName elders classA classB classC dueThisWeek overdue }
+      overdueElders(regionCode: $r, first: 1) { totalCount } }`;
+    const regions = [REGIONS.villageA1, REGIONS.townA, REGIONS.city];
+    const read = async () => {
+      const out: { data: any; statements: number }[] = [];
+      for (const r of regions) {
+        const result = await t.exec<any>(admin, WORKLOAD_COUNT, { r });
+        out.push({ data: ok(result), statements: result.sqlStatements });
+      }
+      return out;
+    };
+    const snap = await read();
+    const [state] = await t.sql(`select valid from compliance_snapshot_state`);
+    await t.sql(`update compliance_snapshot_state set valid = false`);
+    const live = await read().finally(() => t.sql(`update compliance_snapshot_state set valid = $1`, [state!.valid]));
+    expect(snap.map((r) => r.data)).toEqual(live.map((r) => r.data));
+    // Statements do not grow with the region: region check, snapshot state and one statement per figure.
+    expect(new Set(snap.map((r) => r.statements)).size).toBe(1);
+
+    const city = snap[2]!.data.visitorWorkload as { visitorId: string; elders: number; classA: number; classC: number; overdue: number }[];
+    expect(city.find((w) => w.visitorId === idle.id)).toMatchObject({ elders: 0, classA: 0, classC: 0, overdue: 0 });
+    expect(city.find((w) => w.visitorId === helper.id)).toMatchObject({ elders: 2 });
+    const town = snap[1]!.data.visitorWorkload as { visitorId: string }[];
+    // All three visitors work in 三埠街道 (townA); a village's list leaves out the town-level helper.
+    expect(town.map((w) => w.visitorId).sort()).toEqual(city.map((w) => w.visitorId).sort());
+    expect((snap[0]!.data.visitorWorkload as { visitorId: string }[]).map((w) => w.visitorId)).not.toContain(helper.id);
+  });
+
   it('never steps over the change of a transaction that commits after a later one', async () => {
     await refreshComplianceSnapshot(t.orm.em, t.clock.now());
     const overdueId = (await answers()).city.nodes[0].elder.id as string;

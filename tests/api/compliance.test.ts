@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, fieldsOf, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder } from '../helpers/elders.js';
+import { refreshRollups } from '../../packages/api/src/modules/reports/reports.rollup.js';
 
 /** The default clock of the test app: 2026-11-15 10:00 in China, a Sunday. */
 const TODAY = '2026-11-15T02:00:00Z';
@@ -344,6 +345,51 @@ describe('closed archives, refusals and the visit rate', () => {
     // Third quarter, judged on 30 September: the monthly windows ending in it were met by the September visits.
     // refusedC (never visited, refusal not yet written) is in it and misses September.
     expect(quarter).toMatchObject({ from: '2026-07-01', to: '2026-09-30', asOf: '2026-09-30', numerator: 4, denominator: 5, rate: 0.8, refusals: 0 });
+  });
+
+  it('visitRate of this and last month reads the report rollups once refreshed: the live answers, in the same statements for a village as for the city', async () => {
+    const RATE = `query($period: PeriodInput!, $regionCode: String) { visitRate(period: $period, regionCode: $regionCode) {
+      regionCode from to asOf computedAt numerator denominator rate refusals } }`;
+    const asks = [
+      [c.town, REGIONS.villageA2], [c.town, REGIONS.villageA1], [c.town, undefined], [c.admin, REGIONS.townB], [c.admin, undefined],
+    ] as const;
+    const months = ['2026-11-01', '2026-10-15'];
+    const all = async () => {
+      const out: { answer: any; statements: number }[] = [];
+      for (const date of months) {
+        for (const [as, regionCode] of asks) {
+          const result = await c.t.exec<any>(as, RATE, { period: { kind: 'MONTH', date }, regionCode });
+          out.push({ answer: ok(result).visitRate, statements: result.sqlStatements });
+        }
+      }
+      return out;
+    };
+    // No rollups yet: computed live (computedAt is now).
+    const live = await all();
+    expect(live.every((r) => r.answer.computedAt === '2026-11-15T02:00:00.000Z')).toBe(true);
+    // Deceased, refused and not yet registered elders are in these figures: the rollup must agree on each of them.
+    expect(live[0]!.answer).toMatchObject({ numerator: 2, denominator: 4, refusals: 1 });
+
+    for (const period of ['2026-11', '2026-10']) await refreshRollups(c.t.orm.em, period, c.t.clock.now());
+    c.t.clock.set('2026-11-15T02:05:00Z');
+    try {
+      const rolled = await all();
+      // The same figures, computed at the refresh (five minutes ago), not now.
+      expect(rolled.map((r) => ({ ...r.answer, computedAt: undefined }))).toEqual(live.map((r) => ({ ...r.answer, computedAt: undefined })));
+      expect(rolled.every((r) => r.answer.computedAt === '2026-11-15T02:00:00.000Z')).toBe(true);
+      // A region's row whatever its size: the city (admin) costs what a village costs, one statement less when no
+      // region is named (nothing to check against the jurisdiction), and never more than live.
+      const cost = rolled.map((r, i) => r.statements + (asks[i % asks.length]![1] === undefined ? 1 : 0));
+      expect(new Set(cost).size, JSON.stringify(rolled.map((r) => r.statements))).toBe(1);
+      rolled.forEach((r, i) => expect(r.statements).toBeLessThanOrEqual(live[i]!.statements));
+
+      // A week has no rollup: live, judged now.
+      const week = ok(await c.t.exec<any>(c.town, RATE, { period: { kind: 'WEEK', date: '2026-11-11' }, regionCode: REGIONS.villageA2 })).visitRate;
+      expect(week.computedAt).toBe('2026-11-15T02:05:00.000Z');
+    } finally {
+      c.t.clock.set(TODAY);
+      await c.t.sql(`delete from report_rollup_state`);
+    }
   });
 
   it('refuses a period not started yet, an invalid date and a region outside the jurisdiction', async () => {

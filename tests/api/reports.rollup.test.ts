@@ -18,6 +18,21 @@ const REPORT = `query($r: String, $p: String!) { report(regionCode: $r, period: 
             visitorsByKind { key count } teamsByKind { key count } candidatesFound }
   children { region { code } figures { elders visits visitRate { numerator denominator } overdueElders } } } }`;
 const VISIT = `mutation($i: RecordVisitInput!) { recordVisit(input: $i) { id } }`;
+const RATE = `query($r: String, $d: Date!) { visitRate(regionCode: $r, period: { kind: MONTH, date: $d }) {
+  asOf computedAt numerator denominator rate refusals } }`;
+
+/** visitRate and the report's visit rate of a region for November, side by side, with what visitRate cost. */
+async function rates(regionCode?: string) {
+  const result = await t.exec<any>(admin, RATE, { r: regionCode, d: '2026-11-01' });
+  const report = ok(await t.exec<any>(admin, `query($r: String) { report(regionCode: $r, period: "2026-11") {
+    asOf computedAt figures { visitRate { numerator denominator rate } refusals } } }`, { r: regionCode })).report;
+  const { asOf, computedAt, numerator, denominator, rate, refusals } = ok(result).visitRate;
+  return {
+    visitRate: { asOf, computedAt, numerator, denominator, rate, refusals },
+    report: { asOf: report.asOf, computedAt: report.computedAt, ...report.figures.visitRate, refusals: report.figures.refusals },
+    statements: result.sqlStatements,
+  };
+}
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -51,16 +66,46 @@ describe('report rollups', () => {
     expect(rolled.sqlStatements).toBeLessThan(liveResult.sqlStatements);
   });
 
+  it('are what visitRate reads for the month: the report rate, equal to the live one, in the same statements for a village and the city', async () => {
+    await t.sql(`update report_rollup_state set as_of = as_of - 5`); // stale (days old): live
+    const live = await Promise.all([REGIONS.city, REGIONS.townA, REGIONS.villageA1, REGIONS.villageB1].map((r) => rates(r)));
+    await t.sql(`update report_rollup_state set as_of = as_of + 5`);
+    t.clock.set('2026-11-10T02:01:00Z');
+    try {
+      const rolled = await Promise.all([REGIONS.city, REGIONS.townA, REGIONS.villageA1, REGIONS.villageB1].map((r) => rates(r)));
+      for (const [i, r] of rolled.entries()) {
+        // Live: computed now; rolled: computed at the refresh a minute ago, the same figures, the report's own.
+        expect(live[i]!.visitRate.computedAt).toBe('2026-11-10T02:00:00.000Z');
+        expect(r.visitRate).toEqual({ ...live[i]!.visitRate, computedAt: '2026-11-10T02:00:00.000Z' });
+        expect(r.visitRate).toEqual(r.report);
+        expect(r.statements).toBe(rolled[0]!.statements);
+      }
+      // The city: four elders, the one visited at home in November counted (its class asks a monthly visit).
+      expect(rolled[0]!.visitRate).toMatchObject({ numerator: 1, denominator: 4, rate: 0.25, refusals: 0 });
+      // Live is one statement over the whole region; rolled is one row: the same count, not the same work.
+      expect(rolled[0]!.statements).toBe(live[0]!.statements);
+    } finally {
+      t.clock.set('2026-11-10T02:00:00Z');
+    }
+  });
+
   it('pick up a new visit at the next refresh, recomputing only the village that changed', async () => {
     ok(await t.exec(admin, VISIT, { i: { elderId: ids[3], visitedAt: '2026-11-09T02:00:00Z', method: 'HOME' } }));
     const before = ok(await t.exec<any>(admin, REPORT, { r: REGIONS.townB, p: '2026-11' })).report.figures;
     // Until the next refresh (every 30 s in a running API) the rollup still says what it said.
     expect(before.visits).toBe(0);
+    // visitRate reads the same rollup: the same (not yet updated) rate until the refresh.
+    const beforeRate = await rates(REGIONS.townB);
+    expect(beforeRate.visitRate).toEqual(beforeRate.report);
+    expect(beforeRate.visitRate).toMatchObject({ numerator: 0, denominator: 1 });
     const result = await refreshRollups(t.orm.em, '2026-11', t.clock.now());
     expect(result).toMatchObject({ full: false, villages: 1 });
     const after = ok(await t.exec<any>(admin, REPORT, { r: REGIONS.townB, p: '2026-11' })).report.figures;
     expect(after.visits).toBe(1);
     expect(after.visitRate).toMatchObject({ numerator: 1, denominator: 1 });
+    const afterRate = await rates(REGIONS.townB);
+    expect(afterRate.visitRate).toEqual(afterRate.report);
+    expect(afterRate.visitRate).toMatchObject({ numerator: 1, denominator: 1, rate: 1 });
   });
 
   it('say when they were computed, carry a new day over until the full refresh, and are rebuilt for the new day', async () => {
@@ -72,6 +117,16 @@ describe('report rollups', () => {
     t.clock.set('2026-11-11T00:10:00Z');
     const carried = ok(await t.exec<any>(admin, `query { report(regionCode: "${REGIONS.villageA1}", period: "2026-11") { asOf figures { visits } } }`)).report;
     expect(carried).toMatchObject({ asOf: '2026-11-10', figures: { visits: 1 } });
+    // visitRate carries the same day over (its asOf says so), from the same rollup.
+    const carriedRate = await rates(REGIONS.villageA1);
+    expect(carriedRate.visitRate).toEqual(carriedRate.report);
+    expect(carriedRate.visitRate).toMatchObject({ asOf: '2026-11-10', computedAt: '2026-11-10T02:00:00.000Z' });
+    // Half an hour past a day since that refresh the rollup is stale: both compute live, judged today.
+    t.clock.set('2026-11-11T02:31:00Z');
+    const staleRate = await rates(REGIONS.villageA1);
+    expect(staleRate.visitRate).toEqual(staleRate.report);
+    expect(staleRate.visitRate).toMatchObject({ asOf: '2026-11-11', computedAt: '2026-11-11T02:31:00.000Z' });
+    t.clock.set('2026-11-11T00:10:00Z');
     expect(await refreshRollups(t.orm.em, '2026-11', t.clock.now())).toMatchObject({ full: true, asOf: '2026-11-11' });
     const fresh = ok(await t.exec<any>(admin, `query { report(regionCode: "${REGIONS.villageA1}", period: "2026-11") { asOf computedAt figures { visits } } }`)).report;
     expect(fresh).toMatchObject({ asOf: '2026-11-11', computedAt: '2026-11-11T00:10:00.000Z', figures: { visits: 2 } });

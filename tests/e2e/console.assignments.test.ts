@@ -102,10 +102,10 @@ describe('console: assignments and visit standards', () => {
     expect(now?.visitor_id).toBe(held!.visitor_id);
     await page.screenshot({ path: path.join(OUTPUT, 'assignments-unassigned.png'), fullPage: true });
 
-    // Workload: one row per active visitor of the town, with the reassign action.
+    // Workload: one row per active visitor of the town, with the reassign action (asked when the tab opens).
     await page.locator('.el-tabs__item', { hasText: '工作量' }).click();
     const names = page.locator('[data-test=workload-table] [data-test=workload-name]');
-    await expect.poll(() => names.count()).toBeGreaterThan(0);
+    await expect.poll(() => names.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await names.allTextContents()).toContain(held!.visitor_name);
     await expect.poll(() => page.locator('[data-test=workload-table] [data-test=reassign]').count()).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(OUTPUT, 'assignments-workload.png'), fullPage: true });

@@ -1,4 +1,5 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { connectionOf } from '../../graphql/pagination.js';
 import { labelled } from '../../graphql/enums.js';
 import { LocalDate } from '../../graphql/scalars.js';
@@ -85,6 +86,12 @@ export class VisitRateType {
 
   @Field(() => LocalDate, { description: 'The day the requirements were judged on.' })
   asOf!: string;
+
+  @Field(() => GraphQLDateTimeISO, {
+    description:
+      'When these figures were computed: the last refresh of the report rollups (this month and last month, refreshed in the background; the same figures as `report`), or now (any other period, or while the rollups are stale).',
+  })
+  computedAt!: Date;
 
   @Field(() => Int)
   numerator!: number;
