@@ -14,6 +14,7 @@ import { parsePeriod, shape } from '../reports/reports.service.js';
 import { describeRequirement, type ActivityEnum, type ElderClassEnum, type RequirementSourceEnum, type WindowKindEnum } from '../standards/standards.enums.js';
 import type { ElderComplianceType, RequirementComplianceType } from '../standards/standards.types.js';
 import { PeriodKind, type OverdueElderType, type PeriodInput, type VisitorWorkloadType, type VisitRateType, type WorklistItemType } from './compliance.types.js';
+import { inSubtree } from '../../shared/jurisdiction.js';
 
 const STATUS_STOP: Record<string, string> = {
   [ElderStatus.DECEASED]: '已死亡，探访要求停止',
@@ -181,14 +182,14 @@ export class ComplianceService {
       };
     }
     const [row] = await this.ctx.em.execute<{ numerator: string; denominator: string; refusals: string }[]>(
-      `${complianceSql('starts_with(e.region_code, ?)', { judgeFrom: true })},
+      `${complianceSql(inSubtree('e.region_code'), { judgeFrom: true })},
        per_elder as (
          select elder_id, bool_and(not overdue and (met or w_end > ?::date)) as ok from compliance group by elder_id
        )
        select (select count(*) from per_elder where ok) as numerator,
               (select count(*) from per_elder) as denominator,
               (select count(distinct r.elder_id) from elder_refusal r join elder e on e.id = r.elder_id
-                where starts_with(e.region_code, ?)
+                where ${inSubtree('e.region_code')}
                   and (e.registered_at at time zone 'Asia/Shanghai')::date <= ?::date
                   and (e.status = 'ACTIVE' or e.status_date > ?::date)
                   and r.refused_on <= ?::date and (r.withdrawn_on is null or r.withdrawn_on > ?::date)) as refusals`,
@@ -213,8 +214,8 @@ export class ComplianceService {
     }
     const assigned = `(select a.elder_id from assignment a where a.visitor_id = ? and a.ends_at is null)`;
     const source = await complianceSource(this.ctx.em, asOf, {
-      live: `starts_with(e.region_code, ?) and e.id in ${assigned}`,
-      snapshot: `starts_with(s.region_code, ?) and s.elder_id in ${assigned}`,
+      live: `${inSubtree('e.region_code')} and e.id in ${assigned}`,
+      snapshot: `${inSubtree('s.region_code')} and s.elder_id in ${assigned}`,
       params: [actor.regionCode, visitor.id],
     }, 'not met or overdue');
     const rows = await this.ctx.em.execute<ComplianceRow[]>(
@@ -273,7 +274,7 @@ export class ComplianceService {
                 count(*) filter (where pe.cls = 'C') as c,
                 count(*) filter (where pe.due) as due, count(*) filter (where pe.overdue) as overdue
            from assignment a
-           join visitor hv on hv.id = a.visitor_id and hv.active and starts_with(hv.region_code, ?)
+           join visitor hv on hv.id = a.visitor_id and hv.active and ${inSubtree('hv.region_code')}
            join elder el on el.id = a.elder_id
            left join per_elder pe on pe.elder_id = a.elder_id
           where a.ends_at is null
@@ -283,7 +284,7 @@ export class ComplianceService {
               coalesce(pv.a, 0) as a, coalesce(pv.b, 0) as b, coalesce(pv.c, 0) as c,
               coalesce(pv.due, 0) as due, coalesce(pv.overdue, 0) as overdue
          from visitor v left join per_visitor pv on pv.visitor_id = v.id
-        where starts_with(v.region_code, ?) and v.active
+        where ${inSubtree('v.region_code')} and v.active
         order by coalesce(pv.overdue, 0) desc, v.name`,
       [...source.params, asOf, region, region],
     );
