@@ -208,16 +208,22 @@ export function protectTable(table: Map<string, RawFigures>): Withholding {
     }
     // Exact audit: withheld cells that the published figures still determine through several relations at once.
     const solved = [...new Set([...determinedCells(equations, hidden), ...pinnedCells(equations, hidden, value, floor)])].filter(mustProtect);
+    // One complement can free several solved cells: after the first, only cells of relations not touched yet.
+    const touched = new Set<number>();
     if (!solved.length) break;
     let added = false;
     for (const i of solved) {
-      for (const e of equationsOf[i]!) {
-        const c = complementIn(equations[e]!);
-        if (c !== null) {
-          hide(c, queue);
-          added = true;
-          break;
-        }
+      if (equationsOf[i]!.some((e) => touched.has(e))) continue;
+      // The cheapest complement over all of the cell's relations: a part before a whole, then the smallest. (The
+      // first relation with a candidate would often offer only a row's total, when a village two relations away
+      // would do.)
+      const candidates = equationsOf[i]!.flatMap((e) => equations[e]!)
+        .filter((t) => published[t.cell] && !hidden[t.cell] && value[t.cell]! > 0)
+        .sort((a, b) => (a.sign - b.sign) || (value[a.cell]! - value[b.cell]!) || (a.cell - b.cell));
+      if (candidates.length) {
+        hide(candidates[0]!.cell, queue);
+        equationsOf[i]!.forEach((e) => touched.add(e));
+        added = true;
       }
     }
     if (!added) break;
