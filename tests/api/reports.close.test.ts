@@ -138,7 +138,7 @@ describe('the spreadsheet', () => {
     expect(villages.getRow(villages.rowCount).getCell(col('在册老年人数')).value).toBe(5);
   });
 
-  it('withholds counts of 1 to 4 for integrators, and refuses without a token or outside the jurisdiction', async () => {
+  it('withholds counts of 1 to 4 (and their complements) for integrators, and refuses without a token or outside the jurisdiction', async () => {
     const res = await download(integrator, `/reports/${REGIONS.townA}/2026-10.xlsx`);
     expect(res.status).toBe(200);
     const book = new ExcelJS.Workbook();
@@ -146,7 +146,9 @@ describe('the spreadsheet', () => {
     const villages = book.getWorksheet('村（社区）')!;
     const header = (villages.getRow(4).values as unknown[]).slice(1);
     const codes = villages.getColumn(1).values.slice(5) as string[];
-    expect(villages.getRow(5 + codes.indexOf(REGIONS.villageA1)).getCell(header.indexOf('在册老年人数') + 1).value).toBe('<5');
+    // Withheld cells read "*", explained under the title (the API's null): 4 elders here.
+    expect(villages.getRow(5 + codes.indexOf(REGIONS.villageA1)).getCell(header.indexOf('在册老年人数') + 1).value).toBe('*');
+    expect(String(villages.getCell('A2').value)).toContain('“*”为保护个人信息隐去的数字');
 
     expect((await download(null, `/reports/${REGIONS.townA}/2026-10.xlsx`)).status).toBe(401);
     expect((await download(town, `/reports/${REGIONS.townB}/2026-10.xlsx`)).status).toBe(403);

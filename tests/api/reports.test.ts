@@ -623,22 +623,26 @@ describe('integrators', () => {
     ids.template = standards.find((s) => s.template).id;
   });
 
-  it('get the report with counts of 1 to 4 withheld, and 0 and 5 or more shown', async () => {
+  it('get the report with counts of 1 to 4 withheld, with whatever would give them back by subtraction, and 0 shown', async () => {
     const r = await report(c, integrator, '2026-10', REGIONS.townA);
     expect(r.suppressed).toBe(true);
-    expect(r.figures).toMatchObject({ elders: 6, visits: 6, overdueElders: 0, refusals: 0, alertsResolved: 0, candidatesFound: 0, candidatesEnrolled: 0 });
-    expect(r.figures.visitRate).toEqual({ numerator: 6, denominator: 6, rate: 1 });
-    expect(byKey(r.figures.eldersByClass)).toEqual({ A: null, C: 5 });
-    expect(byKey(r.figures.eldersByCircumstance)).toEqual({ INCAPACITATED: null, LIVING_ALONE: 5 });
-    expect(byKey(r.figures.visitsByMethod)).toEqual({ HOME: null, PHONE: 5 });
+    // Six elders: one class A in 新安社区, five class C in 东河社区. The 5s are withheld too: elders 6 minus C 5 would
+    // give the A elder back, and so would 东河社区's 5 living alone (it has at least 5 elders) from the town's 6.
+    expect(r.figures).toMatchObject({ elders: null, visits: 6, overdueElders: 0, refusals: 0, alertsResolved: 0, candidatesFound: 0, candidatesEnrolled: 0 });
+    expect(r.figures.visitRate).toEqual({ numerator: null, denominator: null, rate: null });
+    expect(byKey(r.figures.eldersByClass)).toEqual({ A: null, C: null });
+    expect(byKey(r.figures.eldersByCircumstance)).toEqual({ INCAPACITATED: null, LIVING_ALONE: null });
+    // 6 visits shown, 1 home visit withheld, so the 5 phone calls are too.
+    expect(byKey(r.figures.visitsByMethod)).toEqual({ HOME: null, PHONE: null });
     // 1 contact, 2 visitors, 1 team: withheld.
     expect(r.figures.eldersWithContact).toBeNull();
     expect(byKey(r.figures.visitorsByKind)).toEqual({ VILLAGE_STAFF: null, VOLUNTEER: null });
     expect(byKey(r.figures.teamsByKind)).toEqual({ VISITING: null });
 
     const a1 = childOf(r, REGIONS.villageA1);
-    expect(a1).toMatchObject({ elders: 5, visits: 5, eldersWithContact: null, overdueElders: 0 });
-    expect(a1.visitRate).toEqual({ numerator: 5, denominator: 5, rate: 1 });
+    // 东河社区's fives: the town's figures minus them would give 新安社区's one elder back.
+    expect(a1).toMatchObject({ elders: null, visits: null, eldersWithContact: null, overdueElders: 0 });
+    expect(a1.visitRate).toEqual({ numerator: null, denominator: null, rate: null });
     const a2 = childOf(r, REGIONS.villageA2);
     // One elder: every count about them is withheld, and the rate with them.
     expect(a2).toMatchObject({ elders: null, visits: null, eldersWithContact: 0, overdueElders: 0 });
@@ -665,11 +669,12 @@ describe('integrators', () => {
     expect(full.figures.eldersWithContact).toBe(1);
   });
 
-  it('a numerator of 1 to 4 withholds the rate too, even when the denominator is shown', async () => {
+  it('a numerator of 1 to 4 withholds the rate too', async () => {
     // November: nobody has been visited yet, except one elder now.
     await visit(c, ids.elder!, '2026-11-14', 'HOME');
     const r = await report(c, integrator, '2026-11', REGIONS.townA);
-    expect(r.figures.visitRate).toEqual({ numerator: null, denominator: 6, rate: null });
+    // (The denominator goes too here: 新安社区's withheld one would follow from the town's 6 and 东河社区's 5.)
+    expect(r.figures.visitRate).toMatchObject({ numerator: null, rate: null });
     const full = await report(c, c.admin, '2026-11', REGIONS.townA);
     expect(full.figures.visitRate).toEqual({ numerator: 1, denominator: 6, rate: 0.1667 });
   });
@@ -757,7 +762,7 @@ describe('integrators', () => {
     expect(logout.errors).toBeUndefined();
   });
 
-  it('a closed and amended period keeps counts of 1 to 4 withheld, in its amendments too', async () => {
+  it('a closed and amended period keeps counts of 1 to 4 and their complements withheld, in its amendments too', async () => {
     // Runs last: it freezes October for 三埠街道.
     ok(await c.t.exec(c.admin, `mutation { closeReportPeriod(regionCode: "${REGIONS.townA}", period: "2026-10") { closed } }`));
     await visit(c, ids.phoned!, '2026-10-30', 'PHONE');
@@ -765,7 +770,7 @@ describe('integrators', () => {
     const r = ok(await c.t.exec<any>(integrator, `query { report(regionCode: "${REGIONS.townA}", period: "2026-10") {
       closed suppressed figures { ${FIGURES} } children { figures { ${FIGURES} } } amendments { version before after } } }`)).report;
     expect(r).toMatchObject({ closed: true, suppressed: true });
-    expect(byKey(r.figures.eldersByClass)).toEqual({ A: null, C: 5 });
+    expect(byKey(r.figures.eldersByClass)).toEqual({ A: null, C: null });
     expect(r.amendments).toHaveLength(1);
     const small: string[] = [];
     const walk = (v: unknown, at: string): void => {

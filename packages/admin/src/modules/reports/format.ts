@@ -35,8 +35,8 @@ export function chinaTime(iso: string | null | undefined): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
-/** A count; null means withheld (1 to 4, for integrators) and shows as "<5". */
-export function count(n: number | null | undefined, withheld = '<5'): string {
+/** A count; null means withheld (for integrators: 1 to 4, or a figure they could be worked out from) and shows as "*". */
+export function count(n: number | null | undefined, withheld = '*'): string {
   return n === null || n === undefined ? withheld : String(n);
 }
 
@@ -46,7 +46,7 @@ export function percent(rate: number | null | undefined): string {
 }
 
 /** The sum of counts by key; with withheld entries, a lower bound ("≥n": each withheld count is at least 1). */
-export function total(list: readonly { count?: number | null }[], withheld = '<5'): string {
+export function total(list: readonly { count?: number | null }[], withheld = '*'): string {
   let sum = 0;
   let hidden = 0;
   for (const c of list) {

@@ -47,8 +47,8 @@ const zhCN = {
     noChanges: '数据无变化',
     cancel: '取消',
     confirm: '确定',
-    withheld: '<5',
-    withheldNote: '为保护个人信息，1至4的计数显示为“<5”',
+    withheld: '*',
+    withheldNote: '为保护个人信息，1至4的计数及可借相减推出它们的数字显示为“*”',
     empty: '没有数据',
     chart: '各下级地区探访率',
     figure: {
@@ -134,8 +134,8 @@ const en: Shape<typeof zhCN> = {
     noChanges: 'No figure changed',
     cancel: 'Cancel',
     confirm: 'OK',
-    withheld: '<5',
-    withheldNote: 'To protect personal data, counts of 1 to 4 show as "<5"',
+    withheld: '*',
+    withheldNote: 'To protect personal data, counts of 1 to 4, and the figures they could be worked out from, show as "*"',
     empty: 'No data',
     chart: 'Visit rate by region one level down',
     figure: {

@@ -7,7 +7,7 @@ import { ReportType } from './reports.types.js';
 export class ReportsResolver {
   @Query(() => ReportType, {
     description:
-      '情况统计表: the figures of a region (default: your jurisdiction) for a period, with each region one level down. Aggregates only; for integrators counts of 1 to 4 are withheld.',
+      '情况统计表: the figures of a region (default: your jurisdiction) for a period, with each region one level down. Aggregates only; for integrators counts of 1 to 4 are withheld, with the counts they could be worked out from.',
   })
   report(
     @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,

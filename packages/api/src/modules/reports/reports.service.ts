@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { buildWorkbook } from './reports.xlsx.js';
 import { readRollups } from './reports.rollup.js';
+import { protectTable, SUPPRESS_BELOW, TOTAL, type Withholding } from './reports.suppression.js';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { Region } from '../regions/region.entity.js';
 import { RegionService } from '../regions/region.service.js';
@@ -17,7 +18,6 @@ export type FigureParts = 'all' | 'heavy' | 'light';
 
 /** Code length of each region level: a child of a level-n region has the next length. */
 const CODE_LENGTH = [0, 2, 4, 6, 9, 12];
-const SUPPRESS_BELOW = 5;
 
 export interface Period {
   label: string;
@@ -77,7 +77,13 @@ export class ReportsService {
     const close = await this.closeCovering(region.code, period.label);
     let raw: Map<string, RawFigures>;
     let rolled: Awaited<ReturnType<typeof readRollups>> = null;
-    if (close) {
+    let withholding: Withholding | null = null;
+    if (suppress) {
+      // Integrators: the figures of the whole table, so that the complements withheld are the same in every answer
+      // (this region's, its parent's, the spreadsheet's) and no two answers together undo them.
+      raw = await this.table(region.code, period, asOf, close);
+      withholding = protectTable(raw);
+    } else if (close) {
       // A closed period answers from its frozen figures: later changes to the registry do not rewrite it.
       const rows = await this.ctx.em.execute<{ region_code: string; figures: RawFigures | string }[]>(
         `select region_code, figures from report_snapshot where close_id = ? and version = ? and (region_code = ? or region_code = any(?::text[]))`,
@@ -105,11 +111,18 @@ export class ReportsService {
     }
     // Amendments carry raw figures, staff names and free text: integrators get the versions with small counts
     // withheld and no names or reasons.
-    const amendments = close
-      ? (await this.amendments(close.id)).map((a) =>
-          suppress ? { ...a, reason: '（已隐去）', amendedBy: '', before: withhold(a.before), after: withhold(a.after) } : a,
-        )
-      : [];
+    const amendments = close ? await this.amendments(close.id) : [];
+    if (close && suppress) {
+      // Each version of a closed period is a table of its own: its amendment shows the closed region's row with the
+      // pattern of that version's whole table (the one integrators saw while it was current).
+      const patterns = await this.versionPatterns(close.id, close.version, withholding!);
+      for (const a of amendments) {
+        a.reason = '（已隐去）';
+        a.amendedBy = '';
+        a.before = withhold(a.before, patterns.get(a.version - 1), close.region_code);
+        a.after = withhold(a.after, patterns.get(a.version), close.region_code);
+      }
+    }
     return {
       region,
       period: period.label,
@@ -122,8 +135,8 @@ export class ReportsService {
       closedAt: close ? toDate(close.closed_at) : null,
       version: close?.version ?? null,
       amendments,
-      figures: shape(raw.get(region.code) ?? {}, suppress),
-      children: children.map((c) => ({ region: c, figures: shape(raw.get(c.code) ?? {}, suppress) })),
+      figures: shape(raw.get(region.code) ?? {}, withholding, region.code),
+      children: children.map((c) => ({ region: c, figures: shape(raw.get(c.code) ?? {}, withholding, c.code) })),
     };
   }
 
@@ -135,6 +148,65 @@ export class ReportsService {
     const regions = new RegionService(this.ctx);
     const region = regionCode ? await regions.requireRegionInJurisdiction(actor, regionCode) : await regions.get(actor.regionCode);
     return { region, period, asOf, day };
+  }
+
+  /**
+   * Every region's figures of the table a report belongs to: a closed period's frozen version (the whole subtree of
+   * the close), else the live figures of the whole region tree above and below the region.
+   */
+  private async table(code: string, period: Period, asOf: string, close: { id: string; version: number } | null): Promise<Map<string, RawFigures>> {
+    if (close) return this.snapshot(close.id, close.version);
+    const [root] = await this.ctx.em.execute<{ code: string; level: number }[]>(
+      `select code, level from region where starts_with(?, code) order by length(code) limit 1`,
+      [code],
+    );
+    return this.tree(root ?? { code, level: 1 }, period, asOf);
+  }
+
+  /**
+   * The same figures as `allLevels`, cheaper: the heavy figures (elders, visits, rates, alerts) all hang on an
+   * elder, and elders live in villages, so they are computed once per village and summed up the tree (as the rollups
+   * do); the light ones (visitors, teams, candidates) may sit on a town or above and are read per level.
+   */
+  private async tree(region: { code: string; level: number }, period: Period, asOf: string): Promise<Map<string, RawFigures>> {
+    const out = new Map<string, RawFigures>();
+    const villages = await this.figures(region.code, CODE_LENGTH[5]!, period, asOf, 'heavy');
+    for (const [code, f] of villages) {
+      if (code.length !== CODE_LENGTH[5]) continue;
+      for (const length of [...CODE_LENGTH.slice(region.level, 5), CODE_LENGTH[5]!]) {
+        const target = out.get(code.slice(0, length)) ?? {};
+        for (const [figure, keys] of f) {
+          const into = (target[figure] ??= {});
+          for (const [key, n] of keys) into[key] = (into[key] ?? 0) + n;
+        }
+        out.set(code.slice(0, length), target);
+      }
+    }
+    for (let level = region.level; level <= 5; level++) {
+      const light = await this.figures(region.code, level === region.level ? 0 : CODE_LENGTH[level]!, period, asOf, 'light');
+      for (const [code, f] of light) {
+        const at = level === region.level && code === 'ALL' ? region.code : code;
+        if (at.length !== CODE_LENGTH[level]) continue;
+        out.set(at, mergeRaw(out.get(at) ?? {}, plain(f)));
+      }
+    }
+    return out;
+  }
+
+  private async snapshot(closeId: string, version: number): Promise<Map<string, RawFigures>> {
+    const rows = await this.ctx.em.execute<{ region_code: string; figures: RawFigures | string }[]>(
+      `select region_code, figures from report_snapshot where close_id = ? and version = ?`,
+      [closeId, version],
+    );
+    return new Map(rows.map((r) => [r.region_code, typeof r.figures === 'string' ? (JSON.parse(r.figures) as RawFigures) : r.figures]));
+  }
+
+  /** The suppression pattern of every version of a closed period. */
+  private async versionPatterns(closeId: string, current: number, currentPattern: Withholding): Promise<Map<number, Withholding>> {
+    const rows = await this.ctx.em.execute<{ version: number }[]>(`select distinct version from report_snapshot where close_id = ? and version < ?`, [closeId, current]);
+    const out = new Map<number, Withholding>([[current, currentPattern]]);
+    for (const r of rows) out.set(r.version, protectTable(await this.snapshot(closeId, r.version)));
+    return out;
   }
 
   /** The close of this period at the region or the nearest region above it. */
@@ -230,7 +302,7 @@ export class ReportsService {
   }
 
   /** Figures of a region and of every region at every level below it: one `figures` pass per level. */
-  async allLevels(region: Region, period: Period, asOf: string): Promise<Map<string, RawFigures>> {
+  async allLevels(region: { code: string; level: number }, period: Period, asOf: string): Promise<Map<string, RawFigures>> {
     const out = new Map<string, RawFigures>();
     for (let level = region.level; level <= 5; level++) {
       const figures = await this.figures(region.code, level === region.level ? 0 : CODE_LENGTH[level]!, period, asOf);
@@ -248,7 +320,13 @@ export class ReportsService {
     const { region, period, asOf } = await this.scope(actor, regionCode, periodRaw);
     const close = await this.closeCovering(region.code, period.label);
     let all: Map<string, RawFigures>;
-    if (close) {
+    let withholding: Withholding | null = null;
+    if (actor.role === 'INTEGRATOR') {
+      // The same table and pattern as the API's answers for integrators, so the sheet and the API withhold alike.
+      const table = await this.table(region.code, period, asOf, close);
+      withholding = protectTable(table);
+      all = new Map([...table.entries()].filter(([code]) => code.startsWith(region.code)));
+    } else if (close) {
       const rows = await this.ctx.em.execute<{ region_code: string; figures: RawFigures | string }[]>(
         `select region_code, figures from report_snapshot where close_id = ? and version = ? and starts_with(region_code, ?)`,
         [close.id, close.version, region.code],
@@ -266,7 +344,7 @@ export class ReportsService {
     return buildWorkbook({
       title: `${region.fullName}特殊困难老年人探访关爱服务情况统计表`,
       period, asOf, closed: close ? `已关账（第 ${close.version} 版）` : '未关账（实时数据）',
-      suppress: actor.role === 'INTEGRATOR',
+      withholding,
       levels: [...new Set([...all.keys()].map((c) => names.get(c)?.level ?? 0))].filter(Boolean).sort(),
       rows: [...all.entries()].map(([code, figures]) => ({ code, name: names.get(code)?.name ?? code, level: names.get(code)?.level ?? 0, figures })),
     });
@@ -404,51 +482,50 @@ function plain(f: Map<string, Map<string, number>>): RawFigures {
   return Object.fromEntries([...f.entries()].map(([figure, keys]) => [figure, Object.fromEntries(keys)]));
 }
 
-/** Raw figures with counts of 1 to 4 replaced by null (integrators). */
-function withhold(raw: unknown): unknown {
+/** Raw figures of the region `code` with the cells its table's pattern withholds replaced by null (integrators). */
+function withhold(raw: unknown, pattern: Withholding | undefined, code: string): unknown {
   if (!raw || typeof raw !== 'object') return raw;
+  const hide = (figure: string, key: string, v: number) => (pattern ? pattern.withheld(code, figure, key) : v > 0 && v < SUPPRESS_BELOW);
   return Object.fromEntries(
     Object.entries(raw as RawFigures).map(([figure, keys]) => [
       figure,
-      Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, v > 0 && v < SUPPRESS_BELOW ? null : v])),
+      Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, hide(figure, k, v) ? null : v])),
     ]),
   );
 }
 
-/** Figures for the API, with small counts withheld for integrators. */
-export function shape(f: RawFigures, suppress: boolean): ReportFiguresType {
-  const n = (v: number | undefined): number | null => {
-    const value = v ?? 0;
-    return suppress && value > 0 && value < SUPPRESS_BELOW ? null : value;
-  };
+/** Figures for the API; for integrators (a withholding pattern) the withheld cells are null. */
+export function shape(f: RawFigures, withholding: Withholding | null, code: string): ReportFiguresType {
+  const hidden = (figure: string, key: string) => withholding?.withheld(code, figure, key) ?? false;
+  const n = (v: number | undefined, figure: string, key: string): number | null => (hidden(figure, key) ? null : v ?? 0);
   const list = (figure: string): CountByType[] =>
-    Object.entries(f[figure] ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([key, count]) => ({ key, count: n(count) }));
+    Object.entries(f[figure] ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([key, count]) => ({ key, count: n(count, figure, key) }));
   const sum = (figure: string) => Object.values(f[figure] ?? {}).reduce((a, b) => a + b, 0);
   const one = (figure: string, key: string) => f[figure]?.[key];
   const numerator = one('rate', 'numerator') ?? 0;
   const denominator = one('rate', 'denominator') ?? 0;
-  const shownNumerator = n(numerator);
-  const shownDenominator = n(denominator);
+  const shownNumerator = n(numerator, 'rate', 'numerator');
+  const shownDenominator = n(denominator, 'rate', 'denominator');
   return {
-    elders: n(sum('eldersByClass')),
+    elders: n(sum('eldersByClass'), TOTAL, 'elders'),
     eldersByClass: list('eldersByClass'),
     eldersByCircumstance: list('eldersByCircumstance'),
-    eldersWithContact: n(one('eldersWithContact', 'n')),
+    eldersWithContact: n(one('eldersWithContact', 'n'), 'eldersWithContact', 'n'),
     visitorsByKind: list('visitorsByKind'),
     teamsByKind: list('teamsByKind'),
-    visits: n(sum('visitsByMethod')),
+    visits: n(sum('visitsByMethod'), TOTAL, 'visits'),
     visitsByMethod: list('visitsByMethod'),
     visitRate: {
       numerator: shownNumerator,
       denominator: shownDenominator,
       rate: denominator === 0 || shownNumerator === null || shownDenominator === null ? null : Math.round((numerator / denominator) * 10_000) / 10_000,
     },
-    overdueElders: n(one('rate', 'overdue')),
+    overdueElders: n(one('rate', 'overdue'), 'rate', 'overdue'),
     alertsOpenedByKind: list('alertsOpenedByKind'),
     alertsOpenedByAgency: list('alertsOpenedByAgency'),
-    alertsResolved: n(one('misc', 'alertsResolved')),
-    refusals: n(one('misc', 'refusals')),
-    candidatesFound: n(one('misc', 'candidatesFound')),
-    candidatesEnrolled: n(one('misc', 'candidatesEnrolled')),
+    alertsResolved: n(one('misc', 'alertsResolved'), 'misc', 'alertsResolved'),
+    refusals: n(one('misc', 'refusals'), 'misc', 'refusals'),
+    candidatesFound: n(one('misc', 'candidatesFound'), 'misc', 'candidatesFound'),
+    candidatesEnrolled: n(one('misc', 'candidatesEnrolled'), 'misc', 'candidatesEnrolled'),
   };
 }

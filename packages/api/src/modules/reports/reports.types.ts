@@ -4,7 +4,7 @@ import { LocalDate } from '../../graphql/scalars.js';
 import { RegionType } from '../regions/region.types.js';
 import type { Region } from '../regions/region.entity.js';
 
-@ObjectType('CountBy', { description: 'A count for one key. `count` is null when suppressed (1 to 4, for integrators).' })
+@ObjectType('CountBy', { description: 'A count for one key. `count` is null when withheld (integrators: a count of 1 to 4, or one it could be worked out from).' })
 export class CountByType {
   @Field(() => String)
   key!: string;
@@ -24,11 +24,11 @@ export class ReportVisitRateType {
   @Field(() => Int, { nullable: true })
   denominator!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'numerator / denominator, 4 decimals; null if the denominator is 0 or suppressed.' })
+  @Field(() => Float, { nullable: true, description: 'numerator / denominator, 4 decimals; null if the denominator is 0 or either is withheld.' })
   rate!: number | null;
 }
 
-@ObjectType('ReportFigures', { description: '情况统计表 of one region for one period (DOMAIN.md section 8). Counts are null when suppressed.' })
+@ObjectType('ReportFigures', { description: '情况统计表 of one region for one period (DOMAIN.md section 8). Counts are null when withheld.' })
 export class ReportFiguresType {
   @Field(() => Int, { nullable: true, description: 'Elders in the registry on `asOf` (not closed).' })
   elders!: number | null;
@@ -131,7 +131,7 @@ export class ReportType {
   })
   computedAt!: Date;
 
-  @Field(() => Boolean, { description: 'Counts from 1 to 4 are withheld (integrators), so no one can be singled out.' })
+  @Field(() => Boolean, { description: 'Counts from 1 to 4 are withheld (integrators), so no one can be singled out, and with them enough other counts that none can be worked out by subtraction from any report, level or the spreadsheet.' })
   suppressed!: boolean;
 
   @Field(() => Boolean, { description: 'Closed (here or above): the figures are frozen; later changes do not rewrite them.' })
