@@ -174,7 +174,7 @@ export class ComplianceService {
     if (rolled) {
       // The report's own shaping of the figures (rate rounded alike); nothing withheld: this is not an integrator's view.
       const figures = rolled.figures.get('ALL') ?? {};
-      const shaped = shape(figures, false);
+      const shaped = shape(figures, null, region);
       return {
         regionCode: region, from, to, asOf: rolled.asOf, computedAt: rolled.refreshedAt,
         numerator: shaped.visitRate.numerator ?? 0, denominator: shaped.visitRate.denominator ?? 0, rate: shaped.visitRate.rate,
