@@ -10,12 +10,16 @@ import { registerElder } from '../helpers/elders.js';
  */
 let t: TestApp;
 let admin: TestUser;
+let integrator: TestUser;
 const ids: string[] = [];
 
 const REPORT = `query($r: String, $p: String!) { report(regionCode: $r, period: $p) {
   figures { elders visits eldersByClass { key count } eldersByCircumstance { key count } visitsByMethod { key count }
             visitRate { numerator denominator rate } overdueElders alertsOpenedByKind { key count } refusals eldersWithContact
             visitorsByKind { key count } teamsByKind { key count } candidatesFound }
+  children { region { code } figures { elders visits visitRate { numerator denominator } overdueElders } } } }`;
+const INTEGRATOR_REPORT = `query($p: String!) { report(period: $p) { computedAt
+  figures { elders visits eldersByClass { key count } visitsByMethod { key count } visitRate { numerator denominator rate } overdueElders }
   children { region { code } figures { elders visits visitRate { numerator denominator } overdueElders } } } }`;
 const VISIT = `mutation($i: RecordVisitInput!) { recordVisit(input: $i) { id } }`;
 const RATE = `query($r: String, $d: Date!) { visitRate(regionCode: $r, period: { kind: MONTH, date: $d }) {
@@ -37,6 +41,7 @@ async function rates(regionCode?: string) {
 beforeAll(async () => {
   t = await createTestApp();
   admin = await t.user('ADMIN', REGIONS.city);
+  integrator = await t.user('INTEGRATOR', REGIONS.city);
   t.clock.set('2026-09-01T02:00:00Z');
   const villages = [REGIONS.villageA1, REGIONS.villageA1, REGIONS.villageA2, REGIONS.villageB1];
   for (const [i, village] of villages.entries()) {
@@ -60,6 +65,17 @@ describe('report rollups', () => {
     expect(result).toMatchObject({ full: true, villages: 3, asOf: '2026-11-10' });
     const rolled = await t.exec<any>(admin, REPORT, { p: '2026-11' });
     expect(ok(rolled)).toEqual(live);
+    // Integrators' table (the whole region tree, then withheld) is read from the same rollups, with the same answer.
+    t.clock.set('2026-11-10T02:01:00Z'); // a minute after the refresh: live answers are computed now
+    await t.sql(`update report_rollup_state set as_of = as_of - 5`); // stale: live
+    const integratorLive = ok(await t.exec<any>(integrator, INTEGRATOR_REPORT, { p: '2026-11' })).report;
+    await t.sql(`update report_rollup_state set as_of = as_of + 5`);
+    const integratorRolled = ok(await t.exec<any>(integrator, INTEGRATOR_REPORT, { p: '2026-11' })).report;
+    expect(integratorLive.computedAt).not.toBe(integratorRolled.computedAt);
+    expect(integratorRolled.computedAt).toBe('2026-11-10T02:00:00.000Z');
+    expect(integratorRolled.figures).toEqual(integratorLive.figures);
+    expect(integratorRolled.children).toEqual(integratorLive.children);
+    t.clock.set('2026-11-10T02:00:00Z');
     const town = await t.exec<any>(admin, REPORT, { r: REGIONS.townA, p: '2026-11' });
     expect(ok(town).report.figures.visits).toBe(2);
     // Summing rollups costs the same whatever the number of villages: session, region, children, rollups, light figures.

@@ -59,6 +59,7 @@ export function parsePeriod(raw: string): Period {
 }
 
 type Row = { child: string | null; key: string | null; n: string };
+type Rolled = Awaited<ReturnType<typeof readRollups>>;
 
 /**
  * The statistics table (情况统计表) of a region and its children for a period, computed live and set-based: every
@@ -81,7 +82,7 @@ export class ReportsService {
     if (suppress) {
       // Integrators: the figures of the whole table, so that the complements withheld are the same in every answer
       // (this region's, its parent's, the spreadsheet's) and no two answers together undo them.
-      raw = await this.table(region.code, period, asOf, close);
+      ({ raw, rolled } = await this.table(region.code, period, asOf, close));
       withholding = protectTable(raw);
     } else if (close) {
       // A closed period answers from its frozen figures: later changes to the registry do not rewrite it.
@@ -154,8 +155,13 @@ export class ReportsService {
    * Every region's figures of the table a report belongs to: a closed period's frozen version (the whole subtree of
    * the close), else the live figures of the whole region tree above and below the region.
    */
-  private async table(code: string, period: Period, asOf: string, close: { id: string; version: number } | null): Promise<Map<string, RawFigures>> {
-    if (close) return this.snapshot(close.id, close.version);
+  private async table(
+    code: string,
+    period: Period,
+    asOf: string,
+    close: { id: string; version: number } | null,
+  ): Promise<{ raw: Map<string, RawFigures>; rolled: Rolled }> {
+    if (close) return { raw: await this.snapshot(close.id, close.version), rolled: null };
     const [root] = await this.ctx.em.execute<{ code: string; level: number }[]>(
       `select code, level from region where starts_with(?, code) order by length(code) limit 1`,
       [code],
@@ -168,16 +174,21 @@ export class ReportsService {
    * elder, and elders live in villages, so they are computed once per village and summed up the tree (as the rollups
    * do); the light ones (visitors, teams, candidates) may sit on a town or above and are read per level.
    */
-  private async tree(region: { code: string; level: number }, period: Period, asOf: string): Promise<Map<string, RawFigures>> {
+  private async tree(region: { code: string; level: number }, period: Period, asOf: string): Promise<{ raw: Map<string, RawFigures>; rolled: Rolled }> {
     const out = new Map<string, RawFigures>();
-    const villages = await this.figures(region.code, CODE_LENGTH[5]!, period, asOf, 'heavy');
+    // The heavy figures of every village from the background rollups while they are fresh (as the staff's report
+    // reads them), else live: a whole city's table is never computed live on a request when it can be read.
+    const rolled = await readRollups(this.ctx.em, period.label, asOf, region.code, CODE_LENGTH[5]!, this.ctx.now());
+    const villages: [string, RawFigures][] = rolled
+      ? [...rolled.figures.entries()].filter(([code]) => code !== 'ALL')
+      : [...(await this.figures(region.code, CODE_LENGTH[5]!, period, asOf, 'heavy')).entries()].map(([code, f]) => [code, plain(f)]);
     for (const [code, f] of villages) {
       if (code.length !== CODE_LENGTH[5]) continue;
       for (const length of [...CODE_LENGTH.slice(region.level, 5), CODE_LENGTH[5]!]) {
         const target = out.get(code.slice(0, length)) ?? {};
-        for (const [figure, keys] of f) {
+        for (const [figure, keys] of Object.entries(f)) {
           const into = (target[figure] ??= {});
-          for (const [key, n] of keys) into[key] = (into[key] ?? 0) + n;
+          for (const [key, n] of Object.entries(keys)) into[key] = (into[key] ?? 0) + n;
         }
         out.set(code.slice(0, length), target);
       }
@@ -190,7 +201,7 @@ export class ReportsService {
         out.set(at, mergeRaw(out.get(at) ?? {}, plain(f)));
       }
     }
-    return out;
+    return { raw: out, rolled };
   }
 
   private async snapshot(closeId: string, version: number): Promise<Map<string, RawFigures>> {
@@ -323,7 +334,7 @@ export class ReportsService {
     let withholding: Withholding | null = null;
     if (actor.role === 'INTEGRATOR') {
       // The same table and pattern as the API's answers for integrators, so the sheet and the API withhold alike.
-      const table = await this.table(region.code, period, asOf, close);
+      const { raw: table } = await this.table(region.code, period, asOf, close);
       withholding = protectTable(table);
       all = new Map([...table.entries()].filter(([code]) => code.startsWith(region.code)));
     } else if (close) {
