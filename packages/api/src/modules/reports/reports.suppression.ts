@@ -1,4 +1,6 @@
 import type { RawFigures } from './reports.service.js';
+import { createHash } from 'node:crypto';
+import { stableJson } from '../../shared/json.js';
 
 /**
  * Small-count suppression that survives differencing (issue 12, item 5).
@@ -68,8 +70,30 @@ interface Term {
   sign: 1 | -1;
 }
 
+/**
+ * The pattern depends on the table's figures alone, and finding it costs seconds on a city's table: the last few
+ * patterns are kept by a fingerprint of the figures, so integrators' answers between two changes (the rollups
+ * refresh every 30 s, often with nothing new) reuse it. Same figures, same pattern: the cache cannot change an answer.
+ */
+const PATTERNS = new Map<string, Withholding>();
+const PATTERNS_KEPT = 8;
+
 /** Withholds counts of 1 to 4 and enough complements that none of them can be solved from the rest of the table. */
 export function protectTable(table: Map<string, RawFigures>): Withholding {
+  const key = createHash('sha256').update(stableJson(Object.fromEntries(table))).digest('base64');
+  const kept = PATTERNS.get(key);
+  if (kept) {
+    PATTERNS.delete(key);
+    PATTERNS.set(key, kept); // most recently used last
+    return kept;
+  }
+  const pattern = findPattern(table);
+  PATTERNS.set(key, pattern);
+  if (PATTERNS.size > PATTERNS_KEPT) PATTERNS.delete(PATTERNS.keys().next().value!);
+  return pattern;
+}
+
+function findPattern(table: Map<string, RawFigures>): Withholding {
   const codes = [...table.keys()].sort();
   const ids = new Map<string, number>();
   const value: number[] = [];
