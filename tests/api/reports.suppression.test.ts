@@ -293,8 +293,9 @@ describe('small-count suppression that survives differencing, on the demo city',
     await sheetView('2026-09', v1);
     expect(attack(v1, asShown(v1)).recovered).toEqual([]);
 
-    // A late visit changes the closed month: version 2.
-    const [elder] = await t.sql<{ id: string }>(`select id from elder where status = 'ACTIVE' order by id limit 1`);
+    // A late visit changes the closed month: version 2 (to an elder registered before it: ids are random, and a visit
+    // dated before an archive's registration is refused).
+    const [elder] = await t.sql<{ id: string }>(`select id from elder where status = 'ACTIVE' and registered_at < '2026-09-01' order by id limit 1`);
     ok(await t.exec(admin, `mutation($i: RecordVisitInput!) { recordVisit(input: $i) { id } }`, { i: { elderId: elder!.id, visitedAt: '2026-09-29T02:00:00Z', method: 'OTHER' } }));
     ok(await t.exec(admin, `mutation { amendReportPeriod(regionCode: "${DEMO_CITY}", period: "2026-09", reason: "补录9月29日纸质探访记录") { version } }`));
     const v2 = await apiView('2026-09');
