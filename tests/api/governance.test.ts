@@ -366,3 +366,35 @@ describe('one write path for archive changes (applyArchiveChanges)', () => {
     expect((await historyOf(elder.id)).history.nodes).toHaveLength(after.history.nodes.length);
   });
 });
+
+describe('one write path for archive changes', () => {
+  const CLOSE = `mutation($id: ID!, $v: Int!) { closeElder(id: $id, version: $v, input: { status: MOVED_AWAY, effectiveDate: "2026-11-10", reason: "迁往外地" }) { id status version } }`;
+  const REFUSE = `mutation($id: ID!, $v: Int!) { recordRefusal(elderId: $id, version: $v, input: { refusedOn: "2026-11-12", reason: "不愿被打扰", talkedWith: "村委会" }) { id acceptsVisits version } }`;
+
+  it('a person closing, reopening or recording a refusal writes the archive like agency effects do: one version, the audit made from what changed', async () => {
+    const elder = await elderAt();
+    // Two people close with the same version at once: one wins, the other is told someone saved first.
+    const both = await Promise.all([t.exec<any>(town, CLOSE, { id: elder.id, v: elder.version }), t.exec<any>(admin, CLOSE, { id: elder.id, v: elder.version })]);
+    expect(both.map((r) => codeOf(r) ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
+    const closed = both.find((r) => !r.errors)!.data.closeElder;
+    expect(closed).toMatchObject({ status: 'MOVED_AWAY', version: elder.version + 1 });
+    const [close] = await t.sql<{ changes: { field: string; old: unknown; new: unknown }[] }>(
+      `select changes from audit_event where elder_id = $1 and action = 'ELDER_CLOSE'`,
+      [elder.id],
+    );
+    expect(close!.changes).toEqual([
+      { field: 'status', old: 'ACTIVE', new: 'MOVED_AWAY' },
+      { field: 'statusDate', old: null, new: '2026-11-10' },
+      { field: 'statusReason', old: null, new: '迁往外地' },
+    ]);
+    const reopened = ok(await t.exec<any>(admin, REOPEN, { id: elder.id, v: closed.version })).reopenElder;
+    expect(reopened.status).toBe('ACTIVE');
+    const refused = ok(await t.exec<any>(town, REFUSE, { id: elder.id, v: closed.version + 1 })).recordRefusal;
+    expect(refused).toMatchObject({ acceptsVisits: false, version: closed.version + 2 });
+    const [refusal] = await t.sql<{ changes: unknown; detail: Record<string, unknown> }>(
+      `select changes, detail from audit_event where elder_id = $1 and action = 'REFUSAL_RECORD'`,
+      [elder.id],
+    );
+    expect(refusal).toMatchObject({ changes: [{ field: 'acceptsVisits', old: true, new: false }], detail: { refusedOn: '2026-11-12', talkedWith: '村委会' } });
+  });
+});

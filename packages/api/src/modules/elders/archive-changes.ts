@@ -13,6 +13,7 @@ const COLUMNS = {
   status: 'status',
   status_date: 'statusDate',
   status_reason: 'statusReason',
+  accepts_visits: 'acceptsVisits',
   region_code: 'regionCode',
   circumstances: 'circumstances',
   incapacity_level: 'incapacityLevel',
@@ -30,17 +31,18 @@ export type ArchiveColumn = keyof typeof COLUMNS;
 export interface ArchiveChangeSet {
   elderId: string;
   /** Only the columns named change (a null value clears one); the rest stays. */
-  set: Partial<Record<ArchiveColumn, string | number | string[] | null>>;
+  set: Partial<Record<ArchiveColumn, string | number | boolean | string[] | null>>;
   /** The audit action of the change (ELDER_UPDATE, ELDER_CLOSE, ...) and what caused it (source record, conflict, transfer). */
   action: AuditActionName;
   detail: Record<string, unknown>;
 }
 
-const CAST: Partial<Record<ArchiveColumn, string>> = { status_date: '::date', disability_grade: '::smallint' };
+const CAST: Partial<Record<ArchiveColumn, string>> = { status_date: '::date', disability_grade: '::smallint', accepts_visits: '::boolean' };
 const MASK: Record<string, (v: unknown) => unknown> = { disabilityCertificateNumber: (v) => maskCertificateNumber(v as string | null) };
 
 /**
- * The one set-based write path for archive changes that do not come through the registry's form: agency records'
+ * The one set-based write path for archive changes that do not come through the registry's form: a person closing,
+ * reopening or recording a refusal (ElderService, after its version check under the row lock), agency records'
  * effects, settled data conflicts, accepted transfers. One UPDATE for any number of archives (several changes of one
  * archive merge, later ones winning column by column), the version bumped, the class recomputed in the same
  * transaction, and the audit entries made from what really changed (old and new read by the same statement),

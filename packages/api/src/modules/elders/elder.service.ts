@@ -47,6 +47,7 @@ import { bornOnOrBefore, isRealDate } from './id-number.js';
 import { pastDate, requiredText, validateArchive, type CleanArchive } from './elder.validation.js';
 import { refuseAgencyBackedEdits, refuseReopenOfRegisteredDeath } from './archive-governance.js';
 import { subtreeFilter } from '../../shared/jurisdiction.js';
+import { applyArchiveChanges, type ArchiveChangeSet } from './archive-changes.js';
 
 
 const STATUS_LABELS: Record<ElderStatus, string> = {
@@ -201,6 +202,12 @@ function versionConflict(version: number, current: number) {
     `Someone else changed this archive (you had version ${version}, it is now ${current}): reload and save again`,
     { currentVersion: current },
   );
+}
+
+/** What a person's status change writes to the archive, and what its audit row says about why. */
+interface StatusChange {
+  set: ArchiveChangeSet['set'];
+  detail: Record<string, unknown>;
 }
 
 export class ElderService {
@@ -502,10 +509,7 @@ export class ElderService {
       }
       const reason = requiredText('reason', input.reason, 2, 500, ['关闭原因', 'The reason']);
       const date = pastDate('effectiveDate', input.effectiveDate, this.today, elder.birthDate, ['日期', 'The date']);
-      elder.status = input.status as unknown as ElderStatus;
-      elder.statusDate = date;
-      elder.statusReason = reason;
-      return {};
+      return { set: { status: input.status, status_date: date, status_reason: reason }, detail: {} };
     });
   }
 
@@ -517,10 +521,7 @@ export class ElderService {
       }
       if (elder.status === ElderStatus.DECEASED) await refuseReopenOfRegisteredDeath(em, elder.id);
       const reason = requiredText('reason', reasonRaw, 2, 500, ['恢复原因', 'The reason']);
-      elder.status = ElderStatus.ACTIVE;
-      elder.statusDate = null;
-      elder.statusReason = null;
-      return { reason };
+      return { set: { status: ElderStatus.ACTIVE, status_date: null, status_reason: null }, detail: { reason } };
     });
   }
 
@@ -537,8 +538,7 @@ export class ElderService {
       const talkedWith = requiredText('talkedWith', input.talkedWith, 1, 50, ['沟通人员', 'Who talked with the elder']);
       const refusedOn = pastDate('refusedOn', input.refusedOn, this.today, elder.birthDate, ['拒绝日期', 'The refusal date']);
       em.create(Refusal, { elder, countyCode: elder.countyCode, refusedOn, reason, talkedWith, recordedBy: actor.userId, recordedAt: this.ctx.now() });
-      elder.acceptsVisits = false;
-      return { refusedOn, reason, talkedWith };
+      return { set: { accepts_visits: false }, detail: { refusedOn, reason, talkedWith } };
     });
   }
 
@@ -553,8 +553,7 @@ export class ElderService {
       const note = input.note?.trim() ? requiredText('note', input.note, 1, 500, ['说明', 'The note']) : null;
       open.withdrawnOn = acceptedOn;
       open.withdrawnNote = note;
-      elder.acceptsVisits = true;
-      return { acceptedOn, note };
+      return { set: { accepts_visits: true }, detail: { acceptedOn, note } };
     });
   }
 
@@ -580,22 +579,25 @@ export class ElderService {
     return versionConflict(version, row?.version ?? version + 1);
   }
 
-  /** A status change of one archive: locked, version-checked, applied, audited, in one transaction. */
+  /**
+   * A status change of one archive by a person: locked and version-checked here (the row lock makes a second writer
+   * wait and then see the new version), then written by the one set-based path every archive change takes
+   * (applyArchiveChanges: version bumped, class recomputed, audit made from what really changed). `decide` checks the
+   * rules on the locked archive and names the columns to set; rows of other tables it creates (a refusal) are
+   * flushed first, in the same transaction.
+   */
   private async change(
     id: string,
     version: number,
     action: (typeof AuditAction)[keyof typeof AuditAction],
-    mutate: (elder: Elder, em: EntityManager) => Record<string, unknown> | Promise<Record<string, unknown>>,
+    decide: (elder: Elder, em: EntityManager) => StatusChange | Promise<StatusChange>,
   ): Promise<Elder> {
     try {
       await this.ctx.em.transactional(async (em) => {
         const elder = await this.lockForChange(em, id, version);
-        const before = snapshot(elder);
-        const detail = await mutate(elder, em);
-        elder.updatedAt = this.ctx.now();
+        const { set, detail } = await decide(elder, em);
         await em.flush();
-        const changes = maskChanges(diffSnapshots(before, snapshot(elder)));
-        await writeAudit(this.ctx, [{ action, elderId: elder.id, regionCode: elder.regionCode, changes, detail }], em);
+        await applyArchiveChanges(this.ctx, em, [{ elderId: elder.id, set, action, detail }]);
       });
     } catch (error) {
       if (error instanceof OptimisticLockError) throw await this.staleVersion(id, version);
