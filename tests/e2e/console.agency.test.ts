@@ -95,10 +95,26 @@ describe('agency data pages in Chromium', () => {
     await page.locator('.el-menu').getByText('部门数据').click();
     await page.waitForURL(/\/agency-data$/);
     await expect.poll(() => page.locator('[data-test=upload-kind]').textContent()).toContain('残疾人证');
-    await expect.poll(() => page.locator('[data-test=template-columns]').textContent()).toContain('certificateNumber*');
+    await expect.poll(() => page.locator('[data-test=template-columns]').textContent()).toContain('残疾人证号*');
     await expect.poll(() => page.locator('[data-test=record-table]').textContent()).toContain('暂无部门数据');
 
+    // The template is an .xlsx with Chinese headers, a frozen header row and a 填写说明 sheet.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=download-template]').click()]);
+    expect(download.suggestedFilename()).toBe('残疾人证-模板.xlsx');
+    const template = new ExcelJS.Workbook();
+    await template.xlsx.load(fs.readFileSync((await download.path())!));
+    const dataSheet = template.worksheets[0]!;
+    expect((dataSheet.getRow(1).values as unknown[]).slice(1)).toEqual(['部门记录编号', '公民身份号码', '姓名', '所在村（社区）', '版本号', '残疾人证号', '残疾类别', '残疾等级', '发证日期', '注销日期']);
+    expect(dataSheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const notes = template.getWorksheet('填写说明')!;
+    const categoryNote = notes.getRows(1, notes.rowCount)!.find((r) => r.getCell(1).value === '残疾类别')!;
+    expect(categoryNote.getCell(2).value).toBe('必填');
+    expect(String(categoryNote.getCell(3).value)).toContain('肢体');
+
+    // English field names as headers (an integrator's CSV) still work; the sheet is checked, then sent on confirmation.
     await page.locator('[data-test=upload-file]').setInputFiles({ name: '残疾人证-2026.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await expect.poll(() => page.locator('[data-test=upload-preview-title]').textContent()).toContain('3 行可以发送，0 行有问题');
+    await page.locator('[data-test=upload-confirm]').click();
     const results = page.locator('[data-test=upload-results] .el-table__body tbody tr');
     await expect.poll(() => results.count()).toBe(3);
     const statuses = await results.locator('[data-test=result-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
@@ -114,6 +130,7 @@ describe('agency data pages in Chromium', () => {
 
     // The same file again replays: nothing stored twice, the same answer.
     await page.locator('[data-test=upload-file]').setInputFiles({ name: '残疾人证-2026.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.locator('[data-test=upload-confirm]').click();
     await expect.poll(() => page.locator('[data-test=upload-summary]').textContent()).toContain('其中 1 批为重传');
     const [{ n }] = await t.sql<{ n: string }>(`select count(*) as n from agency_record where kind = 'DISABILITY_CERTIFICATE'`);
     expect(Number(n)).toBe(2);
@@ -130,12 +147,58 @@ describe('agency data pages in Chromium', () => {
       mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       buffer: xlsx,
     });
+    // The preview marks the bad date on its row and cell before anything is sent.
+    await expect.poll(() => page.locator('[data-test=upload-preview-title]').textContent()).toContain('1 行可以发送，1 行有问题');
+    const badCell = page.locator('[data-test=preview-problem-cell]');
+    expect(await badCell.count()).toBe(1);
+    expect(await badCell.getAttribute('data-column')).toBe('issuedOn');
+    expect(await badCell.textContent()).toBe('去年三月');
+    await page.locator('[data-test=upload-confirm]').click();
     await expect.poll(() => page.locator('[data-test=upload-summary]').textContent()).toContain('上传完成：共 2 行');
     const xlsxStatuses = await results.locator('[data-test=result-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     expect(xlsxStatuses).toEqual(['CREATED', 'LOCAL']);
     expect(await results.nth(0).locator('[data-test=result-match]').getAttribute('data-match')).toBe('CANDIDATE');
     expect(await results.nth(1).locator('[data-test=result-error]').textContent()).toContain('issuedOn: “去年三月”不是有效日期');
     await shot(page, 'agency-upload-xlsx.png');
+
+    // A disability clerk's own sheet: a title row above the header, Chinese headers (one marked （必填）), Chinese
+    // values, the ID number as text and a Chinese date; no record-number column (the certificate number is the id).
+    const [clerkElder] = await t.sql<{ id_number: string }>(
+      `select id_number from elder where status = 'ACTIVE' and disability_category is null and id_number <> $1 order by id_number limit 1`,
+      [elder!.id_number],
+    );
+    const clerk = new ExcelJS.Workbook();
+    const ledger = clerk.addWorksheet('2024年发证');
+    ledger.addRow(['开平市残疾人联合会 2024年残疾人证发放台账']);
+    ledger.addRow(['姓名', '公民身份号码（必填）', '残疾人证号', '残疾类别', '残疾等级', '发证日期']);
+    ledger.addRow(['关桂芳', clerkElder!.id_number, `${clerkElder!.id_number}42`, '肢体', '二级', '2024年5月1日']);
+    await page.locator('[data-test=upload-file]').setInputFiles({
+      name: '残疾人证发放台账.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: Buffer.from(await clerk.xlsx.writeBuffer()),
+    });
+    await expect.poll(() => page.locator('[data-test=upload-preview-title]').textContent()).toContain('1 行可以发送，0 行有问题');
+    expect(await page.locator('[data-test=preview-line]').textContent()).toBe('3');
+    await page.locator('[data-test=upload-confirm]').click();
+    await expect.poll(() => page.locator('[data-test=upload-summary]').textContent()).toContain('新增 1，更新 0，无变化 0，被拒绝 0，冲突 0');
+    expect(await results.nth(0).locator('[data-test=result-status]').getAttribute('data-status')).toBe('CREATED');
+    const [cert] = await t.sql<{ external_id: string; payload: Record<string, unknown>; effective_on: string }>(
+      `select external_id, payload, effective_on::text from agency_record where kind = 'DISABILITY_CERTIFICATE' and id_number = $1`,
+      [clerkElder!.id_number],
+    );
+    expect(cert!.external_id).toBe(`${clerkElder!.id_number}42`);
+    expect(cert!.payload).toMatchObject({ category: 'PHYSICAL', grade: 2 });
+    expect(cert!.effective_on).toBe('2024-05-01');
+
+    // The result file: the clerk's rows with a 结果 column.
+    const [resultDownload] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=upload-result-file]').click()]);
+    expect(resultDownload.suggestedFilename()).toBe('残疾人证发放台账-结果.xlsx');
+    const resultBook = new ExcelJS.Workbook();
+    await resultBook.xlsx.load(fs.readFileSync((await resultDownload.path())!));
+    const resultSheet = resultBook.worksheets[0]!;
+    expect((resultSheet.getRow(1).values as unknown[]).slice(1)).toEqual(['原行号', '姓名', '公民身份号码（必填）', '残疾人证号', '残疾类别', '残疾等级', '发证日期', '结果']);
+    expect(resultSheet.getRow(2).getCell(3).value).toBe(clerkElder!.id_number);
+    expect(resultSheet.getRow(2).getCell(8).value).toBe('新增');
     expect(consoleErrors).toEqual([]);
     await page.context().close();
   });

@@ -131,3 +131,23 @@ export async function contentHash(bytes: ArrayBuffer): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** A short stable hash (FNV-1a, 32 bits, hex) of a string: tells chunks of records apart in an idempotency key. */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * One idempotency key per chunk, the same for the same file and chunk: a retry after a network failure replays the
+ * stored answer instead of writing twice. Built from the file's content hash and the chunk index, plus a short hash of
+ * the chunk's records, so re-mapping a column (other records from the same file) gets new keys instead of a CONFLICT.
+ * At most 100 characters.
+ */
+export function chunkKey(prefix: string, fileHash: string, index: number, records: unknown[]): string {
+  return `${prefix.slice(0, 30)}:${fileHash.slice(0, 40)}:${index + 1}:${shortHash(JSON.stringify(records))}`;
+}

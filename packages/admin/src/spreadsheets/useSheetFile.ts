@@ -3,7 +3,7 @@ import { computed, ref, shallowRef, watch, type Ref } from 'vue';
 import { applyMapping, chinaToday, matchHeaders, missingColumns, prepareRows, type HeaderMatch, type Mapping, type PreparedRow, type SheetSpec } from './columns';
 import { contentHash, readGrid, type Grid } from './read';
 import { loadVillages, type VillageIndex } from './regions';
-import { village } from './values';
+import { needsRegions } from './values';
 
 /**
  * One spreadsheet through the engine: read → recognise the header row → (the user maps unknown columns) → rows as
@@ -23,7 +23,7 @@ export function useSheetFile(spec: Ref<SheetSpec | undefined>) {
 
   const keys = computed(() => (match.value ? applyMapping(match.value, mapping.value) : []));
   const missing = computed(() => (spec.value && match.value ? missingColumns(spec.value, keys.value) : []));
-  const needsVillages = computed(() => spec.value?.columns.some((c) => c.parse === village && keys.value.includes(c.key)) ?? false);
+  const needsVillages = computed(() => spec.value?.columns.some((c) => needsRegions(c.parse) && keys.value.includes(c.key)) ?? false);
 
   async function ensureVillages(): Promise<VillageIndex> {
     villages.value ??= await loadVillages(client);

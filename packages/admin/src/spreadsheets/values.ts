@@ -168,10 +168,25 @@ export const phone: ValueParser = (cell) => {
   return { value: v };
 };
 
+/** Parsers that need the jurisdiction's villages loaded first carry this mark. */
+export type RegionParser = ValueParser & { regions: true };
+export const needsRegions = (p: ValueParser): p is RegionParser => 'regions' in p;
+
 /** A village by its 12-digit code or its name (村/社区, or 镇街+村), inside the caller's jurisdiction. */
-export const village: ValueParser = (cell, ctx) => {
-  const v = halfWidth(cell.text).replace(/\s+/g, '');
-  if (/^\d{12}$/.test(v) && !ctx.villages) return { value: v };
-  if (!ctx.villages) return { error: '无法识别村（社区）：辖区列表未加载' };
-  return ctx.villages.resolve(v);
-};
+export const village: RegionParser = Object.assign<ValueParser, { regions: true }>(
+  (cell, ctx) => {
+    if (!ctx.villages) return { error: '无法识别村（社区）：辖区列表未加载' };
+    return ctx.villages.resolve(halfWidth(cell.text).replace(/\s+/g, ''));
+  },
+  { regions: true },
+);
+
+/** A village by name inside the jurisdiction, or any 12-digit code (a move may lead outside it: the API decides). */
+export const villageOrCode: RegionParser = Object.assign<ValueParser, { regions: true }>(
+  (cell, ctx) => {
+    const v = halfWidth(cell.text).replace(/\s+/g, '');
+    if (/^\d{12}$/.test(v)) return { value: v };
+    return village(cell, ctx);
+  },
+  { regions: true },
+);

@@ -2,27 +2,28 @@ import { useClientHandle } from '@urql/vue';
 import { computed, reactive, ref } from 'vue';
 import type { MatchKind, SyncStatus } from '../../gql/graphql';
 import { errorMessage } from '../../plugins/urql';
+import { chunkKey, type PreparedRow, type Problem } from '../../spreadsheets';
 import { SYNC_MUTATIONS } from './agency-data.graphql';
 import type { RecordKindName } from './recordKinds';
-import { chunkKey, type LocalError, type PreparedRow } from './spreadsheet';
 
 export const CHUNK_SIZE = 1000;
 
 export interface RowResult {
   line: number;
   externalId: string;
-  /** null: kept back in the browser (format errors), never sent. */
+  /** null: kept back in the browser (problems in the sheet), never sent. */
   status: SyncStatus | null;
   match: MatchKind | null;
+  /** The API's answer; `field` is the input path (turned into the sheet's header by the view). */
   errors: { field: string; message: string; messageEn?: string }[];
-  localErrors: LocalError[];
+  localErrors: Problem[];
 }
 
 type Counts = { created: number; updated: number; unchanged: number; rejected: number; conflicts: number };
 
 /**
  * Sends prepared rows in chunks of up to 1,000 records, one after another, each with its own idempotency key
- * (file name + chunk index + hash of the chunk): a retry after a failure replays the chunks already stored.
+ * (content hash of the file + chunk index): a retry after a failure replays the chunks already stored.
  */
 export function useSpreadsheetSync() {
   const { client } = useClientHandle();
@@ -34,7 +35,7 @@ export function useSpreadsheetSync() {
   const replayedChunks = ref(0);
   const counts = reactive<Counts>({ created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 });
 
-  async function run(kind: RecordKindName, fileName: string, rows: PreparedRow[]) {
+  async function run(kind: RecordKindName, fileHash: string, rows: readonly PreparedRow[]) {
     running.value = true;
     failure.value = null;
     replayedChunks.value = 0;
@@ -42,7 +43,7 @@ export function useSpreadsheetSync() {
     const local = rows.filter((r) => !r.record);
     const good = rows.filter((r) => r.record);
     const byLine = new Map<number, RowResult>();
-    for (const r of local) byLine.set(r.line, { line: r.line, externalId: r.externalId, status: null, match: null, errors: [], localErrors: r.errors });
+    for (const r of local) byLine.set(r.line, { line: r.line, externalId: '', status: null, match: null, errors: [], localErrors: r.problems });
     counts.rejected = local.length;
     total.value = good.length;
     sent.value = 0;
@@ -52,8 +53,8 @@ export function useSpreadsheetSync() {
       for (let i = 0; i * CHUNK_SIZE < good.length; i++) {
         const chunk = good.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
         const records = chunk.map((r) => r.record!);
-        const batch = { idempotencyKey: chunkKey(fileName, kind, i, records), records };
-        // Each kind's mutation has its own input type; the records were shaped for it by `prepare`.
+        const batch = { idempotencyKey: chunkKey(kind, fileHash, i, records), records };
+        // Each kind's mutation has its own input type; the records were shaped for it by the kind's column spec.
         const result = await client.mutation(mutation as typeof SYNC_MUTATIONS.DISABILITY_CERTIFICATE, { batch: batch as never }).toPromise();
         const data = result.data ? (Object.values(result.data)[0] as { replayed: boolean; results: { externalId: string; status: SyncStatus; match: MatchKind; errors: RowResult['errors'] }[] } & Counts) : null;
         if (!data) {
