@@ -69,6 +69,7 @@ export async function createContext(options: AppOptions, input: ContextInput): P
     now,
     loaders: new Loaders(),
     sessionHours: options.config.sessionHours,
+    importAlertDays: options.config.importAlertDays,
     reads: new ReadLedger(),
   };
 }

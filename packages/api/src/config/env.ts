@@ -27,6 +27,11 @@ export interface AppConfig {
   rollupSeconds: number;
   /** Most objects one GraphQL response may hold, estimated before execution and counted during it (graphql/limits.ts). */
   maxResponseObjects: number;
+  /**
+   * Imported visit history older than this many days raises no open alert: its findings are recorded as alerts already
+   * handled (resolved, noted as imported history). Newer history raises alerts as a live visit would.
+   */
+  importAlertDays: number;
 }
 
 function int(name: string, fallback: number, min = 1): number {
@@ -51,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exposeSqlCount: !production,
     rollupSeconds: int('TANFANG_ROLLUP_SECONDS', 30, 0),
     maxResponseObjects: int('TANFANG_MAX_RESPONSE_OBJECTS', DEFAULT_MAX_RESPONSE_OBJECTS),
+    importAlertDays: int('TANFANG_IMPORT_ALERT_DAYS', 30, 0),
   };
 }

@@ -27,6 +27,8 @@ export interface RequestContext {
   loaders: Loaders;
   /** Lifetime of a new login session. */
   sessionHours: number;
+  /** Days of imported visit history that still raise open alerts (config `importAlertDays`); default 30. */
+  importAlertDays?: number;
   /** Archives this request's response carries, written to the audit log before it is sent (read-audit.ts). */
   reads?: ReadLedger;
 }

@@ -35,7 +35,11 @@ export interface RaiseOptions {
  * alerts with their first events, in the caller's transaction. Rules are data (alert_rule): an inactive rule raises
  * nothing, whoever asks. Returns the new alerts.
  */
-export async function raiseAlerts(em: EntityManager, alerts: AlertToRaise[], options: RaiseOptions): Promise<{ id: string; elder_id: string; rule_code: string | null }[]> {
+export async function raiseAlerts(
+  em: EntityManager,
+  alerts: AlertToRaise[],
+  options: RaiseOptions,
+): Promise<{ id: string; elder_id: string; rule_code: string | null; visit_id: string | null }[]> {
   // The statement does not see its own inserts: a batch naming one elder and rule twice raises it once.
   const once = new Set<string>();
   const wanted = alerts.filter((a) => a.repeat || !a.rule || (!once.has(`${a.elderId}|${a.rule}`) && !!once.add(`${a.elderId}|${a.rule}`)));
@@ -61,33 +65,35 @@ export async function raiseAlerts(em: EntityManager, alerts: AlertToRaise[], opt
          from wanted w
         where w.repeat or w.rule_code is null
            or not exists (select 1 from alert x where x.elder_id = w.elder_id and x.rule_code = w.rule_code and x.status <> 'RESOLVED')
-       returning id, elder_id, rule_code
+       returning id, elder_id, rule_code, visit_id
      ),
      events as (insert into alert_event (alert_id, at, actor_id, status, note) select id, ?, ?, 'OPEN', ? from raised)
-     select id, elder_id, rule_code from raised`,
+     select id, elder_id, rule_code, visit_id from raised`,
     [JSON.stringify(rows), options.at, options.actorId, options.at, options.actorId, options.note],
   );
 }
 
 /**
  * Resolves the unresolved alerts of a rule for some elders (an agency reports the danger over: a missing person
- * found), each with its resolution and a RESOLVED event, in one statement. Returns the resolved alerts.
+ * found), each with its resolution and a RESOLVED event, in one statement. With a `visitId`, only the alerts that
+ * visit raised (imported history recorded as already handled must not close an alert a live visit raised). Returns
+ * the resolved alerts.
  */
 export async function resolveAlerts(
   em: EntityManager,
-  list: { elderId: string; rule: string; resolution: string }[],
+  list: { elderId: string; rule: string; resolution: string; visitId?: string | null }[],
   options: { at: Date; actorId: string | null },
 ): Promise<{ id: string; elder_id: string }[]> {
   if (list.length === 0) return [];
   return em.execute(
     `with resolved as (
        update alert a set status = 'RESOLVED', version = a.version + 1, resolved_at = ?, resolved_by = ?, resolution = l.resolution
-         from (select distinct on (elder_id, rule) * from jsonb_to_recordset(?::jsonb) as l(elder_id uuid, rule text, resolution text)) l
-        where a.elder_id = l.elder_id and a.rule_code = l.rule and a.status <> 'RESOLVED'
+         from (select distinct on (elder_id, rule, visit_id) * from jsonb_to_recordset(?::jsonb) as l(elder_id uuid, rule text, resolution text, visit_id uuid)) l
+        where a.elder_id = l.elder_id and a.rule_code = l.rule and a.status <> 'RESOLVED' and (l.visit_id is null or a.visit_id = l.visit_id)
        returning a.id, a.elder_id, a.resolution
      ),
      events as (insert into alert_event (alert_id, at, actor_id, status, note) select id, ?, ?, 'RESOLVED', resolution from resolved)
      select id, elder_id from resolved`,
-    [options.at, options.actorId, JSON.stringify(list.map((l) => ({ elder_id: l.elderId, rule: l.rule, resolution: l.resolution }))), options.at, options.actorId],
+    [options.at, options.actorId, JSON.stringify(list.map((l) => ({ elder_id: l.elderId, rule: l.rule, resolution: l.resolution, visit_id: l.visitId ?? null }))), options.at, options.actorId],
   );
 }

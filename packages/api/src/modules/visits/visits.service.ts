@@ -60,6 +60,7 @@ interface VisitRow {
   visitor_user: string | null;
   visitor_active: boolean | null;
   visitor_left_on: string | null;
+  visitor_name_as_written: string | null;
   entered_by_name: string | null;
   entered_at: Date;
   campaign_id: string | null;
@@ -94,7 +95,7 @@ const VISIT_SELECT = `
   select v.id, v.elder_id, v.seq, v.visited_at, to_char(v.visited_on, 'YYYY-MM-DD') as visited_on, v.method,
          v.visitor_id, vi.name as visitor_name, vi.kind as visitor_kind, vi.phone as visitor_phone, vi.region_code as visitor_region,
          vi.team_id as visitor_team, vi.user_id as visitor_user, vi.active as visitor_active, to_char(vi.left_on, 'YYYY-MM-DD') as visitor_left_on,
-         u.username as entered_by_name, v.entered_at, v.campaign_id, v.location, v.latitude, v.longitude, v.duration_minutes,
+         v.visitor_name_as_written, u.username as entered_by_name, v.entered_at, v.campaign_id, v.location, v.latitude, v.longitude, v.duration_minutes,
          v.household_change, v.household_change_count, v.expression, v.mobility, v.disease, v.disease_name, v.mood,
          v.gas_safety, v.water_heating_safety, v.electricity_safety, v.housing_unsafe, v.unattended,
          v.personal_hygiene, v.home_hygiene, v.indoor_environment, v.service_needs, v.care_suggestions,
@@ -339,6 +340,7 @@ export class VisitsService {
             teamId: r.visitor_team, hasLogin: r.visitor_user !== null, active: r.visitor_active ?? false, leftOn: r.visitor_left_on,
           }
         : null,
+      visitorNameAsWritten: r.visitor_name_as_written,
       enteredBy: r.entered_by_name ?? '',
       enteredAt: toDate(r.entered_at),
       campaignId: r.campaign_id,

@@ -132,6 +132,13 @@ export class VisitType {
   @Field(() => VisitorType, { nullable: true })
   visitor!: VisitorType | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The visitor as an imported ledger (importVisits) wrote them, when no visitor of the elder’s village or town matched: then `visitor` is null and this names who visited. Null otherwise.',
+  })
+  visitorNameAsWritten!: string | null;
+
   @Field(() => String, { description: 'Who entered it (信息录入人), by username.' })
   enteredBy!: string;
 

@@ -1,0 +1,194 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { LocalDate } from '../../graphql/scalars.js';
+import { SyncFieldErrorType } from '../agencies/sync.types.js';
+import {
+  CareServiceInput,
+  DiseaseStatus,
+  HouseholdChange,
+  Safety,
+  Satisfaction,
+  Trend,
+  VisitMethod,
+} from '../visits/visits.types.js';
+import { ImportStatus } from './imports.shared.js';
+
+@InputType('VisitImportRecord', {
+  description:
+    'One visit of a paper or spreadsheet ledger (探访台账). The findings have the names and types of RecordVisitInput; the visit is dated by day only (it is stored at 12:00 China time).',
+})
+export class VisitImportRecord {
+  @Field(() => String, { nullable: true, description: 'Up to 200 characters, echoed back (e.g. "探访台账.xlsx 第12行").' })
+  sourceRef?: string | null;
+
+  @Field(() => String, { description: 'The elder’s 公民身份号码. The archive must be in your jurisdiction (else: “no archive with this ID number in your area”).' })
+  idNumber!: string;
+
+  @Field(() => LocalDate, { description: 'The visit day: not in the future, not before the archive’s registration date (its China day).' })
+  visitedOn!: string;
+
+  @Field(() => VisitMethod)
+  method!: VisitMethod;
+
+  @Field(() => String, {
+    description:
+      'Who visited, matched by name to a visitor serving the elder’s village or its town (and active on that day). No match: the visit is created with a warning and this name kept as written. Two visitors of that name: give visitorPhone.',
+  })
+  visitorName!: string;
+
+  @Field(() => String, { nullable: true, description: 'Tells apart visitors of the same name.' })
+  visitorPhone?: string | null;
+
+  @Field(() => String, { nullable: true })
+  location?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  durationMinutes?: number | null;
+
+  @Field(() => HouseholdChange, { nullable: true })
+  householdChange?: HouseholdChange | null;
+
+  @Field(() => Int, { nullable: true })
+  householdChangeCount?: number | null;
+
+  @Field(() => Trend, { nullable: true })
+  expression?: Trend | null;
+
+  @Field(() => Trend, { nullable: true })
+  mobility?: Trend | null;
+
+  @Field(() => DiseaseStatus, { nullable: true })
+  disease?: DiseaseStatus | null;
+
+  @Field(() => String, { nullable: true })
+  diseaseName?: string | null;
+
+  @Field(() => Trend, { nullable: true })
+  mood?: Trend | null;
+
+  @Field(() => Safety, { nullable: true })
+  gasSafety?: Safety | null;
+
+  @Field(() => Safety, { nullable: true })
+  waterHeatingSafety?: Safety | null;
+
+  @Field(() => Safety, { nullable: true })
+  electricitySafety?: Safety | null;
+
+  @Field(() => Boolean, { nullable: true })
+  housingUnsafe?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  unattended?: boolean | null;
+
+  @Field(() => Trend, { nullable: true })
+  personalHygiene?: Trend | null;
+
+  @Field(() => Trend, { nullable: true })
+  homeHygiene?: Trend | null;
+
+  @Field(() => Trend, { nullable: true })
+  indoorEnvironment?: Trend | null;
+
+  @Field(() => String, { nullable: true })
+  serviceNeeds?: string | null;
+
+  @Field(() => String, { nullable: true })
+  careSuggestions?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  visitorSigned?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  elderSigned?: boolean | null;
+
+  @Field(() => Satisfaction, { nullable: true })
+  satisfaction?: Satisfaction | null;
+
+  @Field(() => String, { nullable: true })
+  notes?: string | null;
+
+  @Field(() => [CareServiceInput], { nullable: true, description: 'Services delivered on the visit (their date defaults to the visit day).' })
+  careServices?: CareServiceInput[] | null;
+}
+
+@InputType('VisitImportBatch', { description: 'Historical visit records to import (up to 5,000 a call).' })
+export class VisitImportBatch {
+  @Field(() => String, {
+    description:
+      '1 to 100 characters, yours (per login). The same key with the same records returns the stored answer (replayed: true) and changes nothing; with other records: CONFLICT.',
+  })
+  idempotencyKey!: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'True: the verdicts a real run would give now, with nothing written (no visits, alerts, audit rows, no key stored).',
+  })
+  dryRun?: boolean | null;
+
+  @Field(() => [VisitImportRecord], { description: '1 to 5,000 records; answered one by one, in this order.' })
+  records!: VisitImportRecord[];
+}
+
+@ObjectType('VisitImportRecordResult', { description: 'What happened to one imported visit, in input order.' })
+export class VisitImportRecordResultType {
+  @Field(() => Int, { description: '0-based position in the batch.' })
+  index!: number;
+
+  @Field(() => String, { nullable: true })
+  sourceRef!: string | null;
+
+  @Field(() => ImportStatus, {
+    description:
+      'CREATED: written (or, in a dry run, would be). EXISTS: the elder already has a visit that day by that method (imported earlier, recorded live, or earlier in this batch): nothing written. REJECTED: see errors.',
+  })
+  status!: ImportStatus;
+
+  @Field(() => ID, { nullable: true, description: 'The archive the ID number matched in your jurisdiction.' })
+  elderId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Its name, so a person can check the match.' })
+  elderName!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'CREATED: the new visit (null in a dry run). EXISTS: the visit already there (null when it is an earlier record of a dry run).' })
+  visitId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The visitor matched by name (and phone).' })
+  visitorId!: string | null;
+
+  @Field(() => [SyncFieldErrorType], { description: 'Not blocking: e.g. visitor not matched (the name is kept as written), a duplicate line of this batch.' })
+  warnings!: SyncFieldErrorType[];
+
+  @Field(() => [SyncFieldErrorType], { description: 'REJECTED: every problem, by input field (`visitedOn`, `careServices.0.deliveredOn`).' })
+  errors!: SyncFieldErrorType[];
+}
+
+@ObjectType('VisitImportResult', { description: 'The answer to importVisits. A replay with the same idempotencyKey returns this same answer (replayed: true).' })
+export class VisitImportResultType {
+  @Field(() => ID, { nullable: true, description: 'Null for a dry run.' })
+  batchId!: string | null;
+
+  @Field(() => String)
+  idempotencyKey!: string;
+
+  @Field(() => Boolean)
+  dryRun!: boolean;
+
+  @Field(() => Boolean)
+  replayed!: boolean;
+
+  @Field(() => Int)
+  received!: number;
+
+  @Field(() => Int)
+  created!: number;
+
+  @Field(() => Int)
+  exists!: number;
+
+  @Field(() => Int)
+  rejected!: number;
+
+  @Field(() => [VisitImportRecordResultType])
+  records!: VisitImportRecordResultType[];
+}
