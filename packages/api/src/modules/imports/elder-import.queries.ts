@@ -5,6 +5,7 @@ import type { AuditEntry } from '../audit/audit.service.js';
 import { auditRow } from '../audit/audit.service.js';
 import type { RequestContext } from '../../graphql/context.js';
 import type { CleanContact, CleanHelp, CleanMember } from '../elders/elder.validation.js';
+import { executeBound } from './imports.shared.js';
 
 /**
  * The elder import's SQL, set-based: a batch of 5,000 records is a handful of statements, whatever its size. Every
@@ -171,7 +172,8 @@ export interface NewElderRow {
  */
 export async function insertElders(em: EntityManager, rows: NewElderRow[], actorId: string, now: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const inserted = await em.execute<{ id: string }[]>(
+  const inserted = await executeBound<{ id: string }>(
+    em,
     `insert into elder (id, county_code, region_code, name, gender, birth_date, id_number, phone, address_detail,
                         lives_at_registered_residence, circumstances, incapacity_level, disability_certificate_number,
                         disability_category, disability_grade, family_planning_kind, extreme_poverty_kind, temporary_difficulty,
@@ -212,31 +214,31 @@ export async function insertLists(em: EntityManager, lists: ElderLists[]): Promi
   const members = rowsOf((l) => l.householdMembers);
   const help = rowsOf((l) => l.helpReceived);
   if (contacts.length > 0) {
-    await em.execute(
+    await executeBound(
+      em,
       `insert into elder_contact (elder_id, county_code, position, kind, name, relation, phone)
        select r.elder_id, r.county_code, r.position, r.kind, r.name, r.relation, r.phone
          from jsonb_to_recordset(?::jsonb) as r(elder_id uuid, county_code text, position smallint, kind text, name text, relation text, phone text)`,
       [JSON.stringify(contacts)],
-      'run',
     );
   }
   if (members.length > 0) {
-    await em.execute(
+    await executeBound(
+      em,
       `insert into household_member (elder_id, county_code, position, name, gender, id_number, relation, health, assistance)
        select r.elder_id, r.county_code, r.position, r.name, r.gender, r."idNumber", r.relation, r.health, r.assistance
          from jsonb_to_recordset(?::jsonb) as r(elder_id uuid, county_code text, position smallint, name text, gender text, "idNumber" text,
               relation text, health text, assistance text)`,
       [JSON.stringify(members)],
-      'run',
     );
   }
   if (help.length > 0) {
-    await em.execute(
+    await executeBound(
+      em,
       `insert into help_record (elder_id, county_code, position, unit_type, unit_name, measures)
        select r.elder_id, r.county_code, r.position, r."unitType", r."unitName", r.measures
          from jsonb_to_recordset(?::jsonb) as r(elder_id uuid, county_code text, position smallint, "unitType" text, "unitName" text, measures text)`,
       [JSON.stringify(help)],
-      'run',
     );
   }
 }
@@ -248,13 +250,13 @@ export async function insertLists(em: EntityManager, lists: ElderLists[]): Promi
  */
 export async function insertAuditRows(ctx: RequestContext, em: EntityManager, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await em.execute(
+  await executeBound(
+    em,
     `insert into audit_event (at, actor_id, actor_username, actor_role, action, elder_id, region_code, county_code, purpose, changes, detail, request_id, ip)
      select r.at, r."actorId", r."actorUsername", r."actorRole", r.action, r."elderId", r."regionCode", r."countyCode", r.purpose,
             r.changes, r.detail, r."requestId", r.ip
        from jsonb_to_recordset(?::jsonb) as r(at timestamptz, "actorId" uuid, "actorUsername" text, "actorRole" text, action text,
               "elderId" uuid, "regionCode" text, "countyCode" text, purpose text, changes jsonb, detail jsonb, "requestId" text, ip text)`,
     [JSON.stringify(entries.map((e) => auditRow(ctx, e)))],
-    'run',
   );
 }
