@@ -18,6 +18,7 @@ import { AgencyViewsResolver } from '../modules/agencies/agency-views.resolver.j
 import { ChangesResolver } from '../modules/changes/changes.resolver.js';
 import { UsersResolver } from '../modules/users/users.resolver.js';
 import { VisitImportResolver } from '../modules/imports/visit-import.resolver.js';
+import { ElderImportResolver } from '../modules/imports/elder-import.resolver.js';
 import { recordPersonalReads } from '../modules/audit/read-audit.js';
 
 export const resolvers = [
@@ -35,6 +36,7 @@ export const resolvers = [
   ReportsResolver,
   AgencyViewsResolver, ChangesResolver, UsersResolver,
   VisitImportResolver,
+  ElderImportResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | null = null;

@@ -84,7 +84,7 @@ const MASK_FIELD: Record<string, (v: unknown) => unknown> = {
     (v as { idNumber: string | null }[] | null)?.map((m) => ({ ...m, idNumber: maskIdNumber(m.idNumber) })) ?? null,
 };
 
-function maskChanges(changes: FieldChange[]): FieldChange[] {
+export function maskChanges(changes: FieldChange[]): FieldChange[] {
   return changes.map((c) => {
     const mask = MASK_FIELD[c.field];
     return mask ? { field: c.field, old: mask(c.old), new: mask(c.new) } : c;

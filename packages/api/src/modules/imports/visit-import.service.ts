@@ -96,7 +96,7 @@ export class VisitImportService {
 
   async importVisits(batch: VisitImportBatch): Promise<VisitImportResultType> {
     const actor = requireScope(this.ctx, Scope.VisitCreate);
-    const key = checkImportBatch(batch);
+    const key = checkImportBatch(batch.idempotencyKey, batch.records);
     const dryRun = batch.dryRun === true;
     const hash = createHash('sha256').update(stableJson(batch.records)).digest('hex');
     if (dryRun) return this.run(this.ctx.em, actor.userId, actor.regionCode, key, hash, batch.records, true);
