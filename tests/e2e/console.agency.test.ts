@@ -102,7 +102,7 @@ describe('agency data pages in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=download-template]').click()]);
     expect(download.suggestedFilename()).toBe('残疾人证-模板.xlsx');
     const template = new ExcelJS.Workbook();
-    await template.xlsx.load(fs.readFileSync((await download.path())!));
+    await template.xlsx.load(fs.readFileSync((await download.path())!) as never);
     const dataSheet = template.worksheets[0]!;
     expect((dataSheet.getRow(1).values as unknown[]).slice(1)).toEqual(['部门记录编号', '公民身份号码', '姓名', '所在村（社区）', '版本号', '残疾人证号', '残疾类别', '残疾等级', '发证日期', '注销日期']);
     expect(dataSheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -194,7 +194,7 @@ describe('agency data pages in Chromium', () => {
     const [resultDownload] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=upload-result-file]').click()]);
     expect(resultDownload.suggestedFilename()).toBe('残疾人证发放台账-结果.xlsx');
     const resultBook = new ExcelJS.Workbook();
-    await resultBook.xlsx.load(fs.readFileSync((await resultDownload.path())!));
+    await resultBook.xlsx.load(fs.readFileSync((await resultDownload.path())!) as never);
     const resultSheet = resultBook.worksheets[0]!;
     expect((resultSheet.getRow(1).values as unknown[]).slice(1)).toEqual(['原行号', '姓名', '公民身份号码（必填）', '残疾人证号', '残疾类别', '残疾等级', '发证日期', '结果']);
     expect(resultSheet.getRow(2).getCell(3).value).toBe(clerkElder!.id_number);

@@ -136,7 +136,7 @@ describe('import pages in Chromium', () => {
   async function download(page: Page, selector: string): Promise<{ name: string; book: ExcelJS.Workbook }> {
     const [d] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(fs.readFileSync((await d.path())!));
+    await book.xlsx.load(fs.readFileSync((await d.path())!) as never);
     return { name: d.suggestedFilename(), book };
   }
 
