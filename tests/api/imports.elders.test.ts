@@ -173,6 +173,10 @@ describe('importElders verdicts', () => {
     expect(await t.sql(`select 1 from elder where id_number = $1`, [wrongCheck])).toHaveLength(0);
     const [kept] = await t.sql(`select phone, version from elder where id = $1`, [inside.id]);
     expect(kept).toEqual({ phone: '13700137000', version: 1 });
+    // The name the answer shows of the archive found inside is a read of personal data, audited as such; the one
+    // outside is not shown, so not read.
+    const reads = await t.sql(`select elder_id, detail from audit_event where action = 'ELDER_READ' and actor_id = $1`, [town.id]);
+    expect(reads).toEqual([{ elder_id: inside.id, detail: { via: ['importElders'], parts: ['archive'] } }]);
   });
 
   it('writes one ELDER_REGISTER audit row per archive, with the registration’s changes as registerElder writes them, and the change feed sees the archive', async () => {
