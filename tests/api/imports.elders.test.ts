@@ -173,6 +173,10 @@ describe('importElders verdicts', () => {
     expect(await t.sql(`select 1 from elder where id_number = $1`, [wrongCheck])).toHaveLength(0);
     const [kept] = await t.sql(`select phone, version from elder where id = $1`, [inside.id]);
     expect(kept).toEqual({ phone: '13700137000', version: 1 });
+    // The name the answer shows of the archive found inside is a read of personal data, audited as such; the one
+    // outside is not shown, so not read.
+    const reads = await t.sql(`select elder_id, detail from audit_event where action = 'ELDER_READ' and actor_id = $1`, [town.id]);
+    expect(reads).toEqual([{ elder_id: inside.id, detail: { via: ['importElders'], parts: ['archive'] } }]);
   });
 
   it('writes one ELDER_REGISTER audit row per archive, with the registration’s changes as registerElder writes them, and the change feed sees the archive', async () => {
@@ -360,6 +364,38 @@ describe('importElders concurrency and cost', () => {
       expect(await t.sql(`select 1 from elder where id_number = $1`, [idNumber])).toHaveLength(1);
     } finally {
       await other.end();
+    }
+  });
+
+  it('the other order: a registration waiting on an import’s uncommitted archive gets CONFLICT once the import commits', async () => {
+    const idNumber = idNumberFor('1948-08-10');
+    const holder = new pg.Client({ connectionString: t.dbUrl });
+    await holder.connect();
+    const lockWaiters = async (n: number) => {
+      for (let i = 0; i < 100; i++) {
+        const [w] = await t.sql(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        if (w!.n >= n) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`expected ${n} waiting statements`);
+    };
+    try {
+      // Holds the import at its last step (storing its answer), after it inserted the archive: reads still pass.
+      await holder.query('begin');
+      await holder.query('lock table import_batch in exclusive mode');
+      const imported = importAs(town, [{ name: '陈叔', idNumber, regionCode: REGIONS.villageA1 }]);
+      await lockWaiters(1);
+      const registered = t.exec(town, `mutation($input: RegisterElderInput!) { registerElder(input: $input) { id } }`, {
+        input: { name: '陈叔', idNumber, regionCode: REGIONS.villageA1 },
+      });
+      await lockWaiters(2);
+      await holder.query('commit');
+      const [i, r] = await Promise.all([imported, registered]);
+      expect(ok(i).importElders.records[0]!.status).toBe('CREATED');
+      expect(codeOf(r)).toBe('CONFLICT');
+      expect(await t.sql(`select 1 from elder where id_number = $1`, [idNumber])).toHaveLength(1);
+    } finally {
+      await holder.end();
     }
   });
 

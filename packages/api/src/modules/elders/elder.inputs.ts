@@ -101,13 +101,13 @@ export class HelpRecordInput {
 /** The archive fields shared by registration and update. On update an omitted field is left as it is. */
 @InputType()
 export abstract class ArchiveFieldsInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The elder’s own phone: mobile (11 digits) or landline with area code (0750-2212345).' })
   phone?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Address within the village (详细地址), up to 200 characters.' })
   addressDetail?: string | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: '是否居住在户籍所在地: whether the elder lives at the registered residence.' })
   livesAtRegisteredResidence?: boolean | null;
 
   @Field(() => [Circumstance], {
@@ -116,22 +116,22 @@ export abstract class ArchiveFieldsInput {
   })
   circumstances?: Circumstance[] | null;
 
-  @Field(() => IncapacityLevel, { nullable: true })
+  @Field(() => IncapacityLevel, { nullable: true, description: '失能: partial or full incapacity (implies INCAPACITATED).' })
   incapacityLevel?: IncapacityLevel | null;
 
-  @Field(() => DisabilityInput, { nullable: true })
+  @Field(() => DisabilityInput, { nullable: true, description: '残疾: certificate number, category and grade (implies DISABLED).' })
   disability?: DisabilityInput | null;
 
-  @Field(() => FamilyPlanningKind, { nullable: true })
+  @Field(() => FamilyPlanningKind, { nullable: true, description: '计划生育特殊家庭: which kind (implies FAMILY_PLANNING_SPECIAL).' })
   familyPlanningKind?: FamilyPlanningKind | null;
 
-  @Field(() => ExtremePovertyKind, { nullable: true })
+  @Field(() => ExtremePovertyKind, { nullable: true, description: '特困供养: dispersed or institutional (implies EXTREME_POVERTY).' })
   extremePovertyKind?: ExtremePovertyKind | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '阶段性临时困难: what the difficulty is, up to 200 characters (implies TEMPORARY_DIFFICULTY).' })
   temporaryDifficulty?: string | null;
 
-  @Field(() => LivingConditionsInput, { nullable: true })
+  @Field(() => LivingConditionsInput, { nullable: true, description: '家庭生活条件: water, electricity and housing safety, income and benefits.' })
   livingConditions?: LivingConditionsInput | null;
 
   @Field(() => [EmergencyContactInput], { nullable: true, description: 'Replaces the list (at most 10).' })
@@ -148,7 +148,7 @@ export abstract class ArchiveFieldsInput {
   description: 'Only name, ID number and village are required: birth date and gender come from the ID number.',
 })
 export class RegisterElderInput extends ArchiveFieldsInput {
-  @Field(() => String)
+  @Field(() => String, { description: 'The elder’s name (姓名) as on the ID card, up to 50 characters.' })
   name!: string;
 
   @Field(() => String, { description: '公民身份号码, 18 characters with a valid check digit; the elder must be 60 or over.' })

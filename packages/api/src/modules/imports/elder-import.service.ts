@@ -166,6 +166,16 @@ export class ElderImportService {
   constructor(private readonly ctx: RequestContext) {}
 
   async import(batch: ElderImportBatch): Promise<ElderImportResultType> {
+    const answer = await this.answer(batch);
+    // The name of an archive the import found (EXISTS in the jurisdiction) is personal data read: audited as a read
+    // (ELDER_READ via importElders, written with the response like any query's), replays and dry runs included.
+    for (const r of answer.records) {
+      if (r.status === ImportStatus.EXISTS && r.elderId && r.elderName !== null) this.ctx.reads?.add(r.elderId, 'importElders', 'archive');
+    }
+    return answer;
+  }
+
+  private async answer(batch: ElderImportBatch): Promise<ElderImportResultType> {
     const actor = requireScope(this.ctx, Scope.ElderWrite);
     const key = checkImportBatch(batch.idempotencyKey, batch.records);
     const dryRun = batch.dryRun === true;

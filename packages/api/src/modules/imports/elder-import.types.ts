@@ -54,7 +54,7 @@ export class ElderImportRecordResultType {
   @Field(() => String, { nullable: true, description: 'The record’s sourceRef, as sent.' })
   sourceRef!: string | null;
 
-  @Field(() => ImportStatus)
+  @Field(() => ImportStatus, { description: 'CREATED, UPDATED, EXISTS or REJECTED (see ImportStatus).' })
   status!: ImportStatus;
 
   @Field(() => ID, {
@@ -90,7 +90,7 @@ export class ElderImportResultType {
   @Field(() => ID, { nullable: true, description: 'The stored batch; null for a dry run.' })
   batchId!: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The key the batch was sent with.' })
   idempotencyKey!: string;
 
   @Field(() => Boolean, { description: 'true: nothing was written; the verdicts are what a real run would do.' })
