@@ -251,7 +251,7 @@ describe('import pages in Chromium', () => {
     expect(updated!.phone).toBe('13600000001');
     expect(consoleErrors).toEqual([]);
     await page.context().close();
-  });
+  }, 300_000); // three imports of a 500-row sheet on a shared two-core machine
 
   it('imports a small ledger of past visits through the visits page', async () => {
     const { page, consoleErrors } = await newPage();
@@ -291,5 +291,5 @@ describe('import pages in Chromium', () => {
     await page.screenshot({ path: path.join(OUTPUT, 'imports-visits-done.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
     await page.context().close();
-  });
+  }, 120_000);
 });
