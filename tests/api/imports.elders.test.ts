@@ -399,6 +399,27 @@ describe('importElders concurrency and cost', () => {
     }
   });
 
+  it('stress: rounds of two imports sharing half their people, in opposite orders: one archive each, never a deadlock or an error', async () => {
+    // Big enough that the two inserts run at the same time (each takes a few hundred milliseconds).
+    for (let round = 0; round < 4; round++) {
+      const people = Array.from({ length: 1500 }, (_, i) => ({ name: '并发', idNumber: bulkIdNumber(20_000 + round * 2000 + i), regionCode: REGIONS.villageA1 }));
+      const first = people.slice(0, 1000);
+      const second = people.slice(500).reverse();
+      const [a, b] = await Promise.all([importAs(town, first), importAs(admin, second)]);
+      const ra = ok(a).importElders.records;
+      const rb = ok(b).importElders.records;
+      // Each person is CREATED exactly once across the two answers; the shared ones are EXISTS in the other.
+      const created = new Map<string, number>();
+      ra.forEach((r, i) => r.status === 'CREATED' && created.set(first[i]!.idNumber, (created.get(first[i]!.idNumber) ?? 0) + 1));
+      rb.forEach((r, i) => r.status === 'CREATED' && created.set(second[i]!.idNumber, (created.get(second[i]!.idNumber) ?? 0) + 1));
+      expect([...created.values()].every((n) => n === 1)).toBe(true);
+      expect(created.size).toBe(1500);
+      expect([...ra, ...rb].every((r) => r.status === 'CREATED' || r.status === 'EXISTS')).toBe(true);
+      const [row] = await t.sql(`select count(*)::int as n from elder where id_number = any($1::text[])`, [people.map((p) => p.idNumber)]);
+      expect(row!.n).toBe(1500);
+    }
+  }, 60_000);
+
   it('imports 5,000 records with contacts and household members in a bounded number of statements', async () => {
     const records = Array.from({ length: 5000 }, (_, i) => {
       const idNumber = bulkIdNumber(i);
