@@ -328,6 +328,29 @@ describe('importElders dry run and idempotency', () => {
   });
 });
 
+describe('importElders and agency-backed values', () => {
+  it('refuses, in a dry run and a real one alike, an update of a value an agency record backs; other fields of other records go through', async () => {
+    const elder = await registerElder(t, town, { name: '残联老人', idNumber: idNumberFor('1944-10-10'), disability: { category: 'PHYSICAL', grade: 2 } });
+    // As the disability federation's sync leaves it (agencies.effects): the certificate's values carry their source.
+    await t.sql(`update elder set disability_source = '残联残疾人证 C-1' where id = $1`, [elder.id]);
+    const other = await registerElder(t, town, { name: '邻居', idNumber: idNumberFor('1944-10-11'), phone: '13711110000' });
+    const records = [
+      { name: '残联老人', idNumber: elder.fullIdNumber, regionCode: REGIONS.villageA1, disability: { category: 'PHYSICAL', grade: 3 } },
+      { name: '邻居', idNumber: other.fullIdNumber, regionCode: REGIONS.villageA1, phone: '13722220000' },
+    ];
+    const key = newKey();
+    const dry = ok(await t.exec<{ importElders: ImportResult }>(town, IMPORT, { batch: { idempotencyKey: key, dryRun: true, updateExisting: true, records } })).importElders;
+    const real = ok(await t.exec<{ importElders: ImportResult }>(town, IMPORT, { batch: { idempotencyKey: key, updateExisting: true, records } })).importElders;
+    for (const answer of [dry, real]) {
+      expect(answer.records.map((r) => r.status)).toEqual(['REJECTED', 'UPDATED']);
+      expect(answer.records[0]!.errors.map((e) => e.field)).toEqual(['disability']);
+      expect(answer.records[0]!.errors[0]!.message).toContain('残联残疾人证 C-1');
+    }
+    expect((await t.sql(`select disability_grade, version from elder where id = $1`, [elder.id]))[0]).toEqual({ disability_grade: 2, version: 1 });
+    expect((await t.sql(`select phone from elder where id = $1`, [other.id]))[0]).toEqual({ phone: '13722220000' });
+  });
+});
+
 describe('importElders concurrency and cost', () => {
   it('two imports of one person at the same moment make one archive; the one that waited reports EXISTS', async () => {
     const idNumber = idNumberFor('1948-08-08');
