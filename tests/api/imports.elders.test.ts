@@ -197,8 +197,13 @@ describe('importElders verdicts', () => {
     expect(strip(audit[0]!.changes)).toEqual(strip(audit[1]!.changes));
     expect(audit[0]!.changes.find((c) => c.field === 'idNumber')!.new).toMatch(/\*{8}/);
     expect(audit[0]!.detail).toMatchObject({ sourceRef: '台账.xlsx 第2行', registeredOn: '2026-03-01' });
-    const feed = await t.sql(`select entity, op from change_log where elder_id = $1 and entity = 'ELDER'`, [imported.elderId]);
-    expect(feed).toContainEqual({ entity: 'ELDER', op: 'insert' });
+    // The change feed, read as a partner system reads it, carries both archives the same way (insert, then the class).
+    const feed = ok(await t.exec<any>(admin, `query { changes(first: 1000) { entries { entity entityId elderId op } } }`)).changes.entries as {
+      entity: string; entityId: string; elderId: string; op: string;
+    }[];
+    const of = (id: string) => feed.filter((e) => e.elderId === id).map((e) => `${e.entity}:${e.op}`);
+    expect(of(imported.elderId!)).toEqual(of(registered.id));
+    expect(of(imported.elderId!)).toEqual(['ELDER:INSERT', 'ELDER:UPDATE', 'CLASS:UPDATE']);
   });
 
   it('refuses a village of another region per record, and a batch of more than 5,000 records as a whole', async () => {
