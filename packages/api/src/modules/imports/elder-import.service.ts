@@ -211,7 +211,7 @@ export class ElderImportService {
     });
   }
 
-  /** Every record's verdict, from reads only (three statements for the batch): the same for a dry run and a real one. */
+  /** Every record's verdict, from reads only (two statements for the batch): the same for a dry run and a real one. */
   private async plan(em: EntityManager, actor: Actor, records: ElderImportRecord[], updateExisting: boolean): Promise<Plan[]> {
     const day = today(this.ctx);
     const idNumbers = records.map((r) => normalizeIdNumber(r.idNumber ?? ''));
