@@ -197,8 +197,13 @@ describe('importElders verdicts', () => {
     expect(strip(audit[0]!.changes)).toEqual(strip(audit[1]!.changes));
     expect(audit[0]!.changes.find((c) => c.field === 'idNumber')!.new).toMatch(/\*{8}/);
     expect(audit[0]!.detail).toMatchObject({ sourceRef: '台账.xlsx 第2行', registeredOn: '2026-03-01' });
-    const feed = await t.sql(`select entity, op from change_log where elder_id = $1 and entity = 'ELDER'`, [imported.elderId]);
-    expect(feed).toContainEqual({ entity: 'ELDER', op: 'insert' });
+    // The change feed, read as a partner system reads it, carries both archives the same way (insert, then the class).
+    const feed = ok(await t.exec<any>(admin, `query { changes(first: 1000) { entries { entity entityId elderId op } } }`)).changes.entries as {
+      entity: string; entityId: string; elderId: string; op: string;
+    }[];
+    const of = (id: string) => feed.filter((e) => e.elderId === id).map((e) => `${e.entity}:${e.op}`);
+    expect(of(imported.elderId!)).toEqual(of(registered.id));
+    expect(of(imported.elderId!)).toEqual(['ELDER:INSERT', 'ELDER:UPDATE', 'CLASS:UPDATE']);
   });
 
   it('refuses a village of another region per record, and a batch of more than 5,000 records as a whole', async () => {
@@ -328,6 +333,29 @@ describe('importElders dry run and idempotency', () => {
   });
 });
 
+describe('importElders and agency-backed values', () => {
+  it('refuses, in a dry run and a real one alike, an update of a value an agency record backs; other fields of other records go through', async () => {
+    const elder = await registerElder(t, town, { name: '残联老人', idNumber: idNumberFor('1944-10-10'), disability: { category: 'PHYSICAL', grade: 2 } });
+    // As the disability federation's sync leaves it (agencies.effects): the certificate's values carry their source.
+    await t.sql(`update elder set disability_source = '残联残疾人证 C-1' where id = $1`, [elder.id]);
+    const other = await registerElder(t, town, { name: '邻居', idNumber: idNumberFor('1944-10-11'), phone: '13711110000' });
+    const records = [
+      { name: '残联老人', idNumber: elder.fullIdNumber, regionCode: REGIONS.villageA1, disability: { category: 'PHYSICAL', grade: 3 } },
+      { name: '邻居', idNumber: other.fullIdNumber, regionCode: REGIONS.villageA1, phone: '13722220000' },
+    ];
+    const key = newKey();
+    const dry = ok(await t.exec<{ importElders: ImportResult }>(town, IMPORT, { batch: { idempotencyKey: key, dryRun: true, updateExisting: true, records } })).importElders;
+    const real = ok(await t.exec<{ importElders: ImportResult }>(town, IMPORT, { batch: { idempotencyKey: key, updateExisting: true, records } })).importElders;
+    for (const answer of [dry, real]) {
+      expect(answer.records.map((r) => r.status)).toEqual(['REJECTED', 'UPDATED']);
+      expect(answer.records[0]!.errors.map((e) => e.field)).toEqual(['disability']);
+      expect(answer.records[0]!.errors[0]!.message).toContain('残联残疾人证 C-1');
+    }
+    expect((await t.sql(`select disability_grade, version from elder where id = $1`, [elder.id]))[0]).toEqual({ disability_grade: 2, version: 1 });
+    expect((await t.sql(`select phone from elder where id = $1`, [other.id]))[0]).toEqual({ phone: '13722220000' });
+  });
+});
+
 describe('importElders concurrency and cost', () => {
   it('two imports of one person at the same moment make one archive; the one that waited reports EXISTS', async () => {
     const idNumber = idNumberFor('1948-08-08');
@@ -398,6 +426,27 @@ describe('importElders concurrency and cost', () => {
       await holder.end();
     }
   });
+
+  it('stress: rounds of two imports sharing half their people, in opposite orders: one archive each, never a deadlock or an error', async () => {
+    // Big enough that the two inserts run at the same time (each takes a few hundred milliseconds).
+    for (let round = 0; round < 4; round++) {
+      const people = Array.from({ length: 1500 }, (_, i) => ({ name: '并发', idNumber: bulkIdNumber(20_000 + round * 2000 + i), regionCode: REGIONS.villageA1 }));
+      const first = people.slice(0, 1000);
+      const second = people.slice(500).reverse();
+      const [a, b] = await Promise.all([importAs(town, first), importAs(admin, second)]);
+      const ra = ok(a).importElders.records;
+      const rb = ok(b).importElders.records;
+      // Each person is CREATED exactly once across the two answers; the shared ones are EXISTS in the other.
+      const created = new Map<string, number>();
+      ra.forEach((r, i) => r.status === 'CREATED' && created.set(first[i]!.idNumber, (created.get(first[i]!.idNumber) ?? 0) + 1));
+      rb.forEach((r, i) => r.status === 'CREATED' && created.set(second[i]!.idNumber, (created.get(second[i]!.idNumber) ?? 0) + 1));
+      expect([...created.values()].every((n) => n === 1)).toBe(true);
+      expect(created.size).toBe(1500);
+      expect([...ra, ...rb].every((r) => r.status === 'CREATED' || r.status === 'EXISTS')).toBe(true);
+      const [row] = await t.sql(`select count(*)::int as n from elder where id_number = any($1::text[])`, [people.map((p) => p.idNumber)]);
+      expect(row!.n).toBe(1500);
+    }
+  }, 60_000);
 
   it('imports 5,000 records with contacts and household members in a bounded number of statements', async () => {
     const records = Array.from({ length: 5000 }, (_, i) => {

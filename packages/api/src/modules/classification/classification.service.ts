@@ -12,6 +12,7 @@ import { isUuid } from '../../shared/ids.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { classifyArchive, RULE_VERSION, type ClassReason, type ElderClass } from './classification.rules.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
+import { executeBound } from '../../shared/bound-sql.js';
 
 /** Health words in a household member's record that make the household one "where one is dependent". */
 // A negation right before the word ("无残疾", "非失能", "不失智") means the opposite: free text is read with care.
@@ -84,20 +85,21 @@ export async function reclassify(em: EntityManager, elderIds: readonly string[],
   }
   if (changed.length === 0) return 0;
   const payload = JSON.stringify(changed);
-  await em.execute(
+  // Bound, not formatted into the text by the ORM: the payload of a 5,000-archive import or sync is megabytes (bound-sql.ts).
+  await executeBound(
+    em,
     `update elder e set computed_class = c.class, class_reasons = c.reasons, class_at_80 = c.class_at_80,
             class_reasons_at_80 = c.reasons_at_80, turns_80_on = c.turns_80_on, class_rule_version = ?, class_computed_at = ?
        from jsonb_to_recordset(?::jsonb) as c(id uuid, class char(1), reasons jsonb, class_at_80 char(1), reasons_at_80 jsonb, turns_80_on date)
       where e.id = c.id`,
     [RULE_VERSION, at, payload],
-    'run',
   );
-  await em.execute(
+  await executeBound(
+    em,
     `insert into class_history (elder_id, county_code, at, source, class, reasons, class_at_80, turns_80_on, rule_version, actor_id)
      select c.id, c.county_code, ?, 'RULES', c.class, c.reasons, c.class_at_80, c.turns_80_on, ?, ?
        from jsonb_to_recordset(?::jsonb) as c(id uuid, county_code text, class char(1), reasons jsonb, class_at_80 char(1), turns_80_on date)`,
     [at, RULE_VERSION, actorId, payload],
-    'run',
   );
   return changed.length;
 }

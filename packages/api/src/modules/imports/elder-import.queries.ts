@@ -5,7 +5,7 @@ import type { AuditEntry } from '../audit/audit.service.js';
 import { auditRow } from '../audit/audit.service.js';
 import type { RequestContext } from '../../graphql/context.js';
 import type { CleanContact, CleanHelp, CleanMember } from '../elders/elder.validation.js';
-import { executeBound } from './imports.shared.js';
+import { executeBound } from '../../shared/bound-sql.js';
 
 /**
  * The elder import's SQL, set-based: a batch of 5,000 records is a handful of statements, whatever its size. Every

@@ -197,8 +197,11 @@ export class ElderImportService {
       if (stored) return stored;
       const batchId = randomUUID();
       const plans = await this.plan(em, actor, batch.records, updateExisting);
-      await this.create(em, actor, batchId, plans.filter((p) => p.create));
-      await this.update(em, plans.filter((p) => p.update));
+      // One lock order for every import: new archives by ID number (two batches sharing people in different orders
+      // would otherwise wait on each other's index entries and deadlock), updated archives by id (as applyArchiveChanges).
+      const byKey = (key: (p: Plan) => string) => (a: Plan, b: Plan) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+      await this.create(em, actor, batchId, plans.filter((p) => p.create).sort(byKey((p) => p.idNumber)));
+      await this.update(em, plans.filter((p) => p.update).sort(byKey((p) => p.update!.elderId)));
       const answer = summary(batchId, key, false, plans.map((p) => p.result));
       await storeImport(em, {
         id: batchId, kind: 'ELDERS', actorId: actor.userId, key, hash, response: answer, records: plans.length,
@@ -208,7 +211,7 @@ export class ElderImportService {
     });
   }
 
-  /** Every record's verdict, from reads only (three statements for the batch): the same for a dry run and a real one. */
+  /** Every record's verdict, from reads only (two statements for the batch): the same for a dry run and a real one. */
   private async plan(em: EntityManager, actor: Actor, records: ElderImportRecord[], updateExisting: boolean): Promise<Plan[]> {
     const day = today(this.ctx);
     const idNumbers = records.map((r) => normalizeIdNumber(r.idNumber ?? ''));
