@@ -16,7 +16,7 @@ const TODAY = '2026-11-15';
 const IMPORT = `mutation($batch: ElderImportBatch!) { importElders(batch: $batch) {
   batchId idempotencyKey dryRun replayed received created updated exists rejected
   records { index sourceRef status elderId elderName inJurisdiction differences errors { field message messageEn } } } }`;
-const ELDER = `query($id: ID!) { elder(id: $id) { id name phone version classification { class } region { code }
+const ELDER = `query($id: ID!) { elder(id: $id) { id name phone version classification { class } compliance { class requirements { met } } region { code }
   emergencyContacts { kind name phone } householdMembers { name relation idNumber } helpReceived { unitType measures } } }`;
 const RECORD_VISIT = `mutation($input: RecordVisitInput!) { recordVisit(input: $input) { id visitedAt } }`;
 
@@ -164,6 +164,10 @@ describe('importElders verdicts', () => {
     expect(elder.helpReceived).toEqual([{ unitType: 'STREET_VILLAGE_COMMITTEE', measures: '每月上门送米油' }]);
     // 低保 and living alone: class A by Kaiping's rules.
     expect(elder.classification.class).toBe('A');
+    // And with it the visit requirements of class A (Kaiping's baseline: a home visit a month), not yet met.
+    expect(elder.compliance.class).toBe('A');
+    expect(elder.compliance.requirements.length).toBeGreaterThan(0);
+    expect(elder.compliance.requirements.every((r: { met: boolean }) => r.met === false)).toBe(true);
     const [row] = await t.sql(
       `select to_char(registered_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') as registered, computed_class, registered_by from elder where id = $1`,
       [created.elderId],

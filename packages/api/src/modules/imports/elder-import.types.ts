@@ -31,7 +31,7 @@ export class ElderImportBatch {
   @Field(() => Boolean, {
     nullable: true,
     defaultValue: false,
-    description: 'true: nothing is written (no archive, no audit, no key stored) and the verdicts are exactly those a real run would give now.',
+    description: 'true: nothing is written (no archive, no audit, no key stored) and the verdicts are exactly those a real run would give now (CREATED records have no elderId yet). A key already used by a real run gives that run’s stored answer (replayed: true), as a real run would.',
   })
   dryRun?: boolean | null;
 
