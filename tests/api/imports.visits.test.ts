@@ -99,7 +99,7 @@ async function footprint(): Promise<Record<string, number>> {
     (select count(*)::int from visit) as visits, (select count(*)::int from care_service) as services,
     (select count(*)::int from alert) as alerts, (select count(*)::int from alert_event) as alert_events,
     (select count(*)::int from audit_event where action <> 'ELDER_READ') as audits, (select count(*)::int from change_log) as changes,
-    (select count(*)::int from visit_import_batch) as batches`);
+    (select count(*)::int from import_batch where kind = 'VISITS') as batches`);
   return row!;
 }
 

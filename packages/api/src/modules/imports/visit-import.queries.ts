@@ -85,9 +85,3 @@ export const RENUMBER_FLIP = `
 export const DROP_STALE_ROLLUPS = `
   with state as (delete from report_rollup_state where period = any(?::text[]) returning period)
   delete from report_rollup where period = any(?::text[])`;
-
-export const STORED_BATCH = `select request_hash, response from visit_import_batch where created_by = ? and idempotency_key = ?`;
-
-export const STORE_BATCH = `
-  insert into visit_import_batch (id, created_by, idempotency_key, request_hash, records, response, created_at)
-  values (?, ?, ?, ?, ?, ?::jsonb, ?)`;

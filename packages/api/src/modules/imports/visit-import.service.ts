@@ -1,17 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
-import { conflict, FieldErrors } from '../../graphql/errors.js';
-import { stableJson } from '../../shared/json.js';
+import { FieldErrors } from '../../graphql/errors.js';
 import { pgArray } from '../../shared/sql.js';
 import { raiseAlerts, resolveAlerts, type AlertToRaise } from '../alerts/alerts.write.js';
 import { AuditAction, writeAudit, type AuditEntry } from '../audit/audit.service.js';
 import { normalizePhone, phone as checkPhone } from '../elders/elder.validation.js';
 import { isRealDate, normalizeIdNumber, parseIdNumber } from '../elders/id-number.js';
 import { rolledPeriods } from '../reports/reports.rollup.js';
-import { checkImportBatch, ImportStatus } from './imports.shared.js';
+import { checkImportBatch, importRequestHash, ImportStatus, lockImportKey, replayImport, storeImport } from './imports.shared.js';
 import {
   DROP_STALE_ROLLUPS,
   ELDERS_BY_ID_NUMBER,
@@ -21,8 +20,6 @@ import {
   PROVISIONAL_SEQ_BASE,
   RENUMBER_FLIP,
   RENUMBER_NEGATE,
-  STORE_BATCH,
-  STORED_BATCH,
   VISITORS_BY_NAME,
 } from './visit-import.queries.js';
 import type { VisitImportBatch, VisitImportRecord, VisitImportRecordResultType, VisitImportResultType } from './visit-import.types.js';
@@ -98,22 +95,22 @@ export class VisitImportService {
     const actor = requireScope(this.ctx, Scope.VisitCreate);
     const key = checkImportBatch(batch.idempotencyKey, batch.records);
     const dryRun = batch.dryRun === true;
-    const hash = createHash('sha256').update(stableJson(batch.records)).digest('hex');
+    const hash = importRequestHash('VISITS', batch.records);
     if (dryRun) return this.run(this.ctx.em, actor.userId, actor.regionCode, key, hash, batch.records, true);
 
-    const stored = await this.replay(this.ctx.em, actor.userId, key, hash);
+    const stored = await replayImport<VisitImportResultType>(this.ctx.em, 'VISITS', actor.userId, key, hash);
     if (stored) return stored;
     try {
       return await this.ctx.em.transactional(async (em) => {
         // Two calls with one key run one after the other; the second then finds the first's answer.
-        await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`visit-import:${actor.userId}:${key}`]);
-        const twin = await this.replay(em, actor.userId, key, hash);
+        await lockImportKey(em, 'VISITS', actor.userId, key);
+        const twin = await replayImport<VisitImportResultType>(em, 'VISITS', actor.userId, key, hash);
         if (twin) return twin;
         return this.run(em, actor.userId, actor.regionCode, key, hash, batch.records, false);
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
-        const again = await this.replay(this.ctx.em, actor.userId, key, hash);
+        const again = await replayImport<VisitImportResultType>(this.ctx.em, 'VISITS', actor.userId, key, hash);
         if (again) return again;
       }
       throw error;
@@ -218,7 +215,7 @@ export class VisitImportService {
     if (dryRun) return answer;
 
     if (created.length) await this.write(em, userId, batchId!, created, day);
-    await em.execute(STORE_BATCH, [batchId, userId, key, hash, planned.length, JSON.stringify(answer), this.ctx.now()], 'run');
+    await storeImport(em, { id: batchId!, kind: 'VISITS', actorId: userId, key, hash, response: answer, records: planned.length, regionCode: jurisdiction, at: this.ctx.now() });
     return answer;
   }
 
@@ -406,17 +403,4 @@ export class VisitImportService {
     if (stale !== '{}') await em.execute(DROP_STALE_ROLLUPS, [stale, stale], 'run');
   }
 
-  private async replay(em: EntityManager, userId: string, key: string, hash: string): Promise<VisitImportResultType | null> {
-    const [prior] = await em.execute<{ request_hash: string; response: VisitImportResultType | string }[]>(STORED_BATCH, [userId, key]);
-    if (!prior) return null;
-    if (prior.request_hash !== hash) {
-      throw conflict(
-        '该批次编号（idempotencyKey）已用于另一批不同的探访记录，请换一个编号',
-        'This idempotencyKey was already used for a different batch of visits: use a new key',
-        { field: 'idempotencyKey' },
-      );
-    }
-    const response = typeof prior.response === 'string' ? (JSON.parse(prior.response) as VisitImportResultType) : prior.response;
-    return { ...response, replayed: true };
-  }
 }
