@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../graphql/context.js';
-import { pgArray } from '../../shared/sql.js';
+import { executeBound, pgArray } from '../../shared/sql.js';
 import { AuditAction, type AuditActionName } from '../audit/audit.service.js';
 import { applyArchiveChanges, type ArchiveChangeSet } from '../elders/archive-changes.js';
 import { raiseAlerts, resolveAlerts, type AlertToRaise } from '../alerts/alerts.write.js';
@@ -56,7 +56,7 @@ interface Conflict {
 export async function applyEffects(ctx: RequestContext, em: EntityManager, spec: RecordKind, changed: MatchedRecord[], agencyId: string): Promise<void> {
   const matched = changed.filter((c) => c.elder);
   if (matched.length === 0) return;
-  const archives = await em.execute<ArchiveRow[]>(
+  const archives = await executeBound<ArchiveRow>(em,
     `select id, region_code, county_code, status, to_char(status_date, 'YYYY-MM-DD') as status_date, circumstances, incapacity_level,
             incapacity_source, disability_certificate_number, disability_category, disability_grade, disability_source, family_planning_kind,
             family_planning_source

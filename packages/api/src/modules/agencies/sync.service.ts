@@ -4,37 +4,149 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { badInput, conflict, FieldErrors, forbidden } from '../../graphql/errors.js';
-import { pgArray } from '../../shared/sql.js';
+import { executeBound, pgArray } from '../../shared/sql.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { ageOn, normalizeIdNumber, parseIdNumber } from '../elders/id-number.js';
 import { applyEffects, type MatchedRecord } from './sync.effects.js';
 import { RECORD_KINDS, type RecordKind } from './sync.kinds.js';
-import { MatchKind, SyncStatus, type AgencyRecordBase, type SyncRecordResultType, type SyncResultType } from './sync.types.js';
+import { MatchKind, SyncStatus, type AgencyRecordBase, type SyncFieldErrorType, type SyncRecordResultType, type SyncResultType } from './sync.types.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
 
 export const MAX_SYNC_RECORDS = 5000;
-/** Rows per upsert statement: big enough to be set-based, small enough for one JSON parameter. */
-const CHUNK = 2500;
 
-interface ExistingRow {
-  id: string;
-  external_id: string;
-  source_version: number;
-  payload_hash: string;
+/** A record as validated: what the answer, the staging statement and the effects need. */
+interface Row {
+  /** As answered: trimmed, or as sent when that leaves nothing. */
+  externalId: string;
+  status: SyncStatus;
+  /** Null while the record has none: no object per valid record. */
+  errors: SyncFieldErrorType[] | null;
+  record: AgencyRecordBase & Record<string, any>;
+  elderId: string | null;
+  candidateId: string | null;
+  hash?: string;
 }
 
-interface ElderRow {
-  id: string;
-  id_number: string;
-  region_code: string;
-  county_code: string;
+/** One row of the staging statement's answer, per valid record. */
+interface StagedRow {
+  ord: number;
+  elder_id: string | null;
+  elder_region: string | null;
+  elder_county: string | null;
+  stored_version: number | null;
+  stored_hash: string | null;
+  record_id: string | null;
 }
 
 /**
- * Sync of one kind of agency record: validate every record on its own (a bad one never blocks the rest), upsert the
- * good ones keyed by (agency, kind, externalId) with a source version, match them to archives by ID number, apply
- * their effects, queue unregistered people as survey candidates, and store the answer under the idempotency key.
- * Batches of one agency and kind run one at a time (an advisory lock), so two concurrent batches cannot interleave.
+ * The answer as stored for replays, compact: one letter per record for its status and its match, the elder and
+ * candidate ids of the records that have one (in order), and errors only where there are any. The external ids are
+ * not stored: a replay carries the same records (its request hash says so) and they are read from it.
+ */
+interface StoredAnswer {
+  v: 2;
+  batchId: string;
+  idempotencyKey: string;
+  received: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  conflicts: number;
+  status: string;
+  match: string;
+  elders: string[];
+  candidates: string[];
+  errors: Record<string, SyncFieldErrorType[]>;
+}
+
+const STATUS_LETTER: Record<SyncStatus, string> = { CREATED: 'C', UPDATED: 'U', UNCHANGED: 'N', REJECTED: 'R', CONFLICT: 'X' };
+const STATUS_OF: Record<string, SyncStatus> = Object.fromEntries(Object.entries(STATUS_LETTER).map(([s, l]) => [l, s as SyncStatus]));
+const MATCH_LETTER: Record<MatchKind, string> = { ELDER: 'E', CANDIDATE: 'C', NONE: 'N' };
+const MATCH_OF: Record<string, MatchKind> = Object.fromEntries(Object.entries(MATCH_LETTER).map(([m, l]) => [l, m as MatchKind]));
+
+/** The externalId a record is answered under (trimmed, or as sent when trimming leaves nothing). */
+const answeredId = (raw: AgencyRecordBase): string => (raw.externalId ?? '').trim() || String(raw.externalId ?? '');
+
+/**
+ * The answer with its per-record results built only when a client selects them: a partner that asks for the counts
+ * of a 5,000-record batch does not pay for 5,000 result objects (the schema and the values are the same either way).
+ */
+function answerWith(head: Omit<SyncResultType, 'results'>, results: () => SyncRecordResultType[]): SyncResultType {
+  let built: SyncRecordResultType[] | undefined;
+  return Object.defineProperty({ ...head } as SyncResultType, 'results', {
+    enumerable: true,
+    get: () => (built ??= results()),
+  });
+}
+
+/** The stored answer's results for the records of a replay (the same records, by the request hash). */
+function resultsOf(stored: StoredAnswer, records: readonly AgencyRecordBase[]): SyncRecordResultType[] {
+  let e = 0;
+  let c = 0;
+  return records.map((raw, i) => {
+    const match = MATCH_OF[stored.match[i]!]!;
+    return {
+      externalId: answeredId(raw),
+      status: STATUS_OF[stored.status[i]!]!,
+      match,
+      elderId: match === MatchKind.ELDER ? stored.elders[e++]! : null,
+      candidateId: match === MatchKind.CANDIDATE ? stored.candidates[c++]! : null,
+      errors: stored.errors[i] ?? [],
+    };
+  });
+}
+
+/** A PostgreSQL array literal that keeps nulls (NULL unquoted), for the staging statement's nullable columns. */
+function pgArrayOrNull(values: readonly (string | number | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
+}
+
+/**
+ * Stage, classify and write in one statement: the batch's valid records arrive as one `unnest` of column arrays, are
+ * matched to archives (by ID number, inside the agency's region) and to what is stored (by externalId) set-based,
+ * and those that are new or of a higher version are upserted. Its answer, per record: the match, the stored version
+ * and hash (the service decides UPDATED, UNCHANGED or CONFLICT from them, exactly as the upsert's condition did), and
+ * the id of the row written. The agency's advisory lock makes the read and the write see the same rows.
+ */
+const STAGE_AND_UPSERT = `
+with staged as (
+  select * from unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::date[], ?::text[])
+    as s(ord, external_id, id_number, name, region_code, source_version, payload, effective_on, payload_hash)
+),
+matched as materialized (
+  select s.*, e.id as elder_id, e.region_code as elder_region, e.county_code as elder_county,
+         r.source_version as stored_version, r.payload_hash as stored_hash
+    from staged s
+    left join elder e on e.id_number = s.id_number and ${inSubtree('e.region_code')}
+    left join agency_record r on r.agency_id = ? and r.kind = ? and r.external_id = s.external_id
+),
+written as (
+  insert into agency_record (agency_id, agency_kind, kind, external_id, id_number, name, region_code, elder_id, county_code,
+                             effective_on, source_version, payload, payload_hash, batch_id, received_at, updated_at)
+  select ?, ?, ?, m.external_id, m.id_number, m.name,
+         -- Never null: the change feed and civil affairs' reads find unmatched records by region too.
+         coalesce(m.elder_region, case when starts_with(m.region_code, ?) then m.region_code else ? end),
+         m.elder_id, rpad(left(coalesce(m.elder_region, m.region_code, ?), 6), 6, '0'),
+         m.effective_on, m.source_version, m.payload::jsonb, m.payload_hash, ?, ?, ?
+    from matched m
+   where m.stored_version is null or m.stored_version < m.source_version
+  on conflict (agency_id, kind, external_id) do update
+    set id_number = excluded.id_number, name = excluded.name, region_code = excluded.region_code, elder_id = excluded.elder_id,
+        county_code = excluded.county_code, effective_on = excluded.effective_on, source_version = excluded.source_version,
+        payload = excluded.payload, payload_hash = excluded.payload_hash, batch_id = excluded.batch_id, updated_at = excluded.updated_at
+    where agency_record.source_version < excluded.source_version
+  returning id, external_id
+)
+select m.ord, m.elder_id, m.elder_region, m.elder_county, m.stored_version, m.stored_hash, w.id as record_id
+  from matched m left join written w on w.external_id = m.external_id`;
+
+/**
+ * Sync of one kind of agency record: validate every record on its own (a bad one never blocks the rest), stage the
+ * good ones and, in one statement, match them to archives by ID number and upsert them keyed by (agency, kind,
+ * externalId) with a source version; apply their effects, queue unregistered people as survey candidates, and store
+ * a compact answer under the idempotency key. Batches of one agency and kind run one at a time (an advisory lock),
+ * so two concurrent batches cannot interleave.
  */
 export class SyncService {
   constructor(private readonly ctx: RequestContext) {}
@@ -54,194 +166,148 @@ export class SyncService {
       );
     }
     const requestHash = createHash('sha256').update(`${kindName}\n${stableJson(batch.records)}`).digest('hex');
-    const replay = await this.replay(actor.agencyId, key, requestHash);
-    if (replay) return replay;
-
     const agencyId = actor.agencyId;
-    const [agency] = await this.ctx.em.execute<{ region_code: string }[]>(`select region_code from agency where id = ?`, [agencyId]);
-    const agencyRegion = agency!.region_code;
+    // The agency's region and a prior answer under this key, in one read.
+    const [head] = await this.ctx.em.execute<{ region_code: string; request_hash: string | null; response: unknown }[]>(
+      `select a.region_code, b.request_hash, b.response
+         from agency a left join sync_batch b on b.agency_id = a.id and b.idempotency_key = ?
+        where a.id = ?`,
+      [key, agencyId],
+    );
+    if (head!.request_hash) return replayOf(head as { request_hash: string; response: unknown }, requestHash, batch.records);
+
+    const agencyRegion = head!.region_code;
     const day = today(this.ctx);
     const now = this.ctx.now();
     try {
       return await this.ctx.em.transactional(async (em) => {
         await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`sync:${agencyId}:${kindName}`]);
         // A concurrent twin of this batch may have committed while we waited.
-        const twin = await this.replay(agencyId, key, requestHash, em);
+        const twin = await this.replay(agencyId, key, requestHash, batch.records, em);
         if (twin) return twin;
 
         const batchId = randomUUID();
-        const results: (SyncRecordResultType & { hash?: string; normalized?: AgencyRecordBase & Record<string, any> })[] = [];
-        const seen = new Set<string>();
-        for (const raw of batch.records) {
-          const record = { ...raw, idNumber: normalizeIdNumber(raw.idNumber ?? ''), externalId: (raw.externalId ?? '').trim() } as AgencyRecordBase & Record<string, any>;
-          const errors = new FieldErrors();
-          if (!record.externalId || record.externalId.length > 100) errors.add('externalId', '部门记录编号应为1至100个字符', 'externalId must be 1 to 100 characters');
-          else if (seen.has(record.externalId)) errors.add('externalId', '同一批次中重复的记录编号：只处理第一条', 'Duplicate externalId in this batch: only the first is taken');
-          seen.add(record.externalId);
-          const parsed = parseIdNumber(record.idNumber, day);
-          if ('problem' in parsed) errors.add('idNumber', '身份证号无效（18位，校验位须正确、出生日期真实）', 'idNumber is not a valid 18-character ID number');
-          if (!Number.isInteger(record.sourceVersion) || record.sourceVersion < 1) errors.add('sourceVersion', '来源版本应为正整数', 'sourceVersion must be a positive integer');
-          if (record.regionCode != null && !/^\d{12}$/.test(record.regionCode)) errors.add('regionCode', '所在村（社区）应为12位代码', 'regionCode must be a 12-digit village code');
-          if (record.name != null && record.name.trim().length > 50) errors.add('name', '姓名最多50字', 'name: at most 50 characters');
-          spec.validate(record, errors, day);
-          results.push({
-            externalId: record.externalId || String(raw.externalId ?? ''),
-            status: errors.has() ? SyncStatus.REJECTED : SyncStatus.CREATED,
-            match: MatchKind.NONE,
-            elderId: null,
-            candidateId: null,
-            errors: errors.errors,
-            normalized: record,
-          });
-        }
-        const valid = results.filter((r) => r.status !== SyncStatus.REJECTED);
+        const rows = validate(spec, batch.records, day);
+        const valid = rows.filter((r) => r.status !== SyncStatus.REJECTED);
 
-        // What is stored already, and whom the records are about: two statements for the whole batch.
-        const existing = valid.length
-          ? await em.execute<ExistingRow[]>(
-              `select id, external_id, source_version, payload_hash from agency_record where agency_id = ? and kind = ? and external_id = any(?::text[])`,
-              [agencyId, kindName, pgArray(valid.map((r) => r.externalId))],
-            )
-          : [];
-        const stored = new Map(existing.map((r) => [r.external_id, r]));
-        const elders = valid.length
-          ? await em.execute<ElderRow[]>(
-              `select id, id_number, region_code, county_code from elder where id_number = any(?::text[]) and ${inSubtree('region_code')}`,
-              [pgArray([...new Set(valid.map((r) => r.normalized!.idNumber))]), agencyRegion],
-            )
-          : [];
-        const elderOf = new Map(elders.map((e) => [e.id_number, e]));
-
-        const writes: Record<string, unknown>[] = [];
-        for (const r of valid) {
-          const rec = r.normalized!;
-          const payload = spec.payload(rec);
-          // The person is part of the content: the same version about another ID number is a conflict, not "unchanged".
-          const hash = createHash('sha256').update(stableJson({ payload, idNumber: rec.idNumber, name: rec.name ?? null, regionCode: rec.regionCode ?? null })).digest('hex');
-          r.hash = hash;
-          const before = stored.get(r.externalId);
-          if (before) {
-            if (rec.sourceVersion < before.source_version || (rec.sourceVersion === before.source_version && hash !== before.payload_hash)) {
+        // Stage, match and write: one statement for the whole batch, whatever its size.
+        const staged = valid.length ? await this.stage(em, spec, valid, { agencyId, agencyRegion, batchId, now }) : [];
+        const changed: MatchedRecord[] = [];
+        for (let i = 0; i < valid.length; i++) {
+          const r = valid[i]!;
+          const s = staged[i]!;
+          const rec = r.record;
+          if (s.stored_version !== null) {
+            if (rec.sourceVersion < s.stored_version || (rec.sourceVersion === s.stored_version && r.hash !== s.stored_hash)) {
               r.status = SyncStatus.CONFLICT;
               r.errors = [{
                 field: 'sourceVersion',
-                message: `已存版本为 ${before.source_version}：较旧或同版本不同内容的记录不会覆盖`,
-                messageEn: `Stored version is ${before.source_version}: an older version, or the same version with other content, does not overwrite it`,
+                message: `已存版本为 ${s.stored_version}：较旧或同版本不同内容的记录不会覆盖`,
+                messageEn: `Stored version is ${s.stored_version}: an older version, or the same version with other content, does not overwrite it`,
               }];
-            } else if (rec.sourceVersion === before.source_version) {
+            } else if (rec.sourceVersion === s.stored_version) {
               r.status = SyncStatus.UNCHANGED;
             } else {
               r.status = SyncStatus.UPDATED;
             }
           }
-          const elder = elderOf.get(rec.idNumber);
-          if (elder) {
-            r.match = MatchKind.ELDER;
-            r.elderId = elder.id;
-          }
-          if (r.status === SyncStatus.CREATED || r.status === SyncStatus.UPDATED) {
-            writes.push({
-              external_id: r.externalId, id_number: rec.idNumber, name: rec.name?.trim() || null,
-              // Never null: the change feed and civil affairs' reads find unmatched records by region too.
-              region_code: elder?.region_code ?? (rec.regionCode?.startsWith(agencyRegion) ? rec.regionCode : agencyRegion), elder_id: elder?.id ?? null,
-              county_code: (elder?.region_code ?? rec.regionCode ?? agencyRegion).slice(0, 6).padEnd(6, '0'),
-              effective_on: spec.effectiveOn(rec), source_version: rec.sourceVersion, payload, payload_hash: hash,
+          const elder = s.elder_id ? { id: s.elder_id, region_code: s.elder_region!, county_code: s.elder_county! } : null;
+          r.elderId = elder?.id ?? null;
+          if ((r.status === SyncStatus.CREATED || r.status === SyncStatus.UPDATED) && s.record_id) {
+            changed.push({
+              recordId: s.record_id, externalId: r.externalId, record: rec, elder,
+              effectiveOn: spec.effectiveOn(rec), created: r.status === SyncStatus.CREATED, payloadHash: r.hash,
             });
           }
         }
 
-        const upserted: { id: string; external_id: string }[] = [];
-        for (let i = 0; i < writes.length; i += CHUNK) {
-          upserted.push(...(await em.execute<{ id: string; external_id: string }[]>(
-            `insert into agency_record (agency_id, agency_kind, kind, external_id, id_number, name, region_code, elder_id, county_code,
-                                        effective_on, source_version, payload, payload_hash, batch_id, received_at, updated_at)
-             select ?, ?, ?, w.external_id, w.id_number, w.name, w.region_code, w.elder_id, w.county_code, w.effective_on,
-                    w.source_version, w.payload, w.payload_hash, ?, ?, ?
-               from jsonb_to_recordset(?::jsonb) as w(external_id text, id_number text, name text, region_code text, elder_id uuid,
-                    county_code text, effective_on date, source_version int, payload jsonb, payload_hash text)
-             on conflict (agency_id, kind, external_id) do update
-               set id_number = excluded.id_number, name = excluded.name, region_code = excluded.region_code, elder_id = excluded.elder_id,
-                   county_code = excluded.county_code, effective_on = excluded.effective_on, source_version = excluded.source_version,
-                   payload = excluded.payload, payload_hash = excluded.payload_hash, batch_id = excluded.batch_id, updated_at = excluded.updated_at
-               where agency_record.source_version < excluded.source_version
-             returning id, external_id`,
-            [agencyId, spec.agency, kindName, batchId, now, now, JSON.stringify(writes.slice(i, i + CHUNK))],
-          )));
-        }
-        const idOf = new Map(upserted.map((u) => [u.external_id, u.id]));
-        const changed: MatchedRecord[] = valid
-          .filter((r) => (r.status === SyncStatus.CREATED || r.status === SyncStatus.UPDATED) && idOf.has(r.externalId))
-          .map((r) => ({
-            recordId: idOf.get(r.externalId)!,
-            externalId: r.externalId,
-            record: r.normalized!,
-            elder: r.elderId ? elderOf.get(r.normalized!.idNumber)! : null,
-            effectiveOn: spec.effectiveOn(r.normalized!),
-            created: r.status === SyncStatus.CREATED,
-            payloadHash: r.hash,
-          }));
-
         await applyEffects(this.ctx, em, spec, changed, agencyId);
         const candidates = await this.queueCandidates(em, spec, changed.filter((c) => !c.elder), agencyRegion, day);
-        for (const r of results) {
-          // Keyed by externalId: a rejected duplicate of a queued record must not borrow its match.
-          const candidateId = r.status === SyncStatus.REJECTED ? undefined : candidates.get(r.externalId);
-          if (candidateId) {
-            r.match = MatchKind.CANDIDATE;
-            r.candidateId = candidateId;
+        if (candidates.size > 0) {
+          for (const r of valid) {
+            // Keyed by externalId: a rejected duplicate of a queued record must not borrow its match.
+            const candidateId = candidates.get(r.externalId);
+            if (candidateId) r.candidateId = candidateId;
           }
         }
 
-        const answer: SyncResultType = {
-          batchId,
-          idempotencyKey: key,
-          replayed: false,
-          received: results.length,
-          created: results.filter((r) => r.status === SyncStatus.CREATED).length,
-          updated: results.filter((r) => r.status === SyncStatus.UPDATED).length,
-          unchanged: results.filter((r) => r.status === SyncStatus.UNCHANGED).length,
-          rejected: results.filter((r) => r.status === SyncStatus.REJECTED).length,
-          conflicts: results.filter((r) => r.status === SyncStatus.CONFLICT).length,
-          results: results.map(({ normalized: _n, hash: _h, ...r }) => r),
-        };
-        await em.execute(
+        const stored = storedAnswerOf(batchId, key, rows);
+        await executeBound(em,
           `insert into sync_batch (id, agency_id, kind, idempotency_key, request_hash, response, records, created_by, created_at)
            values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)`,
-          [batchId, agencyId, kindName, key, requestHash, JSON.stringify(answer), results.length, actor.userId, now],
-          'run',
+          [batchId, agencyId, kindName, key, requestHash, JSON.stringify(stored), rows.length, actor.userId, now],
         );
         await writeAudit(this.ctx, [{
           action: AuditAction.AgencySync,
           regionCode: agencyRegion,
-          detail: { kind: kindName, batchId, idempotencyKey: key, received: answer.received, created: answer.created, updated: answer.updated, rejected: answer.rejected, conflicts: answer.conflicts },
+          detail: { kind: kindName, batchId, idempotencyKey: key, received: stored.received, created: stored.created, updated: stored.updated, rejected: stored.rejected, conflicts: stored.conflicts },
         }], em);
-        return answer;
+        const { status: _s, match: _m, elders: _e, candidates: _c, errors: _x, v: _v, ...counts } = stored;
+        return answerWith({ ...counts, replayed: false }, () => rows.map(resultOf));
       });
     } catch (error) {
       // The same key committed by a concurrent call between our check and our insert.
-      if (error instanceof UniqueConstraintViolationException) {
-        const again = await this.replay(agencyId, key, requestHash);
+      // (executeBound's statements fail with the driver's own error: 23505 is its unique violation.)
+      if (error instanceof UniqueConstraintViolationException || (error as { code?: unknown })?.code === '23505') {
+        const again = await this.replay(agencyId, key, requestHash, batch.records);
         if (again) return again;
       }
       throw error;
     }
   }
 
-  private async replay(agencyId: string, key: string, hash: string, em: EntityManager = this.ctx.em): Promise<SyncResultType | null> {
-    const [prior] = await em.execute<{ request_hash: string; response: SyncResultType | string }[]>(
+  private async stage(
+    em: EntityManager,
+    spec: RecordKind,
+    valid: Row[],
+    at: { agencyId: string; agencyRegion: string; batchId: string; now: Date },
+  ): Promise<StagedRow[]> {
+    const n = valid.length;
+    const ord: number[] = new Array(n);
+    const externalIds: string[] = new Array(n);
+    const idNumbers: string[] = new Array(n);
+    const names: (string | null)[] = new Array(n);
+    const regions: (string | null)[] = new Array(n);
+    const versions: number[] = new Array(n);
+    const payloads: string[] = new Array(n);
+    const effective: string[] = new Array(n);
+    const hashes: string[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = valid[i]!;
+      const rec = r.record;
+      const payload = spec.payload(rec);
+      const name = rec.name?.trim() || null;
+      // The person is part of the content: the same version about another ID number is a conflict, not "unchanged".
+      r.hash = createHash('sha256').update(stableJson({ payload, idNumber: rec.idNumber, name: rec.name ?? null, regionCode: rec.regionCode ?? null })).digest('hex');
+      ord[i] = i;
+      externalIds[i] = r.externalId;
+      idNumbers[i] = rec.idNumber;
+      names[i] = name;
+      regions[i] = rec.regionCode ?? null;
+      versions[i] = rec.sourceVersion;
+      payloads[i] = JSON.stringify(payload);
+      effective[i] = spec.effectiveOn(rec);
+      hashes[i] = r.hash;
+    }
+    const { agencyId, agencyRegion: region, batchId, now } = at;
+    const rows = await executeBound<StagedRow>(em, STAGE_AND_UPSERT, [
+      pgArrayOrNull(ord), pgArray(externalIds), pgArray(idNumbers), pgArrayOrNull(names), pgArrayOrNull(regions),
+      pgArrayOrNull(versions), pgArray(payloads), pgArray(effective), pgArray(hashes),
+      region, agencyId, spec.kind, // matched
+      agencyId, spec.agency, spec.kind, region, region, region, batchId, now, now, // written
+    ]);
+    // Back in the order staged (the statement's answer has no order of its own).
+    const byOrd: StagedRow[] = new Array(n);
+    for (const r of rows) byOrd[r.ord] = r;
+    return byOrd;
+  }
+
+  private async replay(agencyId: string, key: string, hash: string, records: readonly AgencyRecordBase[], em: EntityManager = this.ctx.em): Promise<SyncResultType | null> {
+    const [prior] = await em.execute<{ request_hash: string; response: unknown }[]>(
       `select request_hash, response from sync_batch where agency_id = ? and idempotency_key = ?`,
       [agencyId, key],
     );
-    if (!prior) return null;
-    if (prior.request_hash !== hash) {
-      throw conflict(
-        '该批次编号（idempotencyKey）已用于另一批不同的数据，请换一个编号',
-        'This idempotencyKey was already used for a different batch: use a new key',
-        { field: 'idempotencyKey' },
-      );
-    }
-    const response = typeof prior.response === 'string' ? (JSON.parse(prior.response) as SyncResultType) : prior.response;
-    return { ...response, replayed: true };
+    return prior ? replayOf(prior, hash, records) : null;
   }
 
   /**
@@ -306,3 +372,89 @@ function dedupeByIdNumber<T extends { id_number: string; reason: unknown }>(rows
   return [...merged.values()];
 }
 
+
+/**
+ * Every record checked on its own, in order: the fields all kinds share, then the kind's own rules. Duplicates of an
+ * externalId in the batch are rejected after the first. Valid records start as CREATED; the staging statement decides
+ * UPDATED, UNCHANGED and CONFLICT from what is stored.
+ */
+function validate(spec: RecordKind, records: readonly AgencyRecordBase[], day: string): Row[] {
+  const rows: Row[] = new Array(records.length);
+  const seen = new Set<string>();
+  const errors = new FieldErrors();
+  for (let i = 0; i < records.length; i++) {
+    const raw = records[i]!;
+    const record = { ...raw, idNumber: normalizeIdNumber(raw.idNumber ?? ''), externalId: (raw.externalId ?? '').trim() } as AgencyRecordBase & Record<string, any>;
+    // One collector reused across records: only a record with errors gets its own list.
+    errors.errors.length = 0;
+    if (!record.externalId || record.externalId.length > 100) errors.add('externalId', '部门记录编号应为1至100个字符', 'externalId must be 1 to 100 characters');
+    else if (seen.has(record.externalId)) errors.add('externalId', '同一批次中重复的记录编号：只处理第一条', 'Duplicate externalId in this batch: only the first is taken');
+    seen.add(record.externalId);
+    const parsed = parseIdNumber(record.idNumber, day);
+    if ('problem' in parsed) errors.add('idNumber', '身份证号无效（18位，校验位须正确、出生日期真实）', 'idNumber is not a valid 18-character ID number');
+    if (!Number.isInteger(record.sourceVersion) || record.sourceVersion < 1) errors.add('sourceVersion', '来源版本应为正整数', 'sourceVersion must be a positive integer');
+    if (record.regionCode != null && !/^\d{12}$/.test(record.regionCode)) errors.add('regionCode', '所在村（社区）应为12位代码', 'regionCode must be a 12-digit village code');
+    if (record.name != null && record.name.trim().length > 50) errors.add('name', '姓名最多50字', 'name: at most 50 characters');
+    spec.validate(record, errors, day);
+    const bad = errors.errors.length > 0;
+    rows[i] = {
+      externalId: record.externalId || String(raw.externalId ?? ''),
+      status: bad ? SyncStatus.REJECTED : SyncStatus.CREATED,
+      errors: bad ? errors.errors.slice() : null,
+      record,
+      elderId: null,
+      candidateId: null,
+    };
+  }
+  return rows;
+}
+
+function resultOf(r: Row): SyncRecordResultType {
+  const match = r.candidateId ? MatchKind.CANDIDATE : r.elderId ? MatchKind.ELDER : MatchKind.NONE;
+  return { externalId: r.externalId, status: r.status, match, elderId: r.elderId, candidateId: r.candidateId, errors: r.errors ?? [] };
+}
+
+function storedAnswerOf(batchId: string, idempotencyKey: string, rows: readonly Row[]): StoredAnswer {
+  const counts = { CREATED: 0, UPDATED: 0, UNCHANGED: 0, REJECTED: 0, CONFLICT: 0 } as Record<SyncStatus, number>;
+  let status = '';
+  let match = '';
+  const elders: string[] = [];
+  const candidates: string[] = [];
+  const errors: Record<string, SyncFieldErrorType[]> = {};
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    counts[r.status]++;
+    status += STATUS_LETTER[r.status];
+    if (r.candidateId) {
+      match += 'C';
+      candidates.push(r.candidateId);
+    } else if (r.elderId) {
+      match += 'E';
+      elders.push(r.elderId);
+    } else {
+      match += 'N';
+    }
+    if (r.errors) errors[i] = r.errors;
+  }
+  return {
+    v: 2, batchId, idempotencyKey, received: rows.length,
+    created: counts.CREATED, updated: counts.UPDATED, unchanged: counts.UNCHANGED, rejected: counts.REJECTED, conflicts: counts.CONFLICT,
+    status, match, elders, candidates, errors,
+  };
+}
+
+/** The stored answer to a key, for a request with the same hash; another request under the key is CONFLICT. */
+function replayOf(prior: { request_hash: string; response: unknown }, hash: string, records: readonly AgencyRecordBase[]): SyncResultType {
+  if (prior.request_hash !== hash) {
+    throw conflict(
+      '该批次编号（idempotencyKey）已用于另一批不同的数据，请换一个编号',
+      'This idempotencyKey was already used for a different batch: use a new key',
+      { field: 'idempotencyKey' },
+    );
+  }
+  const response = (typeof prior.response === 'string' ? JSON.parse(prior.response) : prior.response) as StoredAnswer | SyncResultType;
+  // Answers stored before the compact form carry their results in full.
+  if (!('v' in response)) return { ...response, replayed: true };
+  const { status: _s, match: _m, elders: _e, candidates: _c, errors: _x, v: _v, ...counts } = response;
+  return answerWith({ ...counts, replayed: true }, () => resultsOf(response, records));
+}

@@ -45,10 +45,17 @@ export function parseIdNumber(raw: string, today: string): ParsedIdNumber | { pr
   return { idNumber, birthDate, gender };
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A real calendar date, YYYY-MM-DD (proleptic Gregorian, as Date has it), by arithmetic: no Date per call (sync checks 5,000 a batch). */
 export function isRealDate(iso: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return false;
-  const date = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso;
+  const y = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7));
+  const d = Number(iso.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!);
 }
 
 /** Whole years from `birthDate` to `asOf` (both YYYY-MM-DD): the 周岁 of Chinese rules. */
