@@ -1,7 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Knex } from '@mikro-orm/postgresql';
-import { countSqlStatement } from './request-scope.js';
-
 /**
  * A PostgreSQL array literal for a `?` parameter (cast it: `?::uuid[]`, `?::text[]`). Knex would expand a JS array
  * into a comma list, which is not an array; this keeps one parameter, so the statement text stays the same.
@@ -35,19 +31,4 @@ export function likePrefix(value: string): string {
 /** A LIKE pattern for "contains this text". */
 export function likeContains(value: string): string {
   return `%${escapeLike(value)}%`;
-}
-
-/**
- * Runs a statement with its values bound as parameters ($1, $2, ... sent apart from the text), in the entity
- * manager's transaction if it has one. `em.execute` inlines every value into the statement text, escaping it
- * character by character in JavaScript: for a 5,000-record array or a large JSON answer that costs more than the
- * statement itself (measured: most of a sync batch's server time, and its garbage). Counted like `em.execute`'s.
- */
-export async function executeBound<T>(em: EntityManager, sql: string, params: readonly Knex.RawBinding[]): Promise<T[]> {
-  countSqlStatement();
-  const query = em.getConnection().getKnex().raw(sql, params);
-  const trx = em.getTransactionContext<Knex.Transaction>();
-  if (trx) query.transacting(trx);
-  const result = (await query) as { rows: T[] };
-  return result.rows;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../graphql/context.js';
-import { executeBound, pgArray } from '../../shared/sql.js';
+import { executeBound } from '../../shared/bound-sql.js';
+import { pgArray } from '../../shared/sql.js';
 import { AuditAction, type AuditActionName } from '../audit/audit.service.js';
 import { applyArchiveChanges, type ArchiveChangeSet } from '../elders/archive-changes.js';
 import { raiseAlerts, resolveAlerts, type AlertToRaise } from '../alerts/alerts.write.js';

@@ -4,7 +4,8 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { badInput, conflict, FieldErrors, forbidden } from '../../graphql/errors.js';
-import { executeBound, pgArray } from '../../shared/sql.js';
+import { executeBound } from '../../shared/bound-sql.js';
+import { pgArray } from '../../shared/sql.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { ageOn, normalizeIdNumber, parseIdNumber } from '../elders/id-number.js';
 import { applyEffects, type MatchedRecord } from './sync.effects.js';
@@ -247,8 +248,7 @@ export class SyncService {
       });
     } catch (error) {
       // The same key committed by a concurrent call between our check and our insert.
-      // (executeBound's statements fail with the driver's own error: 23505 is its unique violation.)
-      if (error instanceof UniqueConstraintViolationException || (error as { code?: unknown })?.code === '23505') {
+      if (error instanceof UniqueConstraintViolationException) {
         const again = await this.replay(agencyId, key, requestHash, batch.records);
         if (again) return again;
       }
