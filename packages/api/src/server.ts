@@ -69,6 +69,7 @@ export async function createContext(options: AppOptions, input: ContextInput): P
     now,
     loaders: new Loaders(),
     sessionHours: options.config.sessionHours,
+    reverifyMonths: options.config.reverifyMonths,
     reads: new ReadLedger(),
   };
 }

@@ -27,6 +27,8 @@ export interface RequestContext {
   loaders: Loaders;
   /** Lifetime of a new login session. */
   sessionHours: number;
+  /** 动态管理: months without confirmation after which an archive is due for re-verification (AppConfig). */
+  reverifyMonths?: number;
   /** Archives this request's response carries, written to the audit log before it is sent (read-audit.ts). */
   reads?: ReadLedger;
 }

@@ -17,6 +17,7 @@ import { ReportsResolver } from '../modules/reports/reports.resolver.js';
 import { AgencyViewsResolver } from '../modules/agencies/agency-views.resolver.js';
 import { ChangesResolver } from '../modules/changes/changes.resolver.js';
 import { UsersResolver } from '../modules/users/users.resolver.js';
+import { SurveyResolver } from '../modules/survey/survey.resolver.js';
 import { recordPersonalReads } from '../modules/audit/read-audit.js';
 
 export const resolvers = [
@@ -33,6 +34,7 @@ export const resolvers = [
   AgenciesResolver,
   ReportsResolver,
   AgencyViewsResolver, ChangesResolver, UsersResolver,
+  SurveyResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | null = null;

@@ -131,6 +131,12 @@ export abstract class ArchiveFieldsInput {
   @Field(() => String, { nullable: true })
   temporaryDifficulty?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'YYYY-MM-DD: when the temporary difficulty is expected to end (only with temporaryDifficulty); past it, the archive is listed for re-verification.',
+  })
+  temporaryDifficultyUntil?: string | null;
+
   @Field(() => LivingConditionsInput, { nullable: true })
   livingConditions?: LivingConditionsInput | null;
 
