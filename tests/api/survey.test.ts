@@ -166,3 +166,188 @@ describe('dynamic management: last verified and re-verification', () => {
     }
   });
 });
+
+const ROLL = `mutation($b: ResidentRollBatch!) { syncResidentRoll(batch: $b) {
+  replayed received created updated unchanged rejected conflicts results { externalId status match elderId candidateId errors { field } } } }`;
+const CREATE = `mutation($r: String!, $n: String!, $s: Date!, $e: Date!, $team: SurveyTeamInput) {
+  createSurveyRound(regionCode: $r, name: $n, startsOn: $s, endsOn: $e, team: $team) { id name regionCode regionName startsOn endsOn team { id name kind } } }`;
+const PROGRESS = `query($id: ID!) { surveyProgress(roundId: $id) {
+  total { regionCode tasks surveyed left rollPeople rollSurveyed coverage coverageNote }
+  villages { regionCode regionName tasks surveyed left rollPeople rollSurveyed coverage coverageNote } } }`;
+const TASKS = `query($id: ID!, $r: String, $s: SurveyTaskStatus, $first: Int) { surveyTasks(roundId: $id, regionCode: $r, status: $s, first: $first) {
+  totalCount nodes { id name idNumber regionCode sources onRoll candidateId result note recordedBy recordedAt elder { id name lastVerifiedOn } } } }`;
+const RESULT = `mutation($id: ID!, $res: SurveyResult!, $note: String, $a: SurveyArchiveInput) {
+  recordSurveyResult(taskId: $id, result: $res, note: $note, archive: $a) { id result note recordedBy recordedAt elder { id name lastVerifiedOn } } }`;
+
+describe('survey rounds with a synced resident roll', () => {
+  let police: TestUser;
+  let health: TestUser;
+  let worker: TestUser;
+  let outsider: TestUser;
+  const people = {
+    r1: idNumberFor('1950-01-11'), r2: idNumberFor('1951-01-11', false), r3: idNumberFor('1952-01-11'),
+    r4: idNumberFor('1953-01-11', false), r5: idNumberFor('1954-01-11'), young: idNumberFor('1970-01-11'),
+    candidate: idNumberFor('1945-08-08'), dueArchive: idNumberFor('1944-09-09'), noVillage: idNumberFor('1949-02-02'),
+  };
+  let r1: { id: string };
+  let r2: { id: string };
+  let dueArchive: { id: string };
+  let roundId: string;
+  const rollRecords = () => [
+    { externalId: 'HR-1', idNumber: people.r1, name: '关一', regionCode: V.round1, listedOn: '2026-11-01' },
+    { externalId: 'HR-2', idNumber: people.r2, name: '关二', regionCode: V.round1, listedOn: '2026-11-01' },
+    { externalId: 'HR-3', idNumber: people.r3, name: '关三', regionCode: V.round1, listedOn: '2026-11-01' },
+    { externalId: 'HR-4', idNumber: people.r4, name: '关四', regionCode: V.round1, listedOn: '2026-11-01' },
+    { externalId: 'HR-5', idNumber: people.r5, name: '关五', regionCode: V.round2, listedOn: '2026-11-01' },
+    { externalId: 'HR-6', idNumber: people.young, name: '关年轻', regionCode: V.round1, listedOn: '2026-11-01' },
+    { externalId: 'HR-7', idNumber: people.noVillage, name: '关无村', listedOn: '2026-11-01' },
+  ];
+
+  beforeAll(async () => {
+    t.clock.set(NOW);
+    police = await t.user('POLICE', REGIONS.city);
+    health = await t.user('HEALTH', REGIONS.city);
+    worker = await t.user('VILLAGE_WORKER', V.round1);
+    outsider = await t.user('VILLAGE_WORKER', V.round1);
+    r1 = await registerElder(t, town, { name: '关一', regionCode: V.round1, idNumber: people.r1 });
+    r2 = await registerElder(t, town, { name: '关二', regionCode: V.round1, idNumber: people.r2 });
+    t.clock.set(THIRTEEN_MONTHS_AGO);
+    dueArchive = await registerElder(t, town, { name: '关待核', regionCode: V.round2, idNumber: people.dueArchive });
+    t.clock.set(NOW);
+    // Health reports a fully incapacitated 81-year-old nobody registered: a pending candidate of village 1.
+    ok(await t.exec(health, `mutation($b: IncapacityAssessmentBatch!) { syncIncapacityAssessments(batch: $b) { created } }`, {
+      b: { idempotencyKey: 'inc-1', records: [{ externalId: 'IA-1', idNumber: people.candidate, name: '关候选', regionCode: V.round1, level: 'FULL', assessedOn: '2026-10-20' }] },
+    }));
+  });
+
+  it('syncs the roll: per-record verdicts, archives matched and never candidates, idempotent', async () => {
+    const first = ok(await t.exec<any>(police, ROLL, { b: { idempotencyKey: 'roll-2026-11', records: rollRecords() } })).syncResidentRoll;
+    expect(first).toMatchObject({ replayed: false, received: 7, created: 5, rejected: 2, conflicts: 0 });
+    const by = Object.fromEntries(first.results.map((r: any) => [r.externalId, r]));
+    expect(by['HR-1']).toMatchObject({ status: 'CREATED', match: 'ELDER', elderId: r1.id, candidateId: null });
+    expect(by['HR-2']).toMatchObject({ status: 'CREATED', match: 'ELDER', elderId: r2.id });
+    for (const k of ['HR-3', 'HR-4', 'HR-5']) expect(by[k]).toMatchObject({ status: 'CREATED', match: 'NONE', elderId: null, candidateId: null });
+    expect(by['HR-6']).toMatchObject({ status: 'REJECTED', errors: [{ field: 'idNumber' }] });
+    expect(by['HR-7']).toMatchObject({ status: 'REJECTED', errors: [{ field: 'regionCode' }] });
+    const [candidates] = await t.sql<{ n: number }>(`select count(*)::int as n from candidate where id_number = any($1)`, [[people.r3, people.r4, people.r5, people.r1]]);
+    expect(candidates!.n).toBe(0);
+
+    const replay = ok(await t.exec<any>(police, ROLL, { b: { idempotencyKey: 'roll-2026-11', records: rollRecords() } })).syncResidentRoll;
+    expect(replay).toEqual({ ...first, replayed: true });
+    const again = ok(await t.exec<any>(police, ROLL, { b: { idempotencyKey: 'roll-2026-11-again', records: rollRecords() } })).syncResidentRoll;
+    expect(again).toMatchObject({ created: 0, unchanged: 5, rejected: 2 });
+    const [stored] = await t.sql<{ n: number }>(`select count(*)::int as n from agency_record where kind = 'RESIDENT_ROLL'`);
+    expect(stored!.n).toBe(5);
+    const otherKey = await t.exec(police, ROLL, { b: { idempotencyKey: 'roll-2026-11', records: rollRecords().slice(0, 2) } });
+    expect(codeOf(otherKey)).toBe('CONFLICT');
+  });
+
+  it('builds the round’s task list per village from the roll, candidates and archives due', async () => {
+    const round = ok(await t.exec<any>(town, CREATE, {
+      r: REGIONS.townA, n: '2026年冬季摸底排查', s: '2026-11-15', e: '2026-12-31', team: { userIds: [worker.id], visitorIds: [] },
+    })).createSurveyRound;
+    roundId = round.id;
+    expect(round).toMatchObject({ regionCode: REGIONS.townA, regionName: '三埠街道', startsOn: '2026-11-15', endsOn: '2026-12-31' });
+    expect(round.team).toEqual([{ id: worker.id, name: `测试 ${worker.username}`, kind: 'USER' }]);
+
+    const v1 = ok(await t.exec<any>(town, TASKS, { id: roundId, r: V.round1, first: 100 })).surveyTasks;
+    expect(v1.totalCount).toBe(5);
+    const byName = Object.fromEntries(v1.nodes.map((n: any) => [n.name, n]));
+    expect(Object.keys(byName).sort()).toEqual(['关一', '关三', '关二', '关候选', '关四'].sort());
+    expect(byName['关一']).toMatchObject({ sources: ['ROLL'], onRoll: true, elder: { id: r1.id }, result: null });
+    expect(byName['关三']).toMatchObject({ sources: ['ROLL'], onRoll: true, elder: null });
+    expect(byName['关三'].idNumber).toBe(`${people.r3.slice(0, 6)}********${people.r3.slice(-4)}`);
+    expect(byName['关候选']).toMatchObject({ sources: ['CANDIDATE'], onRoll: false, elder: null });
+    expect(byName['关候选'].candidateId).toBeTruthy();
+    const v2 = ok(await t.exec<any>(town, TASKS, { id: roundId, r: V.round2, first: 100 })).surveyTasks;
+    expect(new Map(v2.nodes.map((n: any) => [n.name, n.sources]))).toEqual(new Map([['关五', ['ROLL']], ['关待核', ['NOT_VERIFIED']]]));
+
+    const p = ok(await t.exec<any>(town, PROGRESS, { id: roundId })).surveyProgress;
+    const village = (code: string) => p.villages.find((v: any) => v.regionCode === code);
+    expect(village(V.round1)).toMatchObject({ tasks: 5, surveyed: 0, left: 5, rollPeople: 4, rollSurveyed: 0, coverage: 0 });
+    expect(village(V.round2)).toMatchObject({ tasks: 2, surveyed: 0, left: 2, rollPeople: 1, rollSurveyed: 0, coverage: 0 });
+    expect(p.total).toMatchObject({ regionCode: REGIONS.townA, rollPeople: 5, rollSurveyed: 0, coverage: 0 });
+  });
+
+  it('records results with who and when; coverage = roll people surveyed ÷ roll people, exact', async () => {
+    const tasks = ok(await t.exec<any>(town, TASKS, { id: roundId, first: 100 })).surveyTasks.nodes;
+    const task = (name: string) => tasks.find((n: any) => n.name === name).id;
+
+    // ELIGIBLE without an archive: registered through the registry, verified today.
+    const three = ok(await t.exec<any>(town, RESULT, { id: task('关三'), res: 'ELIGIBLE', a: { circumstances: ['LIVING_ALONE'] } })).recordSurveyResult;
+    expect(three).toMatchObject({ result: 'ELIGIBLE', recordedBy: `测试 ${town.username}`, recordedAt: NOW.replace('Z', '.000Z'), elder: { name: '关三', lastVerifiedOn: '2026-11-15' } });
+    const [registered] = await t.sql<any>(`select region_code, circumstances from elder where id_number = $1`, [people.r3]);
+    expect(registered).toEqual({ region_code: V.round1, circumstances: ['LIVING_ALONE'] });
+
+    // ELIGIBLE with an archive: verified.
+    await t.sql(`update elder set last_verified_on = '2026-01-01' where id = $1`, [r1.id]);
+    ok(await t.exec(town, RESULT, { id: task('关一'), res: 'ELIGIBLE' }));
+    expect(await lastVerified(r1.id)).toBe('2026-11-15');
+    ok(await t.exec(town, RESULT, { id: task('关待核'), res: 'ELIGIBLE', note: '入户核实，情况无变化' }));
+    expect(await lastVerified(dueArchive.id)).toBe('2026-11-15');
+    expect((await due(V.round2)).totalCount).toBe(0);
+
+    // NOT_ELIGIBLE needs a reason.
+    const noReason = await t.exec(town, RESULT, { id: task('关四'), res: 'NOT_ELIGIBLE' });
+    expect(codeOf(noReason)).toBe('BAD_USER_INPUT');
+    expect(fieldsOf(noReason)).toEqual(['note']);
+    ok(await t.exec(town, RESULT, { id: task('关四'), res: 'NOT_ELIGIBLE', note: '与子女同住，生活能自理' }));
+
+    // The candidate is enrolled: its agency record applies to the new archive.
+    const cand = ok(await t.exec<any>(town, RESULT, { id: task('关候选'), res: 'ELIGIBLE' })).recordSurveyResult;
+    const [enrolled] = await t.sql<any>(`select c.status, e.incapacity_level from candidate c join elder e on e.id = c.elder_id where c.id_number = $1`, [people.candidate]);
+    expect(enrolled).toEqual({ status: 'ENROLLED', incapacity_level: 'FULL' });
+    expect(cand.elder.name).toBe('关候选');
+
+    ok(await t.exec(town, RESULT, { id: task('关五'), res: 'MOVED_AWAY', note: '已随子女迁往广州' }));
+
+    // A result is final.
+    const twice = await t.exec(town, RESULT, { id: task('关一'), res: 'NOT_FOUND' });
+    expect(codeOf(twice)).toBe('CONFLICT');
+
+    // A village worker records in their village only as a member of the round's team.
+    expect(codeOf(await t.exec(outsider, RESULT, { id: task('关二'), res: 'REFUSED' }))).toBe('FORBIDDEN');
+    let p = ok(await t.exec<any>(town, PROGRESS, { id: roundId })).surveyProgress;
+    let v1 = p.villages.find((v: any) => v.regionCode === V.round1);
+    expect(v1).toMatchObject({ tasks: 5, surveyed: 4, left: 1, rollPeople: 4, rollSurveyed: 3, coverage: 0.75, coverageNote: '名册 4 人，已摸排 3 人，覆盖率 75.0%' });
+    expect(p.villages.find((v: any) => v.regionCode === V.round2)).toMatchObject({ tasks: 2, surveyed: 2, left: 0, rollPeople: 1, rollSurveyed: 1, coverage: 1 });
+    expect(p.total).toMatchObject({ rollPeople: 5, rollSurveyed: 4, coverage: 0.8 });
+
+    const mine = ok(await t.exec<any>(worker, TASKS, { id: roundId, s: 'PENDING', first: 100 })).surveyTasks;
+    expect(mine.nodes.map((n: any) => n.name)).toEqual(['关二']);
+    ok(await t.exec(worker, RESULT, { id: task('关二'), res: 'REFUSED', note: '本人不愿配合' }));
+    p = ok(await t.exec<any>(worker, PROGRESS, { id: roundId })).surveyProgress;
+    // The village worker's progress is their village's.
+    expect(p.villages.map((v: any) => v.regionCode)).toEqual([V.round1]);
+    v1 = p.villages[0];
+    expect(v1).toMatchObject({ tasks: 5, surveyed: 5, left: 0, rollSurveyed: 4, coverage: 1 });
+    p = ok(await t.exec<any>(town, PROGRESS, { id: roundId })).surveyProgress;
+    expect(p.total).toMatchObject({ rollPeople: 5, rollSurveyed: 5, coverage: 1 });
+
+    const [audits] = await t.sql<{ n: number }>(`select count(*)::int as n from audit_event where action = 'SURVEY_RESULT_RECORD' and detail->>'roundId' = $1`, [roundId]);
+    expect(audits!.n).toBe(7);
+    const [created] = await t.sql<{ n: number }>(`select count(*)::int as n from audit_event where action = 'SURVEY_ROUND_CREATE' and detail->>'roundId' = $1`, [roundId]);
+    expect(created!.n).toBe(1);
+  });
+
+  it('a roll synced after the round joins it on refresh; without any roll the coverage is null and says why', async () => {
+    const round = ok(await t.exec<any>(admin, CREATE, { r: REGIONS.townB, n: '沙塘镇摸排', s: '2026-11-15', e: '2026-12-15' })).createSurveyRound;
+    let p = ok(await t.exec<any>(admin, PROGRESS, { id: round.id })).surveyProgress;
+    expect(p.total.coverage).toBeNull();
+    expect(p.total.coverageNote).toBe('公安尚未同步本区域的户籍老年人名册（60周岁以上），无法计算覆盖率');
+    ok(await t.exec(police, ROLL, { b: { idempotencyKey: 'roll-b', records: [{ externalId: 'HB-1', idNumber: idNumberFor('1948-03-03'), name: '黄一', regionCode: REGIONS.villageB1, listedOn: '2026-11-10' }] } }));
+    ok(await t.exec(admin, `mutation($id: ID!) { refreshSurveyRound(roundId: $id) { id } }`, { id: round.id }));
+    p = ok(await t.exec<any>(admin, PROGRESS, { id: round.id })).surveyProgress;
+    expect(p.total).toMatchObject({ rollPeople: 1, rollSurveyed: 0, coverage: 0 });
+  });
+
+  it('validates a new round', async () => {
+    const bad = await t.exec(town, CREATE, { r: REGIONS.townA, n: ' ', s: '2026-12-01', e: '2026-11-20' });
+    expect(codeOf(bad)).toBe('BAD_USER_INPUT');
+    expect(fieldsOf(bad).sort()).toEqual(['endsOn', 'name']);
+    const village = await t.exec(town, CREATE, { r: V.round1, n: '村级', s: '2026-11-15', e: '2026-12-01' });
+    expect(codeOf(village)).toBe('NOT_FOUND');
+    const stranger = await t.exec(town, CREATE, { r: REGIONS.townA, n: '队伍', s: '2026-11-15', e: '2026-12-01', team: { userIds: [admin.id], visitorIds: [] } });
+    expect(fieldsOf(stranger)).toEqual(['team.userIds']);
+  });
+});

@@ -15,6 +15,7 @@ import { Migration20261204000100_change_feed_order } from './Migration2026120400
 import { Migration20261204000300_login_attempts } from './Migration20261204000300_login_attempts.js';
 import { Migration20261204000500_governance } from './Migration20261204000500_governance.js';
 import { Migration20261204004000_dynamic_management } from './Migration20261204004000_dynamic_management.js';
+import { Migration20261204004001_survey_rounds } from './Migration20261204004001_survey_rounds.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204000300_login_attempts', class: Migration20261204000300_login_attempts },
   { name: 'Migration20261204000500_governance', class: Migration20261204000500_governance },
   { name: 'Migration20261204004000_dynamic_management', class: Migration20261204004000_dynamic_management },
+  { name: 'Migration20261204004001_survey_rounds', class: Migration20261204004001_survey_rounds },
 ];
