@@ -9,6 +9,7 @@ import { auditRoutes } from '../modules/audit/routes';
 import { agencyDataRoutes } from '../modules/agency-data/routes';
 import { assignmentRoutes } from '../modules/assignments/routes';
 import { standardRoutes } from '../modules/standards/routes';
+import { surveyRoutes } from '../modules/survey/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -24,7 +25,7 @@ declare module 'vue-router' {
 }
 
 /** Pages in the main menu, in order. Each domain module contributes its own routes. */
-export const menuRoutes: RouteRecordRaw[] = [...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...assignmentRoutes, ...standardRoutes, ...agencyDataRoutes, ...userRoutes, ...auditRoutes];
+export const menuRoutes: RouteRecordRaw[] = [...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...assignmentRoutes, ...standardRoutes, ...agencyDataRoutes, ...surveyRoutes, ...userRoutes, ...auditRoutes];
 
 const routes: RouteRecordRaw[] = [
   ...authRoutes,
