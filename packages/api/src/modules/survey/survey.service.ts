@@ -438,6 +438,6 @@ function figures(regionCode: string, regionName: string, tasks: number, surveyed
       ? level === 'round'
         ? '公安尚未同步本区域的户籍老年人名册（60周岁以上），无法计算覆盖率'
         : '户籍老年人名册中没有本村（社区）的人员，无法计算覆盖率'
-      : `名册 ${roll} 人，已摸排 ${rollSurveyed} 人，覆盖率 ${(Math.floor(coverage * 1000) / 10).toFixed(1)}%`;
+      : `名册 ${roll} 人，已摸排 ${rollSurveyed} 人，覆盖率 ${(coverage * 100).toFixed(1)}%`;
   return { regionCode, regionName, tasks, surveyed, left: tasks - surveyed, rollPeople: roll, rollSurveyed, coverage, coverageNote };
 }
