@@ -335,10 +335,19 @@ describe('survey rounds with a synced resident roll', () => {
     let p = ok(await t.exec<any>(admin, PROGRESS, { id: round.id })).surveyProgress;
     expect(p.total.coverage).toBeNull();
     expect(p.total.coverageNote).toBe('公安尚未同步本区域的户籍老年人名册（60周岁以上），无法计算覆盖率');
-    ok(await t.exec(police, ROLL, { b: { idempotencyKey: 'roll-b', records: [{ externalId: 'HB-1', idNumber: idNumberFor('1948-03-03'), name: '黄一', regionCode: REGIONS.villageB1, listedOn: '2026-11-10' }] } }));
+    ok(await t.exec(police, ROLL, { b: { idempotencyKey: 'roll-b', records: [
+      { externalId: 'HB-1', idNumber: idNumberFor('1948-03-03'), name: '黄一', regionCode: REGIONS.villageB1, listedOn: '2026-11-10' },
+      // A village code the region tree does not know: the person still counts, at the town's level.
+      { externalId: 'HB-2', idNumber: idNumberFor('1948-04-04'), name: '黄二', regionCode: '440783103999', listedOn: '2026-11-10' },
+    ] } }));
     ok(await t.exec(admin, `mutation($id: ID!) { refreshSurveyRound(roundId: $id) { id } }`, { id: round.id }));
     p = ok(await t.exec<any>(admin, PROGRESS, { id: round.id })).surveyProgress;
-    expect(p.total).toMatchObject({ rollPeople: 1, rollSurveyed: 0, coverage: 0 });
+    expect(p.total).toMatchObject({ rollPeople: 2, rollSurveyed: 0, coverage: 0 });
+    expect(p.villages.map((v: any) => [v.regionCode, v.rollPeople])).toEqual([[REGIONS.townB, 1], [REGIONS.villageB1, 1]]);
+    // A second refresh adds nothing and keeps the tasks as they were.
+    ok(await t.exec(admin, `mutation($id: ID!) { refreshSurveyRound(roundId: $id) { id } }`, { id: round.id }));
+    const [n] = await t.sql<{ n: number }>(`select count(*)::int as n from survey_task where round_id = $1`, [round.id]);
+    expect(n!.n).toBe(2);
   });
 
   it('validates a new round', async () => {

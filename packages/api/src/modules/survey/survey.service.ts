@@ -163,8 +163,10 @@ export class SurveyService {
            from source group by id_number
        ), written as (
          insert into survey_task (round_id, region_code, county_code, id_number, name, elder_id, candidate_id, on_roll, sources, created_at)
-         select ?::uuid, p.region_code, left(p.region_code, 6), p.id_number, p.name, p.elder_id, p.candidate_id, p.on_roll, p.sources, ?
-           from person p
+         -- A village code the region tree does not know (agencies' codes are checked for form only) puts the task at
+         -- the round's own level rather than failing the whole list.
+         select ?::uuid, coalesce(g.code, ?), left(coalesce(g.code, ?), 6), p.id_number, p.name, p.elder_id, p.candidate_id, p.on_roll, p.sources, ?
+           from person p left join region g on g.code = p.region_code
          on conflict (round_id, id_number) do update
            set sources = array(select distinct s from unnest(survey_task.sources || excluded.sources) s order by s),
                on_roll = survey_task.on_roll or excluded.on_roll,
@@ -173,7 +175,7 @@ export class SurveyService {
            where survey_task.result is null
          returning 1)
        select count(*)::int as n from written`,
-      [cutoff, regionCode, cutoff, day, regionCode, regionCode, roundId, this.ctx.now()],
+      [cutoff, regionCode, cutoff, day, regionCode, regionCode, roundId, regionCode, regionCode, this.ctx.now()],
     );
     return rows[0]!.n;
   }
