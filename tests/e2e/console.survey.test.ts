@@ -96,6 +96,10 @@ describe('admin console in Chromium: survey rounds', () => {
     await expect(page.locator('[data-test=reverification-table]').textContent()).resolves.toContain('个月未核实');
     // ID numbers are masked on the list.
     expect(await page.locator('[data-test=reverification-table]').textContent()).toMatch(/440783\*{8}\d{3}[\dX]/);
+    // The archive says when it was last verified.
+    await page.locator('[data-test=reverification-table] .el-table__body tbody tr').first().locator('a').click();
+    await page.waitForURL(/\/elders\//);
+    await poll(() => page.locator('[data-test=last-verified]').first().textContent()).toMatch(/^\s*2025-06-01\s*$/);
     expect(consoleErrors).toEqual([]);
   });
 
