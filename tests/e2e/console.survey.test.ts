@@ -155,6 +155,33 @@ describe('admin console in Chromium: survey rounds', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('the town opens a new round from the dialog: a village is refused, the town is taken, and its task list follows', async () => {
+    const { page, consoleErrors } = await newPage();
+    await logIn(page, 'town');
+    await page.goto(`${server.url}/survey-rounds`);
+    await page.locator('[data-test=new-round]').click();
+    const dialog = page.locator('[data-test=create-round-dialog]');
+    await dialog.locator('input[data-test=round-name], [data-test=round-name] input').first().fill('春节前摸排');
+    // A village is not an area a round runs over.
+    await dialog.locator('.el-cascader').click();
+    await page.locator('.el-cascader-node', { hasText: '三埠街道' }).click();
+    await page.locator('.el-cascader-node', { hasText: '东河社区居委会' }).locator('.el-radio').click();
+    await dialog.locator('[data-test=create-round]').click();
+    await poll(() => dialog.locator('.el-form-item__error').first().textContent()).toBe('请选择摸排范围');
+    await dialog.locator('.el-cascader').click();
+    await page.locator('.el-cascader-node', { hasText: '三埠街道' }).locator('.el-radio').click();
+    await page.keyboard.press('Escape');
+    await dialog.locator('[data-test=create-round]').click();
+    await page.waitForURL(/\/survey-rounds\/[0-9a-f-]{36}$/);
+    await poll(() => page.locator('[data-test=round-name]').textContent()).toBe('春节前摸排');
+    const [round] = await t.sql<{ id: string; tasks: number }>(
+      `select r.id, (select count(*)::int from survey_task where round_id = r.id) as tasks from survey_round r where name = '春节前摸排'`,
+    );
+    expect(round!.tasks).toBeGreaterThanOrEqual(ROLL_SIZE);
+    await poll(() => page.locator('[data-test=round-coverage-note]').textContent()).toBe(`名册 ${ROLL_SIZE} 人，已摸排 0 人，覆盖率 0.0%`);
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('works on a phone-sized screen', async () => {
     const { page, consoleErrors } = await newPage({ width: 390, height: 844 });
     await logIn(page, 'town');
