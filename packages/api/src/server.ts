@@ -70,6 +70,7 @@ export async function createContext(options: AppOptions, input: ContextInput): P
     loaders: new Loaders(),
     sessionHours: options.config.sessionHours,
     importAlertDays: options.config.importAlertDays,
+    reverifyMonths: options.config.reverifyMonths,
     reads: new ReadLedger(),
   };
 }

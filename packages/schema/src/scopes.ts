@@ -62,6 +62,10 @@ export const Scope = {
   ReportClose: 'report.close:jurisdiction',
   /** Create, change, deactivate users and reset their passwords, in the user's region subtree (admins). */
   UserManage: 'user.manage:jurisdiction',
+  /** 摸底排查: open survey rounds over a town or county of the jurisdiction (civil affairs above the village). */
+  SurveyRun: 'survey.run:jurisdiction',
+  /** 摸底排查: read rounds, task lists and progress, and record survey results, in the jurisdiction (team members). */
+  SurveyRecord: 'survey.record:jurisdiction',
 } as const;
 
 export type ScopeName = (typeof Scope)[keyof typeof Scope];
@@ -97,6 +101,7 @@ const registryWorker: ScopeName[] = [
   Scope.VisitRead,
   Scope.AlertRead,
   Scope.AlertHandle,
+  Scope.SurveyRecord,
 ];
 
 /** Civil affairs above the village: they organise the work, enter paper forms and keep the teams. */
@@ -109,6 +114,7 @@ const organiser: ScopeName[] = [
   Scope.AgencyRecordsRead,
   Scope.AgencyDataSettle,
   Scope.ReportClose,
+  Scope.SurveyRun,
 ];
 
 /**

@@ -10,6 +10,7 @@ import { agencyDataRoutes } from '../modules/agency-data/routes';
 import { assignmentRoutes } from '../modules/assignments/routes';
 import { standardRoutes } from '../modules/standards/routes';
 import { importRoutes } from '../modules/imports/routes';
+import { surveyRoutes } from '../modules/survey/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -25,7 +26,7 @@ declare module 'vue-router' {
 }
 
 /** Pages in the main menu, in order. Each domain module contributes its own routes. */
-export const menuRoutes: RouteRecordRaw[] = [...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...userRoutes, ...auditRoutes];
+export const menuRoutes: RouteRecordRaw[] = [...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...surveyRoutes, ...userRoutes, ...auditRoutes];
 
 const routes: RouteRecordRaw[] = [
   ...authRoutes,

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 /** See graphql/limits.ts: ~100 elders with 20 visits each and their visitors, or 10 pages of the change feed. */
 export const DEFAULT_MAX_RESPONSE_OBJECTS = 10_000;
+/** 动态管理: an archive not confirmed for a year is due for re-verification (issue 13). */
+export const DEFAULT_REVERIFY_MONTHS = 12;
 
 /** The repository root, found from this file's place (src/config or dist/config of packages/api). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -32,6 +34,8 @@ export interface AppConfig {
    * handled (resolved, noted as imported history). Newer history raises alerts as a live visit would.
    */
   importAlertDays: number;
+  /** 动态管理: months after which an archive nobody confirmed is due for re-verification (TANFANG_REVERIFY_MONTHS). */
+  reverifyMonths: number;
 }
 
 function int(name: string, fallback: number, min = 1): number {
@@ -57,5 +61,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rollupSeconds: int('TANFANG_ROLLUP_SECONDS', 30, 0),
     maxResponseObjects: int('TANFANG_MAX_RESPONSE_OBJECTS', DEFAULT_MAX_RESPONSE_OBJECTS),
     importAlertDays: int('TANFANG_IMPORT_ALERT_DAYS', 30, 0),
+    reverifyMonths: int('TANFANG_REVERIFY_MONTHS', DEFAULT_REVERIFY_MONTHS),
   };
 }

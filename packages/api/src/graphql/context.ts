@@ -29,6 +29,8 @@ export interface RequestContext {
   sessionHours: number;
   /** Days of imported visit history that still raise open alerts (config `importAlertDays`); default 30. */
   importAlertDays?: number;
+  /** 动态管理: months without confirmation after which an archive is due for re-verification (AppConfig). */
+  reverifyMonths?: number;
   /** Archives this request's response carries, written to the audit log before it is sent (read-audit.ts). */
   reads?: ReadLedger;
 }

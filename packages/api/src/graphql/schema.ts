@@ -19,6 +19,7 @@ import { ChangesResolver } from '../modules/changes/changes.resolver.js';
 import { UsersResolver } from '../modules/users/users.resolver.js';
 import { VisitImportResolver } from '../modules/imports/visit-import.resolver.js';
 import { ElderImportResolver } from '../modules/imports/elder-import.resolver.js';
+import { SurveyResolver } from '../modules/survey/survey.resolver.js';
 import { recordPersonalReads } from '../modules/audit/read-audit.js';
 
 export const resolvers = [
@@ -37,6 +38,7 @@ export const resolvers = [
   AgencyViewsResolver, ChangesResolver, UsersResolver,
   VisitImportResolver,
   ElderImportResolver,
+  SurveyResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | null = null;

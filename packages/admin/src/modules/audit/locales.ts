@@ -71,6 +71,8 @@ const zhCN = {
       USER_UPDATE: '修改用户',
       USER_PASSWORD_RESET: '重置密码',
       USER_DEACTIVATE: '停用用户',
+      SURVEY_ROUND_CREATE: '新建摸排轮次',
+      SURVEY_RESULT_RECORD: '录入摸排结果',
     },
   },
 } as const;
@@ -149,6 +151,8 @@ const en: Shape<typeof zhCN> = {
       USER_UPDATE: 'User changed',
       USER_PASSWORD_RESET: 'Password reset',
       USER_DEACTIVATE: 'User deactivated',
+      SURVEY_ROUND_CREATE: 'Survey round created',
+      SURVEY_RESULT_RECORD: 'Survey result recorded',
     },
   },
 };

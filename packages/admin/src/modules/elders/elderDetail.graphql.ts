@@ -24,6 +24,8 @@ export const ElderArchiveFields = graphql(`
     familyPlanningKind
     extremePovertyKind
     temporaryDifficulty
+    temporaryDifficultyUntil
+    lastVerifiedOn
     disability {
       category
       grade

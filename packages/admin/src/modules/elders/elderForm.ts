@@ -30,6 +30,8 @@ export interface ElderFormState {
   familyPlanningKind: FamilyPlanningKind | null;
   extremePovertyKind: ExtremePovertyKind | null;
   temporaryDifficulty: string;
+  /** YYYY-MM-DD or null: when the temporary difficulty is expected to end (动态管理). */
+  temporaryDifficultyUntil: string | null;
   disability: { certificateNumber: string; category: DisabilityCategory | null; grade: number | null };
   emergencyContacts: { kind: ContactKind; name: string; relation: string; phone: string }[];
   householdMembers: { name: string; gender: Gender | null; idNumber: string; relation: string; health: string; assistance: Assistance }[];
@@ -60,6 +62,7 @@ export function emptyForm(): ElderFormState {
     familyPlanningKind: null,
     extremePovertyKind: null,
     temporaryDifficulty: '',
+    temporaryDifficultyUntil: null,
     disability: { certificateNumber: '', category: null, grade: null },
     emergencyContacts: [],
     householdMembers: [],
@@ -102,6 +105,7 @@ export function formFromArchive(e: ElderArchiveFieldsFragment, identity: RevealE
     familyPlanningKind: e.familyPlanningKind ?? null,
     extremePovertyKind: e.extremePovertyKind ?? null,
     temporaryDifficulty: e.temporaryDifficulty ?? '',
+    temporaryDifficultyUntil: e.temporaryDifficultyUntil ?? null,
     disability: {
       certificateNumber: identity ? (identity.disabilityCertificateNumber ?? '') : '',
       category: e.disability?.category ?? null,
@@ -184,6 +188,7 @@ export function registerInput(f: ElderFormState): RegisterElderInput {
     familyPlanningKind: f.familyPlanningKind,
     extremePovertyKind: f.extremePovertyKind,
     temporaryDifficulty: trimmed(f.temporaryDifficulty),
+    temporaryDifficultyUntil: trimmed(f.temporaryDifficulty) ? f.temporaryDifficultyUntil : null,
     disability: disability(f),
     emergencyContacts: contacts(f),
     householdMembers: members(f),
@@ -219,6 +224,7 @@ export function updateInput(before: ElderFormState, after: ElderFormState, unloc
   if (after.familyPlanningKind !== before.familyPlanningKind) input.familyPlanningKind = after.familyPlanningKind;
   if (after.extremePovertyKind !== before.extremePovertyKind) input.extremePovertyKind = after.extremePovertyKind;
   if (trimmed(after.temporaryDifficulty) !== trimmed(before.temporaryDifficulty)) input.temporaryDifficulty = trimmed(after.temporaryDifficulty);
+  if (after.temporaryDifficultyUntil !== before.temporaryDifficultyUntil && trimmed(after.temporaryDifficulty)) input.temporaryDifficultyUntil = after.temporaryDifficultyUntil;
   if (!same(living(after), living(before))) input.livingConditions = living(after);
   if (!same(help(after), help(before))) input.helpReceived = help(after);
   return input;

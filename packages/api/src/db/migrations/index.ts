@@ -16,6 +16,8 @@ import { Migration20261204000300_login_attempts } from './Migration2026120400030
 import { Migration20261204000500_governance } from './Migration20261204000500_governance.js';
 import { Migration20261204001000_import_batches } from './Migration20261204001000_import_batches.js';
 import { Migration20261204002000_visit_import } from './Migration20261204002000_visit_import.js';
+import { Migration20261204004000_dynamic_management } from './Migration20261204004000_dynamic_management.js';
+import { Migration20261204004001_survey_rounds } from './Migration20261204004001_survey_rounds.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -36,4 +38,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204000500_governance', class: Migration20261204000500_governance },
   { name: 'Migration20261204001000_import_batches', class: Migration20261204001000_import_batches },
   { name: 'Migration20261204002000_visit_import', class: Migration20261204002000_visit_import },
+  { name: 'Migration20261204004000_dynamic_management', class: Migration20261204004000_dynamic_management },
+  { name: 'Migration20261204004001_survey_rounds', class: Migration20261204004001_survey_rounds },
 ];

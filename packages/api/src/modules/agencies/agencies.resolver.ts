@@ -33,6 +33,7 @@ import {
   IncidentBatch,
   MissingPersonReportBatch,
   ResidenceChangeBatch,
+  ResidentRollBatch,
   SyncResultType,
   type AgencyRecordBase,
 } from './sync.types.js';
@@ -106,6 +107,13 @@ export class AgenciesResolver {
   @Mutation(() => SyncResultType, { description: `Police: anti-fraud outreach given. ${SYNC_NOTE}` })
   syncAntiFraudOutreach(@Arg('batch', () => AntiFraudOutreachBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('ANTI_FRAUD_OUTREACH', batch);
+  }
+
+  @Mutation(() => SyncResultType, {
+    description: `Police: the household-registration roll of residents aged 60+ (户籍老年人名册), one record per person (externalId: the police's own person key), with name and village. A person with an archive is matched (ELDER), never a candidate; survey rounds make a task of every roll person, and coverage = roll people surveyed ÷ roll people. ${SYNC_NOTE}`,
+  })
+  syncResidentRoll(@Arg('batch', () => ResidentRollBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
+    return new SyncService(ctx).sync('RESIDENT_ROLL', batch);
   }
 
   // ---- health

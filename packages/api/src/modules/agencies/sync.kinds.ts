@@ -1,7 +1,7 @@
 import { Scope, type ScopeName } from '@tanfang/schema';
 import { FieldErrors } from '../../graphql/errors.js';
 import { DisabilityCategory } from '../elders/elder.enums.js';
-import { isRealDate } from '../elders/id-number.js';
+import { ageOn, isRealDate, parseIdNumber } from '../elders/id-number.js';
 import type { AgencyKind } from './agency-kinds.js';
 import type { AgencyRecordBase } from './sync.types.js';
 
@@ -100,6 +100,23 @@ export const RECORD_KINDS: Record<string, RecordKind<Any>> = {
     validate: (r, e, today) => {
       date(e, 'deliveredOn', r.deliveredOn, today);
       text(e, 'topic', r.topic, 200);
+    },
+    effect: 'NONE', makesCandidate: () => false,
+  },
+  RESIDENT_ROLL: {
+    // 摸底排查's denominator (底数): who the household register says lives in each village at 60 or over. Never a
+    // candidate by itself (age alone is no difficulty); a person with an archive is matched to it. The survey round
+    // turns every roll person into a task, and coverage is roll people surveyed ÷ roll people.
+    kind: 'RESIDENT_ROLL', agency: 'POLICE', scope: Scope.AgencyPoliceWrite, label: '户籍老年人名册（60周岁以上）',
+    effectiveOn: (r) => r.listedOn, payload: (r) => pick(r, ['listedOn']),
+    validate: (r, e, today) => {
+      date(e, 'listedOn', r.listedOn, today);
+      text(e, 'name', r.name, 50);
+      if (r.regionCode == null) e.add('regionCode', '请填写户籍所在村（社区）的12位代码', 'regionCode (the 12-digit village of the household register) is required');
+      const parsed = parseIdNumber(String(r.idNumber ?? ''), today);
+      if (!('problem' in parsed) && r.listedOn && isRealDate(r.listedOn) && ageOn(parsed.birthDate, r.listedOn) < 60) {
+        e.add('idNumber', '名册只收60周岁以上的户籍人口（按名册日期计算）', 'The roll lists residents aged 60 or over on listedOn');
+      }
     },
     effect: 'NONE', makesCandidate: () => false,
   },

@@ -200,6 +200,17 @@ export class AntiFraudOutreachInput extends AgencyRecordBase {
 }
 export const AntiFraudOutreachBatch = batchOf('AntiFraudOutreachBatch', AntiFraudOutreachInput, 'anti-fraud outreach (反诈宣传)');
 
+@InputType()
+export class ResidentRollInput extends AgencyRecordBase {
+  @Field(() => String, { description: 'YYYY-MM-DD: the day of the register extract; the person must be 60 or over on it. Checked per record.' })
+  listedOn!: string;
+}
+export const ResidentRollBatch = batchOf(
+  'ResidentRollBatch',
+  ResidentRollInput,
+  'household-registration roll entries of residents aged 60+ (户籍老年人名册); name and regionCode (the village) are required',
+);
+
 // ---- health
 @InputType()
 export class FamilyPlanningFamilyInput extends AgencyRecordBase {

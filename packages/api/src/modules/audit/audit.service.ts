@@ -45,6 +45,8 @@ export const AuditAction = {
   UserUpdate: 'USER_UPDATE',
   UserPasswordReset: 'USER_PASSWORD_RESET',
   UserDeactivate: 'USER_DEACTIVATE',
+  SurveyRoundCreate: 'SURVEY_ROUND_CREATE',
+  SurveyResultRecord: 'SURVEY_RESULT_RECORD',
 } as const;
 export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction];
 

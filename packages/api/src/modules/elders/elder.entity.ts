@@ -108,6 +108,10 @@ export class Elder {
   @Property({ type: 'string', length: 200, nullable: true })
   temporaryDifficulty?: string | null;
 
+  /** When the temporary difficulty is expected to end: past it, the archive is due for re-verification. */
+  @Property({ type: 'date', nullable: true })
+  temporaryDifficultyUntil?: string | null;
+
   // 家庭生活条件
   @Property({ type: 'boolean', nullable: true })
   waterSafe?: boolean | null;
@@ -148,6 +152,14 @@ export class Elder {
 
   @Property({ type: 'datetime' })
   updatedAt: Date = new Date();
+
+  /**
+   * 动态管理: the last day a person confirmed this archive (registration, a home visit, an edit, a survey result).
+   * Written only by the database function mark_elders_verified and its triggers (see the dynamic-management
+   * migration), never set here: the ORM writes only properties that changed, so it never overwrites it.
+   */
+  @Property({ type: 'date', nullable: true })
+  lastVerifiedOn?: string | null;
 
   /** Optimistic lock: an update names the version it was based on; a stale one changes nothing. */
   @Property({ type: 'integer', version: true })

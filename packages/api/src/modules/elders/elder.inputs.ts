@@ -131,6 +131,12 @@ export abstract class ArchiveFieldsInput {
   @Field(() => String, { nullable: true, description: '阶段性临时困难: what the difficulty is, up to 200 characters (implies TEMPORARY_DIFFICULTY).' })
   temporaryDifficulty?: string | null;
 
+  @Field(() => LocalDate, {
+    nullable: true,
+    description: 'When the temporary difficulty is expected to end (only with temporaryDifficulty); past it, the archive is listed for re-verification.',
+  })
+  temporaryDifficultyUntil?: string | null;
+
   @Field(() => LivingConditionsInput, { nullable: true, description: '家庭生活条件: water, electricity and housing safety, income and benefits.' })
   livingConditions?: LivingConditionsInput | null;
 

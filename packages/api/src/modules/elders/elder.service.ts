@@ -48,6 +48,7 @@ import { pastDate, requiredText, validateArchive, type CleanArchive } from './el
 import { refuseAgencyBackedEdits, refuseReopenOfRegisteredDeath } from './archive-governance.js';
 import { subtreeFilter } from '../../shared/jurisdiction.js';
 import { applyArchiveChanges, type ArchiveChangeSet } from './archive-changes.js';
+import { markVerified } from '../survey/verification.js';
 
 
 const STATUS_LABELS: Record<ElderStatus, string> = {
@@ -71,7 +72,14 @@ const DETAIL_OF: { flag: Circumstance; clear: (e: Elder) => void; given: (c: Cle
   },
   { flag: Circumstance.FAMILY_PLANNING_SPECIAL, given: (c) => !!c.familyPlanningKind, clear: (e) => (e.familyPlanningKind = null) },
   { flag: Circumstance.EXTREME_POVERTY, given: (c) => !!c.extremePovertyKind, clear: (e) => (e.extremePovertyKind = null) },
-  { flag: Circumstance.TEMPORARY_DIFFICULTY, given: (c) => !!c.temporaryDifficulty, clear: (e) => (e.temporaryDifficulty = null) },
+  {
+    flag: Circumstance.TEMPORARY_DIFFICULTY,
+    given: (c) => !!c.temporaryDifficulty,
+    clear: (e) => {
+      e.temporaryDifficulty = null;
+      e.temporaryDifficultyUntil = null;
+    },
+  },
 ];
 
 /** Identity values are masked before a change is written to the audit log or shown in an archive's history. */
@@ -110,6 +118,7 @@ function snapshot(e: Elder): Record<string, unknown> {
     familyPlanningKind: e.familyPlanningKind ?? null,
     extremePovertyKind: e.extremePovertyKind ?? null,
     temporaryDifficulty: e.temporaryDifficulty ?? null,
+    temporaryDifficultyUntil: e.temporaryDifficultyUntil ?? null,
     waterSafe: e.waterSafe ?? null,
     electricitySafe: e.electricitySafe ?? null,
     housingSafe: e.housingSafe ?? null,
@@ -475,11 +484,16 @@ export class ElderService {
         if (clean.identity && clean.identity.idNumber !== elder.idNumber) {
           await this.refuseSecondArchive(actor, clean.identity.idNumber);
         }
+        if (clean.temporaryDifficultyUntil && !clean.temporaryDifficulty && !elder.temporaryDifficulty) {
+          throw badInput('该档案没有阶段性临时困难：请同时填写临时困难情况', 'The archive has no temporary difficulty: give temporaryDifficulty with its end date', 'temporaryDifficultyUntil');
+        }
         const before = snapshot(elder);
         this.apply(em, elder, clean);
         const changes = diffSnapshots(before, snapshot(elder));
         // Values an agency record backs are the agency's to change: refused with the record named, never overwritten.
         refuseAgencyBackedEdits(elder, changes);
+        // 动态管理: a person saving the archive has confirmed it, even when nothing needed changing.
+        await markVerified(em, [elder.id], this.today);
         if (changes.length === 0) return;
         elder.updatedAt = this.ctx.now();
         await em.flush();
@@ -658,6 +672,7 @@ export class ElderService {
     if (clean.familyPlanningKind !== undefined) elder.familyPlanningKind = clean.familyPlanningKind;
     if (clean.extremePovertyKind !== undefined) elder.extremePovertyKind = clean.extremePovertyKind;
     if (clean.temporaryDifficulty !== undefined) elder.temporaryDifficulty = clean.temporaryDifficulty;
+    if (clean.temporaryDifficultyUntil !== undefined) elder.temporaryDifficultyUntil = clean.temporaryDifficultyUntil;
     if (clean.disability !== undefined) {
       elder.disabilityCertificateNumber = clean.disability?.certificateNumber ?? null;
       elder.disabilityCategory = clean.disability?.category ?? null;

@@ -264,6 +264,15 @@ export class ElderType {
   @Field(() => String, { nullable: true, description: '阶段性临时困难: what happened (family crisis, disaster, isolation).' })
   temporaryDifficulty?: string | null;
 
+  @Field(() => LocalDate, { nullable: true, description: '阶段性临时困难: the day it is expected to end; past it, the archive is due for re-verification.' })
+  temporaryDifficultyUntil?: string | null;
+
+  @Field(() => LocalDate, {
+    nullable: true,
+    description: '动态管理: the last day the archive was confirmed (registration, a home visit 上门入户, an edit, a survey result that verified it).',
+  })
+  lastVerifiedOn?: string | null;
+
   @Field(() => Boolean, { description: '意愿: false while a written refusal stands.' })
   acceptsVisits!: boolean;
 

@@ -15,7 +15,7 @@ import {
   type IncapacityLevel,
 } from './elder.enums.js';
 import type { ArchiveFieldsInput, UpdateElderInput } from './elder.inputs.js';
-import { ageOn, parseIdNumber, type IdNumberProblem, type ParsedIdNumber } from './id-number.js';
+import { ageOn, isRealDate, parseIdNumber, type IdNumberProblem, type ParsedIdNumber } from './id-number.js';
 
 export const MIN_AGE = 60;
 export const MAX_CONTACTS = 10;
@@ -73,6 +73,7 @@ export interface CleanArchive {
   familyPlanningKind?: FamilyPlanningKind | null;
   extremePovertyKind?: ExtremePovertyKind | null;
   temporaryDifficulty?: string | null;
+  temporaryDifficultyUntil?: string | null;
   living?: CleanLiving;
   emergencyContacts?: CleanContact[];
   householdMembers?: CleanMember[];
@@ -260,6 +261,19 @@ export function validateArchive(input: ArchiveFieldsInput & Partial<UpdateElderI
   if (input.extremePovertyKind !== undefined) clean.extremePovertyKind = input.extremePovertyKind;
   if (input.temporaryDifficulty !== undefined) {
     clean.temporaryDifficulty = text(errors, 'temporaryDifficulty', input.temporaryDifficulty, 200, ['临时困难情况', 'Temporary difficulty']);
+  }
+  if (input.temporaryDifficultyUntil !== undefined) {
+    const until = input.temporaryDifficultyUntil?.trim() || null;
+    if (until !== null && !isRealDate(until)) {
+      errors.add('temporaryDifficultyUntil', '临时困难预计结束日期无效，应为 YYYY-MM-DD', 'temporaryDifficultyUntil must be a real date, YYYY-MM-DD');
+    } else if (until !== null && until < '2000-01-01') {
+      errors.add('temporaryDifficultyUntil', '临时困难预计结束日期不能早于2000年', 'temporaryDifficultyUntil cannot be before 2000');
+    } else if (until !== null && (input.temporaryDifficulty === null || (input.temporaryDifficulty !== undefined && !input.temporaryDifficulty.trim()) ||
+               (options.register && !input.temporaryDifficulty?.trim()))) {
+      // An end date belongs to a difficulty: without one it would be cleared silently.
+      errors.add('temporaryDifficultyUntil', '填写预计结束日期时，请同时填写临时困难情况', 'temporaryDifficultyUntil needs temporaryDifficulty (what the difficulty is)');
+    }
+    clean.temporaryDifficultyUntil = until;
   }
   if (input.disability !== undefined) {
     const elderId = clean.identity?.idNumber ?? options.currentIdNumber ?? null;
