@@ -200,6 +200,13 @@ export const SYNC_MUTATIONS = {
       }
     }
   `),
+  RESIDENT_ROLL: graphql(`
+    mutation SyncResidentRoll($batch: ResidentRollBatch!) {
+      syncResidentRoll(batch: $batch) {
+        ...SyncResultFields
+      }
+    }
+  `),
   FAMILY_PLANNING_SPECIAL: graphql(`
     mutation SyncFamilyPlanningFamilies($batch: FamilyPlanningFamilyBatch!) {
       syncFamilyPlanningFamilies(batch: $batch) {

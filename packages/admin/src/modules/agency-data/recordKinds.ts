@@ -18,6 +18,7 @@ export type RecordKindName =
   | 'MISSING_PERSON'
   | 'INCIDENT'
   | 'ANTI_FRAUD_OUTREACH'
+  | 'RESIDENT_ROLL'
   | 'FAMILY_PLANNING_SPECIAL'
   | 'INCAPACITY_ASSESSMENT'
   | 'FAMILY_DOCTOR_CONTRACT'
@@ -111,6 +112,15 @@ const DEFS: KindDef[] = [
     title: '反诈宣传',
     fields: [day('deliveredOn', '宣传日期', ['日期']), col('topic', '宣传主题', text, { required: true, synonyms: ['主题', '宣传内容'] })],
     externalIdFrom: ['idNumber', 'deliveredOn'],
+  },
+  {
+    // 户籍老年人名册: the survey's denominator. One row per resident aged 60+ on the extract's date; a new extract is a
+    // new set of records, so the number is built from the person and the extract's date.
+    kind: 'RESIDENT_ROLL',
+    ...police,
+    title: '户籍老年人名册',
+    fields: [day('listedOn', '名册日期', ['名册截止日期', '统计日期', '登记日期', '截止日期'])],
+    externalIdFrom: ['idNumber', 'listedOn'],
   },
   {
     kind: 'FAMILY_PLANNING_SPECIAL',
