@@ -1,9 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray } from '../../shared/sql.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
-import type { AuditEntry } from '../audit/audit.service.js';
-import { auditRow } from '../audit/audit.service.js';
-import type { RequestContext } from '../../graphql/context.js';
 import type { CleanContact, CleanHelp, CleanMember } from '../elders/elder.validation.js';
 import { executeBound } from '../../shared/bound-sql.js';
 
@@ -272,23 +269,5 @@ export async function insertRefusals(em: EntityManager, rows: NewRefusalRow[], a
      select r.elder_id, r.county_code, r.refused_on, r.reason, r.talked_with, ?::uuid, ?::timestamptz
        from jsonb_to_recordset(?::jsonb) as r(elder_id uuid, county_code text, refused_on date, reason text, talked_with text)`,
     [actorId, now, JSON.stringify(rows)],
-  );
-}
-
-/**
- * Audit rows of a whole batch in one statement (writeAudit goes through the ORM's insertMany, whose one parameter per
- * value would pass PostgreSQL's 65,535-parameter limit at 5,000 rows). Same rows as writeAudit (auditRow), in the
- * caller's transaction, synchronously committed with the changes they describe.
- */
-export async function insertAuditRows(ctx: RequestContext, em: EntityManager, entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await executeBound(
-    em,
-    `insert into audit_event (at, actor_id, actor_username, actor_role, action, elder_id, region_code, county_code, purpose, changes, detail, request_id, ip)
-     select r.at, r."actorId", r."actorUsername", r."actorRole", r.action, r."elderId", r."regionCode", r."countyCode", r.purpose,
-            r.changes, r.detail, r."requestId", r.ip
-       from jsonb_to_recordset(?::jsonb) as r(at timestamptz, "actorId" uuid, "actorUsername" text, "actorRole" text, action text,
-              "elderId" uuid, "regionCode" text, "countyCode" text, purpose text, changes jsonb, detail jsonb, "requestId" text, ip text)`,
-    [JSON.stringify(entries.map((e) => auditRow(ctx, e)))],
   );
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { AppError, type FieldError } from '../../graphql/errors.js';
-import { AuditAction, diffSnapshots, type AuditEntry } from '../audit/audit.service.js';
+import { AuditAction, diffSnapshots, writeAudit, type AuditEntry } from '../audit/audit.service.js';
 import type { FieldChange } from '../audit/audit-event.entity.js';
 import type { Actor } from '../auth/actor.js';
 import { reclassify } from '../classification/classification.service.js';
@@ -16,7 +16,6 @@ import { ageOn, normalizeIdNumber, parseIdNumber, type ParsedIdNumber } from '..
 import { countyOf, levelOfCode, VILLAGE_LEVEL } from '../regions/region.entity.js';
 import {
   existingByIdNumber,
-  insertAuditRows,
   insertElders,
   insertLists,
   insertRefusals,
@@ -374,7 +373,7 @@ export class ElderImportService {
         // so it changes no field.
         return [register, { action: AuditAction.RefusalRecord, elderId: c.row.id, regionCode: c.row.region_code, changes: [], detail: { ...c.refusal, ...detail } }];
       });
-      await insertAuditRows(this.ctx, em, audits);
+      await writeAudit(this.ctx, audits, em);
     }
     // The class (and with it the visit requirements, derived from it) of every new archive, in this transaction.
     await reclassify(em, insertedIds, now, actor.userId);

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { FieldErrors } from '../../graphql/errors.js';
+import { executeBound } from '../../shared/bound-sql.js';
 import { pgArray } from '../../shared/sql.js';
 import { raiseAlerts, resolveAlerts, type AlertToRaise } from '../alerts/alerts.write.js';
 import { AuditAction, writeAudit, type AuditEntry } from '../audit/audit.service.js';
@@ -133,7 +134,7 @@ export class VisitImportService {
     // for them wait: "already there" and the numbering cannot be raced.
     const idNumbers = [...new Set(planned.filter((p) => !p.errors.has('idNumber')).map((p) => p.idNumber))];
     const elders = idNumbers.length
-      ? await em.execute<ElderRow[]>(ELDERS_BY_ID_NUMBER(!dryRun), [pgArray(idNumbers), jurisdiction])
+      ? await executeBound<ElderRow>(em, ELDERS_BY_ID_NUMBER(!dryRun), [pgArray(idNumbers), jurisdiction])
       : [];
     const elderOf = new Map(elders.map((e) => [e.id_number, e]));
     for (const p of planned) {
@@ -152,14 +153,14 @@ export class VisitImportService {
     // What is already there, and the visitors who may be meant: two statements.
     const judged = planned.filter((p) => p.elder && !p.errors.has());
     const existing = judged.length
-      ? await em.execute<{ id: string; elder_id: string; visited_on: string; method: string }[]>(EXISTING_VISITS, [
+      ? await executeBound<{ id: string; elder_id: string; visited_on: string; method: string }>(em, EXISTING_VISITS, [
           JSON.stringify(judged.map((p) => ({ elder_id: p.elder!.id, visited_on: p.record.visitedOn, method: p.record.method }))),
         ])
       : [];
     const existingOf = new Map(existing.map((v) => [`${v.elder_id}|${v.visited_on}|${v.method}`, v.id]));
     const areas = [...new Set(judged.flatMap((p) => [p.elder!.region_code, p.elder!.region_code.slice(0, 9)]))];
     const visitors = judged.length
-      ? await em.execute<VisitorRow[]>(VISITORS_BY_NAME, [pgArray(areas), pgArray([...new Set(judged.map((p) => p.name))])])
+      ? await executeBound<VisitorRow>(em, VISITORS_BY_NAME, [pgArray(areas), pgArray([...new Set(judged.map((p) => p.name))])])
       : [];
 
     const seen = new Map<string, { index: number; visitId: string | null }>();
@@ -344,7 +345,7 @@ export class VisitImportService {
       satisfaction: p.record.satisfaction ?? null, notes: p.text.notes,
     }));
     for (let i = 0; i < visitRows.length; i += CHUNK) {
-      await em.execute(INSERT_VISITS, [userId, now, JSON.stringify(visitRows.slice(i, i + CHUNK))], 'run');
+      await executeBound(em, INSERT_VISITS, [userId, now, JSON.stringify(visitRows.slice(i, i + CHUNK))]);
     }
     const serviceRows = created.flatMap((p) =>
       (p.record.careServices ?? []).map((s) => ({
@@ -353,12 +354,12 @@ export class VisitImportService {
       })),
     );
     for (let i = 0; i < serviceRows.length; i += CHUNK) {
-      await em.execute(INSERT_CARE_SERVICES, [userId, now, JSON.stringify(serviceRows.slice(i, i + CHUNK))], 'run');
+      await executeBound(em, INSERT_CARE_SERVICES, [userId, now, JSON.stringify(serviceRows.slice(i, i + CHUNK))]);
     }
 
     const elderIds = pgArray([...new Set(created.map((p) => p.elder!.id))]);
-    await em.execute(RENUMBER_NEGATE, [elderIds], 'run');
-    const numbered = await em.execute<{ id: string; seq: number }[]>(RENUMBER_FLIP, [elderIds]);
+    await executeBound(em, RENUMBER_NEGATE, [elderIds]);
+    const numbered = await executeBound<{ id: string; seq: number }>(em, RENUMBER_FLIP, [elderIds]);
     const seqOf = new Map(numbered.map((r) => [r.id, r.seq]));
 
     // Findings raise alerts by the rules table, as a live visit's do. History older than the configured days raises
@@ -400,7 +401,7 @@ export class VisitImportService {
     const months = new Set(created.flatMap((p) => [p.record.visitedOn, ...(p.record.careServices ?? []).map((s) => s.deliveredOn ?? p.record.visitedOn)].map((d) => d.slice(0, 7))));
     const rolled = new Set(rolledPeriods(now));
     const stale = pgArray([...months].filter((m) => !rolled.has(m)));
-    if (stale !== '{}') await em.execute(DROP_STALE_ROLLUPS, [stale, stale], 'run');
+    if (stale !== '{}') await executeBound(em, DROP_STALE_ROLLUPS, [stale, stale]);
   }
 
 }
