@@ -21,6 +21,7 @@ import {
   PROVISIONAL_SEQ_BASE,
   RENUMBER_FLIP,
   RENUMBER_NEGATE,
+  VISIT_NUMBERING,
   VISITORS_BY_NAME,
 } from './visit-import.queries.js';
 import type { VisitImportBatch, VisitImportRecord, VisitImportRecordResultType, VisitImportResultType } from './visit-import.types.js';
@@ -328,12 +329,43 @@ export class VisitImportService {
     });
   }
 
+  /**
+   * 第几次探访 of the new visits. An elder whose new visits all come after the last day already visited (a first load,
+   * or a ledger continued) has them numbered here, after the highest number, in the order RENUMBER would give (day,
+   * then id: they share entered_at): no second pass over those rows, no update of them in the change feed. Others
+   * (history before or on a day already there, or numbers not 1..n) are renumbered by date after the insert.
+   */
+  private async numbering(em: EntityManager, created: Planned[]): Promise<{ seqOf: Map<string, number>; renumber: string[] }> {
+    const byElder = new Map<string, Planned[]>();
+    for (const p of created) {
+      const list = byElder.get(p.elder!.id);
+      if (list) list.push(p);
+      else byElder.set(p.elder!.id, [p]);
+    }
+    const stats = await executeBound<{ elder_id: string; n: number; top: number; last_on: string }>(em, VISIT_NUMBERING, [pgArray([...byElder.keys()])]);
+    const statOf = new Map(stats.map((s) => [s.elder_id, s]));
+    const seqOf = new Map<string, number>();
+    const renumber: string[] = [];
+    for (const [elderId, list] of byElder) {
+      const s = statOf.get(elderId);
+      if (s && (s.top !== s.n || list.some((p) => p.record.visitedOn <= s.last_on))) {
+        renumber.push(elderId);
+        continue;
+      }
+      // uuids compare as their lower-case hex text, as PostgreSQL orders them.
+      list.sort((a, b) => (a.record.visitedOn !== b.record.visitedOn ? (a.record.visitedOn < b.record.visitedOn ? -1 : 1) : a.result.visitId! < b.result.visitId! ? -1 : 1));
+      list.forEach((p, i) => seqOf.set(p.result.visitId!, (s?.n ?? 0) + i + 1));
+    }
+    return { seqOf, renumber };
+  }
+
   /** The writes of a real run: a few statements per chunk, whatever the number of records. */
   private async write(em: EntityManager, userId: string, batchId: string, created: Planned[], day: string): Promise<void> {
     const now = this.ctx.now();
+    const { seqOf, renumber } = await this.numbering(em, created);
     const visitRows = created.map((p) => ({
       id: p.result.visitId, elder_id: p.elder!.id, county_code: p.elder!.county_code, region_code: p.elder!.region_code,
-      seq: -(PROVISIONAL_SEQ_BASE + p.result.index + 1), visited_on: p.record.visitedOn, method: p.record.method,
+      seq: seqOf.get(p.result.visitId!) ?? -(PROVISIONAL_SEQ_BASE + p.result.index + 1), visited_on: p.record.visitedOn, method: p.record.method,
       visitor_id: p.result.visitorId, visitor_name_as_written: p.result.visitorId ? null : p.name,
       location: p.text.location, duration_minutes: p.record.durationMinutes ?? null, household_change: p.record.householdChange ?? null,
       household_change_count: p.record.householdChangeCount ?? null, expression: p.record.expression ?? null, mobility: p.record.mobility ?? null,
@@ -357,10 +389,12 @@ export class VisitImportService {
       await executeBound(em, INSERT_CARE_SERVICES, [userId, now, JSON.stringify(serviceRows.slice(i, i + CHUNK))]);
     }
 
-    const elderIds = pgArray([...new Set(created.map((p) => p.elder!.id))]);
-    await executeBound(em, RENUMBER_NEGATE, [elderIds]);
-    const numbered = await executeBound<{ id: string; seq: number }>(em, RENUMBER_FLIP, [elderIds]);
-    const seqOf = new Map(numbered.map((r) => [r.id, r.seq]));
+    if (renumber.length > 0) {
+      const elderIds = pgArray(renumber);
+      await executeBound(em, RENUMBER_NEGATE, [elderIds]);
+      const numbered = await executeBound<{ id: string; seq: number }>(em, RENUMBER_FLIP, [elderIds]);
+      for (const r of numbered) seqOf.set(r.id, r.seq);
+    }
 
     // Findings raise alerts by the rules table, as a live visit's do. History older than the configured days raises
     // nothing to act on now: its alerts are recorded as already handled (resolved at once, noted as imported).
