@@ -360,6 +360,120 @@ describe('importElders and agency-backed values', () => {
   });
 });
 
+describe('importElders willingness (意愿) and written refusals', () => {
+  const WILLING = `query($id: ID!) { elder(id: $id) { id version acceptsVisits compliance { stoppedReason }
+    refusals { refusedOn reason talkedWith withdrawnOn } } }`;
+  const CLOSE = `mutation($id: ID!, $v: Int!) { closeElder(id: $id, version: $v, input: { status: MOVED_AWAY, effectiveDate: "2026-10-01", reason: "迁往外地" }) { id } }`;
+  const REFUSE = `mutation($id: ID!, $v: Int!) { recordRefusal(elderId: $id, version: $v, input: { refusedOn: "2026-09-01", reason: "不愿被打扰", talkedWith: "村委会" }) { id } }`;
+  const refusal = { refusedOn: '2026-02-20', reason: '子女在身边照顾，不需要探访', talkedWith: '谢社工' };
+
+  it('creates an archive that does not accept visits, its written refusal on record as recordRefusal writes it, audited', async () => {
+    const result = ok(await importAs(town, [full(idNumberFor('1941-04-04'), { refusal }), full(idNumberFor('1941-04-05'))])).importElders;
+    expect(result.records.map((r) => r.status)).toEqual(['CREATED', 'CREATED']);
+    const [refusedId, willingId] = result.records.map((r) => r.elderId!);
+
+    const refused = ok(await t.exec<any>(town, WILLING, { id: refusedId })).elder;
+    expect(refused.acceptsVisits).toBe(false);
+    expect(refused.refusals).toEqual([{ ...refusal, withdrawnOn: null }]);
+    // The refusal stops the visit requirements, as one recorded by hand does.
+    expect(refused.compliance.stoppedReason).toMatch(/拒绝探访/);
+    const willing = ok(await t.exec<any>(town, WILLING, { id: willingId })).elder;
+    expect(willing).toMatchObject({ acceptsVisits: true, refusals: [], compliance: { stoppedReason: null } });
+    const [row] = await t.sql(`select recorded_by, county_code from elder_refusal where elder_id = $1`, [refusedId]);
+    expect(row).toEqual({ recorded_by: town.id, county_code: '440783' });
+
+    // Registered not accepting visits (the registration says so), and the refusal its own REFUSAL_RECORD event.
+    const audit = await t.sql<{ action: string; changes: { field: string; new: unknown }[]; detail: any }>(
+      `select action, changes, detail from audit_event where elder_id = $1 and action <> 'ELDER_READ' order by id`,
+      [refusedId],
+    );
+    expect(audit.map((a) => a.action)).toEqual(['ELDER_REGISTER', 'REFUSAL_RECORD']);
+    expect(audit[0]!.changes.find((c) => c.field === 'acceptsVisits')!.new).toBe(false);
+    expect(audit[1]!.detail).toMatchObject({ ...refusal, importBatchId: result.batchId, sourceRef: '台账.xlsx 第2行' });
+    const [willingRegister] = await t.sql<{ changes: { field: string; new: unknown }[] }>(
+      `select changes from audit_event where elder_id = $1 and action = 'ELDER_REGISTER'`,
+      [willingId],
+    );
+    expect(willingRegister!.changes.find((c) => c.field === 'acceptsVisits')!.new).toBe(true);
+  });
+
+  it('rejects a refusal with every problem of it at once, on refusal.<field>, by recordRefusal’s rules', async () => {
+    const born = '1944-08-08';
+    const result = ok(
+      await importAs(town, [
+        full(idNumberFor(born), { refusal: { refusedOn: '2026-11-16', reason: '不', talkedWith: '  ' } }),
+        full(idNumberFor(born), { refusal: { refusedOn: '1944-08-07', reason: '老人不愿意', talkedWith: '谢'.repeat(51) } }),
+        full(idNumberFor(born), { refusal: { ...refusal, refusedOn: TODAY } }),
+      ]),
+    ).importElders;
+    expect(result.records.map((r) => r.status)).toEqual(['REJECTED', 'REJECTED', 'CREATED']);
+    const [future, early] = result.records as [RecordResult, RecordResult];
+    expect(future.errors.map((e) => e.field)).toEqual(['refusal.reason', 'refusal.talkedWith', 'refusal.refusedOn']);
+    expect(future.errors[2]!.messageEn).toBe('The refusal date cannot be after today (2026-11-15)');
+    expect(early.errors.map((e) => e.field)).toEqual(['refusal.talkedWith', 'refusal.refusedOn']);
+    expect(early.errors[1]!.messageEn).toBe(`The refusal date cannot be before ${born}`);
+    expect(early.errors.every((e) => e.message && e.messageEn)).toBe(true);
+    // The registry's own mutation says the same about the same values (one rule, one place).
+    const elder = await registerElder(t, town, { idNumber: idNumberFor(born) });
+    const byHand = await t.exec(town, `mutation($id: ID!) { recordRefusal(elderId: $id, version: 1, input: { refusedOn: "2026-11-16", reason: "不", talkedWith: "  " }) { id } }`, { id: elder.id });
+    expect(codeOf(byHand)).toBe('BAD_USER_INPUT');
+    expect((byHand.errors![0]!.extensions!.fieldErrors as { field: string }[]).map((e) => e.field)).toEqual(['reason', 'talkedWith', 'refusedOn']);
+  });
+
+  it('lists a differing willingness, records it with updateExisting through recordRefusal, and a dry run gives the real run’s verdicts', async () => {
+    const accepting = await registerElder(t, town, { name: '陈伯', idNumber: idNumberFor('1942-02-02'), phone: '13711113333' });
+    const already = await registerElder(t, town, { name: '何婆', idNumber: idNumberFor('1942-02-03', false) });
+    ok(await t.exec(town, REFUSE, { id: already.id, v: 1 }));
+    const closed = await registerElder(t, town, { name: '黄伯', idNumber: idNumberFor('1942-02-04') });
+    ok(await t.exec(town, CLOSE, { id: closed.id, v: 1 }));
+    const records = [
+      { name: '陈伯', idNumber: accepting.fullIdNumber, regionCode: REGIONS.villageA1, phone: '13711114444', refusal },
+      { name: '何婆', idNumber: already.fullIdNumber, regionCode: REGIONS.villageA1, refusal },
+      { name: '黄伯', idNumber: closed.fullIdNumber, regionCode: REGIONS.villageA1, refusal },
+      full(idNumberFor('1942-02-05'), { refusal }),
+      full(idNumberFor('1942-02-06'), { refusal: { ...refusal, talkedWith: '' } }),
+    ];
+    // Without updateExisting: the difference is named, nothing is written.
+    const listed = ok(await importAs(town, records.slice(0, 3))).importElders;
+    expect(listed.records.map((r) => [r.status, r.differences])).toEqual([
+      ['EXISTS', ['phone', 'refusal']],
+      ['EXISTS', []], // a standing refusal is not compared or rewritten
+      ['EXISTS', ['refusal']],
+    ]);
+
+    const key = newKey();
+    const refusalCount = async () => (await t.sql<{ n: number }>(`select count(*)::int as n from elder_refusal`))[0]!.n;
+    const before = await counts();
+    const refusalsBefore = await refusalCount();
+    const dry = ok(await t.exec<{ importElders: ImportResult }>(town, IMPORT, { batch: { idempotencyKey: key, dryRun: true, updateExisting: true, records } })).importElders;
+    expect(await counts()).toEqual(before);
+    expect(await refusalCount()).toBe(refusalsBefore);
+    const real = ok(await t.exec<{ importElders: ImportResult }>(town, IMPORT, { batch: { idempotencyKey: key, updateExisting: true, records } })).importElders;
+    const verdicts = (r: ImportResult) => r.records.map((x) => ({ ...x, elderId: x.status === 'CREATED' ? null : x.elderId }));
+    expect(verdicts(dry)).toEqual(verdicts(real));
+    expect(real.records.map((r) => r.status)).toEqual(['UPDATED', 'EXISTS', 'REJECTED', 'CREATED', 'REJECTED']);
+    expect(real.records[0]).toMatchObject({ elderId: accepting.id, differences: ['phone', 'refusal'] });
+    expect(real.records[2]!.errors).toEqual([expect.objectContaining({ field: 'refusal', messageEn: 'The archive is closed: no refusal can be recorded' })]);
+    expect(real.records[4]!.errors.map((e) => e.field)).toEqual(['refusal.talkedWith']);
+    // Two refusals written: the updated archive's and the new one's.
+    expect((await refusalCount()) - refusalsBefore).toBe(2);
+
+    // The update and the refusal, each through the registry's path: two versions, an ELDER_UPDATE and a REFUSAL_RECORD.
+    const after = ok(await t.exec<any>(town, WILLING, { id: accepting.id })).elder;
+    expect(after).toMatchObject({ version: 3, acceptsVisits: false, refusals: [{ ...refusal, withdrawnOn: null }] });
+    const audit = await t.sql<{ action: string; changes: unknown; detail: any }>(
+      `select action, changes, detail from audit_event where elder_id = $1 and action in ('ELDER_UPDATE', 'REFUSAL_RECORD') order by id`,
+      [accepting.id],
+    );
+    expect(audit.map((a) => a.action)).toEqual(['ELDER_UPDATE', 'REFUSAL_RECORD']);
+    expect(audit[1]).toMatchObject({ changes: [{ field: 'acceptsVisits', old: true, new: false }], detail: refusal });
+    // The archive already refused and the closed one are untouched.
+    expect(await t.sql(`select id, version, accepts_visits from elder where id = any($1::uuid[]) order by name`, [[already.id, closed.id]])).toEqual(
+      expect.arrayContaining([{ id: already.id, version: 2, accepts_visits: false }, { id: closed.id, version: 2, accepts_visits: true }]),
+    );
+  });
+});
+
 describe('importElders concurrency and cost', () => {
   it('two imports of one person at the same moment make one archive; the one that waited reports EXISTS', async () => {
     const idNumber = idNumberFor('1948-08-08');

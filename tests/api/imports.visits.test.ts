@@ -259,6 +259,42 @@ describe('importVisits', () => {
     for (const id of [r.records[0]!.visitId, r.records[1]!.visitId, a.id, b.id]) expect(visitsSeen.has(id!)).toBe(true);
   });
 
+  it('numbers at once the visits that come after every visit of their elder, and renumbers only the elders whose history goes before', async () => {
+    const fresh = await elderAt();
+    const continued = await elderAt();
+    const before = await elderAt();
+    ok(await t.exec<any>(town, RECORD, { input: { elderId: continued.id, visitedAt: '2026-09-10T02:00:00Z', method: 'HOME' } }));
+    const live = ok(await t.exec<any>(town, RECORD, { input: { elderId: before.id, visitedAt: '2026-10-10T02:00:00Z', method: 'HOME' } })).recordVisit;
+    const r = await imported([
+      visit(fresh, '2026-10-02'), visit(fresh, '2026-09-20', { method: 'PHONE' }), visit(fresh, '2026-09-20'),
+      visit(continued, '2026-10-01'), visit(continued, '2026-09-11'),
+      visit(before, '2026-10-20'), visit(before, '2026-10-10', { method: 'PHONE' }),
+    ]);
+    expect(r.created).toBe(7);
+    // Same day, two methods: in the order RENUMBER gives (day, then id, entered at the same moment).
+    const sameDay = [r.records[1]!.visitId!, r.records[2]!.visitId!].sort();
+    expect((await visitsOf(fresh.id)).map((v) => [v.id === sameDay[0] ? 'first' : v.id === sameDay[1] ? 'second' : v.visitedOn, v.seq])).toEqual([
+      ['2026-10-02', 3], ['second', 2], ['first', 1],
+    ]);
+    expect((await visitsOf(continued.id)).map((v) => [v.visitedOn, v.seq])).toEqual([['2026-10-01', 3], ['2026-09-11', 2], ['2026-09-10', 1]]);
+    // History on a day already there (10-10) goes through the renumbering; the live visit keeps its place by time.
+    const renumbered = await visitsOf(before.id);
+    expect(renumbered.map((v) => [v.visitedOn, v.seq])).toEqual([['2026-10-20', 3], ['2026-10-10', 2], ['2026-10-10', 1]]);
+    expect(renumbered.find((v) => v.id === live.id)!.seq).toBe(1);
+    // The audit rows carry the final numbers.
+    const audit = await t.sql<{ seq: number; visit_id: string }>(
+      `select (detail->>'seq')::int as seq, detail->>'visitId' as visit_id from audit_event where action = 'VISIT_RECORD' and detail->>'importBatchId' = $1`,
+      [r.batchId],
+    );
+    const seqById = new Map<string, number>();
+    for (const e of [fresh, continued, before]) for (const v of await visitsOf(e.id)) seqById.set(v.id, v.seq);
+    expect(audit).toHaveLength(7);
+    for (const a of audit) expect(a.seq).toBe(seqById.get(a.visit_id));
+    // Numbered at once: the new visits of the two elders not renumbered have no update in the change log.
+    const updates = await t.sql(`select entity_id from change_log where entity = 'VISIT' and op = 'update' and elder_id = any($1::uuid[])`, [[fresh.id, continued.id]]);
+    expect(updates).toEqual([]);
+  });
+
   it('a dry run gives the real run’s verdicts and writes nothing', async () => {
     const e = await elderAt();
     ok(await t.exec<any>(town, RECORD, { input: { elderId: e.id, visitedAt: '2026-09-01T02:00:00Z', method: 'HOME' } }));

@@ -158,6 +158,9 @@ describe('import pages in Chromium', () => {
     const head = (template.book.worksheets[0]!.getRow(1).values as unknown[]).slice(1);
     expect(head.slice(0, 6)).toEqual(['姓名', '性别', '公民身份号码', '出生日期', '联系电话', '所在村（社区）']);
     expect(head).toEqual(expect.arrayContaining(['联系人1姓名', '联系人1关系', '联系人1电话', '联系人2姓名', '建档日期', '备注']));
+    // 意愿 and the written refusal, with a 是/否 drop-down.
+    expect(head).toEqual(expect.arrayContaining(['是否愿意接受探访', '拒绝日期', '拒绝原因', '排查人员']));
+    expect(template.book.worksheets[0]!.getRow(2).getCell(head.indexOf('是否愿意接受探访') + 1).dataValidation).toMatchObject({ type: 'list' });
     const villageCol = head.indexOf('所在村（社区）') + 1;
     expect(template.book.worksheets[0]!.getRow(2).getCell(villageCol).dataValidation).toMatchObject({ type: 'list' });
     const options = template.book.getWorksheet('选项')!;
@@ -167,6 +170,7 @@ describe('import pages in Chromium', () => {
     const noteText = notes.getSheetValues().flat().join('\n');
     expect(noteText).toContain('家庭成员');
     expect(noteText).toContain('公民身份号码');
+    expect(noteText).toContain('拒绝日期、拒绝原因和排查人员');
 
     // Upload: a title row above the header, synonyms, an unknown 序号 column; the preview shows the sheet's own
     // problems at once and the server's verdicts (the 55-year-olds) after the dry run.
@@ -254,6 +258,41 @@ describe('import pages in Chromium', () => {
     expect(consoleErrors).toEqual([]);
     await page.context().close();
   }, 300_000); // three imports of a 500-row sheet on a shared two-core machine
+
+  it('imports elders who do not accept visits (否 with the written refusal) as archives that do not, and explains a refusal left half-filled', async () => {
+    const { page, consoleErrors } = await newPage();
+    await logIn(page, 'town');
+    await page.locator('.el-menu').getByText('导入老年人档案').click();
+    await page.waitForURL(/\/imports\/elders$/);
+    const taken = new Set(ledger.map((r) => r.id));
+    const ids = [0, 1, 2].map((i) => idFor(new Date(Date.UTC(1952, 1, 11 + i)), 95 + i));
+    expect(ids.some((id) => taken.has(id))).toBe(false);
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('意愿');
+    sheet.addRow(['姓名', '身份证号码', '村（社区）', '紧急联系人姓名', '紧急联系人电话', '是否愿意接受探访', '拒绝日期', '拒绝原因', '排查人员', '建档日期']);
+    sheet.addRow(['关婆', ids[0], '东河社区', '关强', '13800001111', '否', '2024年5月2日', '子女在身边照顾，不需要探访', '谢社工', '2024年5月1日']);
+    sheet.addRow(['周伯', ids[1], '东河社区', '周明', '13800002222', '×', '2024/6/1', '不愿被打扰', '村委会李主任', '2024-05-01']);
+    sheet.addRow(['吴婆', ids[2], '东河社区', '吴华', '13800003333', '否', '2024年5月2日', '', '谢社工', '2024年5月1日']);
+    sheet.getColumn(2).numFmt = '@';
+    await page.locator('[data-test=import-file]').setInputFiles({ name: '意愿.xlsx', mimeType: XLSX, buffer: Buffer.from(await wb.xlsx.writeBuffer()) });
+    await expect.poll(() => page.locator('[data-test=import-counts]').textContent(), { timeout: 30_000 }).toContain('将新建 2');
+    expect(await page.locator('[data-test=import-counts]').textContent()).toContain('不能导入 1');
+    expect(await page.locator('[data-test=preview-table]').textContent()).toContain('拒绝原因：不能为空');
+    await page.locator('[data-test=import-start]').click();
+    await expect.poll(() => page.locator('[data-test=import-summary]').textContent(), { timeout: 30_000 }).toContain('新建 2');
+    const rows = await t.sql<{ id_number: string; accepts_visits: boolean; refused_on: string; reason: string; talked_with: string }>(
+      `select e.id_number, e.accepts_visits, r.refused_on::text as refused_on, r.reason, r.talked_with
+         from elder e join elder_refusal r on r.elder_id = e.id where e.id_number = any($1) order by e.id_number`,
+      [ids],
+    );
+    expect(rows).toEqual([
+      { id_number: ids[0], accepts_visits: false, refused_on: '2024-05-02', reason: '子女在身边照顾，不需要探访', talked_with: '谢社工' },
+      { id_number: ids[1], accepts_visits: false, refused_on: '2024-06-01', reason: '不愿被打扰', talked_with: '村委会李主任' },
+    ]);
+    expect(await countArchives([ids[2]!])).toBe(0);
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 
   it('imports a small ledger of past visits through the visits page', async () => {
     const { page, consoleErrors } = await newPage();

@@ -70,6 +70,16 @@ export const ELDER_COLUMNS: ColumnSpec[] = [
   }),
   col('helpReceived.0.unitName', '帮扶单位名称', maxText(100), { group: 'helpReceived.0' }),
   col('helpReceived.0.measures', '帮扶措施', maxText(500), { group: 'helpReceived.0', required: true, synonyms: ['已享受帮扶', '帮扶情况'] }),
+  // 意愿: the form's 是否愿意接受探访. 否 needs the written refusal (拒绝日期, 拒绝原因, 排查人员), sent as `refusal`.
+  col('willing', '是否愿意接受探访', bool, {
+    synonyms: ['是否愿意接受探访服务', '意愿', '是否接受探访', '愿意接受探访'],
+    allowed: ['是', '否'],
+    example: '是',
+    note: '不填视为愿意；填“否”时须同时填写拒绝日期、拒绝原因和排查人员，档案建立后停止探访要求（老人仍在册）',
+  }),
+  col('refusal.refusedOn', '拒绝日期', date({ notFuture: true }), { group: 'refusal', required: true, synonyms: ['拒绝探访日期'], note: '老人（或家属）书面拒绝探访的日期，不能晚于今天' }),
+  col('refusal.reason', '拒绝原因', maxText(500), { group: 'refusal', required: true, synonyms: ['拒绝探访原因', '不愿意原因'], note: '至少 2 个字' }),
+  col('refusal.talkedWith', '排查人员', maxText(50), { group: 'refusal', required: true, synonyms: ['沟通人员', '谈话人员', '排查人'], note: '与老人或家属沟通的人员' }),
   col('registeredOn', '建档日期', date({ notFuture: true }), { synonyms: ['登记日期', '建档时间', '摸排日期'], example: '2024年5月1日', note: '不填为今天；不能晚于今天。探访记录可追溯到建档日期' }),
   col('sourceRef', '备注', maxText(200), { synonyms: ['来源', '备注/来源', '说明'], note: '自由填写，会随结果返回；不填时为“文件名 第N行”' }),
 ];
@@ -85,10 +95,17 @@ export const ELDER_SHEET: SheetSpec = {
     '一行一位老人。“公民身份号码”是唯一标识：已在本辖区建档的老人不会重复建档，会显示与档案不同的字段。',
     '紧急联系人最多填两位（联系人1、联系人2）；已享受帮扶填一项。更多联系人、家庭成员和其他帮扶情况请导入后在档案详情中补充。',
     '性别、出生日期、年龄由身份证号自动得出；年满60周岁方可建档。',
+    '“是否愿意接受探访”填“否”的老人照常建档，同时登记书面拒绝（拒绝日期、拒绝原因、排查人员三项都要填）；之后老人同意探访时，请在档案详情中“撤回拒绝”。',
     '日期可写作 2024年5月1日、2024-05-01、2024/5/1、2024.5.1 或 20240501；是/否 也可写作 √/×、有/无。',
     '表头可以不在第一行（上面可以有标题行）；列的顺序可以不同；不认识的列会请您选择对应字段或忽略。',
   ],
-  finish(record) {
+  finish(record, problem) {
+    // 意愿: 否 with the written refusal becomes `refusal`; 是 (or empty) with refusal columns filled is a contradiction.
+    const willing = record.willing;
+    delete record.willing;
+    if (willing === false && !record.refusal) problem('willing', '不愿意接受探访时，请填写拒绝日期、拒绝原因和排查人员');
+    if (willing === true && record.refusal) problem('willing', '填写了拒绝日期等拒绝信息，“是否愿意接受探访”应为“否”');
+    if (willing === undefined && record.refusal) problem('willing', '填写了拒绝信息，请把“是否愿意接受探访”填为“否”');
     // A contact's kind from the relation when the kind column is empty (the form asks children first).
     for (const c of (record.emergencyContacts as Record<string, unknown>[] | undefined) ?? []) {
       if (c.kind) continue;
@@ -117,5 +134,6 @@ export const ELDER_FIELD_WORDS: Record<string, string> = {
   householdMembers: '家庭成员',
   helpReceived: '已享受帮扶情况',
   registeredOn: '建档日期',
+  refusal: '是否愿意接受探访（书面拒绝）',
   sourceRef: '备注',
 };

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeBound } from '../../shared/bound-sql.js';
 
 /**
  * One alert to raise. Either by the rules table, naming its `rule` (agency records) or giving the `findings` of a visit
@@ -49,7 +50,9 @@ export async function raiseAlerts(
     findings: a.findings ?? null, title: a.title ?? null, severity: a.severity ?? null, detail: a.detail ?? null,
     rule_details: a.ruleDetails ?? null, repeat: a.repeat ?? false,
   }));
-  return em.execute(
+  // Bound, not formatted into the text by the ORM: an import's 5,000 findings are one large JSON parameter.
+  return executeBound(
+    em,
     `with wanted as (
        select a.elder_id, a.county_code, a.region_code, a.visit_id, r.code as rule_code,
               coalesce(a.title, r.title) as title, coalesce(a.severity, r.severity) as severity,
@@ -85,7 +88,8 @@ export async function resolveAlerts(
   options: { at: Date; actorId: string | null },
 ): Promise<{ id: string; elder_id: string }[]> {
   if (list.length === 0) return [];
-  return em.execute(
+  return executeBound(
+    em,
     `with resolved as (
        update alert a set status = 'RESOLVED', version = a.version + 1, resolved_at = ?, resolved_by = ?, resolution = l.resolution
          from (select distinct on (elder_id, rule, visit_id) * from jsonb_to_recordset(?::jsonb) as l(elder_id uuid, rule text, resolution text, visit_id uuid)) l

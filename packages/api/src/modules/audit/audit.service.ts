@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../graphql/context.js';
-import { AuditEvent, type FieldChange } from './audit-event.entity.js';
+import { executeBound } from '../../shared/bound-sql.js';
+import type { FieldChange } from './audit-event.entity.js';
 
 export const AuditAction = {
   Login: 'LOGIN',
@@ -75,11 +76,32 @@ export interface AuditEntry {
 
 /**
  * Writes audit rows. Pass the transaction's EntityManager so a change and its audit row commit together:
- * there is no change without its row and no row without its change.
+ * there is no change without its row and no row without its change. One set-based statement for any number of rows
+ * (insertAuditRows), so a 5,000-record import audits as cheaply as one change.
  */
 export async function writeAudit(ctx: RequestContext, entries: AuditEntry[], em: EntityManager = ctx.em): Promise<void> {
   if (entries.length === 0) return;
-  await em.insertMany(AuditEvent, entries.map((e) => auditRow(ctx, e)));
+  await insertAuditRows(em, entries.map((e) => auditRow(ctx, e)), false);
+}
+
+/**
+ * The one insert of audit rows: every row in one JSON parameter (jsonb_to_recordset) sent as a bind value
+ * (executeBound). Why not the ORM's insertMany: one parameter per value passes PostgreSQL's 65,535-parameter limit at
+ * about 5,000 rows, and the ORM formats every parameter into the SQL text first (measured: 1.1 s of a 5,000-visit
+ * import). `asyncCommit`: this transaction's commit does not wait for the disk flush (plain reads only, see
+ * writeReadAudit).
+ */
+async function insertAuditRows(em: EntityManager, rows: ReturnType<typeof auditRow>[], asyncCommit: boolean): Promise<void> {
+  await executeBound(
+    em,
+    `insert into audit_event (at, actor_id, actor_username, actor_role, action, elder_id, region_code, county_code, purpose, changes, detail, request_id, ip)
+     select r.at, r."actorId", r."actorUsername", r."actorRole", r.action, r."elderId", r."regionCode", r."countyCode", r.purpose,
+            r.changes, r.detail, r."requestId", r.ip
+       from ${asyncCommit ? `(select set_config('synchronous_commit', 'off', true)) as local_setting,` : ''}
+            jsonb_to_recordset(?::jsonb) as r(at timestamptz, "actorId" uuid, "actorUsername" text, "actorRole" text, action text,
+              "elderId" uuid, "regionCode" text, "countyCode" text, purpose text, changes jsonb, detail jsonb, "requestId" text, ip text)`,
+    [JSON.stringify(rows)],
+  );
 }
 
 export function auditRow(ctx: RequestContext, e: AuditEntry) {
@@ -114,17 +136,7 @@ export async function writeReadAudit(ctx: RequestContext, entries: AuditEntry[])
   if (entries.length === 0) return;
   const em = ctx.em;
   if (em.isInTransaction()) return writeAudit(ctx, entries, em);
-  const rows = entries.map((e) => auditRow(ctx, e));
-  await em.execute(
-    `insert into audit_event (at, actor_id, actor_username, actor_role, action, elder_id, region_code, county_code, purpose, changes, detail, request_id, ip)
-     select r.at, r."actorId", r."actorUsername", r."actorRole", r.action, r."elderId", r."regionCode", r."countyCode", r.purpose,
-            r.changes, r.detail, r."requestId", r.ip
-       from (select set_config('synchronous_commit', 'off', true)) as local_setting,
-            jsonb_to_recordset(?::jsonb) as r(at timestamptz, "actorId" uuid, "actorUsername" text, "actorRole" text, action text,
-              "elderId" uuid, "regionCode" text, "countyCode" text, purpose text, changes jsonb, detail jsonb, "requestId" text, ip text)`,
-    [JSON.stringify(rows)],
-    'run',
-  );
+  await insertAuditRows(em, entries.map((e) => auditRow(ctx, e)), true);
 }
 
 /** Field-by-field difference of two snapshots (values compared as JSON). */

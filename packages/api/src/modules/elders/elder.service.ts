@@ -44,7 +44,7 @@ import type {
 } from './elder.inputs.js';
 import { ElderSortField, SortDirection } from './elder.inputs.js';
 import { bornOnOrBefore, isRealDate } from './id-number.js';
-import { pastDate, requiredText, validateArchive, type CleanArchive } from './elder.validation.js';
+import { pastDate, requiredText, validateArchive, validateRefusal, type CleanArchive } from './elder.validation.js';
 import { refuseAgencyBackedEdits, refuseReopenOfRegisteredDeath } from './archive-governance.js';
 import { subtreeFilter } from '../../shared/jurisdiction.js';
 import { applyArchiveChanges, type ArchiveChangeSet } from './archive-changes.js';
@@ -548,9 +548,7 @@ export class ElderService {
       if (!elder.acceptsVisits) {
         throw conflict('该老人已有未撤回的拒绝记录', 'A refusal is already on record and not withdrawn');
       }
-      const reason = requiredText('reason', input.reason, 2, 500, ['拒绝原因', 'The reason']);
-      const talkedWith = requiredText('talkedWith', input.talkedWith, 1, 50, ['沟通人员', 'Who talked with the elder']);
-      const refusedOn = pastDate('refusedOn', input.refusedOn, this.today, elder.birthDate, ['拒绝日期', 'The refusal date']);
+      const { reason, talkedWith, refusedOn } = validateRefusal(input, this.today, elder.birthDate);
       em.create(Refusal, { elder, countyCode: elder.countyCode, refusedOn, reason, talkedWith, recordedBy: actor.userId, recordedAt: this.ctx.now() });
       return { set: { accepts_visits: false }, detail: { refusedOn, reason, talkedWith } };
     });

@@ -354,23 +354,57 @@ export function validateArchive(input: ArchiveFieldsInput & Partial<UpdateElderI
 /** A free-text reason or note with its bounds (close, reopen, refusal, reveal purpose). */
 export function requiredText(field: string, value: string | null | undefined, min: number, max: number, label: [string, string]): string {
   const errors = new FieldErrors();
+  const trimmed = checkText(errors, field, value, min, max, label);
+  errors.throwIfAny();
+  return trimmed;
+}
+
+function checkText(errors: FieldErrors, field: string, value: string | null | undefined, min: number, max: number, label: [string, string]): string {
   const trimmed = value?.trim() ?? '';
   if (trimmed.length < min) {
     errors.add(field, `请填写${label[0]}（至少 ${min} 个字）`, `${label[1]} is required (at least ${min} characters)`);
   } else if (trimmed.length > max) {
     errors.add(field, `${label[0]}不能超过 ${max} 个字`, `${label[1]} must be at most ${max} characters`);
   }
-  errors.throwIfAny();
   return trimmed;
 }
 
 /** A date that has happened (not after today) and not before `earliest`. */
 export function pastDate(field: string, value: string, today: string, earliest: string, label: [string, string]): string {
   const errors = new FieldErrors();
+  checkPastDate(errors, field, value, today, earliest, label);
+  errors.throwIfAny();
+  return value;
+}
+
+function checkPastDate(errors: FieldErrors, field: string, value: string, today: string, earliest: string, label: [string, string]): void {
   if (value > today) errors.add(field, `${label[0]}不能晚于今天（${today}）`, `${label[1]} cannot be after today (${today})`);
   else if (value < earliest) {
     errors.add(field, `${label[0]}不能早于 ${earliest}`, `${label[1]} cannot be before ${earliest}`);
   }
+}
+
+export interface CleanRefusal {
+  refusedOn: string;
+  reason: string;
+  talkedWith: string;
+}
+
+/**
+ * A written refusal (意愿: does not accept visiting service), every problem at once: the reason (2-500 characters),
+ * who talked with the elder (1-50), the date neither in the future nor before the elder's birth. recordRefusal and
+ * the elder import both check a refusal here; `prefix` is the input path ("refusal." in an import record).
+ */
+export function validateRefusal(
+  input: { refusedOn: string; reason: string; talkedWith: string },
+  today: string,
+  birthDate: string,
+  prefix = '',
+): CleanRefusal {
+  const errors = new FieldErrors();
+  const reason = checkText(errors, `${prefix}reason`, input.reason, 2, 500, ['拒绝原因', 'The reason']);
+  const talkedWith = checkText(errors, `${prefix}talkedWith`, input.talkedWith, 1, 50, ['沟通人员', 'Who talked with the elder']);
+  checkPastDate(errors, `${prefix}refusedOn`, input.refusedOn, today, birthDate, ['拒绝日期', 'The refusal date']);
   errors.throwIfAny();
-  return value;
+  return { refusedOn: input.refusedOn, reason, talkedWith };
 }

@@ -1,9 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray } from '../../shared/sql.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
-import type { AuditEntry } from '../audit/audit.service.js';
-import { auditRow } from '../audit/audit.service.js';
-import type { RequestContext } from '../../graphql/context.js';
 import type { CleanContact, CleanHelp, CleanMember } from '../elders/elder.validation.js';
 import { executeBound } from '../../shared/bound-sql.js';
 
@@ -60,6 +57,9 @@ export interface ExistingArchive {
   incapacitySource: string | null;
   disabilitySource: string | null;
   familyPlanningSource: string | null;
+  /** 意愿 and status, for a refusal the record gives (recordRefusal's rules: an active archive that accepts visits). */
+  acceptsVisits: boolean;
+  status: string;
   /** Only inside the caller's jurisdiction: nothing of an archive elsewhere is read. */
   values: ArchiveValues | null;
 }
@@ -73,6 +73,8 @@ interface ExistingRow {
   incapacity_source: string | null;
   disability_source: string | null;
   family_planning_source: string | null;
+  accepts_visits: boolean;
+  status: string;
   values: (Omit<ArchiveValues, 'householdMonthlyIncome' | 'monthlyBenefits'> & { householdMonthlyIncome: string | number | null; monthlyBenefits: string | number | null }) | null;
 }
 
@@ -84,7 +86,7 @@ export async function existingByIdNumber(em: EntityManager, idNumbers: string[],
   if (idNumbers.length === 0) return new Map();
   const rows = await em.execute<ExistingRow[]>(
     `select e.id, e.id_number, e.region_code, e.version, j.inside as in_jurisdiction,
-            e.incapacity_source, e.disability_source, e.family_planning_source,
+            e.incapacity_source, e.disability_source, e.family_planning_source, e.accepts_visits, e.status,
             case when j.inside then jsonb_build_object(
               'name', e.name, 'regionCode', e.region_code, 'phone', e.phone, 'addressDetail', e.address_detail,
               'livesAtRegisteredResidence', e.lives_at_registered_residence, 'circumstances', to_jsonb(e.circumstances),
@@ -128,6 +130,8 @@ export async function existingByIdNumber(em: EntityManager, idNumbers: string[],
           incapacitySource: r.incapacity_source,
           disabilitySource: r.disability_source,
           familyPlanningSource: r.family_planning_source,
+          acceptsVisits: r.accepts_visits,
+          status: r.status,
           values,
         },
       ];
@@ -161,6 +165,8 @@ export interface NewElderRow {
   household_monthly_income: number | null;
   monthly_benefits: number | null;
   benefits_note: string | null;
+  /** false: the record gave a refusal (its row is inserted with the archive, insertRefusals). */
+  accepts_visits: boolean;
   /** null: now (the import's time), like registerElder; else China midnight of the day. */
   registered_on: string | null;
 }
@@ -178,19 +184,19 @@ export async function insertElders(em: EntityManager, rows: NewElderRow[], actor
                         lives_at_registered_residence, circumstances, incapacity_level, disability_certificate_number,
                         disability_category, disability_grade, family_planning_kind, extreme_poverty_kind, temporary_difficulty,
                         water_safe, electricity_safe, housing_safe, household_monthly_income, monthly_benefits, benefits_note,
-                        registered_at, registered_by, updated_at)
+                        accepts_visits, registered_at, registered_by, updated_at)
      select r.id, r.county_code, r.region_code, r.name, r.gender, r.birth_date, r.id_number, r.phone, r.address_detail,
             r.lives_at_registered_residence, array(select jsonb_array_elements_text(r.circumstances)), r.incapacity_level,
             r.disability_certificate_number, r.disability_category, r.disability_grade, r.family_planning_kind,
             r.extreme_poverty_kind, r.temporary_difficulty, r.water_safe, r.electricity_safe, r.housing_safe,
-            r.household_monthly_income, r.monthly_benefits, r.benefits_note,
+            r.household_monthly_income, r.monthly_benefits, r.benefits_note, r.accepts_visits,
             coalesce(r.registered_on::timestamp at time zone 'Asia/Shanghai', ?::timestamptz), ?::uuid, ?::timestamptz
        from jsonb_to_recordset(?::jsonb) as r(id uuid, county_code text, region_code text, name text, gender text, birth_date date,
               id_number text, phone text, address_detail text, lives_at_registered_residence boolean, circumstances jsonb,
               incapacity_level text, disability_certificate_number text, disability_category text, disability_grade smallint,
               family_planning_kind text, extreme_poverty_kind text, temporary_difficulty text, water_safe boolean,
               electricity_safe boolean, housing_safe boolean, household_monthly_income numeric, monthly_benefits numeric,
-              benefits_note text, registered_on date)
+              benefits_note text, accepts_visits boolean, registered_on date)
      on conflict (id_number) do nothing
      returning id`,
     [now, actorId, now, JSON.stringify(rows)],
@@ -243,20 +249,25 @@ export async function insertLists(em: EntityManager, lists: ElderLists[]): Promi
   }
 }
 
+export interface NewRefusalRow {
+  elder_id: string;
+  county_code: string;
+  refused_on: string;
+  reason: string;
+  talked_with: string;
+}
+
 /**
- * Audit rows of a whole batch in one statement (writeAudit goes through the ORM's insertMany, whose one parameter per
- * value would pass PostgreSQL's 65,535-parameter limit at 5,000 rows). Same rows as writeAudit (auditRow), in the
- * caller's transaction, synchronously committed with the changes they describe.
+ * The written refusals of new archives (one each at most), in one statement: the rows recordRefusal creates, recorded
+ * by the caller at the import's time. The statement trigger marks their compliance dirty like any refusal's.
  */
-export async function insertAuditRows(ctx: RequestContext, em: EntityManager, entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
+export async function insertRefusals(em: EntityManager, rows: NewRefusalRow[], actorId: string, now: Date): Promise<void> {
+  if (rows.length === 0) return;
   await executeBound(
     em,
-    `insert into audit_event (at, actor_id, actor_username, actor_role, action, elder_id, region_code, county_code, purpose, changes, detail, request_id, ip)
-     select r.at, r."actorId", r."actorUsername", r."actorRole", r.action, r."elderId", r."regionCode", r."countyCode", r.purpose,
-            r.changes, r.detail, r."requestId", r.ip
-       from jsonb_to_recordset(?::jsonb) as r(at timestamptz, "actorId" uuid, "actorUsername" text, "actorRole" text, action text,
-              "elderId" uuid, "regionCode" text, "countyCode" text, purpose text, changes jsonb, detail jsonb, "requestId" text, ip text)`,
-    [JSON.stringify(entries.map((e) => auditRow(ctx, e)))],
+    `insert into elder_refusal (elder_id, county_code, refused_on, reason, talked_with, recorded_by, recorded_at)
+     select r.elder_id, r.county_code, r.refused_on, r.reason, r.talked_with, ?::uuid, ?::timestamptz
+       from jsonb_to_recordset(?::jsonb) as r(elder_id uuid, county_code text, refused_on date, reason text, talked_with text)`,
+    [actorId, now, JSON.stringify(rows)],
   );
 }

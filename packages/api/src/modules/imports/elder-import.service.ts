@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { AppError, type FieldError } from '../../graphql/errors.js';
-import { AuditAction, diffSnapshots, type AuditEntry } from '../audit/audit.service.js';
+import { AuditAction, diffSnapshots, writeAudit, type AuditEntry } from '../audit/audit.service.js';
 import type { FieldChange } from '../audit/audit-event.entity.js';
 import type { Actor } from '../auth/actor.js';
 import { reclassify } from '../classification/classification.service.js';
@@ -11,14 +11,14 @@ import { refuseAgencyBackedEdits } from '../elders/archive-governance.js';
 import { Circumstance } from '../elders/elder.enums.js';
 import type { UpdateElderInput } from '../elders/elder.inputs.js';
 import { ElderService, maskChanges } from '../elders/elder.service.js';
-import { MIN_AGE, validateArchive, type CleanArchive } from '../elders/elder.validation.js';
+import { MIN_AGE, validateArchive, validateRefusal, type CleanArchive, type CleanRefusal } from '../elders/elder.validation.js';
 import { ageOn, normalizeIdNumber, parseIdNumber, type ParsedIdNumber } from '../elders/id-number.js';
 import { countyOf, levelOfCode, VILLAGE_LEVEL } from '../regions/region.entity.js';
 import {
   existingByIdNumber,
-  insertAuditRows,
   insertElders,
   insertLists,
+  insertRefusals,
   regionsByCode,
   type ArchiveValues,
   type ExistingArchive,
@@ -125,7 +125,7 @@ function changesOf(current: ArchiveValues, next: ArchiveValues): FieldChange[] {
 }
 
 /** The registry's snapshot of a new archive (ElderService's `snapshot`, same keys in the same order), for its audit row. */
-function registrationSnapshot(identity: ParsedIdNumber, v: ArchiveValues): Record<string, unknown> {
+function registrationSnapshot(identity: ParsedIdNumber, v: ArchiveValues, acceptsVisits: boolean): Record<string, unknown> {
   return {
     name: v.name, idNumber: identity.idNumber, gender: identity.gender, birthDate: identity.birthDate, regionCode: v.regionCode,
     phone: v.phone, addressDetail: v.addressDetail, livesAtRegisteredResidence: v.livesAtRegisteredResidence,
@@ -133,7 +133,7 @@ function registrationSnapshot(identity: ParsedIdNumber, v: ArchiveValues): Recor
     disabilityCategory: v.disabilityCategory, disabilityGrade: v.disabilityGrade, familyPlanningKind: v.familyPlanningKind,
     extremePovertyKind: v.extremePovertyKind, temporaryDifficulty: v.temporaryDifficulty, waterSafe: v.waterSafe, electricitySafe: v.electricitySafe,
     housingSafe: v.housingSafe, householdMonthlyIncome: v.householdMonthlyIncome, monthlyBenefits: v.monthlyBenefits, benefitsNote: v.benefitsNote,
-    acceptsVisits: true, status: 'ACTIVE', statusDate: null, statusReason: null,
+    acceptsVisits, status: 'ACTIVE', statusDate: null, statusReason: null,
     emergencyContacts: v.emergencyContacts, householdMembers: v.householdMembers, helpReceived: v.helpReceived,
   };
 }
@@ -144,9 +144,12 @@ interface Plan {
   record: ElderImportRecord;
   idNumber: string;
   /** CREATED: the archive to insert. */
-  create?: { row: NewElderRow; identity: ParsedIdNumber; values: ArchiveValues; clean: CleanArchive };
-  /** UPDATED: the archive and the version the differences were computed against. */
-  update?: { elderId: string; version: number };
+  create?: { row: NewElderRow; identity: ParsedIdNumber; values: ArchiveValues; clean: CleanArchive; refusal: CleanRefusal | null };
+  /**
+   * UPDATED: the archive and the version the differences were computed against; `archive`: its fields differ (an
+   * update); `refusal`: the refusal to record (the archive accepts visits).
+   */
+  update?: { elderId: string; version: number; archive: boolean; refusal: CleanRefusal | null };
 }
 
 /**
@@ -230,6 +233,7 @@ export class ElderImportService {
       }
       errors.push(...this.checkRegion(actor, record.regionCode, regions));
       errors.push(...checkRegisteredOn(record, idNumber, day));
+      const refusal = checkRefusal(record, idNumber, day, errors);
       if (record.sourceRef && record.sourceRef.length > 200) {
         errors.push({ field: 'sourceRef', message: '来源说明（sourceRef）不能超过 200 个字', messageEn: 'sourceRef must be at most 200 characters' });
       }
@@ -249,7 +253,7 @@ export class ElderImportService {
       if (errors.length > 0 || !clean) return { result: { ...result, errors }, record, idNumber };
 
       const found = existing.get(clean.identity!.idNumber);
-      if (found) return this.planExisting(result, record, idNumber, clean, found, updateExisting);
+      if (found) return this.planExisting(result, record, idNumber, clean, refusal, found, updateExisting);
 
       const values = project({ ...BLANK, name: clean.name!, regionCode: clean.regionCode! }, clean);
       const identity = clean.identity!;
@@ -261,11 +265,11 @@ export class ElderImportService {
         disability_grade: values.disabilityGrade, family_planning_kind: values.familyPlanningKind, extreme_poverty_kind: values.extremePovertyKind,
         temporary_difficulty: values.temporaryDifficulty, water_safe: values.waterSafe, electricity_safe: values.electricitySafe,
         housing_safe: values.housingSafe, household_monthly_income: values.householdMonthlyIncome, monthly_benefits: values.monthlyBenefits,
-        benefits_note: values.benefitsNote, registered_on: record.registeredOn ?? null,
+        benefits_note: values.benefitsNote, accepts_visits: refusal === null, registered_on: record.registeredOn ?? null,
       };
       return {
         result: { ...result, status: ImportStatus.CREATED, elderId: row.id },
-        record, idNumber, create: { row, identity, values, clean },
+        record, idNumber, create: { row, identity, values, clean, refusal },
       };
     });
   }
@@ -276,22 +280,36 @@ export class ElderImportService {
     record: ElderImportRecord,
     idNumber: string,
     clean: CleanArchive,
+    refusal: CleanRefusal | null,
     found: ExistingArchive,
     updateExisting: boolean,
   ): Plan {
     if (!found.inJurisdiction || !found.values) return { result: { ...result, status: ImportStatus.EXISTS, inJurisdiction: false }, record, idNumber };
-    const { differences, changes } = differencesOf(record, clean, found.values);
+    const { differences: archiveDifferences, changes } = differencesOf(record, clean, found.values);
+    // 意愿: a refusal given for an archive that accepts visits. A standing refusal is a written record of its own
+    // and is not compared or rewritten; an import never withdraws one (that needs the date of consent).
+    const refuse = refusal !== null && found.acceptsVisits ? refusal : null;
+    const differences = refuse ? [...archiveDifferences, 'refusal'] : archiveDifferences;
     const exists: ElderImportRecordResultType = {
       ...result, status: ImportStatus.EXISTS, elderId: found.id, elderName: found.values.name, inJurisdiction: true, differences,
     };
     if (!updateExisting || differences.length === 0) return { result: exists, record, idNumber };
+    const errors: FieldError[] = [];
     try {
       // The update would be refused for values an agency record backs: say so now, in a dry run too.
       refuseAgencyBackedEdits(found, changes);
     } catch (error) {
-      return { result: { ...result, errors: fieldErrorsOf(error) }, record, idNumber };
+      errors.push(...fieldErrorsOf(error));
     }
-    return { result: { ...exists, status: ImportStatus.UPDATED }, record, idNumber, update: { elderId: found.id, version: found.version } };
+    if (refuse && found.status !== 'ACTIVE') {
+      // recordRefusal's rule, said now so that a dry run gives the real run's verdict.
+      errors.push({ field: 'refusal', message: '档案已关闭，不能登记拒绝探访', messageEn: 'The archive is closed: no refusal can be recorded' });
+    }
+    if (errors.length > 0) return { result: { ...result, errors }, record, idNumber };
+    return {
+      result: { ...exists, status: ImportStatus.UPDATED }, record, idNumber,
+      update: { elderId: found.id, version: found.version, archive: archiveDifferences.length > 0, refusal: refuse },
+    };
   }
 
   private checkRegion(actor: Actor, raw: string | null | undefined, regions: Map<string, RegionRow>): FieldError[] {
@@ -331,15 +349,31 @@ export class ElderImportService {
           householdMembers: p.create!.values.householdMembers, helpReceived: p.create!.values.helpReceived,
         })),
       );
-      const audits: AuditEntry[] = made.map((p) => ({
-        action: AuditAction.ElderRegister,
-        elderId: p.create!.row.id,
-        regionCode: p.create!.row.region_code,
-        // Against nothing, like registerElder: the registration lists every field it set.
-        changes: maskChanges(diffSnapshots({}, registrationSnapshot(p.create!.identity, p.create!.values))),
-        detail: { importBatchId: batchId, sourceRef: p.record.sourceRef ?? null, registeredOn: p.record.registeredOn ?? null },
-      }));
-      await insertAuditRows(this.ctx, em, audits);
+      const refused = made.filter((p) => p.create!.refusal);
+      await insertRefusals(
+        em,
+        refused.map((p) => ({ elder_id: p.create!.row.id, county_code: p.create!.row.county_code, ...refusalRow(p.create!.refusal!) })),
+        actor.userId,
+        now,
+      );
+      const audits: AuditEntry[] = made.flatMap((p) => {
+        const c = p.create!;
+        const detail = { importBatchId: batchId, sourceRef: p.record.sourceRef ?? null, registeredOn: p.record.registeredOn ?? null };
+        const register: AuditEntry = {
+          action: AuditAction.ElderRegister,
+          elderId: c.row.id,
+          regionCode: c.row.region_code,
+          // Against nothing, like registerElder: the registration lists every field it set (acceptsVisits false with a refusal).
+          changes: maskChanges(diffSnapshots({}, registrationSnapshot(c.identity, c.values, c.refusal === null))),
+          detail,
+        };
+        if (!c.refusal) return [register];
+        // The written refusal is an event of its own, as recordRefusal audits it (same action, same detail), so the
+        // audit log's REFUSAL_RECORD events count every refusal; the archive was registered not accepting visits,
+        // so it changes no field.
+        return [register, { action: AuditAction.RefusalRecord, elderId: c.row.id, regionCode: c.row.region_code, changes: [], detail: { ...c.refusal, ...detail } }];
+      });
+      await writeAudit(this.ctx, audits, em);
     }
     // The class (and with it the visit requirements, derived from it) of every new archive, in this transaction.
     await reclassify(em, insertedIds, now, actor.userId);
@@ -352,7 +386,7 @@ export class ElderImportService {
         if (!found) throw new Error(`import: ${p.idNumber} was neither inserted nor found`);
         p.result = this.planExisting(
           { ...p.result, status: ImportStatus.REJECTED, elderId: null },
-          p.record, p.idNumber, p.create!.clean, found, false,
+          p.record, p.idNumber, p.create!.clean, p.create!.refusal, found, false,
         ).result;
         delete p.create;
       }
@@ -367,14 +401,19 @@ export class ElderImportService {
    */
   private async update(em: EntityManager, plans: Plan[]): Promise<void> {
     if (plans.length === 0) return;
-    const service = new ElderService({ ...this.ctx, em });
     for (const p of plans) {
+      const { elderId, version, archive, refusal } = p.update!;
       const input: Partial<UpdateElderInput> = {};
       for (const field of ARCHIVE_INPUTS) {
         if (p.record[field] !== undefined) (input as Record<string, unknown>)[field] = p.record[field];
       }
       try {
-        await service.update(p.update!.elderId, p.update!.version, input as UpdateElderInput);
+        // One savepoint for the record: its update and its refusal go through together or not at all.
+        await em.transactional(async (inner) => {
+          const service = new ElderService({ ...this.ctx, em: inner });
+          const next = archive ? (await service.update(elderId, version, input as UpdateElderInput)).version : version;
+          if (refusal) await service.recordRefusal(elderId, next, refusal);
+        });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         p.result = { ...p.result, status: ImportStatus.REJECTED, elderId: null, elderName: null, inJurisdiction: null, differences: [], errors: fieldErrorsOf(error) };
@@ -389,6 +428,27 @@ function differencesOf(record: ElderImportRecord, clean: CleanArchive, current: 
   const given = new Set(ARCHIVE_INPUTS.filter((f) => record[f] !== undefined));
   const differing = new Set(changes.map((c) => INPUT_OF[c.field as keyof ArchiveValues]).filter((f) => given.has(f)));
   return { differences: ARCHIVE_INPUTS.filter((f) => differing.has(f)), changes: changes.filter((c) => given.has(INPUT_OF[c.field as keyof ArchiveValues])) };
+}
+
+/**
+ * The record's refusal checked with recordRefusal's rules (validateRefusal), errors on "refusal.<field>"; the birth
+ * date comes from the ID number (a refusal cannot predate the person). null: none given, or not valid.
+ */
+function checkRefusal(record: ElderImportRecord, idNumber: string, day: string, errors: FieldError[]): CleanRefusal | null {
+  if (!record.refusal) return null;
+  const parsed = parseIdNumber(idNumber, day);
+  // Without a valid ID number (its own error) the date is checked against no birth date.
+  const birthDate = 'problem' in parsed ? '0000-01-01' : parsed.birthDate;
+  try {
+    return validateRefusal(record.refusal, day, birthDate, 'refusal.');
+  } catch (error) {
+    errors.push(...fieldErrorsOf(error));
+    return null;
+  }
+}
+
+function refusalRow(r: CleanRefusal): { refused_on: string; reason: string; talked_with: string } {
+  return { refused_on: r.refusedOn, reason: r.reason, talked_with: r.talkedWith };
 }
 
 /** The registration date: a day that has come, on which the person was already 60 (see the class comment). */

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { LocalDate } from '../../graphql/scalars.js';
 import { SyncFieldErrorType } from '../agencies/sync.types.js';
-import { RegisterElderInput } from '../elders/elder.inputs.js';
+import { RecordRefusalInput, RegisterElderInput } from '../elders/elder.inputs.js';
 import { ImportStatus } from './imports.shared.js';
 
 /** One row of an office's 基本信息登记表: every field registerElder takes, plus the registration date and a source reference. */
@@ -16,6 +16,13 @@ export class ElderImportRecord extends RegisterElderInput {
       '建档日期: the day the office registered the elder, not in the future (default: today). It becomes the archive’s registration date (China midnight of that day), so visits may be dated back to it. The elder must be 60 or over on this date. Used for new archives only: an existing archive keeps its date.',
   })
   registeredOn?: string | null;
+
+  @Field(() => RecordRefusalInput, {
+    nullable: true,
+    description:
+      '意愿: the elder does not accept visiting service, with the written refusal (date, reason, who talked with the elder: the fields and rules of recordRefusal). A new archive is created not accepting visits, its refusal on record; an existing archive that accepts visits lists "refusal" in differences, and with updateExisting the refusal is recorded (recordRefusal). Absent or null: nothing is said about willingness (an import never withdraws a standing refusal: use withdrawRefusal).',
+  })
+  refusal?: RecordRefusalInput | null;
 
   @Field(() => String, { nullable: true, description: 'Up to 200 characters of free text echoed back in the answer, e.g. "台账.xlsx 第12行".' })
   sourceRef?: string | null;
@@ -73,7 +80,7 @@ export class ElderImportRecordResultType {
   inJurisdiction!: boolean | null;
 
   @Field(() => [String], {
-    description: 'EXISTS/UPDATED inside your jurisdiction: the input fields (of those given in the record) whose value differs from the archive, e.g. "phone", "emergencyContacts".',
+    description: 'EXISTS/UPDATED inside your jurisdiction: the input fields (of those given in the record) whose value differs from the archive, e.g. "phone", "emergencyContacts"; "refusal" when the record gives a refusal and the archive accepts visits.',
   })
   differences!: string[];
 

@@ -32,7 +32,8 @@ export const VISITORS_BY_NAME = `
    where region_code = any(?::text[]) and name = any(?::text[])`;
 
 /**
- * New visits with a provisional number (negative, below any final one) that RENUMBER then replaces. The visit is
+ * New visits, each with its final number when it goes after every visit of its elder, else a provisional one
+ * (negative, below any final one) that RENUMBER then replaces. The visit is
  * dated by day: it is stored at 12:00 China time, inside its day in every display time zone used here.
  */
 export const INSERT_VISITS = `
@@ -57,6 +58,16 @@ export const INSERT_CARE_SERVICES = `
   insert into care_service (elder_id, county_code, visit_id, kind, content, delivered_on, recorded_by, recorded_at)
   select s.elder_id, s.county_code, s.visit_id, s.kind, s.content, s.delivered_on, ?, ?
     from jsonb_to_recordset(?::jsonb) as s(elder_id uuid, county_code text, visit_id uuid, kind text, content text, delivered_on date)`;
+
+/**
+ * What numbering the new visits needs, per elder (read after the archives are locked, so no live visit slips in):
+ * how many visits there are, the highest number, and the last day visited. New visits all later than the last day
+ * take the next numbers at once; only elders whose history is imported before (or on) a day already there are
+ * renumbered.
+ */
+export const VISIT_NUMBERING = `
+  select elder_id, count(*)::int as n, max(seq)::int as top, to_char(max(visited_on), 'YYYY-MM-DD') as last_on
+    from visit where elder_id = any(?::uuid[]) group by elder_id`;
 
 /** Provisional numbers of new visits: far below the final numbers' negatives used by RENUMBER. */
 export const PROVISIONAL_SEQ_BASE = 1_000_000;

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { FieldErrors } from '../../graphql/errors.js';
+import { executeBound } from '../../shared/bound-sql.js';
 import { pgArray } from '../../shared/sql.js';
 import { raiseAlerts, resolveAlerts, type AlertToRaise } from '../alerts/alerts.write.js';
 import { AuditAction, writeAudit, type AuditEntry } from '../audit/audit.service.js';
@@ -20,6 +21,7 @@ import {
   PROVISIONAL_SEQ_BASE,
   RENUMBER_FLIP,
   RENUMBER_NEGATE,
+  VISIT_NUMBERING,
   VISITORS_BY_NAME,
 } from './visit-import.queries.js';
 import type { VisitImportBatch, VisitImportRecord, VisitImportRecordResultType, VisitImportResultType } from './visit-import.types.js';
@@ -133,7 +135,7 @@ export class VisitImportService {
     // for them wait: "already there" and the numbering cannot be raced.
     const idNumbers = [...new Set(planned.filter((p) => !p.errors.has('idNumber')).map((p) => p.idNumber))];
     const elders = idNumbers.length
-      ? await em.execute<ElderRow[]>(ELDERS_BY_ID_NUMBER(!dryRun), [pgArray(idNumbers), jurisdiction])
+      ? await executeBound<ElderRow>(em, ELDERS_BY_ID_NUMBER(!dryRun), [pgArray(idNumbers), jurisdiction])
       : [];
     const elderOf = new Map(elders.map((e) => [e.id_number, e]));
     for (const p of planned) {
@@ -152,14 +154,14 @@ export class VisitImportService {
     // What is already there, and the visitors who may be meant: two statements.
     const judged = planned.filter((p) => p.elder && !p.errors.has());
     const existing = judged.length
-      ? await em.execute<{ id: string; elder_id: string; visited_on: string; method: string }[]>(EXISTING_VISITS, [
+      ? await executeBound<{ id: string; elder_id: string; visited_on: string; method: string }>(em, EXISTING_VISITS, [
           JSON.stringify(judged.map((p) => ({ elder_id: p.elder!.id, visited_on: p.record.visitedOn, method: p.record.method }))),
         ])
       : [];
     const existingOf = new Map(existing.map((v) => [`${v.elder_id}|${v.visited_on}|${v.method}`, v.id]));
     const areas = [...new Set(judged.flatMap((p) => [p.elder!.region_code, p.elder!.region_code.slice(0, 9)]))];
     const visitors = judged.length
-      ? await em.execute<VisitorRow[]>(VISITORS_BY_NAME, [pgArray(areas), pgArray([...new Set(judged.map((p) => p.name))])])
+      ? await executeBound<VisitorRow>(em, VISITORS_BY_NAME, [pgArray(areas), pgArray([...new Set(judged.map((p) => p.name))])])
       : [];
 
     const seen = new Map<string, { index: number; visitId: string | null }>();
@@ -327,12 +329,43 @@ export class VisitImportService {
     });
   }
 
+  /**
+   * 第几次探访 of the new visits. An elder whose new visits all come after the last day already visited (a first load,
+   * or a ledger continued) has them numbered here, after the highest number, in the order RENUMBER would give (day,
+   * then id: they share entered_at): no second pass over those rows, no update of them in the change feed. Others
+   * (history before or on a day already there, or numbers not 1..n) are renumbered by date after the insert.
+   */
+  private async numbering(em: EntityManager, created: Planned[]): Promise<{ seqOf: Map<string, number>; renumber: string[] }> {
+    const byElder = new Map<string, Planned[]>();
+    for (const p of created) {
+      const list = byElder.get(p.elder!.id);
+      if (list) list.push(p);
+      else byElder.set(p.elder!.id, [p]);
+    }
+    const stats = await executeBound<{ elder_id: string; n: number; top: number; last_on: string }>(em, VISIT_NUMBERING, [pgArray([...byElder.keys()])]);
+    const statOf = new Map(stats.map((s) => [s.elder_id, s]));
+    const seqOf = new Map<string, number>();
+    const renumber: string[] = [];
+    for (const [elderId, list] of byElder) {
+      const s = statOf.get(elderId);
+      if (s && (s.top !== s.n || list.some((p) => p.record.visitedOn <= s.last_on))) {
+        renumber.push(elderId);
+        continue;
+      }
+      // uuids compare as their lower-case hex text, as PostgreSQL orders them.
+      list.sort((a, b) => (a.record.visitedOn !== b.record.visitedOn ? (a.record.visitedOn < b.record.visitedOn ? -1 : 1) : a.result.visitId! < b.result.visitId! ? -1 : 1));
+      list.forEach((p, i) => seqOf.set(p.result.visitId!, (s?.n ?? 0) + i + 1));
+    }
+    return { seqOf, renumber };
+  }
+
   /** The writes of a real run: a few statements per chunk, whatever the number of records. */
   private async write(em: EntityManager, userId: string, batchId: string, created: Planned[], day: string): Promise<void> {
     const now = this.ctx.now();
+    const { seqOf, renumber } = await this.numbering(em, created);
     const visitRows = created.map((p) => ({
       id: p.result.visitId, elder_id: p.elder!.id, county_code: p.elder!.county_code, region_code: p.elder!.region_code,
-      seq: -(PROVISIONAL_SEQ_BASE + p.result.index + 1), visited_on: p.record.visitedOn, method: p.record.method,
+      seq: seqOf.get(p.result.visitId!) ?? -(PROVISIONAL_SEQ_BASE + p.result.index + 1), visited_on: p.record.visitedOn, method: p.record.method,
       visitor_id: p.result.visitorId, visitor_name_as_written: p.result.visitorId ? null : p.name,
       location: p.text.location, duration_minutes: p.record.durationMinutes ?? null, household_change: p.record.householdChange ?? null,
       household_change_count: p.record.householdChangeCount ?? null, expression: p.record.expression ?? null, mobility: p.record.mobility ?? null,
@@ -344,7 +377,7 @@ export class VisitImportService {
       satisfaction: p.record.satisfaction ?? null, notes: p.text.notes,
     }));
     for (let i = 0; i < visitRows.length; i += CHUNK) {
-      await em.execute(INSERT_VISITS, [userId, now, JSON.stringify(visitRows.slice(i, i + CHUNK))], 'run');
+      await executeBound(em, INSERT_VISITS, [userId, now, JSON.stringify(visitRows.slice(i, i + CHUNK))]);
     }
     const serviceRows = created.flatMap((p) =>
       (p.record.careServices ?? []).map((s) => ({
@@ -353,13 +386,15 @@ export class VisitImportService {
       })),
     );
     for (let i = 0; i < serviceRows.length; i += CHUNK) {
-      await em.execute(INSERT_CARE_SERVICES, [userId, now, JSON.stringify(serviceRows.slice(i, i + CHUNK))], 'run');
+      await executeBound(em, INSERT_CARE_SERVICES, [userId, now, JSON.stringify(serviceRows.slice(i, i + CHUNK))]);
     }
 
-    const elderIds = pgArray([...new Set(created.map((p) => p.elder!.id))]);
-    await em.execute(RENUMBER_NEGATE, [elderIds], 'run');
-    const numbered = await em.execute<{ id: string; seq: number }[]>(RENUMBER_FLIP, [elderIds]);
-    const seqOf = new Map(numbered.map((r) => [r.id, r.seq]));
+    if (renumber.length > 0) {
+      const elderIds = pgArray(renumber);
+      await executeBound(em, RENUMBER_NEGATE, [elderIds]);
+      const numbered = await executeBound<{ id: string; seq: number }>(em, RENUMBER_FLIP, [elderIds]);
+      for (const r of numbered) seqOf.set(r.id, r.seq);
+    }
 
     // Findings raise alerts by the rules table, as a live visit's do. History older than the configured days raises
     // nothing to act on now: its alerts are recorded as already handled (resolved at once, noted as imported).
@@ -400,7 +435,7 @@ export class VisitImportService {
     const months = new Set(created.flatMap((p) => [p.record.visitedOn, ...(p.record.careServices ?? []).map((s) => s.deliveredOn ?? p.record.visitedOn)].map((d) => d.slice(0, 7))));
     const rolled = new Set(rolledPeriods(now));
     const stale = pgArray([...months].filter((m) => !rolled.has(m)));
-    if (stale !== '{}') await em.execute(DROP_STALE_ROLLUPS, [stale, stale], 'run');
+    if (stale !== '{}') await executeBound(em, DROP_STALE_ROLLUPS, [stale, stale]);
   }
 
 }
