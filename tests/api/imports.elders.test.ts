@@ -337,6 +337,29 @@ describe('importElders dry run and idempotency', () => {
   });
 });
 
+describe('importElders and a temporary difficulty’s end date', () => {
+  it('keeps the end date (动态管理 lists the archive once it passes) and names a differing one', async () => {
+    const idNumber = idNumberFor('1946-06-06', false);
+    const record = { name: '冯玉兰', idNumber, regionCode: REGIONS.villageA1, temporaryDifficulty: '房屋受灾', temporaryDifficultyUntil: '2027-03-31' };
+    const created = ok(await importAs(town, [record])).importElders.records[0]!;
+    expect(created.status).toBe('CREATED');
+    const [row] = await t.sql<{ until: string; circumstances: string[] }>(
+      `select to_char(temporary_difficulty_until, 'YYYY-MM-DD') as until, circumstances from elder where id = $1`,
+      [created.elderId],
+    );
+    expect(row).toEqual({ until: '2027-03-31', circumstances: ['TEMPORARY_DIFFICULTY'] });
+    const same = ok(await importAs(town, [record])).importElders.records[0]!;
+    expect(same).toMatchObject({ status: 'EXISTS', differences: [] });
+    const later = ok(await importAs(town, [{ ...record, temporaryDifficultyUntil: '2027-06-30' }])).importElders.records[0]!;
+    expect(later).toMatchObject({ status: 'EXISTS', differences: ['temporaryDifficultyUntil'] });
+    // An end date without the difficulty itself is refused like registerElder refuses it.
+    const alone = ok(await importAs(town, [{ name: '冯二', idNumber: idNumberFor('1946-07-07', false), regionCode: REGIONS.villageA1, temporaryDifficultyUntil: '2027-03-31' }]))
+      .importElders.records[0]!;
+    expect(alone.status).toBe('REJECTED');
+    expect(alone.errors.map((e) => e.field)).toContain('temporaryDifficultyUntil');
+  });
+});
+
 describe('importElders and agency-backed values', () => {
   it('refuses, in a dry run and a real one alike, an update of a value an agency record backs; other fields of other records go through', async () => {
     const elder = await registerElder(t, town, { name: '残联老人', idNumber: idNumberFor('1944-10-10'), disability: { category: 'PHYSICAL', grade: 2 } });

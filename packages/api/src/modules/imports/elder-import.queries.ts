@@ -37,6 +37,7 @@ export interface ArchiveValues {
   familyPlanningKind: string | null;
   extremePovertyKind: string | null;
   temporaryDifficulty: string | null;
+  temporaryDifficultyUntil: string | null;
   waterSafe: boolean | null;
   electricitySafe: boolean | null;
   housingSafe: boolean | null;
@@ -93,7 +94,7 @@ export async function existingByIdNumber(em: EntityManager, idNumbers: string[],
               'incapacityLevel', e.incapacity_level, 'disabilityCertificateNumber', e.disability_certificate_number,
               'disabilityCategory', e.disability_category, 'disabilityGrade', e.disability_grade,
               'familyPlanningKind', e.family_planning_kind, 'extremePovertyKind', e.extreme_poverty_kind,
-              'temporaryDifficulty', e.temporary_difficulty, 'waterSafe', e.water_safe, 'electricitySafe', e.electricity_safe,
+              'temporaryDifficulty', e.temporary_difficulty, 'temporaryDifficultyUntil', to_char(e.temporary_difficulty_until, 'YYYY-MM-DD'), 'waterSafe', e.water_safe, 'electricitySafe', e.electricity_safe,
               'housingSafe', e.housing_safe, 'householdMonthlyIncome', e.household_monthly_income, 'monthlyBenefits', e.monthly_benefits,
               'benefitsNote', e.benefits_note,
               'emergencyContacts', coalesce((select jsonb_agg(jsonb_build_object('kind', c.kind, 'name', c.name, 'relation', c.relation, 'phone', c.phone) order by c.position)
@@ -159,6 +160,7 @@ export interface NewElderRow {
   family_planning_kind: string | null;
   extreme_poverty_kind: string | null;
   temporary_difficulty: string | null;
+  temporary_difficulty_until: string | null;
   water_safe: boolean | null;
   electricity_safe: boolean | null;
   housing_safe: boolean | null;
@@ -182,19 +184,19 @@ export async function insertElders(em: EntityManager, rows: NewElderRow[], actor
     em,
     `insert into elder (id, county_code, region_code, name, gender, birth_date, id_number, phone, address_detail,
                         lives_at_registered_residence, circumstances, incapacity_level, disability_certificate_number,
-                        disability_category, disability_grade, family_planning_kind, extreme_poverty_kind, temporary_difficulty,
+                        disability_category, disability_grade, family_planning_kind, extreme_poverty_kind, temporary_difficulty, temporary_difficulty_until,
                         water_safe, electricity_safe, housing_safe, household_monthly_income, monthly_benefits, benefits_note,
                         accepts_visits, registered_at, registered_by, updated_at)
      select r.id, r.county_code, r.region_code, r.name, r.gender, r.birth_date, r.id_number, r.phone, r.address_detail,
             r.lives_at_registered_residence, array(select jsonb_array_elements_text(r.circumstances)), r.incapacity_level,
             r.disability_certificate_number, r.disability_category, r.disability_grade, r.family_planning_kind,
-            r.extreme_poverty_kind, r.temporary_difficulty, r.water_safe, r.electricity_safe, r.housing_safe,
+            r.extreme_poverty_kind, r.temporary_difficulty, r.temporary_difficulty_until, r.water_safe, r.electricity_safe, r.housing_safe,
             r.household_monthly_income, r.monthly_benefits, r.benefits_note, r.accepts_visits,
             coalesce(r.registered_on::timestamp at time zone 'Asia/Shanghai', ?::timestamptz), ?::uuid, ?::timestamptz
        from jsonb_to_recordset(?::jsonb) as r(id uuid, county_code text, region_code text, name text, gender text, birth_date date,
               id_number text, phone text, address_detail text, lives_at_registered_residence boolean, circumstances jsonb,
               incapacity_level text, disability_certificate_number text, disability_category text, disability_grade smallint,
-              family_planning_kind text, extreme_poverty_kind text, temporary_difficulty text, water_safe boolean,
+              family_planning_kind text, extreme_poverty_kind text, temporary_difficulty text, temporary_difficulty_until date, water_safe boolean,
               electricity_safe boolean, housing_safe boolean, household_monthly_income numeric, monthly_benefits numeric,
               benefits_note text, accepts_visits boolean, registered_on date)
      on conflict (id_number) do nothing

@@ -39,7 +39,7 @@ import {
 /** The archive fields of a record, by input name: what `differences` names and what an update passes on. */
 const ARCHIVE_INPUTS = [
   'name', 'regionCode', 'phone', 'addressDetail', 'livesAtRegisteredResidence', 'circumstances', 'incapacityLevel', 'disability',
-  'familyPlanningKind', 'extremePovertyKind', 'temporaryDifficulty', 'livingConditions', 'emergencyContacts', 'householdMembers', 'helpReceived',
+  'familyPlanningKind', 'extremePovertyKind', 'temporaryDifficulty', 'temporaryDifficultyUntil', 'livingConditions', 'emergencyContacts', 'householdMembers', 'helpReceived',
 ] as const;
 type ArchiveInput = (typeof ARCHIVE_INPUTS)[number];
 
@@ -48,6 +48,7 @@ const INPUT_OF: Record<keyof ArchiveValues, ArchiveInput> = {
   name: 'name', regionCode: 'regionCode', phone: 'phone', addressDetail: 'addressDetail', livesAtRegisteredResidence: 'livesAtRegisteredResidence',
   circumstances: 'circumstances', incapacityLevel: 'incapacityLevel', disabilityCertificateNumber: 'disability', disabilityCategory: 'disability',
   disabilityGrade: 'disability', familyPlanningKind: 'familyPlanningKind', extremePovertyKind: 'extremePovertyKind', temporaryDifficulty: 'temporaryDifficulty',
+  temporaryDifficultyUntil: 'temporaryDifficultyUntil',
   waterSafe: 'livingConditions', electricitySafe: 'livingConditions', housingSafe: 'livingConditions', householdMonthlyIncome: 'livingConditions',
   monthlyBenefits: 'livingConditions', benefitsNote: 'livingConditions', emergencyContacts: 'emergencyContacts', householdMembers: 'householdMembers',
   helpReceived: 'helpReceived',
@@ -71,12 +72,19 @@ const DETAILS: { flag: Circumstance; given: (c: CleanArchive) => boolean; clear:
   },
   { flag: Circumstance.FAMILY_PLANNING_SPECIAL, given: (c) => !!c.familyPlanningKind, clear: (v) => (v.familyPlanningKind = null) },
   { flag: Circumstance.EXTREME_POVERTY, given: (c) => !!c.extremePovertyKind, clear: (v) => (v.extremePovertyKind = null) },
-  { flag: Circumstance.TEMPORARY_DIFFICULTY, given: (c) => !!c.temporaryDifficulty, clear: (v) => (v.temporaryDifficulty = null) },
+  {
+    flag: Circumstance.TEMPORARY_DIFFICULTY,
+    given: (c) => !!c.temporaryDifficulty,
+    clear: (v) => {
+      v.temporaryDifficulty = null;
+      v.temporaryDifficultyUntil = null;
+    },
+  },
 ];
 
 const BLANK: Omit<ArchiveValues, 'name' | 'regionCode'> = {
   phone: null, addressDetail: null, livesAtRegisteredResidence: null, circumstances: [], incapacityLevel: null, disabilityCertificateNumber: null,
-  disabilityCategory: null, disabilityGrade: null, familyPlanningKind: null, extremePovertyKind: null, temporaryDifficulty: null, waterSafe: null,
+  disabilityCategory: null, disabilityGrade: null, familyPlanningKind: null, extremePovertyKind: null, temporaryDifficulty: null, temporaryDifficultyUntil: null, waterSafe: null,
   electricitySafe: null, housingSafe: null, householdMonthlyIncome: null, monthlyBenefits: null, benefitsNote: null, emergencyContacts: [],
   householdMembers: [], helpReceived: [],
 };
@@ -93,6 +101,7 @@ function project(current: ArchiveValues, clean: CleanArchive): ArchiveValues {
   if (clean.familyPlanningKind !== undefined) next.familyPlanningKind = clean.familyPlanningKind;
   if (clean.extremePovertyKind !== undefined) next.extremePovertyKind = clean.extremePovertyKind;
   if (clean.temporaryDifficulty !== undefined) next.temporaryDifficulty = clean.temporaryDifficulty;
+  if (clean.temporaryDifficultyUntil !== undefined) next.temporaryDifficultyUntil = clean.temporaryDifficultyUntil;
   if (clean.disability !== undefined) {
     next.disabilityCertificateNumber = clean.disability?.certificateNumber ?? null;
     next.disabilityCategory = clean.disability?.category ?? null;
@@ -131,7 +140,7 @@ function registrationSnapshot(identity: ParsedIdNumber, v: ArchiveValues, accept
     phone: v.phone, addressDetail: v.addressDetail, livesAtRegisteredResidence: v.livesAtRegisteredResidence,
     circumstances: [...v.circumstances].sort(), incapacityLevel: v.incapacityLevel, disabilityCertificateNumber: v.disabilityCertificateNumber,
     disabilityCategory: v.disabilityCategory, disabilityGrade: v.disabilityGrade, familyPlanningKind: v.familyPlanningKind,
-    extremePovertyKind: v.extremePovertyKind, temporaryDifficulty: v.temporaryDifficulty, waterSafe: v.waterSafe, electricitySafe: v.electricitySafe,
+    extremePovertyKind: v.extremePovertyKind, temporaryDifficulty: v.temporaryDifficulty, temporaryDifficultyUntil: v.temporaryDifficultyUntil, waterSafe: v.waterSafe, electricitySafe: v.electricitySafe,
     housingSafe: v.housingSafe, householdMonthlyIncome: v.householdMonthlyIncome, monthlyBenefits: v.monthlyBenefits, benefitsNote: v.benefitsNote,
     acceptsVisits, status: 'ACTIVE', statusDate: null, statusReason: null,
     emergencyContacts: v.emergencyContacts, householdMembers: v.householdMembers, helpReceived: v.helpReceived,
@@ -263,7 +272,7 @@ export class ElderImportService {
         lives_at_registered_residence: values.livesAtRegisteredResidence, circumstances: values.circumstances, incapacity_level: values.incapacityLevel,
         disability_certificate_number: values.disabilityCertificateNumber, disability_category: values.disabilityCategory,
         disability_grade: values.disabilityGrade, family_planning_kind: values.familyPlanningKind, extreme_poverty_kind: values.extremePovertyKind,
-        temporary_difficulty: values.temporaryDifficulty, water_safe: values.waterSafe, electricity_safe: values.electricitySafe,
+        temporary_difficulty: values.temporaryDifficulty, temporary_difficulty_until: values.temporaryDifficultyUntil, water_safe: values.waterSafe, electricity_safe: values.electricitySafe,
         housing_safe: values.housingSafe, household_monthly_income: values.householdMonthlyIncome, monthly_benefits: values.monthlyBenefits,
         benefits_note: values.benefitsNote, accepts_visits: refusal === null, registered_on: record.registeredOn ?? null,
       };
