@@ -38,7 +38,7 @@ import {
   type AgencyRecordBase,
 } from './sync.types.js';
 
-type Batch = { idempotencyKey: string; records: AgencyRecordBase[] };
+type Batch = { idempotencyKey: string; records: AgencyRecordBase[]; dryRun?: boolean | null };
 
 @InputType()
 export class AgencyRecordFilter {
@@ -50,7 +50,7 @@ export class AgencyRecordFilter {
 }
 
 const SYNC_NOTE =
-  'Up to 5,000 records; each is answered in order (CREATED, UPDATED, UNCHANGED, REJECTED with errors, CONFLICT for an older version) with its match (ELDER, CANDIDATE, NONE). Invalid records never block valid ones. A replay with the same idempotencyKey returns the stored answer; the same key with other records is CONFLICT. Only the owning agency may call it (FORBIDDEN otherwise).';
+  'Up to 5,000 records; each is answered in order (CREATED, UPDATED, UNCHANGED, REJECTED with errors, CONFLICT for an older version) with its match (ELDER, CANDIDATE, NONE). Invalid records never block valid ones. A replay with the same idempotencyKey returns the stored answer; the same key with other records is CONFLICT. dryRun: true gives the same verdicts and writes nothing. Only the owning agency may call it (FORBIDDEN otherwise).';
 
 @Resolver()
 export class AgenciesResolver {

@@ -15,6 +15,13 @@ import { inSubtree } from '../../shared/jurisdiction.js';
 
 export const MAX_SYNC_RECORDS = 5000;
 
+/** Thrown out of a dry run's transaction to roll it back, carrying the answer it computed. */
+class DryRunRollback extends Error {
+  constructor(readonly answer: SyncResultType) {
+    super('dry run: rolled back');
+  }
+}
+
 /** A record as validated: what the answer, the staging statement and the effects need. */
 interface Row {
   /** As answered: trimmed, or as sent when that leaves nothing. */
@@ -152,7 +159,7 @@ select m.ord, m.elder_id, m.elder_region, m.elder_county, m.stored_version, m.st
 export class SyncService {
   constructor(private readonly ctx: RequestContext) {}
 
-  async sync(kindName: string, batch: { idempotencyKey: string; records: AgencyRecordBase[] }): Promise<SyncResultType> {
+  async sync(kindName: string, batch: { idempotencyKey: string; records: AgencyRecordBase[]; dryRun?: boolean | null }): Promise<SyncResultType> {
     const spec = RECORD_KINDS[kindName]!;
     const actor = requireScope(this.ctx, spec.scope);
     if (!actor.agencyId) throw forbidden('只有合作部门的账号或其系统可以同步本部门数据', 'Only a partner agency account or API key can sync its records');
@@ -166,6 +173,7 @@ export class SyncService {
         'records',
       );
     }
+    const dryRun = batch.dryRun === true;
     const requestHash = createHash('sha256').update(`${kindName}\n${stableJson(batch.records)}`).digest('hex');
     const agencyId = actor.agencyId;
     // The agency's region and a prior answer under this key, in one read.
@@ -232,6 +240,14 @@ export class SyncService {
           }
         }
 
+        if (dryRun) {
+          // Everything above ran for real (the same locks, statements and effects), so its verdicts are a real run's by
+          // construction; rolling the transaction back undoes every write. Ids made inside it name nothing afterwards.
+          const { status: _s, match: _m, elders: _e, candidates: _c, errors: _x, v: _v, ...counts } = storedAnswerOf(batchId, key, rows);
+          const results = rows.map((r) => ({ ...resultOf(r), candidateId: null }));
+          throw new DryRunRollback({ ...counts, batchId: null, dryRun: true, replayed: false, results });
+        }
+
         const stored = storedAnswerOf(batchId, key, rows);
         await executeBound(em,
           `insert into sync_batch (id, agency_id, kind, idempotency_key, request_hash, response, records, created_by, created_at)
@@ -244,9 +260,10 @@ export class SyncService {
           detail: { kind: kindName, batchId, idempotencyKey: key, received: stored.received, created: stored.created, updated: stored.updated, rejected: stored.rejected, conflicts: stored.conflicts },
         }], em);
         const { status: _s, match: _m, elders: _e, candidates: _c, errors: _x, v: _v, ...counts } = stored;
-        return answerWith({ ...counts, replayed: false }, () => rows.map(resultOf));
+        return answerWith({ ...counts, dryRun: false, replayed: false }, () => rows.map(resultOf));
       });
     } catch (error) {
+      if (error instanceof DryRunRollback) return error.answer;
       // The same key committed by a concurrent call between our check and our insert.
       if (error instanceof UniqueConstraintViolationException) {
         const again = await this.replay(agencyId, key, requestHash, batch.records);
@@ -454,7 +471,8 @@ function replayOf(prior: { request_hash: string; response: unknown }, hash: stri
   }
   const response = (typeof prior.response === 'string' ? JSON.parse(prior.response) : prior.response) as StoredAnswer | SyncResultType;
   // Answers stored before the compact form carry their results in full.
-  if (!('v' in response)) return { ...response, replayed: true };
+  if (!('v' in response)) return { ...response, dryRun: false, replayed: true };
   const { status: _s, match: _m, elders: _e, candidates: _c, errors: _x, v: _v, ...counts } = response;
-  return answerWith({ ...counts, replayed: true }, () => resultsOf(response, records));
+  // A stored answer is always a real run's (dry runs store nothing): dryRun false, whatever this call asked.
+  return answerWith({ ...counts, dryRun: false, replayed: true }, () => resultsOf(response, records));
 }

@@ -72,11 +72,16 @@ export class SyncRecordResultType {
     'The answer to a sync batch. A replay with the same idempotencyKey returns this same answer (replayed: true) and changes nothing.',
 })
 export class SyncResultType {
-  @Field(() => ID)
-  batchId!: string;
+  @Field(() => ID, { nullable: true, description: 'The stored batch; null for a dry run (nothing was stored).' })
+  batchId!: string | null;
 
   @Field(() => String)
   idempotencyKey!: string;
+
+  @Field(() => Boolean, {
+    description: 'true: nothing was written; the verdicts, matches and counts are what a real run would give now (candidateId stays null: no candidate was queued).',
+  })
+  dryRun!: boolean;
 
   @Field(() => Boolean)
   replayed!: boolean;
@@ -133,6 +138,14 @@ function batchOf<T extends object>(name: string, record: ClassType<T>, what: str
 
     @Field(() => [record])
     records!: T[];
+
+    @Field(() => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description:
+        'true: nothing is written (no agency record, effect, candidate, data conflict, audit entry, change-feed row or stored answer) and the answer is exactly what a real run would give now: the same statuses, matches and errors; batchId is null and a CANDIDATE match has no candidateId yet. A key already used by a real run gives that run’s stored answer (replayed: true, dryRun: false), as a real run would.',
+    })
+    dryRun?: boolean | null;
   }
   return Batch;
 }
