@@ -114,6 +114,20 @@ describe('agency data pages in Chromium', () => {
     // English field names as headers (an integrator's CSV) still work; the sheet is checked, then sent on confirmation.
     await page.locator('[data-test=upload-file]').setInputFiles({ name: '残疾人证-2026.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
     await expect.poll(() => page.locator('[data-test=upload-preview-title]').textContent()).toContain('3 行可以发送，0 行有问题');
+    // Before confirming, the server checks the rows (a dry run of the same chunks): its verdict shows on each row of the
+    // preview, and nothing is written yet.
+    await expect.poll(() => page.locator('[data-test=upload-check-summary]').textContent()).toContain('将新增 2，将更新 0，无变化 0，将被拒绝 1，将冲突 0');
+    expect(await page.locator('[data-test=preview-verdict]').allTextContents()).toEqual([
+      '将新增 · 匹配到档案',
+      '将新增 · 列入摸排',
+      expect.stringMatching(/^将被拒绝 · 未匹配：.*残疾人证号与身份证号、类别、等级不符/),
+    ]);
+    const [{ records: dryRecords, candidates: dryCandidates }] = await t.sql<{ records: number; candidates: number }>(
+      `select (select count(*)::int from agency_record where kind = 'DISABILITY_CERTIFICATE') as records,
+              (select count(*)::int from candidate where id_number = $1) as candidates`,
+      [strangerId],
+    );
+    expect([dryRecords, dryCandidates]).toEqual([0, 0]);
     await page.locator('[data-test=upload-confirm]').click();
     const results = page.locator('[data-test=upload-results] .el-table__body tbody tr');
     await expect.poll(() => results.count()).toBe(3);
@@ -130,6 +144,8 @@ describe('agency data pages in Chromium', () => {
 
     // The same file again replays: nothing stored twice, the same answer.
     await page.locator('[data-test=upload-file]').setInputFiles({ name: '残疾人证-2026.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    // The check already says so: the chunk was sent before, and confirming gives the same answer.
+    await expect.poll(() => page.locator('[data-test=upload-check-summary]').textContent()).toContain('其中 1 批此前已上传过');
     await page.locator('[data-test=upload-confirm]').click();
     await expect.poll(() => page.locator('[data-test=upload-summary]').textContent()).toContain('其中 1 批为重传');
     const [{ n }] = await t.sql<{ n: string }>(`select count(*) as n from agency_record where kind = 'DISABILITY_CERTIFICATE'`);

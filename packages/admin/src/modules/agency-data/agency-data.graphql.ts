@@ -141,6 +141,7 @@ export const SyncResultFields = graphql(`
   fragment SyncResultFields on SyncResult {
     batchId
     idempotencyKey
+    dryRun
     replayed
     received
     created

@@ -24,6 +24,8 @@ type Counts = { created: number; updated: number; unchanged: number; rejected: n
 /**
  * Sends prepared rows in chunks of up to 1,000 records, one after another, each with its own idempotency key
  * (content hash of the file + chunk index): a retry after a failure replays the chunks already stored.
+ * With `dryRun` the same chunks under the same keys are checked and nothing is written: the server's verdicts for the
+ * preview, and a chunk already stored answers as its replay would (what confirming would give).
  */
 export function useSpreadsheetSync() {
   const { client } = useClientHandle();
@@ -34,9 +36,16 @@ export function useSpreadsheetSync() {
   const failure = ref<{ chunk: number; message: string } | null>(null);
   const replayedChunks = ref(0);
   const counts = reactive<Counts>({ created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 });
+  /** Every row was answered (no chunk failed) by the last run that was not superseded. */
+  const finished = ref(false);
+  // A newer run (another file or mapping while a check is under way) makes an older one's answers stale.
+  let generation = 0;
 
-  async function run(kind: RecordKindName, fileHash: string, rows: readonly PreparedRow[]) {
+  async function run(kind: RecordKindName, fileHash: string, rows: readonly PreparedRow[], opts: { dryRun?: boolean } = {}) {
+    const mine = ++generation;
+    const stale = () => mine !== generation;
     running.value = true;
+    finished.value = false;
     failure.value = null;
     replayedChunks.value = 0;
     Object.assign(counts, { created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 });
@@ -53,9 +62,10 @@ export function useSpreadsheetSync() {
       for (let i = 0; i * CHUNK_SIZE < good.length; i++) {
         const chunk = good.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
         const records = chunk.map((r) => r.record!);
-        const batch = { idempotencyKey: chunkKey(kind, fileHash, i, records), records };
+        const batch = { idempotencyKey: chunkKey(kind, fileHash, i, records), records, dryRun: opts.dryRun === true };
         // Each kind's mutation has its own input type; the records were shaped for it by the kind's column spec.
         const result = await client.mutation(mutation as typeof SYNC_MUTATIONS.DISABILITY_CERTIFICATE, { batch: batch as never }).toPromise();
+        if (stale()) return;
         const data = result.data ? (Object.values(result.data)[0] as { replayed: boolean; results: { externalId: string; status: SyncStatus; match: MatchKind; errors: RowResult['errors'] }[] } & Counts) : null;
         if (!data) {
           failure.value = { chunk: i + 1, message: errorMessage(result.error) ?? '' };
@@ -69,9 +79,12 @@ export function useSpreadsheetSync() {
         });
         sent.value += chunk.length;
       }
+      finished.value = !failure.value;
     } finally {
-      results.value = [...byLine.values()].sort((a, b) => a.line - b.line);
-      running.value = false;
+      if (!stale()) {
+        results.value = [...byLine.values()].sort((a, b) => a.line - b.line);
+        running.value = false;
+      }
     }
   }
 
@@ -85,8 +98,12 @@ export function useSpreadsheetSync() {
     /** Which chunk failed (1-based) and the API's message; the chunks before it are stored. */
     failure,
     percent: computed(() => (total.value ? Math.round((sent.value / total.value) * 100) : 0)),
+    finished,
     run,
     clear() {
+      generation++;
+      running.value = false;
+      finished.value = false;
       results.value = [];
       failure.value = null;
       sent.value = 0;
