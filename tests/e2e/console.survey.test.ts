@@ -12,7 +12,7 @@ import { createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } 
 // against the real API and database. Launch flags and helpers as in console.test.ts.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../.output/e2e');
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 8_000 });
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 const ROLL_SIZE = 24;
 
 describe('admin console in Chromium: survey rounds', () => {
@@ -64,7 +64,7 @@ describe('admin console in Chromium: survey rounds', () => {
     const context = await browser.newContext({ locale: 'zh-CN', viewport });
     await context.clock.install({ time: t.clock.now() });
     const page = await context.newPage();
-    page.setDefaultTimeout(8_000);
+    page.setDefaultTimeout(15_000);
     const consoleErrors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
@@ -127,8 +127,20 @@ describe('admin console in Chromium: survey rounds', () => {
 
     // A roll person: NOT_ELIGIBLE needs a reason; with it, a confirmation, then the result is final.
     const row = rows.filter({ hasText: '名册00' });
-    await row.locator('.el-select').click();
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^不符合条件$/ }).click();
+    // The page may still be re-rendering its rows after the back navigation (a refetch replaces them, and a choice made
+    // on the old row is lost): choose until the row's button is enabled, which it is only with a result chosen.
+    const enabledWithin = async (ms: number) => {
+      for (const end = Date.now() + ms; Date.now() < end; await page.waitForTimeout(100)) {
+        if (await row.getByRole('button', { name: '录入' }).isEnabled().catch(() => false)) return true;
+      }
+      return false;
+    };
+    for (let attempt = 1; ; attempt++) {
+      await row.locator('.el-select').click();
+      await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^不符合条件$/ }).click();
+      if (await enabledWithin(3_000)) break;
+      if (attempt === 5) throw new Error('choosing 不符合条件 never enabled the 录入 button');
+    }
     await row.getByRole('button', { name: '录入' }).click();
     await poll(() => row.locator('[role=alert]').textContent()).toBe('“不符合条件”须填写原因');
     await row.locator('input[aria-label=说明]').fill('与子女同住，生活能自理');
