@@ -157,7 +157,7 @@ export async function runConsole({ url, users, statements, runs = 20, log = cons
           const codes = [...new Set(errors.map((e) => e.extensions?.code ?? 'ERROR'))];
           const forbidden = codes.every((c) => c === 'FORBIDDEN');
           const row = { operation: set.label, user: user.key, variables: set.variables,
-            reason: forbidden ? `not allowed: ${codes.join(', ')} (the user's scopes)` : `${codes.join(', ')}: ${errors[0].message}`.slice(0, 300) };
+            reason: `${forbidden ? 'not allowed: ' : ''}${codes.join(', ')}: ${errors[0].message}`.slice(0, 300) };
           (forbidden ? rows : notMeasured).push(forbidden ? { ...row, skipped: row.reason } : row);
           if (!forbidden) log(`console ${set.label} as ${user.key}: NOT MEASURED ${row.reason}`);
           continue;
@@ -209,6 +209,14 @@ export function consoleTable(result, label) {
   }
   const slow = result.rows.filter((r) => !r.skipped && r.p95 > TARGET_MS);
   lines.push('', `Over ${TARGET_MS} ms p95: ${slow.length ? slow.map((r) => `${r.operation} as ${r.user} (${r.p95} ms, ${r.sqlStatements} SQL)`).join('; ') : 'none'}.`);
+  const skipped = result.rows.filter((r) => r.skipped);
+  if (skipped.length) {
+    lines.push('', `Not allowed (the API answered FORBIDDEN to this user; each reason is in the JSON): ${users
+      .map((u) => [u, skipped.filter((r) => r.user === u.key).map((r) => r.operation)])
+      .filter(([, ops]) => ops.length)
+      .map(([u, ops]) => `${u.key}: ${ops.join(', ')}`)
+      .join('; ')}.`);
+  }
   if (result.notMeasured.length) {
     lines.push('', 'Not measured:');
     for (const r of result.notMeasured) lines.push(`- ${r.operation} as ${r.user}: ${r.reason}`);
