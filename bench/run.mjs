@@ -4,9 +4,13 @@
 // (bench/generate.sql, then a full rollup refresh), create the benchmark logins, start the other two servers, check
 // that all servers give the same answers, then load each with autocannon and write bench/results/<elders>.json and a
 // Markdown table. Servers run on CPU 1 and the load generator on CPU 0 (PostgreSQL on both), where taskset exists.
+// Scenario `console` (bench/lib/console.mjs): every query operation of the admin console's generated documents, one
+// request at a time, as a city admin, a town operator and a village visitor (p50, p95, SQL statements), written to
+// bench/results/console-<elders>.json. BENCH_ONLY=console runs it alone; BENCH_CONSOLE_RUNS (default 20) runs each.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +120,7 @@ if (have === 0) {
   log(`compliance snapshot and report rollups refreshed in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
 }
 
-// ---- logins: a city admin, a village visitor linked to a visitor record, and a HEALTH agency API key
+// ---- logins: a city admin, a town operator, a village visitor linked to a visitor record, and a HEALTH agency API key
 const password = 'bench-' + randomBytes(6).toString('hex');
 const { hashPassword } = await import(path.join(ROOT, 'packages/api/dist/modules/auth/password.js'));
 const hash = await hashPassword(password);
@@ -124,8 +128,9 @@ const county = '440783';
 const town = (await one(`select code from region where level = 4 and parent_code = $1 order by code limit 1`, [county])).code;
 const visitorRow = await one(`select v.id, v.region_code from visitor v where starts_with(v.region_code, $1) and v.name like '探访员%' order by v.region_code limit 1`, [town]);
 await db.query(`insert into app_user (username, display_name, password_hash, role, region_code) values
-  ('bench-admin', '压测管理员', $1, 'ADMIN', '4407'), ('bench-visitor', '压测探访员', $1, 'VILLAGE_WORKER', $2)
-  on conflict (username) do update set password_hash = excluded.password_hash, failed_logins = 0, locked_until = null`, [hash, visitorRow.region_code]);
+  ('bench-admin', '压测管理员', $1, 'ADMIN', '4407'), ('bench-visitor', '压测探访员', $1, 'VILLAGE_WORKER', $2),
+  ('bench-town', '压测乡镇经办人', $1, 'TOWN_OPERATOR', $3)
+  on conflict (username) do update set password_hash = excluded.password_hash, failed_logins = 0, locked_until = null`, [hash, visitorRow.region_code, town]);
 await db.query(`update visitor set user_id = (select id from app_user where username = 'bench-visitor') where id = $1 and user_id is null`, [visitorRow.id]);
 const health = await one(`select id from agency where kind = 'HEALTH' and region_code = '4407'`);
 const apiKey = 'tfk_' + randomBytes(24).toString('base64url');
@@ -144,6 +149,7 @@ const today = (await one(`select to_char((now() at time zone 'Asia/Shanghai')::d
 const period = today.slice(0, 7);
 const elderIds = (await db.query(`select id from elder where name like '样本%' order by md5(id::text) limit 200`)).rows.map((r) => r.id);
 const sample = (await db.query(`select id_number, name from elder where name like '样本%' order by id limit 5000`)).rows;
+const PER_SERVER_SCENARIOS = ['elder', 'list', 'overdue', 'worklist', 'report', 'sync'];
 
 // ---- the other two servers
 const raw = start('raw', path.join(BENCH, 'servers/raw.mjs'), { DATABASE_URL, PORT: String(PORTS.raw) }, BENCH);
@@ -321,9 +327,37 @@ for (const s of scenarios) {
   }
 }
 
+// ---- console: every query of the admin console's generated documents, one request at a time, as three users
+const machine0 = () => ({ cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString().slice(0, 10) });
+if (!ONLY || ONLY.includes('console')) {
+  const { runConsole, consoleTable } = await import('./lib/console.mjs');
+  // A real elder of each user's area, preferably one with an alert and agency records, so the archive's tabs have rows.
+  const elderOf = async (region, visitorId) => (await one(
+    `select e.id from elder e
+      where e.name like '样本%' and starts_with(e.region_code, $1)
+        and ($2::text is null or exists (select 1 from assignment a where a.elder_id = e.id and a.visitor_id::text = $2 and a.ends_at is null))
+      order by exists (select 1 from alert a where a.elder_id = e.id) desc, exists (select 1 from agency_record r where r.elder_id = e.id) desc, e.id
+      limit 1`, [region, visitorId]))?.id ?? null;
+  const agencyOf = async (region) => (await one(`select id from agency where starts_with($1, region_code) or starts_with(region_code, $1) order by length(region_code), kind limit 1`, [region]))?.id ?? null;
+  const lastMonthDay = (await one(`select to_char((now() at time zone 'Asia/Shanghai')::date - interval '1 month', 'YYYY-MM-DD') as d`)).d;
+  const base = { today, month: period, lastMonthDay, lastMonth: lastMonthDay.slice(0, 7) };
+  const townToken = await login('bench-town');
+  const users = [
+    { key: 'city', label: 'city admin (4407)', token: adminToken, ctx: { ...base, regionCode: '4407', elderId: await elderOf('4407', null), agencyId: await agencyOf('4407'), visitorId: visitorRow.id } },
+    { key: 'town', label: `town operator (${town})`, token: townToken, ctx: { ...base, regionCode: town, elderId: await elderOf(town, null), agencyId: await agencyOf(town), visitorId: visitorRow.id } },
+    { key: 'visitor', label: `village visitor (${visitorRow.region_code})`, token: visitorToken, ctx: { ...base, regionCode: visitorRow.region_code, elderId: await elderOf(visitorRow.region_code, String(visitorRow.id)), agencyId: await agencyOf(visitorRow.region_code), visitorId: visitorRow.id } },
+  ];
+  const runs = Number(process.env.BENCH_CONSOLE_RUNS ?? 20);
+  const result = await runConsole({ url: `http://127.0.0.1:${PORTS.ours}/graphql`, users, statements: () => statements('ours'), runs, log });
+  const data = { elders: ELDERS, machine: { ...machine0(), postgres: (await one('show server_version')).server_version }, ...result };
+  const consoleFile = path.join(BENCH, 'results', `console-${LABEL}.json`);
+  fs.writeFileSync(consoleFile, JSON.stringify(data, null, 2));
+  console.log(`\n${consoleTable(data, LABEL)}\n\nWritten to ${path.relative(ROOT, consoleFile)}`);
+}
+if (ONLY && !ONLY.some((s) => PER_SERVER_SCENARIOS.includes(s))) { await db.end(); process.exit(0); }
+
 // ---- output
-const machine = { cpus: (await import('node:os')).cpus().length, model: (await import('node:os')).cpus()[0]?.model, node: process.version,
-  postgres: (await one('show server_version')).server_version, date: new Date().toISOString().slice(0, 10) };
+const machine = { ...machine0(), postgres: (await one('show server_version')).server_version };
 const file = path.join(BENCH, 'results', `${LABEL}.json`);
 // A partial run (BENCH_ONLY) replaces only its own scenarios in the file.
 const previous = ONLY && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')).results.filter((r) => !ONLY.includes(r.scenario)) : [];
