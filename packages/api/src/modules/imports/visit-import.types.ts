@@ -1,22 +1,14 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { LocalDate } from '../../graphql/scalars.js';
 import { SyncFieldErrorType } from '../agencies/sync.types.js';
-import {
-  CareServiceInput,
-  DiseaseStatus,
-  HouseholdChange,
-  Safety,
-  Satisfaction,
-  Trend,
-  VisitMethod,
-} from '../visits/visits.types.js';
+import { CareServiceInput, VisitFindingsInput, VisitMethod } from '../visits/visits.types.js';
 import { ImportStatus } from './imports.shared.js';
 
 @InputType('VisitImportRecord', {
   description:
     'One visit of a paper or spreadsheet ledger (探访台账). The findings have the names and types of RecordVisitInput; the visit is dated by day only (it is stored at 12:00 China time).',
 })
-export class VisitImportRecord {
+export class VisitImportRecord extends VisitFindingsInput {
   @Field(() => String, { nullable: true, description: 'Up to 200 characters, echoed back (e.g. "探访台账.xlsx 第12行").' })
   sourceRef?: string | null;
 
@@ -37,75 +29,6 @@ export class VisitImportRecord {
 
   @Field(() => String, { nullable: true, description: 'Tells apart visitors of the same name.' })
   visitorPhone?: string | null;
-
-  @Field(() => String, { nullable: true })
-  location?: string | null;
-
-  @Field(() => Int, { nullable: true })
-  durationMinutes?: number | null;
-
-  @Field(() => HouseholdChange, { nullable: true })
-  householdChange?: HouseholdChange | null;
-
-  @Field(() => Int, { nullable: true })
-  householdChangeCount?: number | null;
-
-  @Field(() => Trend, { nullable: true })
-  expression?: Trend | null;
-
-  @Field(() => Trend, { nullable: true })
-  mobility?: Trend | null;
-
-  @Field(() => DiseaseStatus, { nullable: true })
-  disease?: DiseaseStatus | null;
-
-  @Field(() => String, { nullable: true })
-  diseaseName?: string | null;
-
-  @Field(() => Trend, { nullable: true })
-  mood?: Trend | null;
-
-  @Field(() => Safety, { nullable: true })
-  gasSafety?: Safety | null;
-
-  @Field(() => Safety, { nullable: true })
-  waterHeatingSafety?: Safety | null;
-
-  @Field(() => Safety, { nullable: true })
-  electricitySafety?: Safety | null;
-
-  @Field(() => Boolean, { nullable: true })
-  housingUnsafe?: boolean | null;
-
-  @Field(() => Boolean, { nullable: true })
-  unattended?: boolean | null;
-
-  @Field(() => Trend, { nullable: true })
-  personalHygiene?: Trend | null;
-
-  @Field(() => Trend, { nullable: true })
-  homeHygiene?: Trend | null;
-
-  @Field(() => Trend, { nullable: true })
-  indoorEnvironment?: Trend | null;
-
-  @Field(() => String, { nullable: true })
-  serviceNeeds?: string | null;
-
-  @Field(() => String, { nullable: true })
-  careSuggestions?: string | null;
-
-  @Field(() => Boolean, { nullable: true })
-  visitorSigned?: boolean | null;
-
-  @Field(() => Boolean, { nullable: true })
-  elderSigned?: boolean | null;
-
-  @Field(() => Satisfaction, { nullable: true })
-  satisfaction?: Satisfaction | null;
-
-  @Field(() => String, { nullable: true })
-  notes?: string | null;
 
   @Field(() => [CareServiceInput], { nullable: true, description: 'Services delivered on the visit (their date defaults to the visit day).' })
   careServices?: CareServiceInput[] | null;

@@ -244,37 +244,11 @@ export class CareServiceInput {
   deliveredOn?: string | null;
 }
 
-@InputType({ description: 'A visit record. Only `elderId`, `visitedAt` and `method` are required.' })
-export class RecordVisitInput {
-  @Field(() => ID)
-  elderId!: string;
-
-  @Field(() => GraphQLDateTimeISO, { description: 'Not in the future, not before the archive was registered.' })
-  visitedAt!: Date;
-
-  @Field(() => VisitMethod)
-  method!: VisitMethod;
-
-  @Field(() => ID, { nullable: true, description: 'Default: the visitor linked to your login.' })
-  visitorId?: string | null;
-
-  @Field(() => String, {
-    nullable: true,
-    description: 'Client-chosen key (up to 100 characters): a retried submission with the same key records once and returns the first record.',
-  })
-  idempotencyKey?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  campaignId?: string | null;
-
+/** The findings of the visit record form (探访记录表), shared by a live record and an imported ledger line. */
+@InputType()
+export abstract class VisitFindingsInput {
   @Field(() => String, { nullable: true })
   location?: string | null;
-
-  @Field(() => Float, { nullable: true })
-  latitude?: number | null;
-
-  @Field(() => Float, { nullable: true })
-  longitude?: number | null;
 
   @Field(() => Int, { nullable: true })
   durationMinutes?: number | null;
@@ -341,6 +315,36 @@ export class RecordVisitInput {
 
   @Field(() => String, { nullable: true })
   notes?: string | null;
+}
+
+@InputType({ description: 'A visit record. Only `elderId`, `visitedAt` and `method` are required.' })
+export class RecordVisitInput extends VisitFindingsInput {
+  @Field(() => ID)
+  elderId!: string;
+
+  @Field(() => GraphQLDateTimeISO, { description: 'Not in the future, not before the archive was registered.' })
+  visitedAt!: Date;
+
+  @Field(() => VisitMethod)
+  method!: VisitMethod;
+
+  @Field(() => ID, { nullable: true, description: 'Default: the visitor linked to your login.' })
+  visitorId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Client-chosen key (up to 100 characters): a retried submission with the same key records once and returns the first record.',
+  })
+  idempotencyKey?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  campaignId?: string | null;
+
+  @Field(() => Float, { nullable: true })
+  latitude?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  longitude?: number | null;
 
   @Field(() => [CareServiceInput], { nullable: true })
   careServices?: CareServiceInput[] | null;
