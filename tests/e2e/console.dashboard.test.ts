@@ -1,16 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../packages/api/src/config/env.js';
 import { seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, requireBuiltConsole, OUTPUT } from '../helpers/browser.js';
 
 // The dashboard, the statistics table and the alert queue of the built console (packages/admin/dist) in Debian's
 // Chromium against the real API and database. Launch flags and helpers as in console.test.ts.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const OUTPUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../.output/e2e');
 const PERIOD = '2026-11'; // the test clock's month (2026-11-15)
 
 /** Polls up to the page's own time limit (vitest's default second is short for a close on a busy machine). */
@@ -22,17 +19,11 @@ describe('admin console in Chromium: dashboard, reports, alerts', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const dist = loadConfig().adminDist;
-    if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error(`The console is not built (${dist}): run \`pnpm build\` first.`);
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-    fs.mkdirSync(OUTPUT, { recursive: true });
+    requireBuiltConsole();
     t = await createTestApp();
     await seedDemo(t.orm.em.fork(), { elders: 120, today: t.clock.now() });
     server = await t.listen();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

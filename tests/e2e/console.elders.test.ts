@@ -1,18 +1,14 @@
 import { actorFor } from '../../packages/api/src/modules/auth/actor.js';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../packages/api/src/config/env.js';
 import { DEMO_TOWN, DEMO_VILLAGE, seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { createTestApp, idNumberFor, type TestApp } from '../helpers/app.js';
+import { launchChromium, requireBuiltConsole, OUTPUT } from '../helpers/browser.js';
 
 // The elder pages of the console in Debian's Chromium against the real API and database: registration with inline
 // errors, the detail tabs, an identity reveal with a purpose, an edit that loses to someone else's save, a visit
 // recorded on a tablet-sized screen that raises an alert, and the reveal in the auditor's log.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const OUTPUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../.output/e2e');
 const MASKED_ID = /^\d{6}\*{8}\d{3}[\dX]$/;
 
 describe('elder pages of the admin console in Chromium', () => {
@@ -26,19 +22,13 @@ describe('elder pages of the admin console in Chromium', () => {
   let registeredId = '';
 
   beforeAll(async () => {
-    const dist = loadConfig().adminDist;
-    if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error(`The console is not built (${dist}): run \`pnpm build\` first.`);
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-    fs.mkdirSync(OUTPUT, { recursive: true });
+    requireBuiltConsole();
     t = await createTestApp();
     // The browser stamps visits with its own clock: the API's clock must be today too (it is reset before each flow).
     t.clock.set(new Date().toISOString());
     await seedDemo(t.orm.em.fork(), { elders: 120, today: t.clock.now() });
     server = await t.listen();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,19 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../packages/api/src/config/env.js';
 import { seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { checkCharOf } from '../../packages/admin/src/modules/elders/idNumber.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, requireBuiltConsole, OUTPUT } from '../helpers/browser.js';
 
 // Issue 13's browser test: a town operator imports a 500-row 基本信息登记表 kept in Excel (Chinese headers and values,
 // a title row, 20 rows with problems), sees the preview, imports, reads the result file, and importing the same file
 // again writes nothing. Then a small ledger of past visits goes through the visits page.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const OUTPUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../.output/e2e');
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** A valid 公民身份号码 of 开平 for a birth date; seq 9xx keeps clear of the demo's people. */
@@ -94,17 +91,11 @@ describe('import pages in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const dist = loadConfig().adminDist;
-    if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error(`The console is not built (${dist}): run \`pnpm build\` first.`);
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-    fs.mkdirSync(OUTPUT, { recursive: true });
+    requireBuiltConsole();
     t = await createTestApp();
     await seedDemo(t.orm.em.fork(), { elders: 60, today: t.clock.now() });
     server = await t.listen();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,17 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorFor } from '../../packages/api/src/modules/auth/actor.js';
-import { loadConfig } from '../../packages/api/src/config/env.js';
 import { seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, requireBuiltConsole, OUTPUT } from '../helpers/browser.js';
 
 // Drives the built console (packages/admin/dist, made by `pnpm build`, which `pnpm test` runs first) in Debian's
 // Chromium against the real API and database. No browser download: CHROMIUM_PATH or /usr/bin/chromium.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const OUTPUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../.output/e2e');
 const MASKED_ID = /^\d{6}\*{8}\d{3}[\dX]$/;
 
 describe('admin console in Chromium', () => {
@@ -20,17 +16,11 @@ describe('admin console in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const dist = loadConfig().adminDist;
-    if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error(`The console is not built (${dist}): run \`pnpm build\` first.`);
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-    fs.mkdirSync(OUTPUT, { recursive: true });
+    requireBuiltConsole();
     t = await createTestApp();
     await seedDemo(t.orm.em.fork(), { elders: 120, today: t.clock.now() });
     server = await t.listen();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,17 +1,13 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../packages/api/src/config/env.js';
 import { seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { actorFor } from '../../packages/api/src/modules/auth/actor.js';
 import { createTestApp, ok, type TestApp, type TestUser } from '../helpers/app.js';
+import { launchChromium, requireBuiltConsole, OUTPUT } from '../helpers/browser.js';
 
 // Users, API keys and the audit log in the built console (packages/admin/dist), Debian's Chromium, real API and database.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const OUTPUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../.output/e2e');
 
 describe('users, API keys and the audit log in Chromium', () => {
   let t: TestApp;
@@ -19,17 +15,11 @@ describe('users, API keys and the audit log in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const dist = loadConfig().adminDist;
-    if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error(`The console is not built (${dist}): run \`pnpm build\` first.`);
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-    fs.mkdirSync(OUTPUT, { recursive: true });
+    requireBuiltConsole();
     t = await createTestApp();
     await seedDemo(t.orm.em.fork(), { elders: 40, today: t.clock.now() });
     server = await t.listen();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
