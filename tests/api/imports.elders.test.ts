@@ -91,8 +91,8 @@ const full = (idNumber: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-let inside: ElderData;
-let outside: ElderData;
+let inside: ElderData & { fullIdNumber: string };
+let outside: ElderData & { fullIdNumber: string };
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -114,7 +114,7 @@ describe('importElders verdicts', () => {
       await importAs(town, [
         full(newId),
         { name: '关国华', idNumber: inside.fullIdNumber, regionCode: REGIONS.villageA1, phone: '13600136000', addressDetail: null, sourceRef: 'r2' },
-        { name: '司徒明', idNumber: (outside as any).fullIdNumber, regionCode: REGIONS.villageA1, sourceRef: 'r3' },
+        { name: '司徒明', idNumber: outside.fullIdNumber, regionCode: REGIONS.villageA1, sourceRef: 'r3' },
         {
           name: '', idNumber: wrongCheck, regionCode: REGIONS.villageB1, phone: '12345',
           emergencyContacts: [{ kind: 'CHILD', name: '某某', phone: 'abc' }], registeredOn: '2026-12-01', sourceRef: 'r4',
@@ -262,7 +262,7 @@ describe('importElders dry run and idempotency', () => {
     const records = [
       full(idNumberFor('1946-01-01')),
       { name: '关国华', idNumber: inside.fullIdNumber, regionCode: REGIONS.villageA1, phone: '13500135000' },
-      { name: '司徒明', idNumber: (outside as any).fullIdNumber, regionCode: REGIONS.villageA1 },
+      { name: '司徒明', idNumber: outside.fullIdNumber, regionCode: REGIONS.villageA1 },
       { name: '', idNumber: '440783', regionCode: REGIONS.villageB1 },
       full(idNumberFor('1946-01-02'), { emergencyContacts: [] }),
     ];
@@ -332,7 +332,7 @@ describe('importElders dry run and idempotency', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]!.changes.map((c) => c.field).sort()).toEqual(['circumstances', 'emergencyContacts', 'phone']);
     // Outside the jurisdiction nothing is updated, whatever the flag says.
-    const out = ok(await importAs(town, [{ name: '别人', idNumber: (outside as any).fullIdNumber, regionCode: REGIONS.villageA1 }], { updateExisting: true })).importElders;
+    const out = ok(await importAs(town, [{ name: '别人', idNumber: outside.fullIdNumber, regionCode: REGIONS.villageA1 }], { updateExisting: true })).importElders;
     expect(out.records[0]).toMatchObject({ status: 'EXISTS', inJurisdiction: false, elderId: null });
   });
 });
