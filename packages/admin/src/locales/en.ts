@@ -4,7 +4,7 @@ import type zhCN from './zh-CN';
 type Messages = { [K in keyof typeof zhCN]: { [L in keyof (typeof zhCN)[K]]: string } };
 
 const en: Messages = {
-  app: { title: 'Tanfang', subtitle: 'Visiting and care for elders in special difficulty', logout: 'Log out', language: '中文' },
+  app: { title: 'Tanfang', subtitle: 'Visiting and care for elders in special difficulty', logout: 'Log out', language: '中文', menu: 'Menu', skipToContent: 'Skip to content' },
   nav: { elders: 'Elders', audit: 'Audit log' },
   login: {
     title: 'Log in',

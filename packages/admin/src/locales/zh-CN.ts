@@ -2,7 +2,7 @@ import type { Circumstance, ElderSortField, ElderStatus, Gender } from '../gql/g
 
 // Chinese first: the people who use the console work in Chinese. Keys mirror the API's enum values.
 export default {
-  app: { title: '探访', subtitle: '特殊困难老年人探访关爱系统', logout: '退出登录', language: 'English' },
+  app: { title: '探访', subtitle: '特殊困难老年人探访关爱系统', logout: '退出登录', language: 'English', menu: '菜单', skipToContent: '跳到正文' },
   nav: { elders: '老年人档案', audit: '审计日志' },
   login: {
     title: '登录',
