@@ -1,14 +1,29 @@
 import { computed, ref } from 'vue';
 import type { MeFieldsFragment } from '../gql/graphql';
 
-// The token lives in sessionStorage: closing the browser tab on a shared office PC ends access to personal data.
 const TOKEN_KEY = 'tanfang.token';
 
-const token = ref<string | null>(sessionStorage.getItem(TOKEN_KEY));
+/**
+ * Where the token lives. In a browser tab (the office PC) sessionStorage: closing the tab ends access to personal
+ * data. In the installed field app (display-mode standalone, the visitor's own phone) localStorage, so the app opens
+ * in a village without a network; the idle time (src/offline/idle.ts) ends it there instead.
+ */
+function tokenStore(): Storage {
+  const installed = typeof window !== 'undefined' && window.matchMedia?.('(display-mode: standalone)').matches;
+  return installed ? localStorage : sessionStorage;
+}
+
+const token = ref<string | null>(tokenStore().getItem(TOKEN_KEY));
 const me = ref<MeFieldsFragment | null>(null);
+const endHooks: (() => void)[] = [];
 
 export function currentToken(): string | null {
   return token.value;
+}
+
+/** Run when any session ends (logout, expiry, idle): what was kept for it on the device goes with it. */
+export function onSessionEnd(hook: () => void): void {
+  endHooks.push(hook);
 }
 
 export function useSession() {
@@ -21,7 +36,7 @@ export function useSession() {
     can: (scope: string | readonly string[]) =>
       typeof scope === 'string' ? scopes.value.has(scope) : scope.some((s) => scopes.value.has(s)),
     start(newToken: string, user: MeFieldsFragment) {
-      sessionStorage.setItem(TOKEN_KEY, newToken);
+      tokenStore().setItem(TOKEN_KEY, newToken);
       token.value = newToken;
       me.value = user;
     },
@@ -30,8 +45,10 @@ export function useSession() {
     },
     end() {
       sessionStorage.removeItem(TOKEN_KEY);
+      localStorage.removeItem(TOKEN_KEY);
       token.value = null;
       me.value = null;
+      for (const hook of endHooks) hook();
     },
   };
 }

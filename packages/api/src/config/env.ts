@@ -6,6 +6,9 @@ export const DEFAULT_MAX_RESPONSE_OBJECTS = 10_000;
 /** 动态管理: an archive not confirmed for a year is due for re-verification (issue 13). */
 export const DEFAULT_REVERIFY_MONTHS = 12;
 
+/** A working day in the village: the phone keeps its offline copy while the visitor is out, not overnight. */
+export const DEFAULT_IDLE_MINUTES = 480;
+
 /** The repository root, found from this file's place (src/config or dist/config of packages/api). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** packages/api, where committed data files live. */
@@ -36,6 +39,11 @@ export interface AppConfig {
   importAlertDays: number;
   /** 动态管理: months after which an archive nobody confirmed is due for re-verification (TANFANG_REVERIFY_MONTHS). */
   reverifyMonths: number;
+  /**
+   * Minutes without use after which the console ends its session on the device and deletes what it keeps for offline
+   * work (TANFANG_IDLE_MINUTES). Visits waiting to upload stay, encrypted, until the same user logs in again.
+   */
+  idleMinutes: number;
 }
 
 function int(name: string, fallback: number, min = 1): number {
@@ -62,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxResponseObjects: int('TANFANG_MAX_RESPONSE_OBJECTS', DEFAULT_MAX_RESPONSE_OBJECTS),
     importAlertDays: int('TANFANG_IMPORT_ALERT_DAYS', 30, 0),
     reverifyMonths: int('TANFANG_REVERIFY_MONTHS', DEFAULT_REVERIFY_MONTHS),
+    idleMinutes: int('TANFANG_IDLE_MINUTES', DEFAULT_IDLE_MINUTES),
   };
 }

@@ -31,6 +31,8 @@ export interface RequestContext {
   importAlertDays?: number;
   /** 动态管理: months without confirmation after which an archive is due for re-verification (AppConfig). */
   reverifyMonths?: number;
+  /** Minutes of inactivity after which the console ends its session on the device (AppConfig.idleMinutes). */
+  idleMinutes?: number;
   /** Archives this request's response carries, written to the audit log before it is sent (read-audit.ts). */
   reads?: ReadLedger;
 }

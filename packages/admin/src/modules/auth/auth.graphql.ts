@@ -9,6 +9,7 @@ export const MeFields = graphql(`
     roleLabel
     scopes
     regionCode
+    idleMinutes
     region {
       code
       name

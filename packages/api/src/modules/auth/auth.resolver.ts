@@ -1,5 +1,6 @@
 import { ROLE_LABELS } from '@tanfang/schema';
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DEFAULT_IDLE_MINUTES } from '../../config/env.js';
 import type { RequestContext } from '../../graphql/context.js';
 import type { Region } from '../regions/region.entity.js';
 import { RegionService } from '../regions/region.service.js';
@@ -9,7 +10,7 @@ import { actorFor } from './actor.js';
 import { AuthService } from './auth.service.js';
 import { LoginPayloadType, MeType } from './auth.types.js';
 
-function meOf(actor: Actor): MeType {
+function meOf(actor: Actor, ctx: RequestContext): MeType {
   return {
     id: actor.userId,
     username: actor.username,
@@ -18,6 +19,7 @@ function meOf(actor: Actor): MeType {
     roleLabel: ROLE_LABELS[actor.role].zh,
     scopes: [...actor.scopes],
     regionCode: actor.regionCode,
+    idleMinutes: ctx.idleMinutes ?? DEFAULT_IDLE_MINUTES,
   };
 }
 
@@ -36,7 +38,7 @@ export class AuthResolver {
   ): Promise<LoginPayloadType> {
     const result = await new AuthService(ctx, ctx.sessionHours).login(username, password);
     const actor = actorFor({ ...result.user, regionCode: result.user.region.unwrap().code });
-    return { token: result.token, expiresAt: result.expiresAt, me: meOf(actor) };
+    return { token: result.token, expiresAt: result.expiresAt, me: meOf(actor, ctx) };
   }
 
   @Mutation(() => Boolean, { description: 'End the session of the token this request carries.' })
@@ -46,7 +48,7 @@ export class AuthResolver {
 
   @Query(() => MeType, { nullable: true, description: 'The logged-in user, or null without a valid token.' })
   me(@Ctx() ctx: RequestContext): MeType | null {
-    return ctx.actor ? meOf(ctx.actor) : null;
+    return ctx.actor ? meOf(ctx.actor, ctx) : null;
   }
 
   @FieldResolver(() => RegionType, { description: 'The jurisdiction root.' })

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 
 @ObjectType('Me', { description: 'The logged-in user.' })
@@ -23,6 +23,13 @@ export class MeType {
 
   @Field(() => String, { description: 'Root of the jurisdiction: the user sees this region subtree.' })
   regionCode!: string;
+
+  @Field(() => Int, {
+    description:
+      'Minutes without use after which the console ends the session on this device and deletes its offline copy of the worklist '
+      + '(TANFANG_IDLE_MINUTES, default 480). Visits waiting to upload are kept, encrypted, until the same user logs in again.',
+  })
+  idleMinutes!: number;
 }
 
 @ObjectType('LoginPayload')

@@ -1,0 +1,58 @@
+// Strings of the outbox (visits recorded without a network, waiting to upload) and the offline badge.
+const zhCN = {
+  outbox: {
+    nav: '待上传记录',
+    title: '待上传记录',
+    intro: '没有网络时记录的探访保存在本机（已加密），联网后自动上传；服务器收到后从本机删除。',
+    badge: '{n} 条待上传',
+    refusedBadge: '{n} 条被退回',
+    offline: '离线',
+    sending: '正在上传…',
+    sendNow: '立即上传',
+    empty: '没有待上传的记录',
+    pending: '待上传',
+    refused: '被退回',
+    attempts: '已尝试 {n} 次',
+    recordedAt: '记录于 {at}',
+    refusedBecause: '服务器退回：{message}',
+    retry: '重新上传',
+    discard: '删除',
+    discardConfirm: '删除后这条对 {name} 的探访记录将无法恢复，也不会上传。确定删除吗？',
+    discardTitle: '删除待上传记录',
+    needsNetwork: '当前没有网络，联网后会自动上传',
+    savedOffline: '没有网络：探访记录已加密保存在本机，联网后自动上传',
+    logoutPending: '还有 {n} 条探访记录未上传。退出后它们仍加密保存在本机，您再次登录后自动上传；如需删除，请到「待上传记录」页逐条删除。确定退出吗？',
+    logoutTitle: '有未上传的记录',
+    idleLoggedOut: '因长时间未操作已退出登录，本机保存的离线数据已清除',
+  },
+};
+
+const en: typeof zhCN = {
+  outbox: {
+    nav: 'Waiting to upload',
+    title: 'Waiting to upload',
+    intro: 'Visits recorded without a network are kept on this device (encrypted) and uploaded when the network returns; each is deleted here once the server has it.',
+    badge: '{n} waiting to upload',
+    refusedBadge: '{n} refused',
+    offline: 'Offline',
+    sending: 'Uploading…',
+    sendNow: 'Upload now',
+    empty: 'Nothing waits to upload',
+    pending: 'Waiting',
+    refused: 'Refused',
+    attempts: 'tried {n} times',
+    recordedAt: 'recorded {at}',
+    refusedBecause: 'The server refused it: {message}',
+    retry: 'Upload again',
+    discard: 'Delete',
+    discardConfirm: 'The visit to {name} will be deleted for good and never uploaded. Delete it?',
+    discardTitle: 'Delete a waiting record',
+    needsNetwork: 'No network now; it uploads by itself when the network returns',
+    savedOffline: 'No network: the visit is kept on this device, encrypted, and uploads when the network returns',
+    logoutPending: '{n} visits are not uploaded yet. They stay on this device, encrypted, and upload when you log in again; to delete them, use the Waiting to upload page. Log out?',
+    logoutTitle: 'Records not uploaded',
+    idleLoggedOut: 'You were logged out after a long time without use; the offline data on this device was deleted',
+  },
+};
+
+export default { zhCN, en };
