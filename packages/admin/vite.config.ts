@@ -1,6 +1,34 @@
 import vue from '@vitejs/plugin-vue';
-import { defineConfig } from 'vite';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * Brotli (highest level) and gzip copies of every text file of the build, written once here so the API serves them
+ * without compressing per request (packages/api/src/shared/precompressed.ts). Runs after the service worker is written.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'tanfang-precompress',
+    apply: 'build',
+    enforce: 'post',
+    closeBundle: {
+      order: 'post',
+      handler() {
+        const walk = (dir: string): string[] =>
+          fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+        for (const file of walk(path.resolve(__dirname, 'dist'))) {
+          if (!/\.(js|css|html|webmanifest|svg|json)$/.test(file) || fs.statSync(file).size < 1024) continue;
+          const body = fs.readFileSync(file);
+          fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+          fs.writeFileSync(`${file}.gz`, zlib.gzipSync(body, { level: 9 }));
+        }
+      },
+    },
+  };
+}
 
 // The API serves the built console from dist/ at the same origin, so the console calls a relative /graphql.
 // In `pnpm dev` the Vite server proxies /graphql to the API.
@@ -53,6 +81,7 @@ export default defineConfig({
         ],
       },
     }),
+    precompress(),
   ],
   server: {
     port: 5173,

@@ -76,6 +76,31 @@ describe('the field app offline in Chromium', () => {
     await context.close();
   });
 
+  it('sends the console precompressed and API answers compressed, and tells caches the encoding varies', async () => {
+    const page = await fetch(`${server.url}/elders`, { headers: { 'accept-encoding': 'br' } });
+    expect(page.headers.get('content-encoding')).toBe('br');
+    expect(page.headers.get('vary')).toContain('Accept-Encoding');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(await page.text()).toContain('<div id="app">');
+    const html = await fetch(`${server.url}/index.html`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(html.headers.get('content-encoding')).toBe('gzip');
+    const plain = await fetch(`${server.url}/index.html`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const script = (await plain.text()).match(/\/assets\/index-[^"]+\.js/)![0];
+    const asset = await fetch(`${server.url}${script}`, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(asset.headers.get('content-encoding')).toBe('br');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(asset.headers.get('content-type')).toContain('javascript');
+    // A GraphQL answer over 1 kB is compressed on the fly.
+    const answer = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+      body: JSON.stringify({ query: '{ __schema { types { name } } }' }),
+    });
+    expect(answer.headers.get('content-encoding')).toBe('gzip');
+    expect((await answer.json()) as object).toHaveProperty('data.__schema');
+  });
+
   it('opens from the service worker without a network, as the same user, and says it is offline', async () => {
     const { context, page, errors } = await phone();
     await logIn(page, 'visitor');

@@ -6,6 +6,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,6 +23,7 @@ import { Loaders } from './shared/loaders.js';
 import { ReadLedger, readAuditPlugin } from './modules/audit/read-audit.js';
 import { requestScope } from './shared/request-scope.js';
 import { isStorableText } from './shared/text.js';
+import { precompressed } from './shared/precompressed.js';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -136,6 +138,9 @@ export async function createApp(options: AppOptions) {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     next();
   });
+  // API answers (JSON) compressed on the fly; the console's files come precompressed (precompressed.ts) and pass
+  // through untouched, since compression skips a response that already has a Content-Encoding.
+  app.use(compression({ threshold: 1024 }));
   // Everything below runs inside one request scope: the ORM's logger counts this request's SQL statements.
   app.use((_req, _res, next) => requestScope.run({ sqlStatements: 0 }, next));
 
@@ -196,13 +201,19 @@ export async function createApp(options: AppOptions) {
   const dist = options.config.adminDist;
   const index = path.join(dist, 'index.html');
   if (fs.existsSync(index)) {
+    // Hashed names under /assets never change; everything else (index.html, the service worker, the manifest) is
+    // revalidated on every load, so a new release reaches phones on their next start.
+    app.use(precompressed(dist, (file) => (file.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')));
     app.use('/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
     app.use(express.static(dist, { index: false, maxAge: 0 }));
     // Client-side routes (/elders, /login ...) all load the console.
+    const indexPage = precompressed(dist, () => 'no-cache');
     app.use((req, res, next) => {
       if (req.method !== 'GET' || req.path.startsWith('/graphql')) return next();
       res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index);
+      // The page itself, compressed when the browser accepts it.
+      req.url = '/index.html';
+      indexPage(req, res, () => res.sendFile(index));
     });
   } else {
     app.get('/', (_req, res) => {
