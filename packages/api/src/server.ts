@@ -71,6 +71,7 @@ export async function createContext(options: AppOptions, input: ContextInput): P
     sessionHours: options.config.sessionHours,
     importAlertDays: options.config.importAlertDays,
     reverifyMonths: options.config.reverifyMonths,
+    proof: options.config.proof,
     reads: new ReadLedger(),
   };
 }

@@ -4,6 +4,7 @@ import { AppError } from './errors.js';
 import type { Loaders } from '../shared/loaders.js';
 import type { ReadLedger } from '../modules/audit/read-audit.js';
 import type { ScopeName } from '@tanfang/schema';
+import type { ProofLimits } from '../config/env.js';
 
 export interface RequestMeta {
   requestId: string;
@@ -31,6 +32,8 @@ export interface RequestContext {
   importAlertDays?: number;
   /** 动态管理: months without confirmation after which an archive is due for re-verification (AppConfig). */
   reverifyMonths?: number;
+  /** Proof of visit: image limits and flag thresholds (AppConfig `proof`); defaults when absent. */
+  proof?: ProofLimits;
   /** Archives this request's response carries, written to the audit log before it is sent (read-audit.ts). */
   reads?: ReadLedger;
 }
