@@ -55,11 +55,15 @@ const FIGURE_FIELDS = [
   'refusals',
   'candidatesFound',
   'candidatesEnrolled',
+  'visitsWithLocation',
+  'visitsSigned',
+  'visitsFlagged',
+  'visitsByFlag',
 ];
 const FIGURES = `elders eldersByClass { key count } eldersByCircumstance { key count } eldersWithContact
   visitorsByKind { key count } teamsByKind { key count } visits visitsByMethod { key count }
   visitRate { numerator denominator rate } overdueElders alertsOpenedByKind { key count } alertsOpenedByAgency { key count }
-  alertsResolved refusals candidatesFound candidatesEnrolled`;
+  alertsResolved refusals candidatesFound candidatesEnrolled visitsWithLocation visitsSigned visitsFlagged visitsByFlag { key count }`;
 const REPORT = `query($regionCode: String, $period: String!) { report(regionCode: $regionCode, period: $period) {
   region { code name level } period from to asOf suppressed
   figures { ${FIGURES} }
