@@ -101,6 +101,10 @@ interface Figures {
   refusals: number | null;
   candidatesFound: number | null;
   candidatesEnrolled: number | null;
+  visitsWithLocation: number | null;
+  visitsSigned: number | null;
+  visitsFlagged: number | null;
+  visitsByFlag: CountBy[];
 }
 interface Report {
   region: { code: string; name: string; level: number };
@@ -134,6 +138,10 @@ const EMPTY: Figures = {
   refusals: 0,
   candidatesFound: 0,
   candidatesEnrolled: 0,
+  visitsWithLocation: 0,
+  visitsSigned: 0,
+  visitsFlagged: 0,
+  visitsByFlag: [],
 };
 
 interface Ctx {

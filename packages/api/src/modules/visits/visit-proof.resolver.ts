@@ -3,7 +3,10 @@ import type { RequestContext } from '../../graphql/context.js';
 import type { Elder } from '../elders/elder.entity.js';
 import { ElderType } from '../elders/elder.types.js';
 import { VisitProofService } from './visit-proof.service.js';
-import { ElderReferenceLocationResultType, VisitProofImagesType, VisitType } from './visits.types.js';
+import { Scope } from '@tanfang/schema';
+import { requireScope } from '../../graphql/context.js';
+import { proofLimitsOf } from './visits.proof.js';
+import { ElderReferenceLocationResultType, VisitFlagThresholdsType, VisitProofImagesType, VisitType } from './visits.types.js';
 
 /** Proof of visit (探访核查): the images behind their own scope, the reference location, and a visit's archive. */
 @Resolver(() => VisitType)
@@ -14,6 +17,13 @@ export class VisitProofResolver {
   })
   visitProof(@Arg('visitId', () => ID) visitId: string, @Ctx() ctx: RequestContext): Promise<VisitProofImagesType> {
     return new VisitProofService(ctx).images(visitId);
+  }
+
+  @Query(() => VisitFlagThresholdsType, { description: 'The thresholds of the visit flags, as configured. Needs visit.read:jurisdiction.' })
+  visitFlagThresholds(@Ctx() ctx: RequestContext): VisitFlagThresholdsType {
+    requireScope(ctx, Scope.VisitRead);
+    const { maxDistanceMeters, lateEntryHours, minMinutes } = proofLimitsOf(ctx);
+    return { maxDistanceMeters, lateEntryHours, minMinutes };
   }
 
   @Mutation(() => ElderReferenceLocationResultType, {

@@ -529,3 +529,15 @@ export class ElderReferenceLocationResultType {
   @Field(() => Int, { description: 'Home visits with GPS whose distance or FAR_FROM_REFERENCE flag changed.' })
   visitsRechecked!: number;
 }
+
+@ObjectType('VisitFlagThresholds', { description: 'The thresholds the visit flags are judged by (server configuration), to explain them in words.' })
+export class VisitFlagThresholdsType {
+  @Field(() => Int, { description: 'FAR_FROM_REFERENCE: farther than this many metres (TANFANG_VISIT_MAX_DISTANCE_M).' })
+  maxDistanceMeters!: number;
+
+  @Field(() => Int, { description: 'LATE_ENTRY: entered more than this many hours after the visit (TANFANG_VISIT_LATE_ENTRY_HOURS).' })
+  lateEntryHours!: number;
+
+  @Field(() => Int, { description: 'SHORT_DURATION: a home visit shorter than this many minutes (TANFANG_VISIT_MIN_MINUTES).' })
+  minMinutes!: number;
+}
