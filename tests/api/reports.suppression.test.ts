@@ -15,7 +15,7 @@ import { recover, type Cell, type Recovery, type Relation } from '../helpers/dis
 const FIGURES = `elders eldersByClass { key count } eldersByCircumstance { key count } eldersWithContact
   visitorsByKind { key count } teamsByKind { key count } visits visitsByMethod { key count }
   visitRate { numerator denominator rate } overdueElders alertsOpenedByKind { key count } alertsOpenedByAgency { key count }
-  alertsResolved refusals candidatesFound candidatesEnrolled`;
+  alertsResolved refusals candidatesFound candidatesEnrolled visitsWithLocation visitsSigned visitsFlagged visitsByFlag { key count }`;
 const REPORT = `query($r: String, $p: String!) { report(regionCode: $r, period: $p) {
   region { code } suppressed closed version amendments { version before after }
   figures { ${FIGURES} } children { region { code } figures { ${FIGURES} } } } }`;
@@ -38,6 +38,10 @@ interface Figures {
   refusals: Count;
   candidatesFound: Count;
   candidatesEnrolled: Count;
+  visitsWithLocation: Count;
+  visitsSigned: Count;
+  visitsFlagged: Count;
+  visitsByFlag: { key: string; count: Count }[];
 }
 interface Report {
   region: { code: string };
@@ -61,6 +65,11 @@ function cellsOf(f: Figures): Map<string, Count> {
   out.set('rate|denominator', f.visitRate.denominator);
   out.set('rate|overdue', f.overdueElders);
   for (const k of ['alertsResolved', 'refusals', 'candidatesFound', 'candidatesEnrolled'] as const) out.set(`misc|${k}`, f[k]);
+  // Proof of visit: one raw figure (visitProof) behind three totals and the per-flag list.
+  out.set('visitProof|withLocation', f.visitsWithLocation);
+  out.set('visitProof|signed', f.visitsSigned);
+  out.set('visitProof|flagged', f.visitsFlagged);
+  for (const c of f.visitsByFlag) out.set(`visitProof|${c.key}`, c.count);
   return out;
 }
 

@@ -55,11 +55,15 @@ const FIGURE_FIELDS = [
   'refusals',
   'candidatesFound',
   'candidatesEnrolled',
+  'visitsWithLocation',
+  'visitsSigned',
+  'visitsFlagged',
+  'visitsByFlag',
 ];
 const FIGURES = `elders eldersByClass { key count } eldersByCircumstance { key count } eldersWithContact
   visitorsByKind { key count } teamsByKind { key count } visits visitsByMethod { key count }
   visitRate { numerator denominator rate } overdueElders alertsOpenedByKind { key count } alertsOpenedByAgency { key count }
-  alertsResolved refusals candidatesFound candidatesEnrolled`;
+  alertsResolved refusals candidatesFound candidatesEnrolled visitsWithLocation visitsSigned visitsFlagged visitsByFlag { key count }`;
 const REPORT = `query($regionCode: String, $period: String!) { report(regionCode: $regionCode, period: $period) {
   region { code name level } period from to asOf suppressed
   figures { ${FIGURES} }
@@ -97,6 +101,10 @@ interface Figures {
   refusals: number | null;
   candidatesFound: number | null;
   candidatesEnrolled: number | null;
+  visitsWithLocation: number | null;
+  visitsSigned: number | null;
+  visitsFlagged: number | null;
+  visitsByFlag: CountBy[];
 }
 interface Report {
   region: { code: string; name: string; level: number };
@@ -130,6 +138,10 @@ const EMPTY: Figures = {
   refusals: 0,
   candidatesFound: 0,
   candidatesEnrolled: 0,
+  visitsWithLocation: 0,
+  visitsSigned: 0,
+  visitsFlagged: 0,
+  visitsByFlag: [],
 };
 
 interface Ctx {

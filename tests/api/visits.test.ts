@@ -178,6 +178,8 @@ describe('recordVisit', () => {
       location: '东河社区3巷5号',
       latitude: 22.376543,
       longitude: 112.698765,
+      // GPS is kept only with the visitor's consent (proof of visit, issue 14).
+      proof: { locationConsent: true },
       durationMinutes: 45,
       householdChange: 'DECREASED',
       householdChangeCount: 1,
@@ -206,7 +208,7 @@ describe('recordVisit', () => {
       ],
     };
     const v = ok(await record(town, input)).recordVisit;
-    const { elderId, visitorId, careServices, visitedAt, ...plain } = input;
+    const { elderId, visitorId, careServices, visitedAt, proof: _proof, ...plain } = input;
     expect(v).toMatchObject({ ...plain, elderId, seq: 1, visitedAt: '2026-11-03T06:30:00.000Z', visitedOn: '2026-11-03', visitor: { id: visitorId } });
     expect(v.careServices).toEqual([
       { id: expect.any(String), kind: 'CLEANING', content: '打扫卧室', deliveredOn: '2026-11-03', visitId: v.id },
@@ -313,12 +315,13 @@ describe('recordVisit: refused inputs', () => {
   });
 
   it('refuses a latitude without a longitude (and the reverse), and coordinates out of range', async () => {
-    const latOnly = await refused({ ...base(), latitude: 22.37 });
+    const consent = { proof: { locationConsent: true } };
+    const latOnly = await refused({ ...base(), ...consent, latitude: 22.37 });
     expect(codeOf(latOnly)).toBe('BAD_USER_INPUT');
     expect(fieldsOf(latOnly)).toEqual(['latitude']);
-    expect(codeOf(await refused({ ...base(), longitude: 112.69 }))).toBe('BAD_USER_INPUT');
-    expect(fieldsOf(await refused({ ...base(), latitude: 91, longitude: 112.69 }))).toEqual(['latitude']);
-    expect(fieldsOf(await refused({ ...base(), latitude: 22.37, longitude: 181 }))).toEqual(['longitude']);
+    expect(codeOf(await refused({ ...base(), ...consent, longitude: 112.69 }))).toBe('BAD_USER_INPUT');
+    expect(fieldsOf(await refused({ ...base(), ...consent, latitude: 91, longitude: 112.69 }))).toEqual(['latitude']);
+    expect(fieldsOf(await refused({ ...base(), ...consent, latitude: 22.37, longitude: 181 }))).toEqual(['longitude']);
   });
 
   it('refuses other malformed fields, listing every one', async () => {
@@ -332,7 +335,8 @@ describe('recordVisit: refused inputs', () => {
     ]);
     expect(fieldsOf(await refused({ ...base(), notes: '字'.repeat(1001) }))).toEqual(['notes']);
     const many = await refused({ ...base(), disease: 'SERIOUS', householdChange: 'INCREASED', latitude: 1 });
-    expect(fieldsOf(many)).toEqual(['diseaseName', 'householdChangeCount', 'latitude']);
+    // ... including the consent a GPS location needs.
+    expect(fieldsOf(many)).toEqual(['diseaseName', 'householdChangeCount', 'latitude', 'proof.locationConsent']);
   });
 });
 

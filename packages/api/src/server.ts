@@ -74,6 +74,7 @@ export async function createContext(options: AppOptions, input: ContextInput): P
     importAlertDays: options.config.importAlertDays,
     reverifyMonths: options.config.reverifyMonths,
     idleMinutes: options.config.idleMinutes,
+    proof: options.config.proof,
     reads: new ReadLedger(),
   };
 }

@@ -30,6 +30,11 @@ export const Scope = {
   TeamWrite: 'team.write:jurisdiction',
   /** Read visit records, compliance, overdue lists, worklists and visit rates. */
   VisitRead: 'visit.read:jurisdiction',
+  /**
+   * See the images of a visit's proof (signatures drawn on screen, the photo), each view audited: the town checking
+   * visits (探访核查) and civil affairs above it; not visitors (they captured them), partners or integrators.
+   */
+  VisitProofRead: 'visit.proof.read:jurisdiction',
   /** Record visits for any elder in the jurisdiction (entering paper forms at the town or city). */
   VisitCreate: 'visit.create:jurisdiction',
   /** Record visits only for the elders the user's visitor record is assigned to. */
@@ -110,6 +115,7 @@ const organiser: ScopeName[] = [
   Scope.StandardWrite,
   Scope.TeamWrite,
   Scope.VisitCreate,
+  Scope.VisitProofRead,
   Scope.ReportRead,
   Scope.AgencyRecordsRead,
   Scope.AgencyDataSettle,

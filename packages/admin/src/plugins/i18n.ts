@@ -12,6 +12,7 @@ import agencyData from '../modules/agency-data/locales';
 import imports from '../modules/imports/locales';
 import survey from '../modules/survey/locales';
 import outbox from '../modules/outbox/locales';
+import visitChecks from '../modules/visit-checks/locales';
 import en from '../locales/en';
 import zhCN from '../locales/zh-CN';
 
@@ -26,7 +27,7 @@ export function savedLocale(): Locale {
  * Each console module keeps its own strings (src/modules/<module>/locales.ts exports `{ zhCN, en }` with one
  * top-level namespace); they are merged here. Add a module by adding it to this list.
  */
-const moduleMessages: { zhCN: Record<string, unknown>; en: Record<string, unknown> }[] = [dashboard, alerts, reports, elderDetail, visitForm, assignments, standards, agencyData, imports, survey, users, audit, outbox];
+const moduleMessages: { zhCN: Record<string, unknown>; en: Record<string, unknown> }[] = [dashboard, alerts, reports, elderDetail, visitForm, assignments, standards, agencyData, imports, survey, visitChecks, outbox, users, audit];
 
 export const i18n = createI18n({
   legacy: false,

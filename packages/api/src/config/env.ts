@@ -8,6 +8,19 @@ export const DEFAULT_REVERIFY_MONTHS = 12;
 
 /** A working day in the village: the phone keeps its offline copy while the visitor is out, not overnight. */
 export const DEFAULT_IDLE_MINUTES = 480;
+/**
+ * Proof of visit (issue 14 item 3). Size limits are of the decoded image; the database's CHECKs are hard ceilings
+ * above them (256 KB per signature, 2 MB per photo) that configuration cannot pass.
+ */
+export const DEFAULT_PROOF_LIMITS = {
+  signatureBytes: 64 * 1024,
+  photoBytes: 400 * 1024,
+  maxDistanceMeters: 500,
+  lateEntryHours: 48,
+  minMinutes: 10,
+} as const;
+export type ProofLimits = { -readonly [K in keyof typeof DEFAULT_PROOF_LIMITS]: number };
+const PROOF_CEILINGS = { signatureBytes: 256 * 1024, photoBytes: 2 * 1024 * 1024 };
 
 /** The repository root, found from this file's place (src/config or dist/config of packages/api). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -44,13 +57,16 @@ export interface AppConfig {
    * work (TANFANG_IDLE_MINUTES). Visits waiting to upload stay, encrypted, until the same user logs in again.
    */
   idleMinutes: number;
+  /** Proof of visit: image size limits and the thresholds of the visit flags (TANFANG_PROOF_*, TANFANG_VISIT_*). */
+  proof: ProofLimits;
 }
 
-function int(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
+function int(name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer of at least ${min}, got "${raw}"`);
+  if (n > max) throw new Error(`${name} must be at most ${max}, got "${raw}"`);
   return n;
 }
 
@@ -70,6 +86,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxResponseObjects: int('TANFANG_MAX_RESPONSE_OBJECTS', DEFAULT_MAX_RESPONSE_OBJECTS),
     importAlertDays: int('TANFANG_IMPORT_ALERT_DAYS', 30, 0),
     reverifyMonths: int('TANFANG_REVERIFY_MONTHS', DEFAULT_REVERIFY_MONTHS),
-    idleMinutes: int('TANFANG_IDLE_MINUTES', DEFAULT_IDLE_MINUTES),
+    idleMinutes: int('TANFANG_IDLE_MINUTES', DEFAULT_IDLE_MINUTES, 1, Number.MAX_SAFE_INTEGER, env),
+    proof: {
+      signatureBytes: int('TANFANG_PROOF_SIGNATURE_BYTES', DEFAULT_PROOF_LIMITS.signatureBytes, 1024, PROOF_CEILINGS.signatureBytes, env),
+      photoBytes: int('TANFANG_PROOF_PHOTO_BYTES', DEFAULT_PROOF_LIMITS.photoBytes, 1024, PROOF_CEILINGS.photoBytes, env),
+      maxDistanceMeters: int('TANFANG_VISIT_MAX_DISTANCE_M', DEFAULT_PROOF_LIMITS.maxDistanceMeters, 1, Number.MAX_SAFE_INTEGER, env),
+      lateEntryHours: int('TANFANG_VISIT_LATE_ENTRY_HOURS', DEFAULT_PROOF_LIMITS.lateEntryHours, 1, Number.MAX_SAFE_INTEGER, env),
+      minMinutes: int('TANFANG_VISIT_MIN_MINUTES', DEFAULT_PROOF_LIMITS.minMinutes, 1, 1440, env),
+    },
   };
 }

@@ -4,6 +4,7 @@ import { AppError } from './errors.js';
 import type { Loaders } from '../shared/loaders.js';
 import type { ReadLedger } from '../modules/audit/read-audit.js';
 import type { ScopeName } from '@tanfang/schema';
+import type { ProofLimits } from '../config/env.js';
 
 export interface RequestMeta {
   requestId: string;
@@ -33,6 +34,8 @@ export interface RequestContext {
   reverifyMonths?: number;
   /** Minutes of inactivity after which the console ends its session on the device (AppConfig.idleMinutes). */
   idleMinutes?: number;
+  /** Proof of visit: image limits and flag thresholds (AppConfig `proof`); defaults when absent. */
+  proof?: ProofLimits;
   /** Archives this request's response carries, written to the audit log before it is sent (read-audit.ts). */
   reads?: ReadLedger;
 }

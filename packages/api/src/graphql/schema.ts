@@ -11,6 +11,7 @@ import { ComplianceResolver } from '../modules/compliance/compliance.resolver.js
 import { StandardsResolver } from '../modules/standards/standards.resolver.js';
 import { TeamsResolver } from '../modules/teams/teams.resolver.js';
 import { VisitsResolver } from '../modules/visits/visits.resolver.js';
+import { VisitProofResolver } from '../modules/visits/visit-proof.resolver.js';
 import { AlertsResolver } from '../modules/alerts/alerts.resolver.js';
 import { AgenciesResolver } from '../modules/agencies/agencies.resolver.js';
 import { ReportsResolver } from '../modules/reports/reports.resolver.js';
@@ -32,6 +33,7 @@ export const resolvers = [
   ComplianceResolver,
   TeamsResolver,
   VisitsResolver,
+  VisitProofResolver,
   AlertsResolver,
   AgenciesResolver,
   ReportsResolver,

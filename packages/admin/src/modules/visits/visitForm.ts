@@ -102,6 +102,8 @@ export function visitInput(f: VisitFormState, elderId: string, idempotencyKey: s
     location: text(f.location),
     latitude: f.latitude,
     longitude: f.longitude,
+    // The form's "get location" button is the visitor's own act: the API keeps GPS only with this consent (issue 14).
+    proof: f.latitude !== null ? { locationConsent: true } : null,
     visitorId: f.visitorId || null,
     campaignId: f.campaignId || null,
     householdChange: orNull(f.householdChange),

@@ -26,6 +26,10 @@ export const AuditAction = {
   VisitorLeave: 'VISITOR_LEAVE',
   AssignmentChange: 'ASSIGNMENT_CHANGE',
   VisitRecord: 'VISIT_RECORD',
+  /** Someone viewed the images of a visit's proof (signatures, photo): every view is recorded. */
+  VisitProofRead: 'VISIT_PROOF_READ',
+  /** The town set an elder's reference location (探访核查); the distance flags of their visits were recomputed. */
+  ElderReferenceSet: 'ELDER_REFERENCE_SET',
   CareServiceRecord: 'CARE_SERVICE_RECORD',
   AlertRaise: 'ALERT_RAISE',
   AlertAcknowledge: 'ALERT_ACKNOWLEDGE',

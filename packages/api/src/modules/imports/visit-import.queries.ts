@@ -41,18 +41,18 @@ export const INSERT_VISITS = `
                      entered_by, entered_at, location, duration_minutes, household_change, household_change_count, expression, mobility,
                      disease, disease_name, mood, gas_safety, water_heating_safety, electricity_safety, housing_unsafe, unattended,
                      personal_hygiene, home_hygiene, indoor_environment, service_needs, care_suggestions, visitor_signed, elder_signed,
-                     satisfaction, notes)
+                     satisfaction, notes, flags)
   select w.id, w.elder_id, w.county_code, w.region_code, w.seq, (w.visited_on::timestamp + interval '12 hours') at time zone 'Asia/Shanghai',
          w.visited_on, w.method, w.visitor_id, w.visitor_name_as_written, ?, ?, w.location, w.duration_minutes, w.household_change,
          w.household_change_count, w.expression, w.mobility, w.disease, w.disease_name, w.mood, w.gas_safety, w.water_heating_safety,
          w.electricity_safety, w.housing_unsafe, w.unattended, w.personal_hygiene, w.home_hygiene, w.indoor_environment,
-         w.service_needs, w.care_suggestions, w.visitor_signed, w.elder_signed, w.satisfaction, w.notes
+         w.service_needs, w.care_suggestions, w.visitor_signed, w.elder_signed, w.satisfaction, w.notes, coalesce(w.flags, '{}')
     from jsonb_to_recordset(?::jsonb) as w(id uuid, elder_id uuid, county_code text, region_code text, seq int, visited_on date, method text,
          visitor_id uuid, visitor_name_as_written text, location text, duration_minutes smallint, household_change text,
          household_change_count smallint, expression text, mobility text, disease text, disease_name text, mood text, gas_safety text,
          water_heating_safety text, electricity_safety text, housing_unsafe boolean, unattended boolean, personal_hygiene text,
          home_hygiene text, indoor_environment text, service_needs text, care_suggestions text, visitor_signed boolean,
-         elder_signed boolean, satisfaction text, notes text)`;
+         elder_signed boolean, satisfaction text, notes text, flags text[])`;
 
 export const INSERT_CARE_SERVICES = `
   insert into care_service (elder_id, county_code, visit_id, kind, content, delivered_on, recorded_by, recorded_at)

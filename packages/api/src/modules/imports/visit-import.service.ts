@@ -11,6 +11,7 @@ import { AuditAction, writeAudit, type AuditEntry } from '../audit/audit.service
 import { normalizePhone, phone as checkPhone } from '../elders/elder.validation.js';
 import { isRealDate, normalizeIdNumber, parseIdNumber } from '../elders/id-number.js';
 import { rolledPeriods } from '../reports/reports.rollup.js';
+import { flagsOf, proofLimitsOf } from '../visits/visits.proof.js';
 import { checkImportBatch, importRequestHash, ImportStatus, lockImportKey, replayImport, storeImport } from './imports.shared.js';
 import {
   DROP_STALE_ROLLUPS,
@@ -362,6 +363,7 @@ export class VisitImportService {
   /** The writes of a real run: a few statements per chunk, whatever the number of records. */
   private async write(em: EntityManager, userId: string, batchId: string, created: Planned[], day: string): Promise<void> {
     const now = this.ctx.now();
+    const limits = proofLimitsOf(this.ctx);
     const { seqOf, renumber } = await this.numbering(em, created);
     const visitRows = created.map((p) => ({
       id: p.result.visitId, elder_id: p.elder!.id, county_code: p.elder!.county_code, region_code: p.elder!.region_code,
@@ -375,6 +377,8 @@ export class VisitImportService {
       home_hygiene: p.record.homeHygiene ?? null, indoor_environment: p.record.indoorEnvironment ?? null, service_needs: p.text.serviceNeeds,
       care_suggestions: p.text.careSuggestions, visitor_signed: p.record.visitorSigned ?? false, elder_signed: p.record.elderSigned ?? false,
       satisfaction: p.record.satisfaction ?? null, notes: p.text.notes,
+      // A paper record transcribed later is late by nature: imported, so never LATE_ENTRY (and it carries no GPS).
+      flags: flagsOf(p.record, { visitedAt: now, enteredAt: now, distanceMeters: null, imported: true }, limits),
     }));
     for (let i = 0; i < visitRows.length; i += CHUNK) {
       await executeBound(em, INSERT_VISITS, [userId, now, JSON.stringify(visitRows.slice(i, i + CHUNK))]);

@@ -430,6 +430,23 @@ export class ReportsService {
          from x group by grouping sets ((x.child, x.key), (x.key))`,
       [asOf, period.from, prefix, period.to],
     ));
+    // Proof of visit (issue 14): visits of the period with a kept GPS location, with both signatures (or the elder's
+    // reason for not signing), and flagged for the town's check, in total and per flag. One row per visit and key.
+    put('visitProof', await grouped(
+      `select ${child('e.region_code')} as child, k.key
+         from visit v join elder e on e.id = v.elder_id
+         cross join lateral (
+           select 'withLocation' where v.latitude is not null
+           union all
+           select 'signed' where v.visitor_signed and (v.elder_signed
+             or exists (select 1 from visit_proof p where p.visit_id = v.id and p.elder_unable_reason is not null))
+           union all
+           select 'flagged' where v.flags <> '{}'
+           union all
+           select f from unnest(v.flags) as f) k(key)
+        where starts_with(e.region_code, ?) and v.visited_on between ?::date and ?::date`,
+      [prefix, period.from, period.to],
+    ));
     put('alertsOpenedByKind', await grouped(
       `select ${child('e.region_code')} as child, coalesce(a.rule_code, 'MANUAL') as key
          from alert a join elder e on e.id = a.elder_id
@@ -479,6 +496,9 @@ export class ReportsService {
     return out;
   }
 }
+
+/** Keys of the visitProof figure that are totals; the others are flags (visitsByFlag). */
+const PROOF_TOTAL_KEYS = new Set(['withLocation', 'signed', 'flagged']);
 
 /** Raw figures of one region as stored in a snapshot: figure → key → count. */
 export type RawFigures = Record<string, Record<string, number>>;
@@ -532,6 +552,10 @@ export function shape(f: RawFigures, withholding: Withholding | null, code: stri
       rate: denominator === 0 || shownNumerator === null || shownDenominator === null ? null : Math.round((numerator / denominator) * 10_000) / 10_000,
     },
     overdueElders: n(one('rate', 'overdue'), 'rate', 'overdue'),
+    visitsWithLocation: n(one('visitProof', 'withLocation'), 'visitProof', 'withLocation'),
+    visitsSigned: n(one('visitProof', 'signed'), 'visitProof', 'signed'),
+    visitsFlagged: n(one('visitProof', 'flagged'), 'visitProof', 'flagged'),
+    visitsByFlag: list('visitProof').filter((c) => !PROOF_TOTAL_KEYS.has(c.key)),
     alertsOpenedByKind: list('alertsOpenedByKind'),
     alertsOpenedByAgency: list('alertsOpenedByAgency'),
     alertsResolved: n(one('misc', 'alertsResolved'), 'misc', 'alertsResolved'),

@@ -60,6 +60,21 @@ export class ReportFiguresType {
   @Field(() => Int, { nullable: true, description: 'Elders with an overdue requirement on `asOf`.' })
   overdueElders!: number | null;
 
+  @Field(() => Int, { nullable: true, description: 'Visits dated in the period with a GPS location kept (with the visitor’s consent).' })
+  visitsWithLocation!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Visits dated in the period signed by the visitor and by the visited side (elder or family member), or with the reason the visited side could not sign.',
+  })
+  visitsSigned!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Visits dated in the period with any flag for the town’s check (探访核查).' })
+  visitsFlagged!: number | null;
+
+  @Field(() => [CountByType], { description: 'Visits dated in the period by flag (FAR_FROM_REFERENCE, LATE_ENTRY, SHORT_DURATION); one visit counts under each of its flags.' })
+  visitsByFlag!: CountByType[];
+
   @Field(() => [CountByType], { description: 'Alerts raised in the period, by kind (rule code, or MANUAL).' })
   alertsOpenedByKind!: CountByType[];
 

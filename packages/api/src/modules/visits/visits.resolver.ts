@@ -5,7 +5,8 @@ import { LocalDate } from '../../graphql/scalars.js';
 import type { Elder } from '../elders/elder.entity.js';
 import { ElderType } from '../elders/elder.types.js';
 import { VisitsService } from './visits.service.js';
-import { CareServiceType, RecordCareServiceInput, RecordVisitInput, VisitConnection, VisitFilter, VisitType } from './visits.types.js';
+import { VisitProofService } from './visit-proof.service.js';
+import { CareServiceType, RecordCareServiceInput, ReferenceLocationType, RecordVisitInput, VisitConnection, VisitFilter, VisitType } from './visits.types.js';
 
 @Resolver(() => ElderType)
 export class VisitsResolver {
@@ -44,5 +45,13 @@ export class VisitsResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<CareServiceType[]> {
     return new VisitsService(ctx).careServicesOf(elder, from, to);
+  }
+
+  @FieldResolver(() => ReferenceLocationType, {
+    nullable: true,
+    description: 'Where the elder is visited: the first home visit’s GPS, or set by the town (setElderReferenceLocation). Home visits farther than TANFANG_VISIT_MAX_DISTANCE_M (500 m) are flagged FAR_FROM_REFERENCE.',
+  })
+  referenceLocation(@Root() elder: Elder, @Ctx() ctx: RequestContext): Promise<ReferenceLocationType | null> {
+    return new VisitProofService(ctx).referenceOf(elder);
   }
 }

@@ -23,10 +23,13 @@ import type {
   CareServiceType,
   RecordCareServiceInput,
   RecordVisitInput,
+  ElderSigner,
   VisitFilter,
+  VisitFlag,
   VisitMethod,
   VisitType,
 } from './visits.types.js';
+import { flagsOf, proofLimitsOf, validateProof } from './visits.proof.js';
 import { inSubtree, isAncestorOrSelf } from '../../shared/jurisdiction.js';
 
 /** Device clocks drift: a visit stamped a few minutes ahead of the server is not "in the future". */
@@ -89,6 +92,15 @@ interface VisitRow {
   elder_signed: boolean;
   satisfaction: string | null;
   notes: string | null;
+  flags: string[] | string;
+  distance_meters: number | null;
+  has_proof: boolean;
+  proof_visitor_signature: boolean;
+  proof_elder_signature: boolean;
+  proof_elder_signer: string | null;
+  proof_elder_unable_reason: string | null;
+  proof_photo: boolean;
+  proof_location_consent: boolean;
 }
 
 const VISIT_SELECT = `
@@ -99,7 +111,12 @@ const VISIT_SELECT = `
          v.household_change, v.household_change_count, v.expression, v.mobility, v.disease, v.disease_name, v.mood,
          v.gas_safety, v.water_heating_safety, v.electricity_safety, v.housing_unsafe, v.unattended,
          v.personal_hygiene, v.home_hygiene, v.indoor_environment, v.service_needs, v.care_suggestions,
-         v.visitor_signed, v.elder_signed, v.satisfaction, v.notes,
+         v.visitor_signed, v.elder_signed, v.satisfaction, v.notes, v.flags, v.distance_meters,
+         -- Proof: whether each image exists, never the images (bytea is not detoasted for "is not null").
+         p.visit_id is not null as has_proof, p.visitor_signature is not null as proof_visitor_signature,
+         p.elder_signature is not null as proof_elder_signature, p.elder_signer as proof_elder_signer,
+         p.elder_unable_reason as proof_elder_unable_reason, p.photo is not null as proof_photo,
+         coalesce(p.location_consent, false) as proof_location_consent,
          -- A visit's care services and alerts come with it: listing visits is one statement, not three.
          (select coalesce(json_agg(json_build_object('id', cs.id, 'kind', cs.kind, 'content', cs.content,
                     'deliveredOn', to_char(cs.delivered_on, 'YYYY-MM-DD')) order by cs.recorded_at), '[]')
@@ -107,7 +124,8 @@ const VISIT_SELECT = `
          array(select a.id from alert a where a.visit_id = v.id order by a.raised_at, a.id)::text[] as alert_ids
     from visit v
     left join visitor vi on vi.id = v.visitor_id
-    left join app_user u on u.id = v.entered_by`;
+    left join app_user u on u.id = v.entered_by
+    left join visit_proof p on p.visit_id = v.id`;
 
 /** The findings of a visit that the alert rules read, by the rules' finding names. */
 function findingsOf(input: RecordVisitInput): Record<string, string> {
@@ -152,18 +170,34 @@ export class VisitsService {
     const visitorId = await this.visitorFor(actor, input.visitorId ?? null);
     if (input.campaignId) await this.checkCampaign(input.campaignId, elder, visitedOn);
     const now = this.ctx.now();
+    const limits = proofLimitsOf(this.ctx);
+    const proof = clean.proof;
+    const gps = input.latitude != null && input.longitude != null;
     try {
       const id = await this.ctx.em.transactional(async (em) => {
-        // One visit numbered at a time per elder: the lock makes "第 n 次" gapless and unique.
+        // One visit numbered at a time per elder: the lock makes "第 n 次" gapless and unique (and the reference
+        // location below is set once).
         await em.execute(`select id from elder where id = ? for update`, [elder.id]);
+        // A home visit with GPS is measured from the elder's reference location; the first one sets it.
+        let distance: number | null = null;
+        let setsReference = false;
+        if (input.method === 'HOME' && gps) {
+          const [ref] = await em.execute<{ d: number }[]>(
+            `select geo_distance_m(?::numeric, ?::numeric, latitude, longitude) as d from elder_reference_location where elder_id = ?`,
+            [input.latitude, input.longitude, elder.id],
+          );
+          distance = ref ? Number(ref.d) : 0;
+          setsReference = !ref;
+        }
+        const flags = flagsOf(input, { visitedAt: clean.visitedAt, enteredAt: now, distanceMeters: distance, imported: false }, limits);
         const [row] = await em.execute<{ id: string; seq: number }[]>(
           `insert into visit (elder_id, county_code, region_code, seq, visited_at, visited_on, method, visitor_id, entered_by, entered_at,
              campaign_id, location, latitude, longitude, duration_minutes, household_change, household_change_count, expression, mobility,
              disease, disease_name, mood, gas_safety, water_heating_safety, electricity_safety, housing_unsafe, unattended,
              personal_hygiene, home_hygiene, indoor_environment, service_needs, care_suggestions, visitor_signed, elder_signed,
-             satisfaction, notes, idempotency_key, request_hash)
+             satisfaction, notes, idempotency_key, request_hash, flags, distance_meters)
            select ?, ?, ?, coalesce((select max(seq) from visit where elder_id = ?), 0) + 1, ?, ?, ?, ?, ?, ?,
-             ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+             ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?
            returning id, seq`,
           [
             elder.id, elder.county_code, elder.region_code, elder.id, clean.visitedAt, visitedOn, input.method, visitorId, actor.userId, now,
@@ -172,9 +206,27 @@ export class VisitsService {
             input.disease ?? null, clean.diseaseName, input.mood ?? null, input.gasSafety ?? null, input.waterHeatingSafety ?? null,
             input.electricitySafety ?? null, input.housingUnsafe ?? null, input.unattended ?? null, input.personalHygiene ?? null,
             input.homeHygiene ?? null, input.indoorEnvironment ?? null, clean.serviceNeeds, clean.careSuggestions,
-            input.visitorSigned ?? false, input.elderSigned ?? false, input.satisfaction ?? null, clean.notes, key, hash,
+            // A signature drawn on screen is a signature: old clients that send only the booleans still work.
+            (input.visitorSigned ?? false) || !!proof?.visitorSignature, (input.elderSigned ?? false) || !!proof?.elderSignature,
+            input.satisfaction ?? null, clean.notes, key, hash, pgArray(flags), distance,
           ],
         );
+        if (proof) {
+          await em.execute(
+            `insert into visit_proof (visit_id, visitor_signature, elder_signature, elder_signer, elder_unable_reason, photo, location_consent, created_at)
+             values (?, ?, ?, ?, ?, ?, ?, ?)`,
+            [row!.id, proof.visitorSignature, proof.elderSignature, proof.elderSigner, proof.elderUnableReason, proof.photo, proof.locationConsent, now],
+            'run',
+          );
+        }
+        if (setsReference) {
+          await em.execute(
+            `insert into elder_reference_location (elder_id, latitude, longitude, source, set_at, set_by, visit_id)
+             values (?, ?, ?, 'FIRST_HOME_VISIT', ?, ?, ?)`,
+            [elder.id, input.latitude, input.longitude, now, actor.userId, row!.id],
+            'run',
+          );
+        }
         const services = (input.careServices ?? []).map((s) => ({
           kind: s.kind, content: s.content?.trim() || null, delivered_on: s.deliveredOn ?? visitedOn,
         }));
@@ -194,7 +246,7 @@ export class VisitsService {
         }], { at: now, actorId: actor.userId, note: '探访发现' });
         await writeAudit(
           this.ctx,
-          [{ action: AuditAction.VisitRecord, elderId: elder.id, regionCode: elder.region_code, detail: { visitId: row!.id, seq: row!.seq, method: input.method, visitedOn, alerts: alerts.length } }],
+          [{ action: AuditAction.VisitRecord, elderId: elder.id, regionCode: elder.region_code, detail: { visitId: row!.id, seq: row!.seq, method: input.method, visitedOn, alerts: alerts.length, flags, proof: !!proof } }],
           em,
         );
         return row!.id;
@@ -263,6 +315,11 @@ export class VisitsService {
     if (filter?.to) {
       where.push('v.visited_on <= ?');
       params.push(filter.to);
+    }
+    if (filter?.flags?.length) {
+      // `flags <> '{}'` lets the planner walk visit_flagged_idx (flagged visits only, newest first).
+      where.push(`v.flags <> '{}' and v.flags && ?::text[]`);
+      params.push(pgArray(filter.flags));
     }
     const [{ n }] = (await this.ctx.em.execute<{ n: string }[]>(`select count(*) as n from visit v where ${where.join(' and ')}`, params)) as [{ n: string }];
     const pageWhere = [...where];
@@ -372,6 +429,18 @@ export class VisitsService {
       careServices: (typeof r.care_services === 'string' ? (JSON.parse(r.care_services) as Exclude<VisitRow['care_services'], string>) : r.care_services)
         .map((cs) => ({ ...cs, kind: cs.kind as CareKind, visitId: r.id })),
       alertIds: r.alert_ids,
+      flags: (typeof r.flags === 'string' ? parseTextArray(r.flags) : r.flags) as VisitFlag[],
+      distanceMeters: r.distance_meters,
+      proof: r.has_proof
+        ? {
+            hasVisitorSignature: r.proof_visitor_signature,
+            hasElderSignature: r.proof_elder_signature,
+            elderSigner: r.proof_elder_signer as ElderSigner | null,
+            elderUnableToSignReason: r.proof_elder_unable_reason,
+            hasPhoto: r.proof_photo,
+            locationConsent: r.proof_location_consent,
+          }
+        : null,
     }));
   }
 
@@ -488,7 +557,9 @@ export class VisitsService {
       if (t && t.length > max) errors.add(field, `最多 ${max} 字`, `At most ${max} characters`);
       return t;
     };
+    const proof = validateProof(errors, input, proofLimitsOf(this.ctx));
     const clean = {
+      proof,
       visitedAt,
       location: text('location', input.location, 200),
       diseaseName: text('diseaseName', input.diseaseName, 100),
@@ -499,6 +570,12 @@ export class VisitsService {
     errors.throwIfAny();
     return clean;
   }
+}
+
+/** A text[] column as the driver may send it when its type is not registered ('{A,B}'). */
+function parseTextArray(raw: string): string[] {
+  const inner = raw.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',').map((s) => s.replace(/^"|"$/g, '')) : [];
 }
 
 function optionalText(value: string | null | undefined, max: number): string | null {

@@ -91,6 +91,95 @@ registerEnumType(CareKind, {
   }),
 });
 
+/** What the API flags on a visit for the town to check (探访核查). Stored on the visit when it is recorded. */
+export enum VisitFlag {
+  FAR_FROM_REFERENCE = 'FAR_FROM_REFERENCE',
+  LATE_ENTRY = 'LATE_ENTRY',
+  SHORT_DURATION = 'SHORT_DURATION',
+}
+registerEnumType(VisitFlag, {
+  name: 'VisitFlag',
+  valuesConfig: labelled(VisitFlag, {
+    FAR_FROM_REFERENCE: '距参考位置过远（上门探访的定位超过 TANFANG_VISIT_MAX_DISTANCE_M 米，默认 500）',
+    LATE_ENTRY: '补录过晚（探访后超过 TANFANG_VISIT_LATE_ENTRY_HOURS 小时才录入，默认 48；导入的纸质记录不计）',
+    SHORT_DURATION: '时长过短（上门探访不足 TANFANG_VISIT_MIN_MINUTES 分钟，默认 10）',
+  }),
+});
+
+/** Who signed 被探访人签字 of the 探访记录表. */
+export enum ElderSigner {
+  ELDER = 'ELDER',
+  FAMILY_MEMBER = 'FAMILY_MEMBER',
+  OTHER = 'OTHER',
+}
+registerEnumType(ElderSigner, { name: 'ElderSigner', valuesConfig: labelled(ElderSigner, { ELDER: '本人', FAMILY_MEMBER: '家属', OTHER: '其他' }) });
+
+export enum ReferenceLocationSource {
+  FIRST_HOME_VISIT = 'FIRST_HOME_VISIT',
+  SET_BY_TOWN = 'SET_BY_TOWN',
+}
+registerEnumType(ReferenceLocationSource, {
+  name: 'ReferenceLocationSource',
+  valuesConfig: labelled(ReferenceLocationSource, { FIRST_HOME_VISIT: '首次上门探访的定位', SET_BY_TOWN: '乡镇（街道）设定' }),
+});
+
+@ObjectType('ReferenceLocation', { description: 'Where the elder is visited: home visits farther than the configured distance from it are flagged.' })
+export class ReferenceLocationType {
+  @Field(() => Float)
+  latitude!: number;
+
+  @Field(() => Float)
+  longitude!: number;
+
+  @Field(() => ReferenceLocationSource)
+  source!: ReferenceLocationSource;
+
+  @Field(() => GraphQLDateTimeISO)
+  setAt!: Date;
+}
+
+@ObjectType('VisitProofSummary', { description: 'What proof a visit carries, without the images (see `visitProof`).' })
+export class VisitProofSummaryType {
+  @Field(() => Boolean, { description: '探访人员签字 drawn on screen.' })
+  hasVisitorSignature!: boolean;
+
+  @Field(() => Boolean, { description: '被探访人签字 drawn on screen.' })
+  hasElderSignature!: boolean;
+
+  @Field(() => ElderSigner, { nullable: true, description: 'Who signed for the visited side.' })
+  elderSigner!: ElderSigner | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the visited side could not sign.' })
+  elderUnableToSignReason!: string | null;
+
+  @Field(() => Boolean)
+  hasPhoto!: boolean;
+
+  @Field(() => Boolean, { description: 'The visitor agreed to keep the visit’s GPS location.' })
+  locationConsent!: boolean;
+}
+
+@ObjectType('VisitProofImages', { description: 'The images of a visit’s proof as data URLs. Every read is audited.' })
+export class VisitProofImagesType {
+  @Field(() => ID)
+  visitId!: string;
+
+  @Field(() => String, { nullable: true, description: 'PNG data URL.' })
+  visitorSignature!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'PNG data URL.' })
+  elderSignature!: string | null;
+
+  @Field(() => ElderSigner, { nullable: true })
+  elderSigner!: ElderSigner | null;
+
+  @Field(() => String, { nullable: true })
+  elderUnableToSignReason!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'JPEG data URL.' })
+  photo!: string | null;
+}
+
 @ObjectType('CareService', { description: '关爱服务: a service delivered (on a visit or on its own).' })
 export class CareServiceType {
   @Field(() => ID)
@@ -228,6 +317,18 @@ export class VisitType {
 
   @Field(() => [ID], { description: 'Alerts this visit raised (by the rules table).' })
   alertIds!: string[];
+
+  @Field(() => [VisitFlag], {
+    description:
+      'Flags computed when the visit was recorded (the distance flag again when the town moves the reference location). Imported paper records (importVisits) are transcriptions entered late by nature: they are never LATE_ENTRY.',
+  })
+  flags!: VisitFlag[];
+
+  @Field(() => Int, { nullable: true, description: 'A home visit’s distance in metres from the elder’s reference location (null without GPS or reference).' })
+  distanceMeters!: number | null;
+
+  @Field(() => VisitProofSummaryType, { nullable: true, description: 'Signatures and photo captured on screen (null when none was sent).' })
+  proof!: VisitProofSummaryType | null;
 }
 
 export const VisitConnection = connectionOf('Visit', VisitType, 'Visit records, newest first.');
@@ -317,6 +418,30 @@ export abstract class VisitFindingsInput {
   notes?: string | null;
 }
 
+@InputType({ description: 'Proof of the visit captured on the device: signatures drawn on screen, an optional photo, consent to keep GPS.' })
+export class VisitProofInput {
+  @Field(() => String, { nullable: true, description: '探访人员签字: PNG data URL (data:image/png;base64,...), 64 KB at most decoded.' })
+  visitorSignature?: string | null;
+
+  @Field(() => String, { nullable: true, description: '被探访人签字: PNG data URL, 64 KB at most decoded. Needs `elderSigner`.' })
+  elderSignature?: string | null;
+
+  @Field(() => ElderSigner, { nullable: true, description: 'Who signed for the visited side: the elder, a family member or someone else.' })
+  elderSigner?: ElderSigner | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the visited side could not sign (up to 200 characters): required when signatures are captured without the elder’s.',
+  })
+  elderUnableToSignReason?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'JPEG data URL (data:image/jpeg;base64,...), 400 KB at most decoded.' })
+  photo?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'The visitor agreed to keep the GPS location: latitude and longitude are refused without it.' })
+  locationConsent?: boolean | null;
+}
+
 @InputType({ description: 'A visit record. Only `elderId`, `visitedAt` and `method` are required.' })
 export class RecordVisitInput extends VisitFindingsInput {
   @Field(() => ID)
@@ -348,7 +473,11 @@ export class RecordVisitInput extends VisitFindingsInput {
 
   @Field(() => [CareServiceInput], { nullable: true })
   careServices?: CareServiceInput[] | null;
+
+  @Field(() => VisitProofInput, { nullable: true, description: 'Signatures, photo and location consent. A drawn signature also sets `visitorSigned`/`elderSigned`.' })
+  proof?: VisitProofInput | null;
 }
+
 
 @InputType()
 export class VisitFilter {
@@ -369,6 +498,9 @@ export class VisitFilter {
 
   @Field(() => LocalDate, { nullable: true })
   to?: string | null;
+
+  @Field(() => [VisitFlag], { nullable: true, description: 'Visits with any of these flags (探访核查).' })
+  flags?: VisitFlag[] | null;
 }
 
 @InputType({ description: 'A care service delivered outside a visit (三个一: cleaning, laundry, haircut, ...).' })
@@ -384,4 +516,28 @@ export class RecordCareServiceInput {
 
   @Field(() => LocalDate)
   deliveredOn!: string;
+}
+
+@ObjectType('ElderReferenceLocationResult', { description: 'The reference location set, and how many of the elder’s home visits it re-flagged.' })
+export class ElderReferenceLocationResultType {
+  @Field(() => ID)
+  elderId!: string;
+
+  @Field(() => ReferenceLocationType)
+  referenceLocation!: ReferenceLocationType;
+
+  @Field(() => Int, { description: 'Home visits with GPS whose distance or FAR_FROM_REFERENCE flag changed.' })
+  visitsRechecked!: number;
+}
+
+@ObjectType('VisitFlagThresholds', { description: 'The thresholds the visit flags are judged by (server configuration), to explain them in words.' })
+export class VisitFlagThresholdsType {
+  @Field(() => Int, { description: 'FAR_FROM_REFERENCE: farther than this many metres (TANFANG_VISIT_MAX_DISTANCE_M).' })
+  maxDistanceMeters!: number;
+
+  @Field(() => Int, { description: 'LATE_ENTRY: entered more than this many hours after the visit (TANFANG_VISIT_LATE_ENTRY_HOURS).' })
+  lateEntryHours!: number;
+
+  @Field(() => Int, { description: 'SHORT_DURATION: a home visit shorter than this many minutes (TANFANG_VISIT_MIN_MINUTES).' })
+  minMinutes!: number;
 }
