@@ -11,6 +11,7 @@ import { assignmentRoutes } from '../modules/assignments/routes';
 import { standardRoutes } from '../modules/standards/routes';
 import { importRoutes } from '../modules/imports/routes';
 import { surveyRoutes } from '../modules/survey/routes';
+import { worklistRoutes } from '../modules/visits/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -26,7 +27,7 @@ declare module 'vue-router' {
 }
 
 /** Pages in the main menu, in order. Each domain module contributes its own routes. */
-export const menuRoutes: RouteRecordRaw[] = [...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...surveyRoutes, ...userRoutes, ...auditRoutes];
+export const menuRoutes: RouteRecordRaw[] = [...worklistRoutes, ...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...surveyRoutes, ...userRoutes, ...auditRoutes];
 
 const routes: RouteRecordRaw[] = [
   ...authRoutes,
