@@ -52,7 +52,7 @@ const ELDER_VISITS = `query($id: ID!, $first: Int, $after: String) { elder(id: $
   careServices { id kind content deliveredOn visitId } } }`;
 const CARE = `mutation($input: RecordCareServiceInput!) { recordCareService(input: $input) { id kind content deliveredOn visitId } }`;
 const WORKLIST = `query($asOf: Date) { myWorklist(asOf: $asOf) {
-  elder { id name } class overdue daysOverdue dueBy requirements { description met overdue dueBy } } }`;
+  elder { id name } class overdue daysOverdue missedDueBy dueBy daysLeft requirements { description met overdue dueBy } } }`;
 const CREATE_VISITOR = `mutation($input: CreateVisitorInput!) { createVisitor(input: $input) { id name } }`;
 const ASSIGN = `mutation($input: AssignVisitorInput!) { assignVisitor(input: $input) { assigned } }`;
 const UNASSIGN = `mutation($elderId: ID!, $visitorId: ID!) { unassignVisitor(elderId: $elderId, visitorId: $visitorId, reason: "调整分工") }`;
@@ -663,9 +663,10 @@ describe('myWorklist', () => {
     const list = ok(await t.exec<{ myWorklist: any[] }>(login, WORKLIST, {})).myWorklist;
     expect(list.map((i) => i.elder.id)).toEqual([sep.id, oct.id, nov.id]);
     // September's window went unmet: overdue since 30 September.
-    expect(list[0]).toMatchObject({ class: 'C', overdue: true, daysOverdue: 46, dueBy: '2026-11-30' });
-    expect(list[1]).toMatchObject({ class: 'A', overdue: true, daysOverdue: 15, dueBy: '2026-11-30' });
-    expect(list[2]).toMatchObject({ class: 'C', overdue: false, daysOverdue: null, dueBy: '2026-11-30' });
+    // The date that goes with the days overdue is the missed one (in the past); dueBy is the window now running.
+    expect(list[0]).toMatchObject({ class: 'C', overdue: true, daysOverdue: 46, missedDueBy: '2026-09-30', dueBy: '2026-11-30', daysLeft: null });
+    expect(list[1]).toMatchObject({ class: 'A', overdue: true, daysOverdue: 15, missedDueBy: '2026-10-31', dueBy: '2026-11-30', daysLeft: null });
+    expect(list[2]).toMatchObject({ class: 'C', overdue: false, daysOverdue: null, missedDueBy: null, dueBy: '2026-11-30', daysLeft: 15 });
     expect(list[0].requirements.some((r: { met: boolean; overdue: boolean }) => !r.met && r.overdue)).toBe(true);
     expect(list.map((i) => i.elder.id)).not.toContain(others.id);
     expect(list.map((i) => i.elder.id)).not.toContain(visited.id);
@@ -678,7 +679,8 @@ describe('myWorklist', () => {
     // On 20 October the November archive did not exist.
     const earlier = ok(await t.exec<{ myWorklist: any[] }>(login, WORKLIST, { asOf: '2026-10-20' })).myWorklist;
     expect(earlier.map((i) => i.elder.id)).not.toContain(nov.id);
-    expect(earlier.find((i) => i.elder.id === sep.id)).toMatchObject({ overdue: true, daysOverdue: 20 });
+    expect(earlier.find((i) => i.elder.id === sep.id)).toMatchObject({ overdue: true, daysOverdue: 20, missedDueBy: '2026-09-30', dueBy: '2026-10-31' });
+    expect(earlier.find((i) => i.elder.id === oct.id)).toMatchObject({ overdue: false, missedDueBy: null, dueBy: '2026-10-31', daysLeft: 11 });
     expect(codeOf(await t.exec(login, WORKLIST, { asOf: '2026-11-16' }))).toBe('BAD_USER_INPUT');
   });
 

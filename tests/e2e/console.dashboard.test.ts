@@ -92,6 +92,11 @@ describe('admin console in Chromium: dashboard, reports, alerts', () => {
 
   it('shows the admin the visit rate and charts on the dashboard, and drills down one level', async () => {
     const { page, consoleErrors } = await newPage();
+    // The admin is not a visitor: the dashboard must not ask for a worklist (it used to, and failed, on every load).
+    const worklistAsks: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/graphql') && (r.postData() ?? '').includes('myWorklist')) worklistAsks.push(r.url());
+    });
     await logIn(page, 'admin', 'demo1234');
     // The dashboard is the home page of whoever reads figures.
     await page.waitForURL(/\/dashboard$/);
@@ -115,8 +120,10 @@ describe('admin console in Chromium: dashboard, reports, alerts', () => {
       await poll(async () => (await page.locator(`[data-test=${chart}] canvas`).first().boundingBox())?.height ?? 0).toBeGreaterThan(100);
     }
     await poll(() => page.locator('[data-test=rate-chart]').getAttribute('data-columns')).toBe(String(report.children.length));
-    // Nothing the admin is not linked to: no worklist (the admin is not a visitor).
+    // Nothing the admin is not linked to: no worklist on the page or on the wire, and none in the menu.
     expect(await page.locator('[data-test=worklist]').count()).toBe(0);
+    expect(worklistAsks).toEqual([]);
+    expect(await page.locator('.el-menu-item', { hasText: '我的探访任务' }).count()).toBe(0);
     await settle(page);
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard-admin.png'), fullPage: true });
 
@@ -286,19 +293,26 @@ describe('admin console in Chromium: dashboard, reports, alerts', () => {
     await page.context().close();
   });
 
-  it("shows the demo visitor their worklist, and none of the figures they cannot read", async () => {
+  it("lands the demo visitor on their worklist, and shows them none of the figures they cannot read", async () => {
     const { page, consoleErrors } = await newPage();
     await logIn(page, 'visitor', 'demo1234');
-    await page.waitForURL(/\/dashboard$/);
+    // The worklist is the visitor's home and first in their menu; the dashboard is still there for their village.
+    await page.waitForURL(/\/worklist$/);
     const { myWorklist } = await api<{ myWorklist: { elder: { name: string } }[] }>(page, `{ myWorklist { elder { name } } }`);
     expect(myWorklist.length).toBeGreaterThan(0);
-    const rows = page.locator('[data-test=worklist-table] .el-table__body tbody tr');
+    const rows = page.locator('[data-test=worklist-row]');
     await poll(() => rows.count()).toBe(myWorklist.length);
-    expect((await rows.locator('td:nth-child(1)').allTextContents()).map((s) => s.trim())).toEqual(myWorklist.map((w) => w.elder.name));
-    // The visit rate of their own village (visit engine), but no statistics table, chart or report menu.
+    expect((await rows.locator('[data-test=row-name]').allTextContents()).map((s) => s.trim())).toEqual(myWorklist.map((w) => w.elder.name));
+    expect((await page.locator('.el-menu-item').first().textContent())?.trim()).toBe('我的探访任务');
+    await page.screenshot({ path: path.join(OUTPUT, 'worklist-visitor.png'), fullPage: true });
+
+    await page.locator('.el-menu-item', { hasText: '工作台' }).click();
+    await page.waitForURL(/\/dashboard$/);
+    // The visit rate of their own village (visit engine), but no statistics table, chart, report menu or worklist.
     await poll(() => page.locator('[data-test=visit-rate]').textContent()).toMatch(/^\d+\.\d%$/);
     expect(await page.locator('[data-test=rate-chart]').count()).toBe(0);
     expect(await page.locator('[data-test=class-chart]').count()).toBe(0);
+    expect(await page.locator('[data-test=worklist]').count()).toBe(0);
     expect(await page.locator('.el-menu-item', { hasText: '统计报表' }).count()).toBe(0);
     await settle(page);
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard-visitor.png'), fullPage: true });

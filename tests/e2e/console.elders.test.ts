@@ -261,9 +261,9 @@ describe('elder pages of the admin console in Chromium', () => {
     // An iPad in portrait: the form falls to one column.
     const page = await newPage({ width: 820, height: 1180 });
     await logIn(page, 'visitor');
-    // The visitor's dashboard lists the elder in their worklist.
-    await page.goto(`${server.url}/dashboard`);
-    await expect.poll(() => page.locator('[data-test=worklist-table]').textContent()).toContain(elder!.name);
+    // The visitor's worklist lists the elder.
+    await page.goto(`${server.url}/worklist`);
+    await expect.poll(() => page.locator('[data-test=worklist-rows]').textContent()).toContain(elder!.name);
     await page.goto(`${server.url}/elders/${elder!.id}`);
     await page.locator('[data-test=record-visit]').click();
     await page.waitForURL(new RegExp(`/elders/${elder!.id}/visit$`));

@@ -128,8 +128,8 @@ describe('admin console in Chromium', () => {
     const { page } = await newPage();
     await page.goto(`${server.url}/login`);
     await logIn(page, 'visitor', 'demo1234');
-    // Home is the dashboard; the list is one click away.
-    await page.waitForURL(/\/dashboard$/);
+    // Home is the worklist (a village worker records visits for their elders); the list is one click away.
+    await page.waitForURL(/\/worklist$/);
     await page.goto(`${server.url}/elders`);
     const [{ mine }] = await t.sql<{ mine: string }>(
       `select count(*) as mine from elder where status = 'ACTIVE' and region_code = '440783001020'`,

@@ -13,6 +13,7 @@ import { importRoutes } from '../modules/imports/routes';
 import { surveyRoutes } from '../modules/survey/routes';
 import { outboxRoutes } from '../modules/outbox/routes';
 import { visitCheckRoutes } from '../modules/visit-checks/routes';
+import { worklistRoutes } from '../modules/visits/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -28,7 +29,7 @@ declare module 'vue-router' {
 }
 
 /** Pages in the main menu, in order. Each domain module contributes its own routes. */
-export const menuRoutes: RouteRecordRaw[] = [...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...surveyRoutes, ...visitCheckRoutes, ...outboxRoutes, ...userRoutes, ...auditRoutes];
+export const menuRoutes: RouteRecordRaw[] = [...worklistRoutes, ...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...surveyRoutes, ...visitCheckRoutes, ...outboxRoutes, ...userRoutes, ...auditRoutes];
 
 const routes: RouteRecordRaw[] = [
   ...authRoutes,

@@ -73,32 +73,3 @@ export const DashboardAlertsQuery = graphql(`
     }
   }
 `);
-
-export const MyWorklistQuery = graphql(`
-  query MyWorklist {
-    myWorklist {
-      class
-      overdue
-      daysOverdue
-      dueBy
-      elder {
-        id
-        name
-        age
-        region {
-          code
-          name
-        }
-      }
-      requirements {
-        requirementId
-        description
-        overdue
-        daysOverdue
-        dueBy
-        counted
-        minCount
-      }
-    }
-  }
-`);

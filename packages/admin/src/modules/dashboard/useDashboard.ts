@@ -4,13 +4,14 @@ import { computed, ref, type Ref } from 'vue';
 import { useSession } from '../../composables/useSession';
 import { errorMessage } from '../../plugins/urql';
 import { chinaToday, currentMonth } from '../reports/format';
-import { DashboardAlertsQuery, DashboardReportQuery, DashboardVisitsQuery, MyWorklistQuery } from './dashboard.graphql';
+import { DashboardAlertsQuery, DashboardReportQuery, DashboardVisitsQuery } from './dashboard.graphql';
 
 /**
  * The dashboard's sources, each loaded only when the user's scopes allow it (a widget the user cannot load is not
  * shown, never shown failing): the statistics table of the region on view (report.read:aggregate), the visit rate
- * and overdue count without it (visit.read:jurisdiction), the alert counts (alert.read:jurisdiction) and the
- * worklist of a user linked to a visitor.
+ * and overdue count without it (visit.read:jurisdiction) and the alert counts (alert.read:jurisdiction). The
+ * visitor's worklist is its own page (visits module, /worklist): asked here it failed with FORBIDDEN on every load
+ * of every town and admin dashboard, whose users are not visitors.
  */
 export function useDashboard(regionCode: Ref<string | null>) {
   const session = useSession();
@@ -35,11 +36,6 @@ export function useDashboard(regionCode: Ref<string | null>) {
     variables: computed(() => ({ regionCode: regionCode.value })),
     pause: computed(() => !canAlerts.value),
   });
-  const worklist = useQuery({ query: MyWorklistQuery, pause: computed(() => !canVisits.value) });
-
-  // Only a user linked to a visitor has a worklist: the API answers FORBIDDEN for the others, which hides the widget.
-  const notVisitor = computed(() => !!worklist.error.value?.graphQLErrors.some((e) => e.extensions?.code === 'FORBIDDEN'));
-
   const rate = computed(() => {
     if (canReport.value) {
       const f = report.data.value?.report.figures;
@@ -77,15 +73,6 @@ export function useDashboard(regionCode: Ref<string | null>) {
       fetching: alerts.fetching,
       error: computed(() => errorMessage(alerts.error.value)),
       retry: () => alerts.executeQuery({ requestPolicy: 'network-only' }),
-    },
-    worklist: {
-      // Shown once the API has answered: a user who is not a visitor never sees it flash up while it loads.
-      shown: computed(() => canVisits.value && !notVisitor.value && (!!worklist.data.value || !!worklist.error.value)),
-      rows: computed(() => worklist.data.value?.myWorklist ?? []),
-      loaded: computed(() => !!worklist.data.value),
-      fetching: worklist.fetching,
-      error: computed(() => (notVisitor.value ? null : errorMessage(worklist.error.value))),
-      retry: () => worklist.executeQuery({ requestPolicy: 'network-only' }),
     },
   };
 }

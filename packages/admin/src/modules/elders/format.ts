@@ -1,25 +1,13 @@
-/** Times are shown in China time, whatever the device's zone: the day a visit counts in is a China-time day. */
-const dateTime = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
+import { chinaDateTime, chinaDay } from '../../format/time';
 
+/** Times are shown in China time, whatever the device's zone: the day a visit counts in is a China-time day. */
 export function fmtDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = Object.fromEntries(dateTime.formatToParts(d).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  return chinaDateTime(iso);
 }
 
+/** A date as it is; a moment as its China day. */
 export function fmtDate(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return iso.length > 10 ? fmtDateTime(iso).slice(0, 10) : iso;
+  return chinaDay(iso);
 }
 
 /** A JSON value of the change history, for people: lists joined, objects as key: value. */

@@ -1,25 +1,15 @@
 // Formatting shared by the report pages and the dashboard. Dates are China dates: the periods, deadlines and
-// windows of the API are all judged in Asia/Shanghai, whatever the browser's own time zone.
-
-const DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-const TIME = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+// windows of the API are all judged in Asia/Shanghai, whatever the browser's own time zone (src/format/time.ts).
+import { chinaDate, chinaDateTime, chinaMonth } from '../../format/time';
 
 /** Today in China, YYYY-MM-DD. */
 export function chinaToday(now = new Date()): string {
-  return DAY.format(now);
+  return chinaDate(now);
 }
 
 /** This month in China, YYYY-MM (the `period` of `report`). */
 export function currentMonth(now = new Date()): string {
-  return chinaToday(now).slice(0, 7);
+  return chinaMonth(now);
 }
 
 /** The month before a YYYY-MM month. */
@@ -30,9 +20,7 @@ export function previousMonth(month: string): string {
 
 /** A moment as YYYY-MM-DD HH:mm, China time. */
 export function chinaTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const parts = Object.fromEntries(TIME.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  return chinaDateTime(iso);
 }
 
 /** A count; null means withheld (for integrators: 1 to 4, or a figure they could be worked out from) and shows as "*". */

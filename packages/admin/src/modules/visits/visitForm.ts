@@ -1,9 +1,16 @@
 import type { CareKind, DiseaseStatus, HouseholdChange, RecordVisitInput, Safety, Satisfaction, Trend, VisitMethod } from '../../gql/graphql';
+import { chinaDateTime, fromChinaWallClock } from '../../format/time';
+
+export { chinaDate } from '../../format/time';
 
 /** The 探访关爱服务记录表 as the form edits it. Empty strings are "not filled in" (radio values cannot be null). */
 export interface VisitFormState {
   method: VisitMethod | '';
-  visitedAt: Date | null;
+  /**
+   * China wall-clock time, YYYY-MM-DD HH:mm, as the picker shows it: a phone set to another zone still enters the
+   * time a person in China read off the clock (a Date here would be read in the device's zone).
+   */
+  visitedAt: string;
   durationMinutes: number | null;
   location: string;
   latitude: number | null;
@@ -37,7 +44,7 @@ export interface VisitFormState {
 export function emptyVisitForm(): VisitFormState {
   return {
     method: '',
-    visitedAt: new Date(),
+    visitedAt: chinaNow(),
     durationMinutes: null,
     location: '',
     latitude: null,
@@ -82,9 +89,14 @@ export function newIdempotencyKey(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** Today's date in China time (the API counts visit days in UTC+8). */
-export function chinaDate(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+/** Now as a China wall-clock time, the picker's format (YYYY-MM-DD HH:mm). */
+export function chinaNow(): string {
+  return chinaDateTime(new Date());
+}
+
+/** The instant of the form's visit time (China wall clock), or null when it is not a time. */
+export function visitedAtInstant(f: Pick<VisitFormState, 'visitedAt'>): Date | null {
+  return fromChinaWallClock(f.visitedAt);
 }
 
 const text = (s: string) => s.trim() || null;
@@ -97,7 +109,7 @@ export function visitInput(f: VisitFormState, elderId: string, idempotencyKey: s
     elderId,
     idempotencyKey,
     method: f.method as VisitMethod,
-    visitedAt: (f.visitedAt ?? new Date()).toISOString(),
+    visitedAt: (visitedAtInstant(f) ?? new Date()).toISOString(),
     durationMinutes: f.durationMinutes,
     location: text(f.location),
     latitude: f.latitude,

@@ -76,3 +76,34 @@ export const VisitAlertsQuery = graphql(`
     }
   }
 `);
+
+/**
+ * The visitor's worklist (我的探访任务): their assigned elders that are overdue or due in the window now running.
+ * missedDueBy goes with daysOverdue (a past date), dueBy with daysLeft (a date to come): never one with the other.
+ */
+export const MyWorklistQuery = graphql(`
+  query MyWorklist {
+    myWorklist {
+      class
+      overdue
+      daysOverdue
+      missedDueBy
+      dueBy
+      daysLeft
+      elder {
+        id
+        name
+        age
+        region {
+          code
+          name
+        }
+      }
+      requirements {
+        requirementId
+        description
+        overdue
+      }
+    }
+  }
+`);

@@ -15,6 +15,12 @@ import { describeRequirement, type ActivityEnum, type ElderClassEnum, type Requi
 import type { ElderComplianceType, RequirementComplianceType } from '../standards/standards.types.js';
 import { PeriodKind, type OverdueElderType, type PeriodInput, type VisitorWorkloadType, type VisitRateType, type WorklistItemType } from './compliance.types.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
+import { daysBetween } from '../standards/standards.service.js';
+
+/** A YYYY-MM-DD day moved by whole days (calendar arithmetic, no time zone involved). */
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
 
 const STATUS_STOP: Record<string, string> = {
   [ElderStatus.DECEASED]: '已死亡，探访要求停止',
@@ -230,12 +236,18 @@ export class ComplianceService {
       const reqs = rows.filter((r) => r.elder_id === id).map(toRequirement).sort(byUrgency);
       const overdue = reqs.filter((r) => r.overdue);
       const dues = reqs.map((r) => r.dueBy).filter((d): d is string => !!d).sort();
+      const daysOverdue = overdue.length ? Math.max(...overdue.map((r) => r.daysOverdue ?? 0)) : null;
+      const dueBy = dues[0] ?? null;
+      // dueBy of an overdue elder is the end of the window now running, a date to come: shown beside "35 days
+      // overdue" it contradicted it. The date that was missed is the one that goes with the days overdue.
       return [{
         elder,
         class: (rows.find((r) => r.elder_id === id)?.cls?.trim() ?? null) as ElderClassEnum | null,
-        overdue: overdue.length > 0,
-        daysOverdue: overdue.length ? Math.max(...overdue.map((r) => r.daysOverdue ?? 0)) : null,
-        dueBy: dues[0] ?? null,
+        overdue: daysOverdue !== null,
+        daysOverdue,
+        missedDueBy: daysOverdue !== null ? addDays(asOf, -daysOverdue) : null,
+        dueBy,
+        daysLeft: daysOverdue === null && dueBy ? daysBetween(asOf, dueBy) : null,
         requirements: reqs,
       }];
     });

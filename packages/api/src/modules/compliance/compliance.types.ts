@@ -57,11 +57,25 @@ export class WorklistItemType {
   @Field(() => Boolean)
   overdue!: boolean;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Days since `missedDueBy` (the largest `daysOverdue` of the requirements); null when not overdue.' })
   daysOverdue!: number | null;
 
-  @Field(() => LocalDate, { nullable: true, description: 'The earliest date by which an unmet requirement must be met.' })
+  @Field(() => LocalDate, {
+    nullable: true,
+    description:
+      'When overdue: the day the elder should have been visited by and was not (the last day of the first missed window of the longest-overdue requirement, `daysOverdue` days before the day judged). Null when not overdue.',
+  })
+  missedDueBy!: string | null;
+
+  @Field(() => LocalDate, {
+    nullable: true,
+    description:
+      'The earliest end of a window now running that is not met yet. For an overdue elder it is a date still to come (a visit by then meets the current window) and is not the date that was missed: say what is overdue with `missedDueBy`.',
+  })
   dueBy!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'When not overdue: days from the day judged to `dueBy` (0: due today). Null when overdue.' })
+  daysLeft!: number | null;
 
   @Field(() => [RequirementComplianceType], { description: 'The requirements not met yet.' })
   requirements!: RequirementComplianceType[];
