@@ -1,4 +1,4 @@
-import type { CareKind, DiseaseStatus, HouseholdChange, RecordVisitInput, Safety, Satisfaction, Trend, VisitMethod } from '../../gql/graphql';
+import type { CareKind, DiseaseStatus, ElderSigner, VisitProofInput, HouseholdChange, RecordVisitInput, Safety, Satisfaction, Trend, VisitMethod } from '../../gql/graphql';
 import { chinaDateTime, fromChinaWallClock } from '../../format/time';
 
 export { chinaDate } from '../../format/time';
@@ -35,8 +35,18 @@ export interface VisitFormState {
   serviceNeeds: string;
   careSuggestions: string;
   careServices: { kind: CareKind; content: string; deliveredOn: string | null }[];
+  /** A paper form signed (office entry of a paper record); drawn signatures below set these too. */
   visitorSigned: boolean;
   elderSigned: boolean;
+  /** Proof of visit: signatures drawn on screen (PNG data URLs), who signed, or why the elder could not, a photo. */
+  visitorSignature: string | null;
+  elderSignature: string | null;
+  elderSigner: ElderSigner | '';
+  elderUnableToSign: boolean;
+  elderUnableToSignReason: string;
+  photo: string | null;
+  /** The visitor agreed to record the location; without it the form sends no coordinates. */
+  locationConsent: boolean;
   satisfaction: Satisfaction | '';
   notes: string;
 }
@@ -71,6 +81,13 @@ export function emptyVisitForm(): VisitFormState {
     careServices: [],
     visitorSigned: false,
     elderSigned: false,
+    visitorSignature: null,
+    elderSignature: null,
+    elderSigner: '',
+    elderUnableToSign: false,
+    elderUnableToSignReason: '',
+    photo: null,
+    locationConsent: false,
     satisfaction: '',
     notes: '',
   };
@@ -112,10 +129,10 @@ export function visitInput(f: VisitFormState, elderId: string, idempotencyKey: s
     visitedAt: (visitedAtInstant(f) ?? new Date()).toISOString(),
     durationMinutes: f.durationMinutes,
     location: text(f.location),
-    latitude: f.latitude,
-    longitude: f.longitude,
-    // The form's "get location" button is the visitor's own act: the API keeps GPS only with this consent (issue 14).
-    proof: f.latitude !== null ? { locationConsent: true } : null,
+    // Coordinates go only with the visitor's ticked consent: the API refuses them otherwise (issue 14).
+    latitude: f.locationConsent ? f.latitude : null,
+    longitude: f.locationConsent ? f.longitude : null,
+    proof: proofInput(f),
     visitorId: f.visitorId || null,
     campaignId: f.campaignId || null,
     householdChange: orNull(f.householdChange),
@@ -136,9 +153,25 @@ export function visitInput(f: VisitFormState, elderId: string, idempotencyKey: s
     serviceNeeds: text(f.serviceNeeds),
     careSuggestions: text(f.careSuggestions),
     careServices: f.careServices.map((s) => ({ kind: s.kind, content: text(s.content), deliveredOn: s.deliveredOn || null })),
-    visitorSigned: f.visitorSigned,
-    elderSigned: f.elderSigned,
+    visitorSigned: f.visitorSigned || f.visitorSignature !== null,
+    elderSigned: f.elderSigned || f.elderSignature !== null,
     satisfaction: orNull(f.satisfaction),
     notes: text(f.notes),
+  };
+}
+
+/** The proof block, or null when the visitor captured nothing (an office entry of a paper record). */
+export function proofInput(f: VisitFormState): VisitProofInput | null {
+  const located = f.locationConsent && f.latitude !== null;
+  const unable = f.elderUnableToSign && f.elderSignature === null;
+  if (!f.visitorSignature && !f.elderSignature && !unable && !f.photo && !located) return null;
+  return {
+    visitorSignature: f.visitorSignature,
+    elderSignature: f.elderSignature,
+    // Who signed is asked only when someone did; the elder is the usual signer.
+    elderSigner: f.elderSignature ? ((f.elderSigner || 'ELDER') as ElderSigner) : null,
+    elderUnableToSignReason: unable ? text(f.elderUnableToSignReason) : null,
+    photo: f.photo,
+    locationConsent: located || null,
   };
 }
