@@ -14,7 +14,10 @@ import { launchChromium, requireBuiltConsole, OUTPUT } from '../helpers/browser.
 const PHONE = { width: 390, height: 844 };
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 
-/** What the overflow check reports: how wide the page is (the document, or the layout's scroll box), and the outermost elements sticking out on the right. */
+/**
+ * What the overflow check reports: how wide the page is (the document, or the layout's scroll box), and the outermost
+ * elements reaching past the screen's right edge.
+ */
 interface Overflow {
   scrollWidth: number;
   innerWidth: number;
@@ -23,14 +26,19 @@ interface Overflow {
 
 /**
  * Measures the page in the browser. An offender is an element whose right edge passes the screen's while its parent's
- * does not (the outermost one, where the fix belongs), ignoring what sits inside a box that scrolls or clips on its own
- * (el-table's body, a code block): those do not move the page.
+ * does not (the outermost one, where the fix belongs). That catches both a page that scrolls sideways and content cut
+ * off by a box that hides its overflow (el-card does): either way a control out there cannot be reached. What sits in
+ * a box that scrolls on its own (el-table's body, the tab bar with its arrows) is reachable, so it is not looked into.
+ * `root` limits the walk to one element (an open dialog, which the page-wide walk skips as a pop-up).
  */
-function measure(): Overflow {
+function measure(root: string | null): Overflow {
   const innerWidth = window.innerWidth;
-  const clipsX = (el: Element) => {
+  const scrollsOnItsOwn = (el: Element) => {
+    if (el.matches('.el-table, .el-tabs__nav-scroll, .el-select__selection')) return true;
     const ox = getComputedStyle(el).overflowX;
-    return ox === 'auto' || ox === 'scroll' || ox === 'hidden' || ox === 'clip';
+    // The layout's el-main scrolls the page itself, and el-card's body wraps a whole page's content: sideways there is
+    // the page scrolling sideways.
+    return (ox === 'auto' || ox === 'scroll') && !el.matches('.el-main, .el-card__body');
   };
   const describe = (el: Element) => {
     const r = el.getBoundingClientRect();
@@ -42,15 +50,16 @@ function measure(): Overflow {
   const offenders: { el: Element; right: number }[] = [];
   const walk = (el: Element, parentSticksOut: boolean) => {
     const style = getComputedStyle(el);
-    if (style.display === 'none' || style.position === 'fixed') return;
+    // Pop-ups and the drawer are not the page; invisible helpers (a native input under a styled checkbox) are no control.
+    if (style.display === 'none' || (style.position === 'fixed' && el !== start) || style.visibility === 'hidden' || style.opacity === '0') return;
     const r = el.getBoundingClientRect();
-    const sticksOut = r.width > 0 && r.right > innerWidth + 1;
+    const sticksOut = r.width > 0 && r.height > 0 && r.right > innerWidth + 1;
     if (sticksOut && !parentSticksOut) offenders.push({ el, right: r.right });
-    // The page's own scroll box (el-main) scrolling sideways is the page scrolling sideways: look inside it.
-    if (clipsX(el) && el !== document.body && !el.classList.contains('el-main')) return;
+    if (scrollsOnItsOwn(el)) return;
     for (const child of Array.from(el.children)) walk(child, sticksOut);
   };
-  walk(document.body, false);
+  const start = root ? Array.from(document.querySelectorAll(root)).find((e) => e.getClientRects().length > 0) : document.body;
+  if (start) walk(start, false);
   offenders.sort((a, b) => b.right - a.right);
   // The layout scrolls the page inside el-main (overflow: auto), so the document alone would never be wider.
   const main = document.querySelector('.el-main');
@@ -65,7 +74,7 @@ describe('admin console on a phone: every page of every role', () => {
   let roundId: string;
   /** Pages that scrolled sideways, with their offenders, collected so one run lists every one of them. */
   const overflowing: string[] = [];
-  /** Primary actions smaller than a thumb. */
+  /** Primary actions smaller than a thumb, and forms with labels beside their fields. */
   const smallTargets: string[] = [];
   const visited = new Map<string, string[]>();
 
@@ -130,9 +139,10 @@ describe('admin console on a phone: every page of every role', () => {
     await settle(page);
     const where = `${role} ${label} (${new URL(page.url()).pathname})`;
     visited.set(role, [...(visited.get(role) ?? []), label]);
-    const o = await page.evaluate(measure);
-    if (o.scrollWidth > o.innerWidth) {
-      overflowing.push(`${where}: document ${o.scrollWidth}px wide on a ${o.innerWidth}px screen; widest:\n      ${o.offenders.join('\n      ')}`);
+    const o = await page.evaluate(measure, null);
+    if (o.scrollWidth > o.innerWidth || o.offenders.length > 0) {
+      const what = o.scrollWidth > o.innerWidth ? `scrolls sideways (${o.scrollWidth}px on a ${o.innerWidth}px screen)` : 'cuts content off at the right edge';
+      overflowing.push(`${where} ${what}; outermost elements past the edge:\n      ${o.offenders.join('\n      ')}`);
       await page.screenshot({ path: path.join(OUTPUT, `phone-${role}-${label.replace(/[^\w-]+/g, '_')}.png`), fullPage: true });
     }
   }
@@ -150,7 +160,7 @@ describe('admin console on a phone: every page of every role', () => {
     }
   }
 
-  /** The primary buttons of the page (type=primary, on the page rather than in a popup) are at least 40 px high. */
+  /** The primary buttons of the page (type=primary, on the page rather than in a popup) are at least 40 px high, and forms have their labels on top. */
   async function checkTargets(page: Page, role: string, label: string): Promise<void> {
     const small = await page.locator('.el-main .el-button--primary:visible').evaluateAll((els) =>
       els
@@ -159,6 +169,36 @@ describe('admin console on a phone: every page of every role', () => {
         .filter((b) => b.h < 40),
     );
     for (const b of small) smallTargets.push(`${role} ${label}: "${b.text}" is ${Math.round(b.h)}px high`);
+    // Forms (other than the one-line filter bars) put their labels on top, where a label column would leave the field
+    // a third of the screen.
+    const sideLabels = await page.locator('.el-main .el-form:not(.el-form--inline):not(.el-form--label-top):visible').count();
+    if (sideLabels > 0) smallTargets.push(`${role} ${label}: ${sideLabels} form(s) with labels beside their fields`);
+  }
+
+  /** Dialogs opened from a menu page's primary buttons (opening one writes nothing). */
+  const DIALOGS: Record<string, string[]> = { 探访标准: ['新增提标'], 用户与权限: ['新建用户'], 摸底排查: ['新建摸排'] };
+
+  /** The dialog fits the screen, nothing in it is cut off, and its form has its labels on top. */
+  async function checkDialogs(page: Page, role: string, label: string): Promise<void> {
+    for (const name of DIALOGS[label] ?? []) {
+      const button = page.locator('.el-main .el-button:visible', { hasText: name }).first();
+      if ((await button.count()) === 0) continue;
+      await button.tap();
+      const dialog = page.locator('.el-dialog:visible');
+      await poll(() => dialog.count()).toBe(1);
+      await page.waitForTimeout(400); // the opening animation
+      const where = `${role} ${label} › dialog ${name}`;
+      visited.set(role, [...(visited.get(role) ?? []), `dialog ${name}`]);
+      const box = (await dialog.boundingBox())!;
+      const o = await page.evaluate(measure, '.el-dialog');
+      if (box.x < 0 || box.x + box.width > PHONE.width || o.offenders.length > 0) {
+        overflowing.push(`${where}: the dialog spans ${Math.round(box.x)}..${Math.round(box.x + box.width)}px; outermost elements past the edge:\n      ${o.offenders.join('\n      ')}`);
+      }
+      const sideLabels = await dialog.locator('.el-form:not(.el-form--inline):not(.el-form--label-top)').count();
+      if (sideLabels > 0) smallTargets.push(`${where}: ${sideLabels} form(s) with labels beside their fields`);
+      await page.keyboard.press('Escape');
+      await poll(() => dialog.count()).toBe(0);
+    }
   }
 
   /** Opens the drawer and lists the menu's entries, as the user sees them. */
@@ -201,6 +241,7 @@ describe('admin console on a phone: every page of every role', () => {
       await openFromMenu(page, title);
       await checkPage(page, username, title);
       await checkTargets(page, username, title);
+      await checkDialogs(page, username, title);
       await checkTabs(page, username, title);
       elderId ??= await firstElderId(page);
     }
@@ -236,7 +277,10 @@ describe('admin console on a phone: every page of every role', () => {
   it('no page scrolled sideways, and every primary action is big enough to tap', () => {
     // Every role saw pages beyond the home page (a menu that failed to open would otherwise pass vacuously).
     for (const role of ['admin', 'town', 'visitor', 'auditor', 'integrator', 'police']) expect(visited.get(role)?.length ?? 0, role).toBeGreaterThan(2);
-    expect(overflowing, `pages wider than the phone:\n  ${overflowing.join('\n  ')}`).toEqual([]);
-    expect(smallTargets, `primary actions under 40 px:\n  ${smallTargets.join('\n  ')}`).toEqual([]);
+    // The detail pages and the dialogs were reached, not skipped for want of a link or a button.
+    expect(visited.get('admin')).toEqual(expect.arrayContaining(['elder detail', 'elder edit', 'register form', 'dialog 新增提标', 'dialog 新建用户', 'dialog 新建摸排']));
+    expect(visited.get('town')).toEqual(expect.arrayContaining(['survey round', 're-verification', 'elder detail']));
+    expect(overflowing, `pages wider than the phone (scrolling sideways or cut off):\n  ${overflowing.join('\n  ')}`).toEqual([]);
+    expect(smallTargets, `primary actions under 40 px, or forms with side labels:\n  ${smallTargets.join('\n  ')}`).toEqual([]);
   });
 });
