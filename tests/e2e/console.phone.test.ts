@@ -121,6 +121,8 @@ describe('admin console on a phone: every page of every role', () => {
     await checkPage(page, username, 'login');
     await page.locator('input[data-test=username], [data-test=username] input').first().fill(username);
     await page.locator('input[data-test=password], [data-test=password] input').first().fill('demo1234');
+    const submit = (await page.locator('[data-test=login-submit]').boundingBox())!;
+    if (submit.height < 40 || submit.x < 0 || submit.x + submit.width > PHONE.width) smallTargets.push(`login: the submit button is ${Math.round(submit.height)}px high at ${Math.round(submit.x)}..${Math.round(submit.x + submit.width)}px`);
     await page.locator('[data-test=login-submit]').tap();
     await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   }
