@@ -210,9 +210,9 @@ describe('the field app offline in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     // Nothing clipped at the right edge inside the form either (a card hides its overflow instead of scrolling).
     const clipped = await page.evaluate(() =>
-      [...document.querySelectorAll('.visit-form *')]
+      Array.from(document.querySelectorAll('.visit-form *'))
         .filter((el) => el.getClientRects().length > 0 && el.getBoundingClientRect().right > window.innerWidth + 1)
-        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`)
+        .map((el) => `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')}`)
         .slice(0, 5),
     );
     expect(clipped).toEqual([]);
@@ -351,11 +351,22 @@ describe('the field app offline in Chromium', () => {
         return out;
       });
     await poll(async () => (await stores()).cache).toBe(2); // the profile and the worklist
+    // The visit form's code comes from the service worker's cache once the network is gone.
+    await swControls(page);
     await context.setOffline(true);
     await openVisit(page, myWorklist[4]!.elder);
     await chooseHome(page);
     await page.locator('[data-test=visit-submit]').tap();
     await poll(() => page.locator('[data-test=visit-queued]').isVisible()).toBe(true);
+    // Logging out with a visit still waiting asks first; cancelled, nothing changes.
+    await page.locator('[data-test=menu-button]').tap();
+    await page.locator('[data-test=logout]').tap();
+    await poll(() => page.locator('.el-message-box').textContent()).toContain('还有 1 条探访记录未上传');
+    await page.locator('.el-message-box').getByText('取消', { exact: true }).tap();
+    await poll(() => page.locator('.el-message-box').isVisible()).toBe(false);
+    expect(page.url()).not.toContain('/login');
+    expect((await stores()).outbox).toBe(1);
+    await page.keyboard.press('Escape');
     await context.setOffline(false);
     await page.goto(`${server.url}/worklist`);
     // The upload happens on its own once online; wait for it before logging out.
@@ -364,6 +375,33 @@ describe('the field app offline in Chromium', () => {
     await page.locator('[data-test=logout]').tap();
     await page.waitForURL(/\/login/);
     expect(await stores()).toEqual({ cache: 0, outbox: 0, keys: 0 });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('after the idle time the session ends on the device and the offline copies go, saying why', async () => {
+    const { context, page, errors } = await phone();
+    await logIn(page, 'visitor');
+    await page.waitForURL(/\/worklist$/);
+    await poll(() => page.locator('[data-test=worklist-row]').count()).toBeGreaterThan(0);
+    // The phone was put away nine hours ago (the default idle time is 480 minutes).
+    await page.evaluate(() => localStorage.setItem('tanfang.lastActive', String(Date.now() - 9 * 3600_000)));
+    await page.reload();
+    await page.waitForURL(/\/login\?reason=idle/);
+    await poll(() => page.locator('[data-test=login-idle]').textContent()).toContain('因长时间未操作已退出登录');
+    expect(await page.evaluate(() => sessionStorage.getItem('tanfang.token'))).toBeNull();
+    const cached = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const r = indexedDB.open('tanfang-offline');
+          r.onerror = () => reject(r.error);
+          r.onsuccess = () => {
+            const q = r.result.transaction('cache').objectStore('cache').count();
+            q.onsuccess = () => resolve(q.result);
+          };
+        }),
+    );
+    expect(cached).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });

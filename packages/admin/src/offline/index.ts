@@ -3,7 +3,7 @@ import { ref } from 'vue';
 import { onSessionEnd, useSession } from '../composables/useSession';
 import type { MeFieldsFragment } from '../gql/graphql';
 import { clearOfflineCopies, loadOfflineCopy, saveOfflineCopy, tokenDigest } from './cache';
-import { forgetActivity, stopIdleWatch, watchIdle } from './idle';
+import { forgetActivity, idleExpired, stopIdleWatch, watchIdle } from './idle';
 import { closeOutbox, flushOutbox, openOutbox } from './outbox';
 
 export { loadOfflineCopy, saveOfflineCopy } from './cache';
@@ -41,8 +41,13 @@ let idleHandler: () => void = () => {};
  * The signed-in user is known (online from the API, offline from the sealed copy): keep a sealed copy of the
  * profile for the next offline start, open their queue, start the idle clock and send what waits.
  */
-export async function startOfflineSession(user: MeFieldsFragment, token: string): Promise<void> {
-  if (started === user.id) return;
+export async function startOfflineSession(user: MeFieldsFragment, token: string): Promise<boolean> {
+  if (started === user.id) return true;
+  // Opened again after the idle time (the phone was put away): the session ends here, before anything is shown.
+  if (idleExpired(user.idleMinutes)) {
+    useSession().end();
+    return false;
+  }
   started = user.id;
   await saveOfflineCopy('me', await tokenDigest(token), user);
   await openOutbox(user.id);
@@ -52,6 +57,7 @@ export async function startOfflineSession(user: MeFieldsFragment, token: string)
   });
   retryTimer ??= setInterval(() => void sendQueued(), 60_000);
   void sendQueued();
+  return true;
 }
 
 /** The profile saved at the last online start of this same login, to open the app without a network. */

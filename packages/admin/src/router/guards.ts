@@ -25,10 +25,12 @@ export function installGuards(router: Router, client: Client): void {
       }
       session.setMe(user);
     }
-    await startOfflineSession(session.me.value!, token).catch((error: unknown) => {
+    const alive = await startOfflineSession(session.me.value!, token).catch((error: unknown) => {
       // A browser without IndexedDB (private mode on some phones) still works online; it only cannot queue.
       console.warn('[offline] not available:', error);
+      return true;
     });
+    if (!alive) return { name: 'login', query: { reason: 'idle' } };
     if (to.meta.scope && !session.can(to.meta.scope)) return { name: 'home' };
     return true;
   });
