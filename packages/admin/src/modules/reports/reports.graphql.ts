@@ -20,6 +20,9 @@ export const ReportFiguresFields = graphql(`
     }
     alertsResolved
     refusals
+    visitsWithLocation
+    visitsSigned
+    visitsFlagged
   }
 `);
 
