@@ -3,7 +3,7 @@ import { type Browser, type BrowserContextOptions, type Page } from 'playwright-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, OUTPUT, requireBuiltConsole } from '../helpers/browser.js';
+import { consoleToken, graphqlAs, launchChromium, logInAs, OUTPUT, requireBuiltConsole } from '../helpers/browser.js';
 
 // The visitor's phone (issue 14, items 1 and 4): the worklist as home, the one-column visit form and China time on a
 // phone whose clock is set to Los Angeles. The browser runs on the real clock (the form stamps "now"), so the API's
@@ -83,25 +83,9 @@ describe("the visitor's phone in Chromium: worklist, one-column visit form, Chin
     return page.locator(`input[data-test=${name}], [data-test=${name}] input, textarea[data-test=${name}], [data-test=${name}] textarea`).first();
   }
 
-  async function logIn(page: Page, username: string): Promise<void> {
-    await page.goto(`${server.url}/login`);
-    await field(page, 'username').fill(username);
-    await field(page, 'password').fill('demo1234');
-    await page.locator('[data-test=login-submit]').tap();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  }
+  const logIn = (page: Page, username: string) => logInAs(page, server.url, username);
 
-  async function api<T>(page: Page, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const token = await page.evaluate(() => sessionStorage.getItem('tanfang.token'));
-    const res = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as { data: T; errors?: unknown[] };
-    expect(body.errors).toBeUndefined();
-    return body.data;
-  }
+  const api = async <T>(page: Page, query: string, variables: Record<string, unknown> = {}) => graphqlAs<T>(server.url, await consoleToken(page), query, variables);
 
   const noSideScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
   const isOpen = (page: Page, section: string) => page.locator(`[data-test=vs-${section}]`).evaluate((el) => el.classList.contains('is-active'));

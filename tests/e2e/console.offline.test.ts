@@ -3,7 +3,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, OUTPUT, requireBuiltConsole } from '../helpers/browser.js';
+import { consoleToken, graphqlAs, launchChromium, logInAs, OUTPUT, requireBuiltConsole } from '../helpers/browser.js';
 
 // The field app offline (issue 14): the built console's service worker, the sealed offline copies and the outbox,
 // in Debian's Chromium with phone emulation, against the real API and database. The network is cut with
@@ -42,13 +42,7 @@ describe('the field app offline in Chromium', () => {
     return { context, page, errors };
   }
 
-  async function logIn(page: Page, username: string): Promise<void> {
-    await page.goto(`${server.url}/login`);
-    await page.locator('input[data-test=username], [data-test=username] input').first().fill(username);
-    await page.locator('input[data-test=password], [data-test=password] input').first().fill('demo1234');
-    await page.locator('[data-test=login-submit]').click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  }
+  const logIn = (page: Page, username: string) => logInAs(page, server.url, username);
 
   /** The service worker controls the page once it has installed (precached the shell) and claimed it. */
   async function swControls(page: Page): Promise<void> {
@@ -136,21 +130,8 @@ describe('the field app offline in Chromium', () => {
 
   interface WorkItem { overdue: boolean; elder: { id: string; name: string } }
 
-  async function api<T>(page: Page, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const token = await page.evaluate(() => sessionStorage.getItem('tanfang.token'));
-    return apiAs<T>(token!, query, variables);
-  }
-
-  async function apiAs<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const res = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as { data: T; errors?: unknown[] };
-    expect(body.errors).toBeUndefined();
-    return body.data;
-  }
+  const api = async <T>(page: Page, query: string, variables: Record<string, unknown> = {}) => graphqlAs<T>(server.url, await consoleToken(page), query, variables);
+  const apiAs = <T>(token: string, query: string, variables: Record<string, unknown> = {}) => graphqlAs<T>(server.url, token, query, variables);
 
   async function tokenOf(username: string): Promise<string> {
     const res = await fetch(`${server.url}/graphql`, {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { loadConfig } from '../../packages/api/src/config/env.js';
 
 // The console tests' shared harness: Debian's Chromium (never a downloaded browser) driving the built console.
@@ -22,4 +23,35 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** Logs a demo user in through the console's login form (tapped on a touch context) and waits to leave /login. */
+export async function logInAs(page: Page, baseUrl: string, username: string, password = 'demo1234'): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('input[data-test=username], [data-test=username] input').first().fill(username);
+  await page.locator('input[data-test=password], [data-test=password] input').first().fill(password);
+  const submit = page.locator('[data-test=login-submit]');
+  // A phone context (hasTouch) is driven by taps, as a finger would.
+  if (await page.evaluate(() => 'ontouchstart' in window)) await submit.tap();
+  else await submit.click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** A GraphQL call over HTTP with a bearer token, failing the test on any error. */
+export async function graphqlAs<T>(baseUrl: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data: T; errors?: unknown[] };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+/** The session token the console in this page holds (a browser tab keeps it in sessionStorage). */
+export async function consoleToken(page: Page): Promise<string> {
+  const token = await page.evaluate(() => sessionStorage.getItem('tanfang.token'));
+  if (!token) throw new Error('the page holds no session token: log in first');
+  return token;
 }
