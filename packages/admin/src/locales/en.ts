@@ -38,6 +38,7 @@ const en: Messages = {
     circumstances: 'Circumstances',
     status: 'Status',
     acceptsVisits: 'Accepts visits',
+    registeredAt: 'Registered on',
     phone: 'Phone',
     filterRegion: 'Region',
     filterText: 'Name or last digits of ID number',

@@ -36,6 +36,7 @@ export default {
     circumstances: '困难情形',
     status: '档案状态',
     acceptsVisits: '接受探访',
+    registeredAt: '建档日期',
     phone: '联系电话',
     filterRegion: '区域',
     filterText: '姓名或身份证号后几位',

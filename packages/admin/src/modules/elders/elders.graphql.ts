@@ -18,6 +18,7 @@ export const ElderListQuery = graphql(`
         status
         acceptsVisits
         circumstances
+        registeredAt
         region {
           code
           name

@@ -1,5 +1,7 @@
 import { useQuery } from '@urql/vue';
-import { computed, reactive, ref } from 'vue';
+import { computed } from 'vue';
+import { useListQuery } from '../../composables/useListQuery';
+import zhCN from '../../locales/zh-CN';
 import type { Circumstance, ElderClass, ElderFilter, ElderSortField, ElderStatus, SortDirection } from '../../gql/graphql';
 import { ElderListQuery } from './elders.graphql';
 
@@ -25,21 +27,39 @@ const emptyFilters = (): ElderListFilters => ({
   overdue: false,
 });
 
+const CIRCUMSTANCES = Object.keys(zhCN.circumstance) as Circumstance[];
+const STATUSES = Object.keys(zhCN.status) as ElderStatus[];
+export const ELDER_SORT_FIELDS = Object.keys(zhCN.sort) as ElderSortField[];
+export const ELDER_PAGE_SIZES = [20, 50, 100] as const;
+
 /**
- * The elder list with cursor pagination. Cursors only go forward, so "previous" walks back a stack of the cursors
- * each page started from. Changing a filter, the sort or the page size starts again from page one.
+ * The elder list with cursor pagination, its filters, sort and page kept in the URL (useListQuery), so coming back
+ * from an elder returns to the same filters, order and page. Cursors only go forward, so "previous" walks back the
+ * stack of cursors each page started from. Changing a filter, the sort or the page size starts again from page one.
  */
 export function useElderList() {
-  const form = reactive(emptyFilters());
-  const applied = ref<ElderListFilters>(emptyFilters());
-  const sort = reactive<{ field: ElderSortField; direction: SortDirection }>({ field: 'NAME', direction: 'ASC' });
-  const pageSize = ref(20);
-  const cursors = ref<(string | null)[]>([null]);
+  const state = useListQuery<ElderListFilters, ElderSortField>({
+    fields: {
+      regionCode: { kind: 'string' },
+      text: { kind: 'string' },
+      circumstances: { kind: 'list', values: CIRCUMSTANCES },
+      status: { kind: 'list', values: STATUSES },
+      ageMin: { kind: 'number' },
+      ageMax: { kind: 'number' },
+      classes: { kind: 'list', values: ['A', 'B', 'C'] },
+      overdue: { kind: 'boolean' },
+    },
+    defaults: emptyFilters,
+    sortFields: ELDER_SORT_FIELDS,
+    defaultSort: { field: 'NAME', direction: 'ASC' },
+    pageSizes: ELDER_PAGE_SIZES,
+  });
+  const { form, sort, pageSize, cursors } = state;
 
   const filter = computed<ElderFilter>(() => {
-    const f = applied.value;
+    const f = state.applied.value;
     return {
-      regionCode: f.regionCode ?? undefined,
+      regionCode: f.regionCode || undefined,
       text: f.text.trim() || undefined,
       circumstances: f.circumstances.length ? f.circumstances : undefined,
       status: f.status.length ? f.status : undefined,
@@ -54,7 +74,7 @@ export function useElderList() {
     query: ElderListQuery,
     variables: computed(() => ({
       filter: filter.value,
-      sort: { field: sort.field, direction: sort.direction },
+      sort: { field: sort.value.field, direction: sort.value.direction },
       first: pageSize.value,
       after: cursors.value[cursors.value.length - 1],
     })),
@@ -75,23 +95,27 @@ export function useElderList() {
     hasNext: computed(() => connection.value?.pageInfo.hasNextPage ?? false),
     hasPrev: computed(() => cursors.value.length > 1),
     search() {
-      applied.value = { ...form, circumstances: [...form.circumstances], status: [...form.status], classes: [...form.classes] };
-      cursors.value = [null];
+      state.apply();
     },
     reset() {
-      Object.assign(form, emptyFilters());
-      applied.value = emptyFilters();
-      cursors.value = [null];
+      state.apply(emptyFilters());
     },
-    restart() {
-      cursors.value = [null];
+    setSort(field: ElderSortField, direction: SortDirection) {
+      state.setSort({ field, direction });
+    },
+    setPageSize(size: number) {
+      state.setPageSize(size);
+    },
+    /** Back to page one, e.g. when a cursor from a stale link is refused. */
+    firstPage() {
+      state.firstPage();
     },
     next() {
       const end = connection.value?.pageInfo.endCursor;
-      if (end && connection.value?.pageInfo.hasNextPage) cursors.value = [...cursors.value, end];
+      if (end && connection.value?.pageInfo.hasNextPage) state.pushCursor(end);
     },
     prev() {
-      if (cursors.value.length > 1) cursors.value = cursors.value.slice(0, -1);
+      state.popCursor();
     },
     retry() {
       query.executeQuery({ requestPolicy: 'network-only' });
