@@ -9,3 +9,13 @@ export const RegionChildrenQuery = graphql(`
     }
   }
 `);
+
+export const SearchRegionsQuery = graphql(`
+  query SearchRegions($text: String!, $first: Int) {
+    searchRegions(text: $text, first: $first) {
+      code
+      name
+      level
+    }
+  }
+`);

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
 import type { Region } from './region.entity.js';
 import { RegionService } from './region.service.js';
@@ -15,6 +15,18 @@ export class RegionResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<Region[]> {
     return new RegionService(ctx).children(parentCode);
+  }
+
+  @Query(() => [RegionType], {
+    description:
+      'Regions of your subtree whose name contains `text` (any level), towns before villages, at most `first` (default 20, at most 50). A region\'s ancestors are the prefixes of its code.',
+  })
+  searchRegions(
+    @Arg('text', () => String) text: string,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Region[]> {
+    return new RegionService(ctx).search(text, first);
   }
 
   @Query(() => RegionType, { description: 'One region; NOT_FOUND outside your subtree and its ancestors.' })

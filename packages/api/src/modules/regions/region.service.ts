@@ -9,6 +9,9 @@ import { levelOfCode, Region, VILLAGE_LEVEL } from './region.entity.js';
  * The region tree as a user sees it: their own subtree, plus the chain of ancestors above it (so a village
  * worker's console can still say 广东省江门市开平市...), and nothing beside it.
  */
+const SEARCH_DEFAULT = 20;
+const SEARCH_MAX = 50;
+
 export class RegionService {
   constructor(private readonly ctx: RequestContext) {}
 
@@ -34,6 +37,28 @@ export class RegionService {
     await this.get(parentCode);
     const children = await this.childrenLoader().load(parentCode);
     return children.filter((r) => RegionService.isVisible(actor, r.code));
+  }
+
+  /**
+   * Regions of the caller's subtree (its root included) whose name contains `text`, towns before villages, so a
+   * picker can find 东河社区 without opening its town first. The subtree is a prefix range of the primary key
+   * (C collation), so only that range is read; a county's whole tree is a few hundred rows.
+   */
+  async search(text: string, first: number | null | undefined): Promise<Region[]> {
+    const actor = this.actor();
+    const needle = text.trim();
+    if (!needle) return [];
+    if (needle.length > 50) throw badInput('搜索的名称不能超过 50 个字', 'The name searched for may have at most 50 characters', 'text');
+    const limit = first ?? SEARCH_DEFAULT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_MAX) {
+      throw badInput(`条数应在 1 到 ${SEARCH_MAX} 之间`, `first must be between 1 and ${SEARCH_MAX}`, 'first');
+    }
+    const like = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return this.ctx.em.find(
+      Region,
+      { code: { $like: `${actor.regionCode}%` }, name: { $ilike: like } },
+      { orderBy: { level: 'asc', code: 'asc' }, limit },
+    );
   }
 
   async parent(region: Region): Promise<Region | null> {
