@@ -137,7 +137,7 @@ describe('the elder list keeps its place', () => {
     const page = await townPage();
     await page.goto(`${server.url}/elders`);
     await page.locator('[data-test=elder-table] [data-test=elder-link]').first().waitFor();
-    await page.locator('input[data-test=region-picker], [data-test=region-picker] input').first().fill('东河');
+    await page.locator('.filters .el-cascader input').first().fill('东河');
     const hit = page.locator('.el-cascader__suggestion-item', { hasText: '东河社区' });
     await hit.first().waitFor();
     await hit.first().click();
