@@ -151,6 +151,17 @@ describe('the elder list keeps its place', () => {
     await page.context().close();
   });
 
+  it('offers page one when a kept link carries a cursor the API refuses', async () => {
+    const page = await townPage();
+    await page.goto(`${server.url}/elders?sort=AGE&dir=DESC&after=bm90LWEtY3Vyc29y`);
+    await expect.poll(() => page.locator('[data-test=list-error]').innerText()).toContain('分页游标无效');
+    await page.locator('[data-test=first-page]').click();
+    await page.waitForURL((u) => !u.searchParams.has('after') && u.searchParams.get('sort') === 'AGE');
+    await page.locator('[data-test=elder-table] [data-test=elder-link]').first().waitFor();
+    expect(await page.locator('[data-test=list-error]').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('logged no console errors on any page', () => {
     expect(consoleErrors).toEqual([]);
   });

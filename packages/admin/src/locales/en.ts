@@ -24,6 +24,7 @@ const en: Messages = {
     pageSize: '{n} per page',
     empty: 'Nothing matches these filters',
     retry: 'Retry',
+    firstPage: 'Back to page one',
     loading: 'Loading…',
     yes: 'Yes',
     no: 'No',

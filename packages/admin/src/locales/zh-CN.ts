@@ -22,6 +22,7 @@ export default {
     pageSize: '每页 {n} 条',
     empty: '没有符合条件的记录',
     retry: '重试',
+    firstPage: '回到第一页',
     loading: '加载中…',
     yes: '是',
     no: '否',
