@@ -421,7 +421,7 @@ describe('escalation by the clock', () => {
     expect(idsOf(await list(villageA1, { escalated: true }))).not.toContain(a.id);
   });
 
-  it('the list puts escalated alerts first, then urgent before normal, then the oldest', async () => {
+  it('the list puts urgent before normal, then the nearest deadline (an escalated one, raised earlier, first)', async () => {
     const elder = await registerElder(t, admin, { name: '谭月娥', regionCode: REGIONS.villageA1, idNumber: idNumberFor('1944-05-06', false) });
     setClock(T);
     const oldNormal = await raise(villageA1, elder, 'NORMAL', '较早的一般预警');
