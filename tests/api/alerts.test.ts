@@ -421,7 +421,7 @@ describe('escalation by the clock', () => {
     expect(idsOf(await list(villageA1, { escalated: true }))).not.toContain(a.id);
   });
 
-  it('the list puts escalated alerts first, then urgent before normal, then the oldest', async () => {
+  it('the list puts urgent before normal, then the nearest deadline (an escalated one, raised earlier, first)', async () => {
     const elder = await registerElder(t, admin, { name: '谭月娥', regionCode: REGIONS.villageA1, idNumber: idNumberFor('1944-05-06', false) });
     setClock(T);
     const oldNormal = await raise(villageA1, elder, 'NORMAL', '较早的一般预警');
@@ -584,5 +584,121 @@ describe('bad input', () => {
     // Filters that cannot match: an invalid elder id gives an empty list, an invalid cursor an error.
     expect(await list(villageA1, { elderId: 'nope' })).toEqual([]);
     expect(codeOf(await t.exec(villageA1, LIST, { after: 'garbage' }))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('the queue by name, in order of urgency', () => {
+  const NAMED = `query($filter: AlertFilter, $first: Int) { alerts(filter: $filter, first: $first) { totalCount nodes {
+    id status severity ruleCode ruleTitle ruleTitleEn raisedByName events { actor actorName }
+    elder { id name idNumber phone region { code fullName } } } } }`;
+  const named = async (as: TestUser, filter: Record<string, unknown>) =>
+    ok(await t.exec<{ alerts: { totalCount: number; nodes: any[] } }>(as, NAMED, { filter, first: 100 })).alerts.nodes;
+
+  it('URGENT first, then open/acknowledged before referred/resolved, then the nearest deadline (an escalated one first)', async () => {
+    const elder = await registerElder(t, admin, { name: '欧阳顺娣', regionCode: REGIONS.villageA1, idNumber: idNumberFor('1939-06-07', false) });
+    setClock(T);
+    const normalOld = await raise(villageA1, elder, 'NORMAL', '三天前的一般预警');
+    setClock(T + 1 * DAY);
+    const urgentReferred = await raise(villageA1, elder, 'URGENT', '已转介的紧急预警');
+    ok(await refer(villageA1, urgentReferred.id, urgentReferred.version, 'HEALTH'));
+    setClock(T + 3 * DAY + HOUR); // normalOld escalated to the town; its next deadline (T+6d) is later than normalNew's
+    const normalNew = await raise(villageA1, elder, 'NORMAL', '新的一般预警');
+    const normalResolved = await raise(villageA1, elder, 'NORMAL', '已办结的一般预警');
+    ok(await resolve(villageA1, normalResolved.id, normalResolved.version, '已上门处理'));
+    setClock(T + 3 * DAY + 2 * HOUR);
+    const urgentAck = await raise(villageA1, elder, 'URGENT', '已确认的紧急预警');
+    ok(await ack(villageA1, urgentAck.id, urgentAck.version));
+    setClock(T + 3 * DAY + 3 * HOUR);
+    const urgentNew = await raise(villageA1, elder, 'URGENT', '刚发生的紧急预警');
+
+    const all = await list(villageA1, { elderId: elder.id, status: ALL_STATUSES });
+    expect(all.map((a) => a.title)).toEqual(['已确认的紧急预警', '刚发生的紧急预警', '已转介的紧急预警', '三天前的一般预警', '新的一般预警', '已办结的一般预警']);
+    expect(idsOf(all)).toEqual([urgentAck.id, urgentNew.id, urgentReferred.id, normalOld.id, normalNew.id, normalResolved.id]);
+    expect(all.find((a) => a.id === normalOld.id)!.escalationLevel).toBe(1);
+    // The default (unresolved) list keeps the same order without the resolved one.
+    expect(idsOf(await list(villageA1, { elderId: elder.id }))).toEqual([urgentAck.id, urgentNew.id, urgentReferred.id, normalOld.id, normalNew.id]);
+  });
+
+  it('each alert names its elder (masked like any list), the village path, the rule in words and the raiser by name', async () => {
+    const elder = await registerElder(t, admin, { name: '关秀英', regionCode: REGIONS.villageA1, idNumber: idNumberFor('1938-07-08', false), phone: '13800138000' });
+    setClock(T);
+    const visit = ok(await t.exec<any>(townA, RECORD, { input: visitInput(elder, { gasSafety: 'UNSAFE' }) })).recordVisit;
+    const byHand = await raise(villageA1, elder, 'NORMAL', '邻居反映老人多日未出门');
+    const nodes = await named(townA, { elderId: elder.id });
+    const gas = nodes.find((n) => n.id === visit.alertIds[0]);
+    expect(gas).toMatchObject({ ruleCode: 'GAS_UNSAFE', ruleTitle: '燃气使用不安全', ruleTitleEn: 'Gas use unsafe', raisedByName: `测试 ${townA.username}` });
+    expect(gas.events).toEqual([{ actor: townA.username, actorName: `测试 ${townA.username}` }]);
+    expect(gas.elder.id).toBe(elder.id);
+    expect(gas.elder.name).toBe('关秀英');
+    expect(gas.elder.idNumber).toMatch(/^440783\*{8}\d{3}[\dX]$/);
+    expect(gas.elder.idNumber).not.toBe(elder.fullIdNumber);
+    expect(gas.elder.phone).toBe('138****8000');
+    expect(gas.elder.region.code).toBe(REGIONS.villageA1);
+    expect(gas.elder.region.fullName).toMatch(/开平市.+/);
+    const hand = nodes.find((n) => n.id === byHand.id);
+    expect(hand).toMatchObject({ ruleCode: null, ruleTitle: null, ruleTitleEn: null, raisedByName: `测试 ${villageA1.username}` });
+  });
+
+  it('the elders on a page are loaded in one batch and their reads audited: one ELDER_READ row per elder, via alerts', async () => {
+    const e1 = await registerElder(t, admin, { name: '司徒锦芳', regionCode: REGIONS.villageA2, idNumber: idNumberFor('1937-08-09', false) });
+    const e2 = await registerElder(t, admin, { name: '司徒锦棠', regionCode: REGIONS.villageA2, idNumber: idNumberFor('1937-09-10') });
+    setClock(T);
+    await raise(townA, e1, 'URGENT');
+    await raise(townA, e1, 'NORMAL');
+    await raise(townA, e2, 'NORMAL');
+    const readsFor = async (names: string[]) => {
+      const before = await t.sql<{ id: string }>(`select coalesce(max(id), 0)::text as id from audit_event`);
+      const results = [];
+      for (const name of names) results.push(await t.exec<any>(townA, NAMED, { filter: { elder: name }, first: 100 }));
+      const rows = await t.sql<{ elder_id: string; detail: { via: string[]; parts: string[] } }>(
+        `select elder_id, detail from audit_event where id > $1 and action = 'ELDER_READ' and actor_username = $2 order by elder_id`,
+        [before[0]!.id, townA.username],
+      );
+      return { results, rows };
+    };
+    const one = await readsFor(['司徒锦芳']);
+    expect(ok(one.results[0]!).alerts.nodes).toHaveLength(2);
+    expect(one.rows).toEqual([{ elder_id: e1.id, detail: { via: ['alerts'], parts: ['archive'] } }]);
+
+    // Two elders on the page cost what one costs: the archives come in one batched statement, not one per alert.
+    const single = await t.exec<any>(townA, NAMED, { filter: { regionCode: REGIONS.villageA2, elderId: e2.id }, first: 100 });
+    const many = await t.exec<any>(townA, NAMED, { filter: { regionCode: REGIONS.villageA2 }, first: 100 });
+    expect(ok(single).alerts.nodes).toHaveLength(1);
+    expect(ok(many).alerts.nodes.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(ok(many).alerts.nodes.map((n: any) => n.elder.id)).size).toBeGreaterThanOrEqual(2);
+    expect(many.sqlStatements).toBe(single.sqlStatements);
+  });
+
+  it('filter.elder finds alerts by name or by the last 4+ characters of the ID number, only inside the jurisdiction', async () => {
+    const elder = await registerElder(t, admin, { name: '黄带好', regionCode: REGIONS.villageA1, idNumber: idNumberFor('1936-10-11', false) });
+    const other = await registerElder(t, admin, { name: '黄带娣', regionCode: REGIONS.villageA1, idNumber: idNumberFor('1936-10-12', false) });
+    setClock(T);
+    const mine = await raise(villageA1, elder, 'URGENT');
+    const notMine = await raise(villageA1, other, 'URGENT');
+
+    const byName = await named(townA, { elder: ' 黄带好 ' });
+    expect(byName.map((n) => n.id)).toEqual([mine.id]);
+    expect(byName[0].elder.name).toBe('黄带好');
+
+    for (const tail of [elder.fullIdNumber.slice(-4), elder.fullIdNumber.slice(-8), elder.fullIdNumber.toLowerCase().slice(-6)]) {
+      const nodes = await named(townA, { elder: tail });
+      expect(nodes.map((n) => n.id), tail).toContain(mine.id);
+      expect(nodes.map((n) => n.id), tail).not.toContain(notMine.id);
+      for (const n of nodes) expect(n.elder.idNumber.slice(-4)).toBe(elder.fullIdNumber.slice(-4));
+    }
+    expect(idsOf(await list(townA, { elder: elder.fullIdNumber }))).toEqual([mine.id]);
+
+    // Outside the jurisdiction the elder is not found: an empty list, as for a name no one has.
+    expect(await list(townB, { elder: '黄带好' })).toEqual([]);
+    expect(await list(townB, { elder: elder.fullIdNumber.slice(-8) })).toEqual([]);
+    expect(await list(villageA2, { elder: '黄带好' })).toEqual([]);
+    expect(await list(townA, { elder: '无此人' })).toEqual([]);
+
+    // Anything else is a mistake the user can fix.
+    for (const bad of ['', '123', '黄1', 'x'.repeat(51)]) {
+      const result = await t.exec(townA, LIST, { filter: { elder: bad } });
+      expect(codeOf(result), bad).toBe('BAD_USER_INPUT');
+      expect(fieldsOf(result), bad).toEqual(['filter.elder']);
+    }
   });
 });

@@ -8,6 +8,18 @@ export const AlertFields = graphql(`
     queueRegionCode
     visitId
     ruleCode
+    ruleTitle
+    ruleTitleEn
+    raisedByName
+    elder {
+      id
+      name
+      region {
+        code
+        name
+        fullName
+      }
+    }
     title
     detail
     severity
@@ -26,6 +38,7 @@ export const AlertFields = graphql(`
       status
       note
       actor
+      actorName
       referredTo
     }
   }

@@ -12,17 +12,20 @@ export interface AlertQueueFilters {
   escalated: boolean;
   /** Only the alerts now in the user's own level's queue (after escalation), not the whole subtree's. */
   myQueue: boolean;
+  /** An elder's name or the last 4+ characters of the ID number (the API's filter.elder). */
+  elder: string;
 }
 
 export const UNRESOLVED: AlertStatus[] = ['OPEN', 'ACKNOWLEDGED', 'REFERRED'];
 
-const emptyFilters = (): AlertQueueFilters => ({ status: [...UNRESOLVED], severity: null, escalated: false, myQueue: false });
+const emptyFilters = (): AlertQueueFilters => ({ status: [...UNRESOLVED], severity: null, escalated: false, myQueue: false, elder: '' });
 
 /** The outcome of an action: done, or the API's message (with `stale` when someone else moved the alert first). */
 export type ActionResult = { ok: true; alert: AlertFieldsFragment } | { ok: false; message: string; stale: boolean };
 
 /**
- * The alert queue of the user's jurisdiction, most urgent first, with cursor pagination (forward cursors, a stack
+ * The alert queue of the user's jurisdiction, in the API's order (urgent first, then what is still to be dealt with
+ * here, then the nearest deadline), with cursor pagination (forward cursors, a stack
  * to go back). Actions pass the version the user saw: a stale one is CONFLICT, and the queue reloads.
  */
 export function useAlertQueue(initial: Partial<AlertQueueFilters> = {}) {
@@ -39,6 +42,7 @@ export function useAlertQueue(initial: Partial<AlertQueueFilters> = {}) {
       severity: f.severity ?? undefined,
       escalated: f.escalated || undefined,
       queueRegionCode: f.myQueue ? session.me.value?.regionCode : undefined,
+      elder: f.elder.trim() || undefined,
     };
   });
 

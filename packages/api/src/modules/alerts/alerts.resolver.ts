@@ -1,12 +1,15 @@
-import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
 import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
+import type { Elder } from '../elders/elder.entity.js';
+import { ElderType } from '../elders/elder.types.js';
+import { VisitProofService } from '../visits/visit-proof.service.js';
 import { AlertsService } from './alerts.service.js';
-import { AlertConnection, AlertFilter, AlertType, RaiseAlertInput, Referral } from './alerts.types.js';
+import { ALERT_ORDER, AlertConnection, AlertFilter, AlertType, RaiseAlertInput, Referral } from './alerts.types.js';
 
-@Resolver()
+@Resolver(() => AlertType)
 export class AlertsResolver {
-  @Query(() => AlertConnection, { description: 'Alerts of elders in your jurisdiction (default: not yet resolved), most urgent first.' })
+  @Query(() => AlertConnection, { description: `Alerts of elders in your jurisdiction (default: not yet resolved). ${ALERT_ORDER}` })
   alerts(
     @Arg('filter', () => AlertFilter, { nullable: true }) filter: AlertFilter | null,
     @Args(() => PageArgs) page: PageArgs,
@@ -49,5 +52,17 @@ export class AlertsResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<AlertType> {
     return new AlertsService(ctx).resolve(id, version, resolution);
+  }
+
+  /**
+   * The same batched, jurisdiction-filtered loader as Visit.elder (one statement per page, shared when both are
+   * asked): the archive is masked like any other and its read is audited where it is served (audit/read-audit.ts).
+   */
+  @FieldResolver(() => ElderType, {
+    nullable: true,
+    description: 'The elder, by name and village (read-audited like any archive served; ID and phone masked). Needs elder.read:jurisdiction.',
+  })
+  elder(@Root() alert: AlertType, @Ctx() ctx: RequestContext): Promise<Elder | null> {
+    return new VisitProofService(ctx).elderOf(alert.elderId);
   }
 }

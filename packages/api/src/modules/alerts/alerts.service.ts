@@ -4,6 +4,7 @@ import { requireScope, type RequestContext } from '../../graphql/context.js';
 import { badInput, conflict, notFound } from '../../graphql/errors.js';
 import { decodeOffset, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
+import { elderIdsMatching } from '../audit/audit-query.service.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { RegionService } from '../regions/region.service.js';
 import { raiseAlerts } from './alerts.write.js';
@@ -29,8 +30,20 @@ const DERIVED = `
 
 const ALERT_COLUMNS = `x.id, x.elder_id, x.elder_region as region_code, x.visit_id, x.rule_code, x.title, x.detail, x.severity, x.status, x.raised_at,
   x.acknowledged_at, x.referred_to, x.resolved_at, x.resolution, x.version, x.level, r.suggested_referral,
+  r.title as rule_title, r.title_en as rule_title_en, ru.display_name as raised_by_name,
   case x.level when 0 then x.elder_region when 1 then left(x.elder_region, 9) else left(x.elder_region, 6) end as queue,
   case when x.acknowledged_at is null and x.status <> 'RESOLVED' then x.raised_at + (x.level + 1) * x.deadline end as acknowledge_by`;
+
+/** The derived alerts with their rule (in words) and raiser (by name): every read of alerts starts here. */
+const ALERT_FROM = `(${DERIVED}) x left join alert_rule r on r.code = x.rule_code left join app_user ru on ru.id = x.raised_by`;
+
+/**
+ * The queue's order (ALERT_ORDER in alerts.types.ts says it in words). The first deadline is counted from the raise,
+ * not the current level's: an escalated alert's next deadline lies further ahead, yet it is the most overdue.
+ */
+const ALERT_ORDER_SQL = `case x.severity when 'URGENT' then 0 else 1 end,
+  case when x.status in ('OPEN', 'ACKNOWLEDGED') then 0 else 1 end,
+  x.raised_at + x.deadline, x.id`;
 
 interface AlertRow {
   id: string;
@@ -50,6 +63,9 @@ interface AlertRow {
   version: number;
   level: number;
   suggested_referral: string | null;
+  rule_title: string | null;
+  rule_title_en: string | null;
+  raised_by_name: string | null;
   queue: string;
   acknowledge_by: Date | null;
 }
@@ -65,7 +81,7 @@ const STATUS_ZH: Record<string, string> = { OPEN: '待处理', ACKNOWLEDGED: '�
 export class AlertsService {
   constructor(private readonly ctx: RequestContext) {}
 
-  /** Alerts of a region subtree, most urgent first: highest escalation, urgent before normal, oldest first. */
+  /** Alerts of a region subtree, in the queue's order (ALERT_ORDER). */
   async list(filter: AlertFilter | null, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<AlertType>> {
     const actor = requireScope(this.ctx, Scope.AlertRead);
     const size = pageSize(first);
@@ -85,6 +101,12 @@ export class AlertsService {
       where.push('x.elder_id = ?');
       params.push(filter.elderId);
     }
+    if (filter?.elder !== null && filter?.elder !== undefined) {
+      const ids = await elderIdsMatching(this.ctx.em, filter.elder, region);
+      if (ids.length === 0) return toConnection([], () => '', false, false, 0);
+      where.push('x.elder_id = any(?::uuid[])');
+      params.push(pgArray(ids));
+    }
     if (filter?.escalated) where.push('x.level > 0');
     if (filter?.queueRegionCode) {
       // A queue above the caller's own level is not theirs to see in full; inside it, any level is.
@@ -95,9 +117,9 @@ export class AlertsService {
     const start = decodeOffset(after);
     const rows = await this.ctx.em.execute<(AlertRow & { total: string })[]>(
       `select ${ALERT_COLUMNS}, count(*) over () as total
-         from (${DERIVED}) x left join alert_rule r on r.code = x.rule_code
+         from ${ALERT_FROM}
         where ${where.join(' and ')}
-        order by x.level desc, x.severity desc, x.raised_at, x.id
+        order by ${ALERT_ORDER_SQL}
         limit ? offset ?`,
       [...params, size + 1, start],
     );
@@ -189,7 +211,7 @@ export class AlertsService {
   private async find(id: string, regionCode: string): Promise<AlertType> {
     const [row] = isUuid(id)
       ? await this.ctx.em.execute<AlertRow[]>(
-          `select ${ALERT_COLUMNS} from (${DERIVED}) x left join alert_rule r on r.code = x.rule_code
+          `select ${ALERT_COLUMNS} from ${ALERT_FROM}
             where x.id = ? and ${inSubtree('x.elder_region')}`,
           [this.ctx.now(), id, regionCode],
         )
@@ -204,8 +226,8 @@ export class AlertsService {
 
   private async withEvents(rows: AlertRow[]): Promise<AlertType[]> {
     if (rows.length === 0) return [];
-    const events = await this.ctx.em.execute<{ alert_id: string; at: Date; status: string; note: string | null; referred_to: string | null; username: string | null }[]>(
-      `select e.alert_id, e.at, e.status, e.note, e.referred_to, u.username
+    const events = await this.ctx.em.execute<{ alert_id: string; at: Date; status: string; note: string | null; referred_to: string | null; username: string | null; display_name: string | null }[]>(
+      `select e.alert_id, e.at, e.status, e.note, e.referred_to, u.username, u.display_name
          from alert_event e left join app_user u on u.id = e.actor_id where e.alert_id = any(?::uuid[]) order by e.id`,
       [pgArray(rows.map((r) => r.id))],
     );
@@ -215,6 +237,9 @@ export class AlertsService {
       regionCode: r.region_code,
       visitId: r.visit_id,
       ruleCode: r.rule_code,
+      ruleTitle: r.rule_title,
+      ruleTitleEn: r.rule_title_en,
+      raisedByName: r.raised_by_name,
       title: r.title,
       detail: r.detail,
       severity: r.severity as AlertSeverity,
@@ -231,7 +256,7 @@ export class AlertsService {
       version: r.version,
       events: events
         .filter((e) => e.alert_id === r.id)
-        .map((e): AlertEventType => ({ at: toDate(e.at), status: e.status as AlertStatus, note: e.note, referredTo: e.referred_to as Referral | null, actor: e.username })),
+        .map((e): AlertEventType => ({ at: toDate(e.at), status: e.status as AlertStatus, note: e.note, referredTo: e.referred_to as Referral | null, actor: e.username, actorName: e.display_name })),
     }));
   }
 }

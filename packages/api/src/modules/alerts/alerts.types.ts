@@ -62,8 +62,11 @@ export class AlertEventType {
   @Field(() => Referral, { nullable: true })
   referredTo!: Referral | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Username of who made the step.' })
   actor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Display name of who made the step (what people read; `actor` is the login).' })
+  actorName!: string | null;
 }
 
 @ObjectType('Alert', {
@@ -85,6 +88,15 @@ export class AlertType {
 
   @Field(() => String, { nullable: true, description: 'The rule that raised it; null when raised by hand.' })
   ruleCode!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The rule in words, as the rules table names it (e.g. 燃气使用不安全); null when raised by hand.' })
+  ruleTitle!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The rule in words, in English (e.g. Gas use unsafe); null when raised by hand.' })
+  ruleTitleEn!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Who raised it, by display name (the visitor of the visit, or who raised it by hand); null when raised by an agency record or the system.' })
+  raisedByName!: string | null;
 
   @Field(() => String)
   title!: string;
@@ -132,7 +144,13 @@ export class AlertType {
   events!: AlertEventType[];
 }
 
-export const AlertConnection = connectionOf('Alert', AlertType, 'Alerts, most urgent first: escalated, then urgent, then oldest.');
+/**
+ * The queue's order, in words (the field descriptions quote it): what needs someone first comes first.
+ */
+export const ALERT_ORDER =
+  'Most urgent first: URGENT before NORMAL; then OPEN and ACKNOWLEDGED (still to be dealt with here) before REFERRED and RESOLVED (in other hands, or done); then the nearest acknowledgement deadline (raised time + 2 hours or 3 days), so one already passed (escalated) comes before one still ahead; ties by id.';
+
+export const AlertConnection = connectionOf('Alert', AlertType, `Alerts. ${ALERT_ORDER}`);
 
 @InputType()
 export class AlertFilter {
@@ -150,6 +168,12 @@ export class AlertFilter {
 
   @Field(() => ID, { nullable: true })
   elderId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Alerts of the elders named by this: an exact name, or the last 4 to 18 characters of the ID number (as auditLog's filter.elder). BAD_USER_INPUT for anything else or more than 500 matching elders.",
+  })
+  elder?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Only alerts escalated at least once.' })
   escalated?: boolean | null;

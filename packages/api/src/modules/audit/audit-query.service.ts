@@ -12,6 +12,39 @@ import { inSubtree, subtreeFilter } from '../../shared/jurisdiction.js';
 
 const ACTIONS = new Set<string>(Object.values(AuditAction));
 
+/**
+ * Archives inside a jurisdiction named by `text`: the last 4-18 characters of an ID number (through the reversed-ID
+ * index) or an exact name. At most 500: a search that matches more must be narrowed. Shared by every "find by elder"
+ * filter (the audit log, the alert queue) so that a name or an ID tail finds the same people everywhere.
+ */
+export async function elderIdsMatching(em: RequestContext['em'], raw: string, regionCode: string, field = 'filter.elder'): Promise<string[]> {
+  const text = raw.trim();
+  const tail = text.toUpperCase();
+  let rows: { id: string }[];
+  if (/^\d{3,17}[\dX]?$/.test(tail) && tail.length >= 4) {
+    rows = await em.execute<{ id: string }[]>(
+      `select id from elder where reverse(id_number) like ? and ${inSubtree('region_code')} limit 501`,
+      // digits and X only (checked above): nothing to escape in the pattern.
+      [`${[...tail].reverse().join('')}%`, regionCode],
+    );
+  } else if (text.length >= 1 && text.length <= 50 && !/\d/.test(text)) {
+    rows = await em.execute<{ id: string }[]>(
+      `select id from elder where name = ? and ${inSubtree('region_code')} limit 501`,
+      [text, regionCode],
+    );
+  } else {
+    throw badInput(
+      '请输入老人姓名，或身份证号码的后 4 至 18 位',
+      'Give an elder\'s name, or the last 4 to 18 characters of the ID number',
+      field,
+    );
+  }
+  if (rows.length > 500) {
+    throw badInput('匹配的老人超过 500 人，请输入更多位身份证号码或加上地区', 'More than 500 elders match: give more ID digits or a region', field);
+  }
+  return rows.map((r) => r.id);
+}
+
 /** Reading the audit log: auditors and admins, their own region subtree only. */
 export class AuditQueryService {
   constructor(private readonly ctx: RequestContext) {}
@@ -41,7 +74,7 @@ export class AuditQueryService {
       }
       and.push({ regionCode: subtreeFilter(filter.regionCode) });
     }
-    if (filter?.elder !== null && filter?.elder !== undefined) and.push({ elderId: { $in: await this.elderIdsMatching(filter.elder, actor.regionCode) } });
+    if (filter?.elder !== null && filter?.elder !== undefined) and.push({ elderId: { $in: await elderIdsMatching(this.ctx.em, filter.elder, actor.regionCode) } });
     if (filter?.from) and.push({ at: { $gte: filter.from } });
     if (filter?.to) and.push({ at: { $lt: filter.to } });
     if (filter?.elderId && !/^[0-9a-f-]{36}$/i.test(filter.elderId)) {
@@ -61,38 +94,6 @@ export class AuditQueryService {
     const names = await this.namesOf(rows.slice(0, size).map((r) => r.elderId).filter((id): id is string => !!id));
     const page = rows.slice(0, size).map((r) => ({ ...r, id: String(r.id), changes: r.changes ?? [], elderName: r.elderId ? names.get(r.elderId) ?? null : null }));
     return toConnection(page, (r) => encodeCursor([r.id]), rows.length > size, !!after, total);
-  }
-
-  /**
-   * Archives inside the auditor's jurisdiction named by `text`: the last 4-18 characters of an ID number (through the
-   * reversed-ID index) or an exact name. At most 500: a search that matches more must be narrowed.
-   */
-  private async elderIdsMatching(raw: string, regionCode: string): Promise<string[]> {
-    const text = raw.trim();
-    const tail = text.toUpperCase();
-    let rows: { id: string }[];
-    if (/^\d{3,17}[\dX]?$/.test(tail) && tail.length >= 4) {
-      rows = await this.ctx.em.execute<{ id: string }[]>(
-        `select id from elder where reverse(id_number) like ? and ${inSubtree('region_code')} limit 501`,
-        // digits and X only (checked above): nothing to escape in the pattern.
-        [`${[...tail].reverse().join('')}%`, regionCode],
-      );
-    } else if (text.length >= 1 && text.length <= 50 && !/\d/.test(text)) {
-      rows = await this.ctx.em.execute<{ id: string }[]>(
-        `select id from elder where name = ? and ${inSubtree('region_code')} limit 501`,
-        [text, regionCode],
-      );
-    } else {
-      throw badInput(
-        '请输入老人姓名，或身份证号码的后 4 至 18 位',
-        'Give an elder\'s name, or the last 4 to 18 characters of the ID number',
-        'filter.elder',
-      );
-    }
-    if (rows.length > 500) {
-      throw badInput('匹配的老人超过 500 人，请输入更多位身份证号码或加上地区', 'More than 500 elders match: give more ID digits or a region', 'filter.elder');
-    }
-    return rows.map((r) => r.id);
   }
 
   /** Names of the archives on one page, in one statement. */
