@@ -22,6 +22,7 @@ const en: Messages = {
     total: '{n} in all',
     page: 'Page {n}',
     pageSize: '{n} per page',
+    pageSizeLabel: 'Rows per page',
     empty: 'Nothing matches these filters',
     retry: 'Retry',
     firstPage: 'Back to page one',

@@ -20,6 +20,8 @@ export default {
     total: '共 {n} 条',
     page: '第 {n} 页',
     pageSize: '每页 {n} 条',
+    // The page-size select's name for screen readers (it has no visible label).
+    pageSizeLabel: '每页条数',
     empty: '没有符合条件的记录',
     retry: '重试',
     firstPage: '回到第一页',
