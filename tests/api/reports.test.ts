@@ -597,7 +597,8 @@ describe('periods', () => {
 
 /** What an integrator may call: its own session, the region tree, agencies' names and the report. */
 // roles: role names and the scope strings each carries (no person); the console shows them to explain permissions.
-const ALLOWED_QUERIES = ['agencies', 'me', 'region', 'regions', 'report', 'roles'];
+// searchRegions: the same region tree found by part of a name (the region picker), no person.
+const ALLOWED_QUERIES = ['agencies', 'me', 'region', 'regions', 'report', 'roles', 'searchRegions'];
 const ALLOWED_MUTATIONS = ['login', 'logout'];
 
 describe('integrators', () => {
