@@ -239,8 +239,38 @@ export class ElderFilter {
   @Field(() => [ElderClassEnum], { nullable: true, description: 'Elders whose class in force today is one of these.' })
   classes?: ElderClassEnum[] | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'true: only elders with an overdue visit requirement today (see overdueElders).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'true: only elders with an overdue visit requirement today (see overdueElders); with `period`, overdue as the report counts it for that period (its overdueElders figure).',
+  })
   overdue?: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A report period (2026-10, 2026-W43, 2026-Q4, 2026): the list becomes the people behind that period’s report figures. Only elders in the registry on the period’s day of judgement (its last day, or today while it runs) are listed; class and age are taken on that day; `visited`, `alertsRaised`, `overdue` and `refused` are judged for the period.',
+  })
+  period?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Needs `period`. true: elders counted in the visit rate’s numerator (every requirement met); false: in its denominator but not its numerator (未按标准探访). The same rule as the report’s visitRate.',
+  })
+  visited?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Needs `period`. true: elders with an alert raised in the period (新增预警).' })
+  alertsRaised?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: elders with an alert not yet resolved (open, acknowledged or referred).' })
+  unresolvedAlerts?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: elders with a written refusal of visits in force today (with `period`: on its day of judgement, as the report’s refusals figure).',
+  })
+  refused?: boolean | null;
 
   @Field(() => String, {
     nullable: true,

@@ -47,6 +47,7 @@ import { bornOnOrBefore, isRealDate } from './id-number.js';
 import { pastDate, requiredText, validateArchive, validateRefusal, type CleanArchive } from './elder.validation.js';
 import { refuseAgencyBackedEdits, refuseReopenOfRegisteredDeath } from './archive-governance.js';
 import { subtreeFilter } from '../../shared/jurisdiction.js';
+import { drillIds, drillOf } from './elder.drill.js';
 import { applyArchiveChanges, type ArchiveChangeSet } from './archive-changes.js';
 import { markVerified } from '../survey/verification.js';
 
@@ -254,11 +255,10 @@ export class ElderService {
     }
 
     const orderBy = { [column.key]: dir, id: dir } as QueryOrderMap<Elder>;
-    // Overdue is derived (compliance SQL), so it is resolved to ids first: one statement, only when asked.
-    const overdueIds = filter?.overdue ? await this.overdueIds(filter.regionCode?.trim() || this.ctx.actor!.regionCode) : null;
+    const derived = await this.derivedIds(filter);
     // Built twice: raw-SQL keys (region and ID-number search) are used up by the query they are in.
     const options = this.subtreeOptions(filter);
-    const cursor = await this.ctx.em.findByCursor(Elder, this.whereOf(filter, overdueIds), {
+    const cursor = await this.ctx.em.findByCursor(Elder, this.whereOf(filter, derived), {
       first: size,
       after: ormAfter,
       orderBy,
@@ -268,7 +268,7 @@ export class ElderService {
       ...options,
     });
     // Counted apart: the page joins regions, the count needs only the elder table (an index-only scan).
-    const total = await this.ctx.em.count(Elder, this.whereOf(filter, overdueIds), options);
+    const total = await this.ctx.em.count(Elder, this.whereOf(filter, derived), options);
     const items = cursor.items as Elder[];
     return toConnection(
       items,
@@ -290,8 +290,29 @@ export class ElderService {
     return (code.length === 6 || code.length === 9) && code.startsWith(actorRegion) ? { filters: { jurisdiction: false } } : {};
   }
 
-  private async overdueIds(regionCode: string): Promise<string[]> {
+  /**
+   * Conditions that are derived rather than stored (overdue today, and the report's figures of a period: see
+   * elder.drill.ts) are resolved to the ids that meet them first: one statement, only when asked, over the asked
+   * region cut down to the caller's jurisdiction. Null when none is asked.
+   */
+  private async derivedIds(filter: ElderFilter | null | undefined): Promise<string[] | null> {
+    const drill = drillOf(filter, this.today);
+    const regionCode = filter?.regionCode?.trim() || this.ctx.actor!.regionCode;
     const prefix = regionCode.startsWith(this.ctx.actor!.regionCode) ? regionCode : this.ctx.actor!.regionCode;
+    let ids: string[] | null = null;
+    if (filter?.overdue && !drill?.period) ids = await this.overdueIds(prefix);
+    if (drill) {
+      const drilled = await drillIds(this.ctx.em, prefix, drill);
+      if (ids === null) ids = drilled;
+      else {
+        const keep = new Set(drilled);
+        ids = ids.filter((id) => keep.has(id));
+      }
+    }
+    return ids;
+  }
+
+  private async overdueIds(prefix: string): Promise<string[]> {
     const source = await complianceSource(this.ctx.em, this.today, subtree(prefix), 'overdue');
     const rows = await this.ctx.em.execute<{ elder_id: string }[]>(
       `${source.sql} select distinct elder_id from compliance where overdue`,
@@ -300,13 +321,15 @@ export class ElderService {
     return rows.map((r) => r.elder_id);
   }
 
-  private whereOf(filter: ElderFilter | null | undefined, overdueIds: string[] | null = null): FilterQuery<Elder> {
+  private whereOf(filter: ElderFilter | null | undefined, derived: string[] | null = null): FilterQuery<Elder> {
     const and: FilterQuery<Elder>[] = [];
     // A county or town jurisdiction said the way the list indexes read it.
     if (!filter?.regionCode?.trim()) and.push(...subtreeConditions(this.ctx.actor!.regionCode));
     if (!filter) return and.length ? { $and: and } : {};
-    const today = this.today;
-    if (overdueIds) and.push({ id: { $in: overdueIds } });
+    // A period's figures judge class and age on the period's day (its last day once ended), as the report does.
+    const today = filter.period?.trim() ? drillOf(filter, this.today)!.asOf : this.today;
+    // As one array parameter: a city's ids would exceed the bind-parameter limit as an IN list.
+    if (derived) and.push({ [sql`id = any(${pgArray(derived)}::uuid[])`]: true } as FilterQuery<Elder>);
     if (filter.classes?.length) {
       // The class in force on the day (override, else the rules' result with its 80th-birthday switch).
       and.push({ [sql`elder_class_on(id, computed_class, class_at_80, turns_80_on, ${today}::date)`]: { $in: filter.classes } } as FilterQuery<Elder>);

@@ -59,6 +59,32 @@ export function parsePeriod(raw: string): Period {
 }
 
 type Row = { child: string | null; key: string | null; n: string };
+
+/**
+ * The visit rate's rule, one row per elder of `scope` (a condition on alias `e`): `per_elder(elder_id, region_code,
+ * ok, late)`. The denominator is every row; the numerator the rows with `ok` (every requirement judged in the period
+ * met, or its window still open at the period's end, and none overdue); the overdue figure the rows with `late`.
+ * One rule for the report's figures and for the elder list that drills into them (elders/elder.drill.ts), so a
+ * list's length is the figure it was opened from. Parameters: `perElderRateParams`.
+ */
+export function perElderRateSql(scope: string): string {
+  return `${complianceSql(scope, { judgeFrom: true })},
+       per_elder as (
+         select elder_id, min(region_code) as region_code,
+                bool_and(not overdue and (met or w_end > ?::date)) as ok, bool_or(overdue) as late
+           from compliance group by elder_id
+       )`;
+}
+
+/** The parameters of `perElderRateSql`: the day judged, the period's first day, the scope's, the period's last day. */
+export function perElderRateParams(period: Period, asOf: string, scopeParams: unknown[]): unknown[] {
+  return [asOf, period.from, ...scopeParams, period.to];
+}
+
+/** The day a period's figures are judged on: its last day once it has ended, else today. */
+export function asOfPeriod(period: Period, day: string): string {
+  return period.to < day ? period.to : day;
+}
 type Rolled = Awaited<ReturnType<typeof readRollups>>;
 
 /**
@@ -145,7 +171,7 @@ export class ReportsService {
     const period = parsePeriod(periodRaw);
     const day = today(this.ctx);
     if (period.from > day) throw badInput('该时段尚未开始', 'The period has not started yet', 'period');
-    const asOf = period.to < day ? period.to : day;
+    const asOf = asOfPeriod(period, day);
     const regions = new RegionService(this.ctx);
     const region = regionCode ? await regions.requireRegionInJurisdiction(actor, regionCode) : await regions.get(actor.regionCode);
     return { region, period, asOf, day };
@@ -415,12 +441,7 @@ export class ReportsService {
     ));
     // Visit rate and overdue: the same derived compliance as visitRate/overdueElders, one row per elder and figure.
     put('rate', await em.execute<Row[]>(
-      `${complianceSql('starts_with(e.region_code, ?)', { judgeFrom: true })},
-       per_elder as (
-         select elder_id, min(region_code) as region_code,
-                bool_and(not overdue and (met or w_end > ?::date)) as ok, bool_or(overdue) as late
-           from compliance group by elder_id
-       ),
+      `${perElderRateSql('starts_with(e.region_code, ?)')},
        x as (
          select ${child('region_code')} as child, k.key
            from per_elder cross join (values ('numerator'), ('denominator'), ('overdue')) as k(key)
@@ -428,7 +449,7 @@ export class ReportsService {
        )
        select case when grouping(x.child) = 1 then 'ALL' else x.child end as child, x.key, count(*) as n
          from x group by grouping sets ((x.child, x.key), (x.key))`,
-      [asOf, period.from, prefix, period.to],
+      perElderRateParams(period, asOf, [prefix]),
     ));
     // Proof of visit (issue 14): visits of the period with a kept GPS location, with both signatures (or the elder's
     // reason for not signing), and flagged for the town's check, in total and per flag. One row per visit and key.

@@ -1,0 +1,104 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput } from '../../graphql/errors.js';
+import { inSubtree } from '../../shared/jurisdiction.js';
+import { asOfPeriod, parsePeriod, perElderRateParams, perElderRateSql, type Period } from '../reports/reports.service.js';
+import type { ElderFilter } from './elder.inputs.js';
+
+/**
+ * The people behind a figure (issue 15): the elder list narrowed to those a report or dashboard count is made of.
+ * Each condition is the report's own: the visit rate's numerator and denominator and the overdue figure come from
+ * the same per-elder SQL (reports.service.ts `perElderRateSql`), alerts raised in the period and refusals in force
+ * from the same conditions as its figures, and "in the registry" from its `inRegistry`. So a list opened from a count
+ * has that count's length.
+ */
+export interface Drill {
+  period: Period | null;
+  /** The day figures are judged on: the period's last day once it ended, else today. */
+  asOf: string;
+  visited: boolean | null;
+  /** Overdue as the report counts it for the period (only with a period; today's overdue is ElderService's). */
+  overdue: boolean;
+  alertsRaised: boolean;
+  unresolvedAlerts: boolean;
+  refused: boolean;
+}
+
+/** The drill conditions of a filter, checked; null when the filter asks for none (the list works as before). */
+export function drillOf(filter: ElderFilter | null | undefined, today: string): Drill | null {
+  if (!filter) return null;
+  const raw = filter.period?.trim();
+  let period: Period | null = null;
+  if (raw) {
+    try {
+      period = parsePeriod(raw);
+    } catch {
+      throw badInput(
+        '时段格式应为 2026-10（月）、2026-W43（周）、2026-Q4（季度）或 2026（年）',
+        'period must look like 2026-10, 2026-W43, 2026-Q4 or 2026',
+        'filter.period',
+      );
+    }
+    if (period.from > today) throw badInput('该时段尚未开始', 'The period has not started yet', 'filter.period');
+  }
+  const visited = filter.visited ?? null;
+  const alertsRaised = filter.alertsRaised === true;
+  if (!period && (visited !== null || alertsRaised)) {
+    throw badInput(
+      '按“是否已探访”或“新增预警”筛选时，请同时给出时段（如 2026-10）',
+      'visited and alertsRaised are judged for a period: give filter.period too (e.g. 2026-10)',
+      'filter.period',
+    );
+  }
+  const drill: Drill = {
+    period,
+    asOf: period ? asOfPeriod(period, today) : today,
+    visited,
+    overdue: !!period && filter.overdue === true,
+    alertsRaised,
+    unresolvedAlerts: filter.unresolvedAlerts === true,
+    refused: filter.refused === true,
+  };
+  const any = drill.period || drill.unresolvedAlerts || drill.refused;
+  return any ? drill : null;
+}
+
+/**
+ * The ids of the elders of the subtree `prefix` that meet every drill condition: one statement, whatever the
+ * conditions. Its conditions are per elder (`exists` on the alert and refusal indexes by elder id); the rate rule
+ * is the compliance computation the report runs for the same region and period.
+ */
+export async function drillIds(em: EntityManager, prefix: string, drill: Drill): Promise<string[]> {
+  const params: unknown[] = [];
+  let head = '';
+  let join = '';
+  const where: string[] = [inSubtree('e.region_code')];
+  if (drill.period && (drill.visited !== null || drill.overdue)) {
+    head = perElderRateSql(inSubtree('e.region_code'));
+    params.push(...perElderRateParams(drill.period, drill.asOf, [prefix]));
+    join = 'join per_elder pe on pe.elder_id = e.id';
+    if (drill.visited !== null) where.push(drill.visited ? 'pe.ok' : 'not pe.ok');
+    if (drill.overdue) where.push('pe.late');
+  }
+  params.push(prefix);
+  if (drill.period) {
+    // The report's `inRegistry`: registered by the day judged and not closed before it.
+    where.push(`(e.registered_at at time zone 'Asia/Shanghai')::date <= ?::date and (e.status = 'ACTIVE' or e.status_date > ?::date)`);
+    params.push(drill.asOf, drill.asOf);
+  }
+  if (drill.alertsRaised && drill.period) {
+    where.push(`exists (select 1 from alert a where a.elder_id = e.id
+                          and (a.raised_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date)`);
+    params.push(drill.period.from, drill.period.to);
+  }
+  if (drill.unresolvedAlerts) where.push(`exists (select 1 from alert a where a.elder_id = e.id and a.status <> 'RESOLVED')`);
+  if (drill.refused) {
+    where.push(`exists (select 1 from elder_refusal r where r.elder_id = e.id and r.refused_on <= ?::date
+                          and (r.withdrawn_on is null or r.withdrawn_on > ?::date))`);
+    params.push(drill.asOf, drill.asOf);
+  }
+  const rows = await em.execute<{ id: string }[]>(
+    `${head} select e.id from elder e ${join} where ${where.join(' and ')}`,
+    params,
+  );
+  return rows.map((r) => r.id);
+}
