@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ReportsService } from './modules/reports/reports.service.js';
+import { exportElders } from './modules/elders/elder.export.js';
 import { AppError, serviceUnavailable, SERVICE_UNAVAILABLE_MESSAGE } from './graphql/errors.js';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -129,6 +130,22 @@ const SECURITY_HEADERS: Record<string, string> = {
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
 };
 
+/**
+ * An error of a file download route (report spreadsheet, elder export) as JSON with its code and the message in the
+ * request's language; `fieldErrors` too, so a form can point at the field. Internal errors are logged, never sent.
+ */
+function sendFileRouteError(req: Request, res: Response, error: unknown, label: string): void {
+  const known = error instanceof AppError ? error : isDatabaseUnavailable(error) ? serviceUnavailable() : null;
+  const code = known ? String(known.extensions.code) : 'INTERNAL_SERVER_ERROR';
+  const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, CONFLICT: 409, SERVICE_UNAVAILABLE: 503 }[code] ?? 500;
+  if (status === 500) console.error(`[${label}] internal error:`, error);
+  const en = languageOf(req) === 'en';
+  const message = known ? (en ? String(known.extensions.messageEn) : known.message) : en ? 'Internal server error' : '服务器内部错误，请稍后重试';
+  if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+  const fieldErrors = known?.extensions.fieldErrors;
+  res.status(status).json(fieldErrors ? { code, message, fieldErrors } : { code, message });
+}
+
 /** The HTTP application: GraphQL at /graphql, the admin console at /, liveness at /healthz and readiness at /readyz. */
 export async function createApp(options: AppOptions) {
   const apollo = await createApollo(options);
@@ -188,14 +205,23 @@ export async function createApp(options: AppOptions) {
       res.setHeader('Cache-Control', 'no-store');
       res.send(file);
     } catch (error) {
-      const known = error instanceof AppError ? error : isDatabaseUnavailable(error) ? serviceUnavailable() : null;
-      const code = known ? String(known.extensions.code) : 'INTERNAL_SERVER_ERROR';
-      const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, CONFLICT: 409, SERVICE_UNAVAILABLE: 503 }[code] ?? 500;
-      if (status === 500) console.error('[reports] internal error:', error);
-      const en = languageOf(req) === 'en';
-      const message = known ? (en ? String(known.extensions.messageEn) : known.message) : en ? 'Internal server error' : '服务器内部错误，请稍后重试';
-      if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      res.status(status).json({ code, message });
+      sendFileRouteError(req, res, error, 'reports');
+    }
+  });
+
+  // The filtered elder list as a spreadsheet (导出名单): POST, because the body carries the filter and, to reveal
+  // full identities, a purpose that has no place in a URL (proxies and browser history keep URLs).
+  app.post('/elders/export.xlsx', express.json({ limit: '16kb' }), async (req, res) => {
+    try {
+      const ctx = await createContext(options, { token: bearer(req.headers.authorization), ip: req.ip ?? null, lang: languageOf(req) });
+      const result = await exportElders(ctx, req.body);
+      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Disposition', `attachment; filename="elders-${result.revealed ? 'full' : 'masked'}.xlsx"`);
+      res.setHeader('X-Row-Count', String(result.rows));
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(result.file);
+    } catch (error) {
+      sendFileRouteError(req, res, error, 'elders export');
     }
   });
 

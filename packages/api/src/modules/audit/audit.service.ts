@@ -15,6 +15,8 @@ export const AuditAction = {
   RefusalRecord: 'REFUSAL_RECORD',
   RefusalWithdraw: 'REFUSAL_WITHDRAW',
   IdentityReveal: 'IDENTITY_REVEAL',
+  /** A filtered elder list exported to a spreadsheet: one row with the filter, row count and (if revealed) purpose. */
+  ElderExport: 'ELDER_EXPORT',
   ClassOverride: 'CLASS_OVERRIDE',
   ClassOverrideRevoke: 'CLASS_OVERRIDE_REVOKE',
   StandardCreate: 'STANDARD_CREATE',

@@ -280,6 +280,30 @@ export class ElderService {
   }
 
   /**
+   * Every elder of a filter in name order, for an export: the same conditions, jurisdiction and derived ids as the
+   * list, counted first so that a filter over `limit` is refused before any archive is loaded. The caller audits.
+   */
+  async matching(filter: ElderFilter | null | undefined, limit: number): Promise<{ total: number; elders: Elder[] }> {
+    requireScope(this.ctx, Scope.ElderRead);
+    const derived = await this.derivedIds(filter);
+    const options = this.subtreeOptions(filter);
+    const total = await this.ctx.em.count(Elder, this.whereOf(filter, derived), options);
+    if (total > limit) return { total, elders: [] };
+    const elders = await this.ctx.em.find(Elder, this.whereOf(filter, derived), {
+      orderBy: { name: 'asc', id: 'asc' },
+      populate: ['region'],
+      strategy: 'joined',
+      ...options,
+    });
+    return { total, elders };
+  }
+
+  /** The day a filter judges class and age on: its period's (see elder.drill.ts), else today. */
+  judgedOn(filter: ElderFilter | null | undefined): string {
+    return drillOf(filter, this.today)?.asOf ?? this.today;
+  }
+
+  /**
    * A county or town inside the caller's jurisdiction is selected by `county_code = ?` or `left(region_code, 9) = ?`
    * (whereOf), which the list indexes answer alone; the jurisdiction filter's LIKE would make the count read every
    * row of the subtree. It is switched off only when the subtree was just checked to lie inside the jurisdiction.
