@@ -31,3 +31,13 @@ export const ElderListQuery = graphql(`
     }
   }
 `);
+
+// The region of a drilled list, named in its filter tag (「本月未探访 · 东河社区居委会」).
+export const ElderListRegionQuery = graphql(`
+  query ElderListRegion($code: String!) {
+    region(code: $code) {
+      code
+      name
+    }
+  }
+`);

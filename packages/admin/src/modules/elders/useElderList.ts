@@ -14,6 +14,13 @@ export interface ElderListFilters {
   ageMax: number | null;
   classes: ElderClass[];
   overdue: boolean;
+  // A figure's conditions when the list was opened from a count (drill.ts): a report period and what was counted.
+  period: string;
+  /** 'no': not visited in the period (in the visit rate's denominator, not its numerator); 'yes': visited. */
+  visited: string;
+  alertsRaised: boolean;
+  unresolvedAlerts: boolean;
+  refused: boolean;
 }
 
 const emptyFilters = (): ElderListFilters => ({
@@ -25,6 +32,11 @@ const emptyFilters = (): ElderListFilters => ({
   ageMax: null,
   classes: [],
   overdue: false,
+  period: '',
+  visited: '',
+  alertsRaised: false,
+  unresolvedAlerts: false,
+  refused: false,
 });
 
 const CIRCUMSTANCES = Object.keys(zhCN.circumstance) as Circumstance[];
@@ -48,6 +60,11 @@ export function useElderList() {
       ageMax: { kind: 'number' },
       classes: { kind: 'list', values: ['A', 'B', 'C'] },
       overdue: { kind: 'boolean' },
+      period: { kind: 'string' },
+      visited: { kind: 'string' },
+      alertsRaised: { kind: 'boolean' },
+      unresolvedAlerts: { kind: 'boolean' },
+      refused: { kind: 'boolean' },
     },
     defaults: emptyFilters,
     sortFields: ELDER_SORT_FIELDS,
@@ -67,6 +84,11 @@ export function useElderList() {
       ageMax: f.ageMax ?? undefined,
       classes: f.classes.length ? f.classes : undefined,
       overdue: f.overdue || undefined,
+      period: f.period.trim() || undefined,
+      visited: f.visited === 'yes' ? true : f.visited === 'no' ? false : undefined,
+      alertsRaised: f.alertsRaised || undefined,
+      unresolvedAlerts: f.unresolvedAlerts || undefined,
+      refused: f.refused || undefined,
     };
   });
 
@@ -84,6 +106,9 @@ export function useElderList() {
 
   return {
     form,
+    /** The filters the list runs with (the URL's), and as the API's ElderFilter (for the export). */
+    applied: state.applied,
+    filter,
     sort,
     pageSize,
     fetching: query.fetching,
@@ -99,6 +124,10 @@ export function useElderList() {
     },
     reset() {
       state.apply(emptyFilters());
+    },
+    /** Removes a figure's conditions (the drill tag's close button); the region and the form's filters stay. */
+    clearDrill() {
+      state.apply({ ...state.applied.value, period: '', visited: '', alertsRaised: false, unresolvedAlerts: false, refused: false });
     },
     setSort(field: ElderSortField, direction: SortDirection) {
       state.setSort({ field, direction });
