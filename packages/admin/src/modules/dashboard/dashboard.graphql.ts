@@ -40,6 +40,7 @@ export const DashboardReportQuery = graphql(`
             denominator
             rate
           }
+          overdueElders
         }
       }
     }
