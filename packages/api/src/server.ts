@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ReportsService } from './modules/reports/reports.service.js';
+import { LedgerService } from './modules/ledgers/ledgers.service.js';
 import { AppError, serviceUnavailable, SERVICE_UNAVAILABLE_MESSAGE } from './graphql/errors.js';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -199,6 +200,37 @@ export async function createApp(options: AppOptions) {
     }
   });
 
+  // 台账 spreadsheets (ledgers.service.ts): /ledgers/<region>/visits.xlsx?from=&to=, contacts.xlsx, teams.xlsx, with
+  // the API's bearer token like the statistics table. (/ledgers and /ledgers/print are console pages: one segment.)
+  app.get('/ledgers/:regionCode/:file', async (req, res) => {
+    const kind = /^(visits|contacts|teams)\.xlsx$/.exec(req.params.file)?.[1];
+    const en = languageOf(req) === 'en';
+    if (!kind) {
+      res.status(404).json({ code: 'NOT_FOUND', message: en ? 'Ask for /ledgers/<region code>/visits.xlsx, contacts.xlsx or teams.xlsx' : '请求 /ledgers/<地区代码>/visits.xlsx、contacts.xlsx 或 teams.xlsx' });
+      return;
+    }
+    const from = typeof req.query.from === 'string' ? req.query.from : null;
+    const to = typeof req.query.to === 'string' ? req.query.to : null;
+    if (![req.params.regionCode, from ?? '', to ?? ''].every(isStorableText)) {
+      res.status(400).json({ code: 'BAD_USER_INPUT', message: en ? 'The address contains a character that cannot be stored' : '地址中含有无法识别的字符' });
+      return;
+    }
+    try {
+      const ctx = await createContext(options, { token: bearer(req.headers.authorization), ip: req.ip ?? null, lang: languageOf(req) });
+      const ledgers = new LedgerService(ctx);
+      const file =
+        kind === 'visits' ? await ledgers.visitLedgerWorkbook(req.params.regionCode, from, to)
+        : kind === 'contacts' ? await ledgers.contactListWorkbook(req.params.regionCode)
+        : await ledgers.teamRosterWorkbook(req.params.regionCode);
+      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Disposition', `attachment; filename="ledger-${kind}-${req.params.regionCode}${from ? `-${from}-${to}` : ''}.xlsx"`);
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(file);
+    } catch (error) {
+      sendRouteError(req, res, error, 'ledgers');
+    }
+  });
+
   const dist = options.config.adminDist;
   const index = path.join(dist, 'index.html');
   if (fs.existsSync(index)) {
@@ -238,6 +270,18 @@ export async function createApp(options: AppOptions) {
   });
 
   return { app, apollo };
+}
+
+/** A coded JSON error for a file route (spreadsheets): the service's message in the asker's language, never a stack. */
+function sendRouteError(req: Request, res: Response, error: unknown, label: string): void {
+  const known = error instanceof AppError ? error : isDatabaseUnavailable(error) ? serviceUnavailable() : null;
+  const code = known ? String(known.extensions.code) : 'INTERNAL_SERVER_ERROR';
+  const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, CONFLICT: 409, SERVICE_UNAVAILABLE: 503 }[code] ?? 500;
+  if (status === 500) console.error(`[${label}] internal error:`, error);
+  const en = languageOf(req) === 'en';
+  const message = known ? (en ? String(known.extensions.messageEn) : known.message) : en ? 'Internal server error' : '服务器内部错误，请稍后重试';
+  if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+  res.status(status).json({ code, message });
 }
 
 export interface Readiness {
