@@ -148,7 +148,9 @@ describe('基本信息登记表 (registrationForms)', () => {
     expect(codeOf(refused)).toBe('BAD_USER_INPUT');
     expect(refused.errors![0]!.message).toContain('一次最多打印 500 份登记表');
     await t.sql(`update elder set status = 'DECEASED', status_date = '2026-11-01' where region_code = $1 and name in ('克隆1', '克隆2')`, [REGIONS.villageA1]);
+    const started = performance.now();
     const served = await t.exec<any>(town, FORMS, { villageCode: REGIONS.villageA1 });
+    console.log(`499 registration forms: ${served.sqlStatements} SQL statements, ${Math.round(performance.now() - started)} ms`);
     expect(ok(served).registrationForms).toHaveLength(499);
     // Region lookup, the elders, three child tables, the read audit: no statement per form.
     expect(served.sqlStatements).toBeLessThanOrEqual(8);

@@ -1,5 +1,5 @@
 import { Scope } from '@tanfang/schema';
-import { requireScope, type RequestContext } from '../../graphql/context.js';
+import { chinaDate, requireScope, type RequestContext } from '../../graphql/context.js';
 import { badInput, notFound } from '../../graphql/errors.js';
 import { isUuid } from '../../shared/ids.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
@@ -9,6 +9,7 @@ import { AuditAction, writeAudit, writeReadAudit, type AuditEntry } from '../aud
 import { isRealDate } from '../elders/id-number.js';
 import { requiredText } from '../elders/elder.validation.js';
 import { RegionService } from '../regions/region.service.js';
+import type { Actor } from '../auth/actor.js';
 import type { Circumstance } from '../elders/elder.enums.js';
 import type { RegistrationFormType, VisitRecordFormType } from './ledgers.types.js';
 import { buildContactList, buildTeamRoster, buildVisitLedger, type ContactRow, type MemberRow, type VisitLedgerRow } from './ledgers.xlsx.js';
@@ -35,6 +36,17 @@ interface PlaceRow {
 
 function placeOf(r: PlaceRow) {
   return { county: r.county_name ?? '', town: r.town_name ?? '', village: r.village_name, villageCode: r.region_code };
+}
+
+/** Child rows by their parent, in their order: one pass, so a batch costs the same per form whatever its size. */
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = map.get(key(r));
+    if (list) list.push(r);
+    else map.set(key(r), [r]);
+  }
+  return map;
 }
 
 const num = (v: string | number | null): number | null => (v === null || v === undefined ? null : Number(v));
@@ -85,14 +97,9 @@ export class LedgerService {
         `select elder_id, unit_type, unit_name, measures from help_record where elder_id = any(?::uuid[]) order by elder_id, position`, [ids]),
     ]);
     const reveal = purpose !== null;
-    const group = <T extends { elder_id: string }>(rows: T[]) => {
-      const map = new Map<string, T[]>();
-      for (const r of rows) map.set(r.elder_id, [...(map.get(r.elder_id) ?? []), r]);
-      return map;
-    };
-    const byContact = group(contacts);
-    const byMember = group(members);
-    const byHelp = group(help);
+    const byContact = groupBy(contacts, (r) => r.elder_id);
+    const byMember = groupBy(members, (r) => r.elder_id);
+    const byHelp = groupBy(help, (r) => r.elder_id);
     const forms = elders.map((e): RegistrationFormType => {
       const circumstances = (Array.isArray(e.circumstances) ? e.circumstances : []) as Circumstance[];
       const has = (c: string) => circumstances.includes(c as Circumstance);
@@ -187,6 +194,7 @@ export class LedgerService {
       `select visit_id, kind, content, delivered_on::text as delivered_on from care_service where visit_id = any(?::uuid[]) order by visit_id, delivered_on`,
       [pgArray(rows.map((r) => r.id as string))],
     );
+    const byVisit = groupBy(services, (s) => s.visit_id);
     const forms = rows.map((v): VisitRecordFormType => ({
       visitId: v.id,
       elderId: v.elder_id,
@@ -218,7 +226,7 @@ export class LedgerService {
       visitorSigned: v.visitor_signed,
       elderSigned: v.elder_signed,
       satisfaction: v.satisfaction,
-      careServices: services.filter((s) => s.visit_id === v.id).map((s) => ({ kind: s.kind as never, content: s.content, deliveredOn: s.delivered_on })),
+      careServices: (byVisit.get(v.id) ?? []).map((s) => ({ kind: s.kind as never, content: s.content, deliveredOn: s.delivered_on })),
     }));
     await this.auditElders(forms.map((f) => ({ elderId: f.elderId, regionCode: f.place.villageCode })), args.villageCode ? 'visitRecordForms:village' : 'visitRecordForms', ['visits']);
     return forms;
@@ -279,7 +287,7 @@ export class LedgerService {
         order by r.code, count(a.id) filter (where a.role = 'PRIMARY') desc, vr.name`,
       [region.code],
     );
-    const book = await buildContactList({ title: `${region.fullName}特殊困难老年人探访关爱服务联系人名单`, asOf: chinaDay(this.ctx.now()), rows });
+    const book = await buildContactList({ title: `${region.fullName}特殊困难老年人探访关爱服务联系人名单`, asOf: chinaDate(this.ctx.now()), rows });
     await writeReadAudit(this.ctx, [{ action: AuditAction.LedgerExport, regionCode: region.code, detail: { ledger: 'contacts', rows: rows.length } }]);
     return book;
   }
@@ -296,12 +304,12 @@ export class LedgerService {
         order by case t.kind when 'SURVEY' then 1 when 'DAILY_CONTACT' then 2 else 3 end, t.region_code, t.name, t.id, vr.name`,
       [region.code],
     );
-    const book = await buildTeamRoster({ title: `${region.fullName}特殊困难老年人探访关爱服务组建队伍情况`, asOf: chinaDay(this.ctx.now()), rows });
+    const book = await buildTeamRoster({ title: `${region.fullName}特殊困难老年人探访关爱服务组建队伍情况`, asOf: chinaDate(this.ctx.now()), rows });
     await writeReadAudit(this.ctx, [{ action: AuditAction.LedgerExport, regionCode: region.code, detail: { ledger: 'teams', rows: rows.length } }]);
     return book;
   }
 
-  private async target(elderId: string | null | undefined, villageCode: string | null | undefined, actor: { regionCode: string } & Parameters<RegionService['requireVillageInJurisdiction']>[0]) {
+  private async target(elderId: string | null | undefined, villageCode: string | null | undefined, actor: Actor) {
     if (elderId && !villageCode) {
       if (!isUuid(elderId)) throw notFound('老年人档案', 'elder archive');
       return { sql: 'e.id = ?::uuid', params: [elderId] };
@@ -343,9 +351,4 @@ export class LedgerService {
     }
     await writeReadAudit(this.ctx, [...seen.values()]);
   }
-}
-
-function chinaDay(at: Date | string): string {
-  const d = typeof at === 'string' ? new Date(at) : at;
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
