@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ReportsService } from './modules/reports/reports.service.js';
 import { exportElders } from './modules/elders/elder.export.js';
+import { LedgerService } from './modules/ledgers/ledgers.service.js';
 import { AppError, serviceUnavailable, SERVICE_UNAVAILABLE_MESSAGE } from './graphql/errors.js';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -131,7 +132,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * An error of a file download route (report spreadsheet, elder export) as JSON with its code and the message in the
+ * An error of a file download route (report spreadsheet, elder export, ledgers) as JSON with its code and the message in the
  * request's language; `fieldErrors` too, so a form can point at the field. Internal errors are logged, never sent.
  */
 function sendFileRouteError(req: Request, res: Response, error: unknown, label: string): void {
@@ -222,6 +223,37 @@ export async function createApp(options: AppOptions) {
       res.send(result.file);
     } catch (error) {
       sendFileRouteError(req, res, error, 'elders export');
+    }
+  });
+
+  // 台账 spreadsheets (ledgers.service.ts): /ledgers/<region>/visits.xlsx?from=&to=, contacts.xlsx, teams.xlsx, with
+  // the API's bearer token like the statistics table. (/ledgers and /ledgers/print are console pages: one segment.)
+  app.get('/ledgers/:regionCode/:file', async (req, res) => {
+    const kind = /^(visits|contacts|teams)\.xlsx$/.exec(req.params.file)?.[1];
+    const en = languageOf(req) === 'en';
+    if (!kind) {
+      res.status(404).json({ code: 'NOT_FOUND', message: en ? 'Ask for /ledgers/<region code>/visits.xlsx, contacts.xlsx or teams.xlsx' : '请求 /ledgers/<地区代码>/visits.xlsx、contacts.xlsx 或 teams.xlsx' });
+      return;
+    }
+    const from = typeof req.query.from === 'string' ? req.query.from : null;
+    const to = typeof req.query.to === 'string' ? req.query.to : null;
+    if (![req.params.regionCode, from ?? '', to ?? ''].every(isStorableText)) {
+      res.status(400).json({ code: 'BAD_USER_INPUT', message: en ? 'The address contains a character that cannot be stored' : '地址中含有无法识别的字符' });
+      return;
+    }
+    try {
+      const ctx = await createContext(options, { token: bearer(req.headers.authorization), ip: req.ip ?? null, lang: languageOf(req) });
+      const ledgers = new LedgerService(ctx);
+      const file =
+        kind === 'visits' ? await ledgers.visitLedgerWorkbook(req.params.regionCode, from, to)
+        : kind === 'contacts' ? await ledgers.contactListWorkbook(req.params.regionCode)
+        : await ledgers.teamRosterWorkbook(req.params.regionCode);
+      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Disposition', `attachment; filename="ledger-${kind}-${req.params.regionCode}${from ? `-${from}-${to}` : ''}.xlsx"`);
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(file);
+    } catch (error) {
+      sendFileRouteError(req, res, error, 'ledgers');
     }
   });
 

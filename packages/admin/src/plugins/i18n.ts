@@ -14,6 +14,7 @@ import survey from '../modules/survey/locales';
 import outbox from '../modules/outbox/locales';
 import visitChecks from '../modules/visit-checks/locales';
 import drill from '../modules/elders/drill.locales';
+import ledgers from '../modules/ledgers/locales';
 import en from '../locales/en';
 import zhCN from '../locales/zh-CN';
 
@@ -28,7 +29,7 @@ export function savedLocale(): Locale {
  * Each console module keeps its own strings (src/modules/<module>/locales.ts exports `{ zhCN, en }` with one
  * top-level namespace); they are merged here. Add a module by adding it to this list.
  */
-const moduleMessages: { zhCN: Record<string, unknown>; en: Record<string, unknown> }[] = [dashboard, alerts, reports, elderDetail, visitForm, assignments, standards, agencyData, imports, survey, visitChecks, outbox, users, audit, drill];
+const moduleMessages: { zhCN: Record<string, unknown>; en: Record<string, unknown> }[] = [dashboard, alerts, reports, elderDetail, visitForm, assignments, standards, agencyData, imports, survey, visitChecks, outbox, users, audit, drill, ledgers];
 
 export const i18n = createI18n({
   legacy: false,

@@ -14,6 +14,7 @@ import { surveyRoutes } from '../modules/survey/routes';
 import { outboxRoutes } from '../modules/outbox/routes';
 import { visitCheckRoutes } from '../modules/visit-checks/routes';
 import { worklistRoutes } from '../modules/visits/routes';
+import { ledgerPrintRoutes, ledgerRoutes } from '../modules/ledgers/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -29,10 +30,12 @@ declare module 'vue-router' {
 }
 
 /** Pages in the main menu, in order. Each domain module contributes its own routes. */
-export const menuRoutes: RouteRecordRaw[] = [...worklistRoutes, ...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...surveyRoutes, ...visitCheckRoutes, ...outboxRoutes, ...userRoutes, ...auditRoutes];
+export const menuRoutes: RouteRecordRaw[] = [...worklistRoutes, ...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...ledgerRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...surveyRoutes, ...visitCheckRoutes, ...outboxRoutes, ...userRoutes, ...auditRoutes];
 
 const routes: RouteRecordRaw[] = [
   ...authRoutes,
+  // Print pages: the forms alone, outside the console's layout.
+  ...ledgerPrintRoutes,
   {
     path: '/',
     component: () => import('../layouts/DefaultLayout.vue'),

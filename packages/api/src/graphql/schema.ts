@@ -21,6 +21,7 @@ import { UsersResolver } from '../modules/users/users.resolver.js';
 import { VisitImportResolver } from '../modules/imports/visit-import.resolver.js';
 import { ElderImportResolver } from '../modules/imports/elder-import.resolver.js';
 import { SurveyResolver } from '../modules/survey/survey.resolver.js';
+import { LedgersResolver } from '../modules/ledgers/ledgers.resolver.js';
 import { recordPersonalReads } from '../modules/audit/read-audit.js';
 
 export const resolvers = [
@@ -41,6 +42,7 @@ export const resolvers = [
   VisitImportResolver,
   ElderImportResolver,
   SurveyResolver,
+  LedgersResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | null = null;

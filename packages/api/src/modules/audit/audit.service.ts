@@ -54,6 +54,8 @@ export const AuditAction = {
   UserDeactivate: 'USER_DEACTIVATE',
   SurveyRoundCreate: 'SURVEY_ROUND_CREATE',
   SurveyResultRecord: 'SURVEY_RESULT_RECORD',
+  /** A ledger of visitors or teams (联系人名单, 组建队伍情况) exported: no elder in it, one row per export. */
+  LedgerExport: 'LEDGER_EXPORT',
 } as const;
 export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -1,0 +1,35 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context.js';
+import { LocalDate } from '../../graphql/scalars.js';
+import { LedgerService } from './ledgers.service.js';
+import { RegistrationFormType, VisitRecordFormType } from './ledgers.types.js';
+
+@Resolver()
+export class LedgersResolver {
+  @Query(() => [RegistrationFormType], {
+    description:
+      '基本信息登记表 to print: one elder (`elderId`) or a village’s active elders (`villageCode`, at most 500). Identity masked; ' +
+      'with `revealPurpose` (2-200 characters, needs the reveal scope) the full ID and phone numbers, audited with the purpose. Every form served is audited.',
+  })
+  registrationForms(
+    @Arg('elderId', () => ID, { nullable: true }) elderId: string | null,
+    @Arg('villageCode', () => String, { nullable: true }) villageCode: string | null,
+    @Arg('revealPurpose', () => String, { nullable: true }) revealPurpose: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RegistrationFormType[]> {
+    return new LedgerService(ctx).registrationForms({ elderId, villageCode, revealPurpose });
+  }
+
+  @Query(() => [VisitRecordFormType], {
+    description: '探访关爱服务记录表 to print: one visit (`visitId`) or a village’s visits from `from` to `to` (at most 500). Audited.',
+  })
+  visitRecordForms(
+    @Arg('visitId', () => ID, { nullable: true }) visitId: string | null,
+    @Arg('villageCode', () => String, { nullable: true }) villageCode: string | null,
+    @Arg('from', () => LocalDate, { nullable: true }) from: string | null,
+    @Arg('to', () => LocalDate, { nullable: true }) to: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<VisitRecordFormType[]> {
+    return new LedgerService(ctx).visitRecordForms({ visitId, villageCode, from, to });
+  }
+}
