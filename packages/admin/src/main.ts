@@ -1,13 +1,16 @@
-import ElementPlus from 'element-plus';
-import 'element-plus/dist/index.css';
+import { ElMessage, ElMessageBox, provideGlobalConfig } from 'element-plus';
+// Element Plus's components and their styles are imported where a template uses them (unplugin-vue-components in
+// vite.config.ts); the message and confirm boxes are called from scripts, so their styles are loaded here.
+import 'element-plus/es/components/message/style/css';
+import 'element-plus/es/components/message-box/style/css';
 import en from 'element-plus/es/locale/lang/en';
 import zhCn from 'element-plus/es/locale/lang/zh-cn';
-import * as Icons from '@element-plus/icons-vue';
 import urql from '@urql/vue';
 import { createApp } from 'vue';
 import { registerSW } from 'virtual:pwa-register';
 import App from './App.vue';
 import { installOffline } from './offline';
+import { installIcons } from './plugins/icons';
 import { i18n, savedLocale } from './plugins/i18n';
 import { client } from './plugins/urql';
 import { router } from './router';
@@ -16,8 +19,12 @@ import './styles.css';
 
 const app = createApp(App);
 app.use(i18n);
-app.use(ElementPlus, { locale: savedLocale() === 'en' ? en : zhCn });
-for (const [name, component] of Object.entries(Icons)) app.component(name, component);
+// What app.use(ElementPlus, { locale }) did, without the whole library: the app-wide locale, and the message and
+// confirm boxes opened from scripts in this app's context (they read that locale: 确定/取消, not OK/Cancel).
+provideGlobalConfig({ locale: savedLocale() === 'en' ? en : zhCn }, app, true);
+app.use(ElMessage);
+app.use(ElMessageBox);
+installIcons(app);
 app.use(urql, client);
 installOffline(client, () => void router.push({ name: 'login', query: { reason: 'idle' } }));
 installGuards(router, client);
