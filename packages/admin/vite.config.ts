@@ -7,6 +7,7 @@ import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { graphqlDocumentsAsStrings } from './vite/documents';
+import { elementPlusScriptStyles } from './vite/element-styles';
 import { ElementPlusIconsResolver, stringNamedIcons } from './vite/icons';
 
 const SRC = path.resolve(__dirname, 'src');
@@ -51,6 +52,7 @@ export default defineConfig({
       dts: false,
       resolvers: [ElementPlusResolver({ importStyle: 'css' }), ElementPlusIconsResolver()],
     }),
+    elementPlusScriptStyles(SRC),
     stringNamedIcons(SRC),
     // The field app: installable, and the shell opens without a network (village visitors often have none).
     // Only the app's own files are cached by the service worker; personal data never goes through it: GraphQL is

@@ -1,8 +1,6 @@
+// Element Plus's components and their styles are imported where they are used (vite.config.ts): templates through
+// unplugin-vue-components, El* imports in scripts (such as these two) get their CSS from vite/element-styles.ts.
 import { ElMessage, ElMessageBox, provideGlobalConfig } from 'element-plus';
-// Element Plus's components and their styles are imported where a template uses them (unplugin-vue-components in
-// vite.config.ts); the message and confirm boxes are called from scripts, so their styles are loaded here.
-import 'element-plus/es/components/message/style/css';
-import 'element-plus/es/components/message-box/style/css';
 import en from 'element-plus/es/locale/lang/en';
 import zhCn from 'element-plus/es/locale/lang/zh-cn';
 import urql from '@urql/vue';
