@@ -44,6 +44,14 @@ class Wire {
   }
 }
 
+/**
+ * Tags of Vue components nobody resolved: with Element Plus imported per use instead of registered whole, a component
+ * the build failed to import would be left in the page as an unknown `<el-…>` element instead of failing loudly.
+ */
+function unresolvedTags(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.includes('-') && !customElements.get(t)))]);
+}
+
 const kB = (b: number) => `${(b / 1024).toFixed(1)} kB`;
 
 describe('console transfer budget (bytes on the wire, cold cache)', () => {
@@ -97,6 +105,7 @@ describe('console transfer budget (bytes on the wire, cold cache)', () => {
     // What those bytes drew (styles on demand must still style the page): for a person to look at.
     await page.screenshot({ path: path.join(OUTPUT, 'budget-login.png') });
     expect(errors).toEqual([]);
+    expect(await unresolvedTags(page)).toEqual([]);
     // The page really loaded its code and styles: a budget met by an empty page proves nothing.
     expect(login.requests).toBeGreaterThan(2);
     expect(login.bytes).toBeGreaterThan(10 * 1024);
@@ -124,6 +133,7 @@ describe('console transfer budget (bytes on the wire, cold cache)', () => {
     table.push({ route: '/dashboard (after login)', ...after });
     table.push({ route: '/login + /dashboard', ...all });
     expect(errors).toEqual([]);
+    expect(await unresolvedTags(page)).toEqual([]);
     expect(after.requests).toBeGreaterThan(2);
     // The dashboard's budget is for a cold first visit: the login page's files plus everything logging in and the
     // dashboard fetched.
