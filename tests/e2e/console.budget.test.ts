@@ -49,7 +49,7 @@ class Wire {
  * the build failed to import would be left in the page as an unknown `<el-…>` element instead of failing loudly.
  */
 function unresolvedTags(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.includes('-') && !customElements.get(t)))]);
+  return page.evaluate(() => [...new Set(Array.from(document.querySelectorAll('*')).map((e) => e.tagName.toLowerCase()).filter((t) => t.includes('-') && !customElements.get(t)))]);
 }
 
 const kB = (b: number) => `${(b / 1024).toFixed(1)} kB`;
