@@ -1,13 +1,14 @@
-import ElementPlus from 'element-plus';
-import 'element-plus/dist/index.css';
+// Element Plus's components and their styles are imported where they are used (vite.config.ts): templates through
+// unplugin-vue-components, El* imports in scripts (such as these two) get their CSS from vite/element-styles.ts.
+import { ElMessage, ElMessageBox, provideGlobalConfig } from 'element-plus';
 import en from 'element-plus/es/locale/lang/en';
 import zhCn from 'element-plus/es/locale/lang/zh-cn';
-import * as Icons from '@element-plus/icons-vue';
 import urql from '@urql/vue';
 import { createApp } from 'vue';
 import { registerSW } from 'virtual:pwa-register';
 import App from './App.vue';
 import { installOffline } from './offline';
+import { installIcons } from './plugins/icons';
 import { i18n, savedLocale } from './plugins/i18n';
 import { client } from './plugins/urql';
 import { router } from './router';
@@ -16,8 +17,12 @@ import './styles.css';
 
 const app = createApp(App);
 app.use(i18n);
-app.use(ElementPlus, { locale: savedLocale() === 'en' ? en : zhCn });
-for (const [name, component] of Object.entries(Icons)) app.component(name, component);
+// What app.use(ElementPlus, { locale }) did, without the whole library: the app-wide locale, and the message and
+// confirm boxes opened from scripts in this app's context (they read that locale: 确定/取消, not OK/Cancel).
+provideGlobalConfig({ locale: savedLocale() === 'en' ? en : zhCn }, app, true);
+app.use(ElMessage);
+app.use(ElMessageBox);
+installIcons(app);
 app.use(urql, client);
 installOffline(client, () => void router.push({ name: 'login', query: { reason: 'idle' } }));
 installGuards(router, client);
