@@ -1,39 +1,70 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import vue from '@vitejs/plugin-vue';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
+const admin = path.join(here, '../packages/admin');
+
 export default defineConfig({
-  plugins: [
-    // type-graphql and MikroORM read decorator metadata, which only SWC (not Vite's oxc) emits faithfully.
-    swc.vite({
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-        target: 'es2022',
-      },
-    }),
-  ],
-  oxc: false,
-  resolve: {
-    alias: {
-      // One copy of graphql: the package has no exports map, so its ESM and CJS builds could both load
-      // ("Cannot use GraphQLObjectType from another module or realm").
-      graphql: path.dirname(require.resolve('graphql/package.json', { paths: [path.join(here, '../packages/api')] })) + '/index.js',
-      '@tanfang/schema': path.join(here, '../packages/schema/src/index.ts'),
-    },
-  },
   test: {
-    root: here,
-    include: ['api/**/*.test.ts', 'e2e/**/*.test.ts'],
-    globalSetup: ['./setup/global-setup.ts'],
-    pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    projects: [
+      {
+        // The API and the browser tests: real PostgreSQL from the global setup.
+        plugins: [
+          // type-graphql and MikroORM read decorator metadata, which only SWC (not Vite's oxc) emits faithfully.
+          swc.vite({
+            jsc: {
+              parser: { syntax: 'typescript', decorators: true },
+              transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+              target: 'es2022',
+            },
+          }),
+        ],
+        oxc: false,
+        resolve: {
+          alias: {
+            // One copy of graphql: the package has no exports map, so its ESM and CJS builds could both load
+            // ("Cannot use GraphQLObjectType from another module or realm").
+            graphql: path.dirname(require.resolve('graphql/package.json', { paths: [path.join(here, '../packages/api')] })) + '/index.js',
+            '@tanfang/schema': path.join(here, '../packages/schema/src/index.ts'),
+          },
+        },
+        test: {
+          name: 'api',
+          root: here,
+          include: ['api/**/*.test.ts', 'e2e/**/*.test.ts'],
+          globalSetup: ['./setup/global-setup.ts'],
+          pool: 'forks',
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // The console's shared pieces (PagedTable, useListQuery, formatters, field errors) mounted in happy-dom: no
+        // database, no browser. The admin's own sources, compiled as Vite compiles them for the console.
+        plugins: [vue()],
+        resolve: {
+          alias: { '@tanfang/schema': path.join(here, '../packages/schema/src/index.ts') },
+          // One Vue (and router, i18n, Element Plus) for the test and the component: two copies would not share
+          // reactivity, injections or the app context.
+          dedupe: ['vue', 'vue-router', 'vue-i18n', 'element-plus'],
+        },
+        server: { fs: { allow: [here, admin] } },
+        test: {
+          name: 'components',
+          root: here,
+          include: ['components/**/*.test.ts'],
+          environment: 'happy-dom',
+          testTimeout: 30_000,
+          // Element Plus ships ESM that imports its CSS-less parts; inline it so vitest transforms it once.
+          server: { deps: { inline: ['element-plus'] } },
+        },
+      },
+    ],
   },
 });

@@ -108,8 +108,8 @@ describe('admin console in Chromium: survey rounds', () => {
     await page.waitForURL(/v=440783001020/);
     const rows = page.locator('[data-test=task-table] .el-table__body tbody tr');
     await poll(() => rows.count()).toBe(20);
-    await page.locator('[data-test=tasks-next]').click();
-    await page.waitForURL(/p=/);
+    await page.locator('[data-test=task-panel] [data-test=next]').click();
+    await page.waitForURL(/after=/);
     await poll(() => page.locator('[data-test=task-panel]').textContent()).toContain('第 2 页');
     await page.goBack();
     await poll(() => page.locator('[data-test=task-panel]').textContent()).toContain('第 1 页');

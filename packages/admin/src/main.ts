@@ -9,7 +9,7 @@ import { registerSW } from 'virtual:pwa-register';
 import App from './App.vue';
 import { installOffline } from './offline';
 import { installIcons } from './plugins/icons';
-import { i18n, savedLocale } from './plugins/i18n';
+import { i18n, i18nReady, savedLocale } from './plugins/i18n';
 import { client } from './plugins/urql';
 import { router } from './router';
 import { installGuards } from './router/guards';
@@ -27,7 +27,8 @@ app.use(urql, client);
 installOffline(client, () => void router.push({ name: 'login', query: { reason: 'idle' } }));
 installGuards(router, client);
 app.use(router);
-app.mount('#app');
+// English strings are a chunk of their own: wait for them when English is the saved language.
+void i18nReady.then(() => app.mount('#app'));
 
 // The service worker caches the app's own files so the field app opens without a network; a new release replaces
 // it on the next load (autoUpdate). Never in `pnpm dev`, where files change on every save.

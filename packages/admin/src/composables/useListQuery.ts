@@ -3,7 +3,7 @@ import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from '
 
 /** How one filter is written in the URL; `values` (for lists and enums) drops anything a hand-edited URL made up. */
 export type ListFieldKind =
-  | { kind: 'string' }
+  | { kind: 'string'; values?: readonly string[] }
   | { kind: 'number' }
   | { kind: 'boolean' }
   | { kind: 'list'; values?: readonly string[] };
@@ -21,6 +21,11 @@ export interface ListQueryOptions<F, S extends string> {
   sortFields: readonly S[];
   defaultSort: ListSort<S>;
   pageSizes: readonly number[];
+  /**
+   * Put before every key this list writes (`t.after`, `t.status`), so two lists on one page, or a list on a page
+   * that keeps other state in the URL (the survey round's village `v`), never overwrite each other's keys.
+   */
+  prefix?: string;
 }
 
 export interface ListQueryState<F, S extends string> {
@@ -32,6 +37,10 @@ export interface ListQueryState<F, S extends string> {
   pageSize: ComputedRef<number>;
   /** Cursors each page started from: [null] on page one; the last one is the current page's `after`. */
   cursors: ComputedRef<(string | null)[]>;
+  /** The current page's cursor (null on page one). */
+  after: ComputedRef<string | null>;
+  /** 1 on the first page. */
+  page: ComputedRef<number>;
   apply(filters?: F): void;
   setSort(sort: ListSort<S>): void;
   setPageSize(size: number): void;
@@ -41,11 +50,8 @@ export interface ListQueryState<F, S extends string> {
   firstPage(): void;
 }
 
-// Reserved query keys; filters use their own names, which never collide with these.
-const SORT = 'sort';
-const DIR = 'dir';
-const SIZE = 'size';
-const AFTER = 'after';
+// Reserved query keys (after the list's prefix); filters use their own names, which never collide with these.
+const RESERVED = { sort: 'sort', dir: 'dir', size: 'size', after: 'after' } as const;
 
 const first = (v: LocationQuery[string]): string | null => (Array.isArray(v) ? (v[0] ?? null) : v);
 const all = (v: LocationQuery[string]): string[] =>
@@ -57,18 +63,29 @@ const all = (v: LocationQuery[string]): string[] =>
  * adds no history entries of its own), and the state is read back from the route. Values equal to the defaults
  * are left out, so a plain `/elders` is the default list. Pages are cursor-based: the URL carries the stack of
  * cursors each page started from (`after`, repeated), so "previous" still works after coming back.
+ *
+ * Moving to another page adds a history entry (`router.push`: the back button returns to the page before, as the
+ * survey lists did with their own usePagedRoute, now merged here); a new filter, sort or page size replaces the
+ * entry, since the old pages belong to the old order. Keys the list does not own (another list's, a selected
+ * village) are kept as they are.
  */
 export function useListQuery<F extends object, S extends string>(options: ListQueryOptions<F, S>): ListQueryState<F, S> {
   const route = useRoute();
   const router = useRouter();
   const keys = Object.keys(options.fields) as (keyof F & string)[];
+  const prefix = options.prefix ?? '';
+  const SORT = prefix + RESERVED.sort;
+  const DIR = prefix + RESERVED.dir;
+  const SIZE = prefix + RESERVED.size;
+  const AFTER = prefix + RESERVED.after;
+  const owned = new Set([SORT, DIR, SIZE, AFTER, ...keys.map((k) => prefix + k)]);
 
   function parseFilters(query: LocationQuery): F {
     const out = options.defaults();
     for (const key of keys) {
-      if (!(key in query)) continue;
+      if (!(prefix + key in query)) continue;
       const spec = options.fields[key];
-      const raw = query[key];
+      const raw = query[prefix + key];
       const target = out as Record<string, unknown>;
       if (spec.kind === 'list') {
         // An empty value is an explicitly empty list (e.g. every status), different from the default.
@@ -80,7 +97,8 @@ export function useListQuery<F extends object, S extends string>(options: ListQu
       } else if (spec.kind === 'boolean') {
         target[key] = first(raw) === '1';
       } else {
-        target[key] = first(raw) ?? '';
+        const text = first(raw) ?? '';
+        if (!spec.values || spec.values.includes(text)) target[key] = text;
       }
     }
     return out;
@@ -95,14 +113,14 @@ export function useListQuery<F extends object, S extends string>(options: ListQu
       const spec = options.fields[key];
       if (spec.kind === 'list') {
         const list = (value as string[] | null) ?? [];
-        if (list.join(',') !== ((defaults[key] as string[] | null) ?? []).join(',')) out[key] = list.join(',');
+        if (list.join(',') !== ((defaults[key] as string[] | null) ?? []).join(',')) out[prefix + key] = list.join(',');
       } else if (spec.kind === 'boolean') {
-        if (Boolean(value) !== Boolean(defaults[key])) out[key] = value ? '1' : '0';
+        if (Boolean(value) !== Boolean(defaults[key])) out[prefix + key] = value ? '1' : '0';
       } else if (spec.kind === 'string') {
         const text = typeof value === 'string' ? value.trim() : '';
-        if (text !== (defaults[key] ?? '')) out[key] = text;
+        if (text !== (defaults[key] ?? '')) out[prefix + key] = text;
       } else if (value !== defaults[key]) {
-        out[key] = value === null || value === undefined ? '' : String(value);
+        out[prefix + key] = value === null || value === undefined ? '' : String(value);
       }
     }
     return out;
@@ -131,10 +149,11 @@ export function useListQuery<F extends object, S extends string>(options: ListQu
   };
   watch(applied, (f) => Object.assign(form, copy(f)), { immediate: true });
 
-  function go(parts: { filters?: F; sort?: ListSort<S>; size?: number; after?: string[] }): void {
+  function go(parts: { filters?: F; sort?: ListSort<S>; size?: number; after?: string[] }, push = false): void {
     const s = parts.sort ?? sort.value;
     const size = parts.size ?? pageSize.value;
-    const query: LocationQueryRaw = { ...writeFilters(parts.filters ?? applied.value) };
+    const others = Object.fromEntries(Object.entries(route.query).filter(([k]) => !owned.has(k)));
+    const query: LocationQueryRaw = { ...others, ...writeFilters(parts.filters ?? applied.value) };
     if (s.field !== options.defaultSort.field || s.direction !== options.defaultSort.direction) {
       query[SORT] = s.field;
       query[DIR] = s.direction;
@@ -142,7 +161,7 @@ export function useListQuery<F extends object, S extends string>(options: ListQu
     if (size !== options.pageSizes[0]) query[SIZE] = String(size);
     const after = parts.after ?? (cursors.value.slice(1) as string[]);
     if (after.length) query[AFTER] = after;
-    void router.replace({ query });
+    void (push ? router.push({ query }) : router.replace({ query }));
   }
 
   return {
@@ -151,12 +170,14 @@ export function useListQuery<F extends object, S extends string>(options: ListQu
     sort,
     pageSize,
     cursors,
+    after: computed(() => cursors.value[cursors.value.length - 1] ?? null),
+    page: computed(() => cursors.value.length),
     // A new filter, sort or page size starts again from page one: old cursors belong to the old order.
     apply: (filters) => go({ filters: copy(filters ?? form), after: [] }),
     setSort: (s) => go({ sort: s, after: [] }),
     setPageSize: (size) => go({ size, after: [] }),
-    pushCursor: (cursor) => go({ after: [...(cursors.value.slice(1) as string[]), cursor] }),
-    popCursor: () => go({ after: cursors.value.slice(1, -1) as string[] }),
+    pushCursor: (cursor) => go({ after: [...(cursors.value.slice(1) as string[]), cursor] }, true),
+    popCursor: () => go({ after: cursors.value.slice(1, -1) as string[] }, true),
     firstPage: () => go({ after: [] }),
   };
 }

@@ -46,6 +46,22 @@ export function chinaDateTime(at: Instant | null | undefined): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
+/** Today in China, YYYY-MM-DD. */
+export function chinaToday(now: Instant = new Date()): string {
+  return chinaDate(now);
+}
+
+/** This month in China, YYYY-MM (the `period` of `report`). */
+export function currentMonth(now: Instant = new Date()): string {
+  return chinaMonth(now);
+}
+
+/** The month before a YYYY-MM month. */
+export function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
 /** A date-only value as it is (YYYY-MM-DD), a moment as its China day; '—' when there is none. */
 export function chinaDay(value: string | null | undefined): string {
   if (!value) return '—';

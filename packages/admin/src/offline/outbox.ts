@@ -1,7 +1,7 @@
 import type { Client } from '@urql/core';
 import { computed, ref } from 'vue';
 import type { RecordVisitInput } from '../gql/graphql';
-import { readProblem } from '../modules/elders/fieldErrors';
+import { readProblem } from '../forms/fieldErrors';
 import { dropSealingKey, seal, unseal } from './crypto';
 import { offlineDb, type OutboxRecord } from './db';
 import { UploadVisitMutation } from './outbox.graphql';

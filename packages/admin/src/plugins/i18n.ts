@@ -1,22 +1,5 @@
 import { createI18n } from 'vue-i18n';
-import alerts from '../modules/alerts/locales';
-import dashboard from '../modules/dashboard/locales';
-import elderDetail from '../modules/elders/locales';
-import reports from '../modules/reports/locales';
-import visitForm from '../modules/visits/locales';
-import users from '../modules/users/locales';
-import audit from '../modules/audit/locales';
-import assignments from '../modules/assignments/locales';
-import standards from '../modules/standards/locales';
-import agencyData from '../modules/agency-data/locales';
-import imports from '../modules/imports/locales';
-import survey from '../modules/survey/locales';
-import outbox from '../modules/outbox/locales';
-import visitChecks from '../modules/visit-checks/locales';
-import drill from '../modules/elders/drill.locales';
-import ledgers from '../modules/ledgers/locales';
-import en from '../locales/en';
-import zhCN from '../locales/zh-CN';
+import zhCN from '../locales/messages.zh-CN';
 
 export type Locale = 'zh-CN' | 'en';
 const STORAGE_KEY = 'tanfang.locale';
@@ -26,23 +9,39 @@ export function savedLocale(): Locale {
 }
 
 /**
- * Each console module keeps its own strings (src/modules/<module>/locales.ts exports `{ zhCN, en }` with one
- * top-level namespace); they are merged here. Add a module by adding it to this list.
+ * Chinese is bundled and the default (src/locales/messages.zh-CN.ts merges the common strings and every module's).
+ * English is a chunk of its own (messages.en.ts), loaded the first time it is needed: when the user switches, or at
+ * start when English was the saved choice (`i18nReady`, which main.ts waits for before mounting, so an English user
+ * never sees a flash of Chinese).
  */
-const moduleMessages: { zhCN: Record<string, unknown>; en: Record<string, unknown> }[] = [dashboard, alerts, reports, elderDetail, visitForm, assignments, standards, agencyData, imports, survey, visitChecks, outbox, users, audit, drill, ledgers];
-
 export const i18n = createI18n({
   legacy: false,
-  locale: savedLocale(),
+  locale: 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: {
-    'zh-CN': Object.assign({}, zhCN, ...moduleMessages.map((m) => m.zhCN)),
-    en: Object.assign({}, en, ...moduleMessages.map((m) => m.en)),
-  },
+  messages: { 'zh-CN': zhCN } as Record<Locale, typeof zhCN>,
 });
 
-export function setLocale(locale: Locale): void {
+let english: Promise<void> | null = null;
+
+/** Loads the English strings once (later calls share the same import). */
+export function loadEnglish(): Promise<void> {
+  english ??= import('../locales/messages.en').then(
+    (m) => i18n.global.setLocaleMessage('en', m.default as typeof zhCN),
+    (e: unknown) => {
+      english = null; // a failed download (a flaky line) may be tried again on the next switch
+      throw e;
+    },
+  );
+  return english;
+}
+
+/** Shows the console in `locale`, loading English first when needed, and remembers the choice. */
+export async function setLocale(locale: Locale): Promise<void> {
+  if (locale === 'en') await loadEnglish();
   localStorage.setItem(STORAGE_KEY, locale);
   i18n.global.locale.value = locale;
   document.documentElement.lang = locale;
 }
+
+/** Settles once the saved language can be shown (at once for Chinese). On a failed download the console stays Chinese. */
+export const i18nReady: Promise<void> = savedLocale() === 'en' ? setLocale('en').catch(() => undefined) : Promise.resolve();

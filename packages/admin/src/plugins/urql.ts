@@ -1,4 +1,4 @@
-import { Client, cacheExchange, fetchExchange, mapExchange, type CombinedError } from '@urql/core';
+import { Client, cacheExchange, fetchExchange, mapExchange } from '@urql/core';
 import { currentToken, useSession } from '../composables/useSession';
 import { i18n } from './i18n';
 import { router } from '../router';
@@ -29,10 +29,5 @@ export const client = new Client({
   ],
 });
 
-/** The message a person can act on: the API's (already in the chosen language), or a network failure. */
-export function errorMessage(error: CombinedError | undefined | null): string | null {
-  if (!error) return null;
-  const first = error.graphQLErrors[0];
-  if (first) return first.message;
-  return i18n.global.locale.value === 'en' ? 'Cannot reach the server. Check the network and retry.' : '无法连接服务器，请检查网络后重试';
-}
+// Moved to src/forms so forms and lists can read errors without the client; exported here for existing imports.
+export { errorMessage } from '../forms/errorMessage';

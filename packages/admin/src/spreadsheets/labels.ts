@@ -1,10 +1,10 @@
 import elderLocales from '../modules/elders/locales';
-import visitLocales from '../modules/visits/locales';
+import visitZh from '../modules/visits/locales/zh-CN';
 
 // The Chinese labels the console already shows for the API's enumerations: a spreadsheet value is read by them, so
 // the words of the template are the words of the forms.
 const e = elderLocales.zhCN.elderDetail;
-const v = visitLocales.zhCN.visitForm;
+const v = visitZh.visitForm;
 
 export const LABELS = {
   gender: { MALE: '男', FEMALE: '女' },

@@ -1,6 +1,7 @@
-import { useClientHandle, useMutation, useQuery } from '@urql/vue';
-import { computed, reactive, ref, watch } from 'vue';
+import { useClientHandle, useMutation } from '@urql/vue';
+import { computed, reactive, watch } from 'vue';
 import { RegionChildrenQuery } from '../../composables/regions.graphql';
+import { usePagedQuery } from '../../composables/usePagedQuery';
 import { useSession } from '../../composables/useSession';
 import type { AlertFieldsFragment, AlertFilter, AlertSeverity, AlertStatus, Referral } from '../../gql/graphql';
 import { errorMessage } from '../../plugins/urql';
@@ -18,6 +19,9 @@ export interface AlertQueueFilters {
 
 export const UNRESOLVED: AlertStatus[] = ['OPEN', 'ACKNOWLEDGED', 'REFERRED'];
 
+export const ALERT_STATUSES: AlertStatus[] = ['OPEN', 'ACKNOWLEDGED', 'REFERRED', 'RESOLVED'];
+export const ALERT_SEVERITIES: AlertSeverity[] = ['URGENT', 'NORMAL'];
+
 const emptyFilters = (): AlertQueueFilters => ({ status: [...UNRESOLVED], severity: null, escalated: false, myQueue: false, elder: '' });
 
 /** The outcome of an action: done, or the API's message (with `stale` when someone else moved the alert first). */
@@ -25,41 +29,40 @@ export type ActionResult = { ok: true; alert: AlertFieldsFragment } | { ok: fals
 
 /**
  * The alert queue of the user's jurisdiction, in the API's order (urgent first, then what is still to be dealt with
- * here, then the nearest deadline), with cursor pagination (forward cursors, a stack
- * to go back). Actions pass the version the user saw: a stale one is CONFLICT, and the queue reloads.
+ * here, then the nearest deadline), a page at a time with its filters and page in the URL (usePagedQuery: the
+ * dashboard links here with ?escalated=1 or ?status=OPEN, and back from an elder returns to the same page).
+ * Actions pass the version the user saw: a stale one is CONFLICT, and the queue reloads.
  */
-export function useAlertQueue(initial: Partial<AlertQueueFilters> = {}) {
+export function useAlertQueue() {
   const session = useSession();
-  const form = reactive({ ...emptyFilters(), ...initial });
-  const applied = ref<AlertQueueFilters>({ ...emptyFilters(), ...initial });
-  const pageSize = ref(20);
-  const cursors = ref<(string | null)[]>([null]);
-
-  const filter = computed<AlertFilter>(() => {
-    const f = applied.value;
-    return {
-      status: f.status.length ? f.status : undefined,
-      severity: f.severity ?? undefined,
-      escalated: f.escalated || undefined,
-      queueRegionCode: f.myQueue ? session.me.value?.regionCode : undefined,
-      elder: f.elder.trim() || undefined,
-    };
-  });
-
-  const query = useQuery({
+  const list = usePagedQuery({
     query: AlertQueueQuery,
-    variables: computed(() => ({ filter: filter.value, first: pageSize.value, after: cursors.value[cursors.value.length - 1] })),
+    fields: {
+      status: { kind: 'list', values: ALERT_STATUSES },
+      severity: { kind: 'string', values: ALERT_SEVERITIES },
+      escalated: { kind: 'boolean' },
+      myQueue: { kind: 'boolean' },
+      elder: { kind: 'string' },
+    },
+    defaults: emptyFilters,
+    variables: ({ filters: f, first, after }) => ({
+      filter: {
+        status: f.status.length ? f.status : undefined,
+        severity: f.severity || undefined,
+        escalated: f.escalated || undefined,
+        queueRegionCode: f.myQueue ? session.me.value?.regionCode : undefined,
+        elder: f.elder.trim() || undefined,
+      } satisfies AlertFilter,
+      first,
+      after,
+    }),
+    connection: (data) => data.alerts,
   });
-  const connection = computed(() => query.data.value?.alerts);
-  const rows = computed(() => connection.value?.nodes ?? []);
 
   const acknowledge = useMutation(AcknowledgeAlertMutation);
   const refer = useMutation(ReferAlertMutation);
   const resolve = useMutation(ResolveAlertMutation);
-
-  function reload() {
-    query.executeQuery({ requestPolicy: 'network-only' });
-  }
+  const reload = list.reload;
 
   function outcome(result: { data?: unknown; error?: Parameters<typeof errorMessage>[0] }, alert: AlertFieldsFragment | undefined): ActionResult {
     if (alert) {
@@ -73,37 +76,8 @@ export function useAlertQueue(initial: Partial<AlertQueueFilters> = {}) {
   }
 
   return {
-    form,
-    pageSize,
-    fetching: query.fetching,
-    error: query.error,
-    rows,
-    totalCount: computed(() => connection.value?.totalCount ?? 0),
-    page: computed(() => cursors.value.length),
-    pageCount: computed(() => Math.max(1, Math.ceil((connection.value?.totalCount ?? 0) / pageSize.value))),
-    hasNext: computed(() => connection.value?.pageInfo.hasNextPage ?? false),
-    hasPrev: computed(() => cursors.value.length > 1),
+    ...list,
     acting: computed(() => acknowledge.fetching.value || refer.fetching.value || resolve.fetching.value),
-    search() {
-      applied.value = { ...form, status: [...form.status] };
-      cursors.value = [null];
-    },
-    reset() {
-      Object.assign(form, emptyFilters());
-      applied.value = emptyFilters();
-      cursors.value = [null];
-    },
-    restart() {
-      cursors.value = [null];
-    },
-    next() {
-      const end = connection.value?.pageInfo.endCursor;
-      if (end && connection.value?.pageInfo.hasNextPage) cursors.value = [...cursors.value, end];
-    },
-    prev() {
-      if (cursors.value.length > 1) cursors.value = cursors.value.slice(0, -1);
-    },
-    reload,
     async acknowledge(alert: AlertFieldsFragment, note: string): Promise<ActionResult> {
       const result = await acknowledge.executeMutation({ id: alert.id, version: alert.version, note: note.trim() || null });
       return outcome(result, result.data?.acknowledgeAlert);

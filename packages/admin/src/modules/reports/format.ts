@@ -1,52 +1,11 @@
-// Formatting shared by the report pages and the dashboard. Dates are China dates: the periods, deadlines and
-// windows of the API are all judged in Asia/Shanghai, whatever the browser's own time zone (src/format/time.ts).
-import { chinaDate, chinaDateTime, chinaMonth } from '../../format/time';
+// The formatters moved to src/format/ (shared by every module); the names this folder used stay exported here so
+// its imports keep working. New code imports from src/format.
+import { chinaDateTime } from '../../format/time';
 
-/** Today in China, YYYY-MM-DD. */
-export function chinaToday(now = new Date()): string {
-  return chinaDate(now);
-}
+export { chinaToday, currentMonth, previousMonth } from '../../format/time';
+export { count, countOf, percent, total } from '../../format/numbers';
 
-/** This month in China, YYYY-MM (the `period` of `report`). */
-export function currentMonth(now = new Date()): string {
-  return chinaMonth(now);
-}
-
-/** The month before a YYYY-MM month. */
-export function previousMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
-
-/** A moment as YYYY-MM-DD HH:mm, China time. */
+/** A moment as YYYY-MM-DD HH:mm, China time (chinaDateTime of src/format/time.ts). */
 export function chinaTime(iso: string | null | undefined): string {
   return chinaDateTime(iso);
-}
-
-/** A count; null means withheld (for integrators: 1 to 4, or a figure they could be worked out from) and shows as "*". */
-export function count(n: number | null | undefined, withheld = '*'): string {
-  return n === null || n === undefined ? withheld : String(n);
-}
-
-/** A rate 0..1 as a percentage with one decimal; null shows as a dash. */
-export function percent(rate: number | null | undefined): string {
-  return rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`;
-}
-
-/** The sum of counts by key; with withheld entries, a lower bound ("≥n": each withheld count is at least 1). */
-export function total(list: readonly { count?: number | null }[], withheld = '*'): string {
-  let sum = 0;
-  let hidden = 0;
-  for (const c of list) {
-    if (c.count === null || c.count === undefined) hidden++;
-    else sum += c.count;
-  }
-  if (hidden === 0) return String(sum);
-  return sum === 0 && hidden === 1 ? withheld : `≥${sum + hidden}`;
-}
-
-/** The count of one key of a counts-by-key list (0 when absent). */
-export function countOf(list: readonly { key: string; count?: number | null }[], key: string): number | null {
-  const found = list.find((c) => c.key === key);
-  return found ? (found.count ?? null) : 0;
 }

@@ -1,32 +1,29 @@
-import { useQuery } from '@urql/vue';
-import { computed, type Ref } from 'vue';
+import { computed } from 'vue';
 import type { VisitFlag } from '../../gql/graphql';
-import { errorMessage } from '../../plugins/urql';
-import { usePagedRoute } from '../survey/usePagedRoute';
+import { usePagedQuery } from '../../composables/usePagedQuery';
 import { FlaggedVisitsQuery } from './visit-checks.graphql';
 
 const ALL_FLAGS: VisitFlag[] = ['FAR_FROM_REFERENCE', 'LATE_ENTRY', 'SHORT_DURATION'];
-const PAGE = 20;
 
-/** The flagged visits of the user's area, newest first, a page at a time (cursors in the address), by flag. */
-export function useFlaggedVisits(flag: Ref<VisitFlag | null>) {
-  const paging = usePagedRoute();
-  const query = useQuery({
+/**
+ * The flagged visits of the user's area, newest first, a page at a time; the flag filter (?flag=LATE_ENTRY) and
+ * the page are in the address (usePagedQuery), so a reload or the back button keeps them.
+ */
+export function useFlaggedVisits() {
+  const list = usePagedQuery({
     query: FlaggedVisitsQuery,
-    variables: computed(() => ({ filter: { flags: flag.value ? [flag.value] : ALL_FLAGS }, first: PAGE, after: paging.after.value })),
+    fields: { flag: { kind: 'string', values: ALL_FLAGS } },
+    defaults: () => ({ flag: '' as VisitFlag | '' }),
+    variables: ({ filters, first, after }) => ({ filter: { flags: filters.flag ? [filters.flag] : ALL_FLAGS }, first, after }),
+    connection: (data) => data.visits,
+    pageSizes: [20],
     requestPolicy: 'cache-and-network',
   });
-  const connection = computed(() => query.data.value?.visits);
   return {
-    paging,
-    fetching: query.fetching,
-    rows: computed(() => connection.value?.nodes ?? []),
-    totalCount: computed(() => connection.value?.totalCount ?? 0),
-    hasNextPage: computed(() => connection.value?.pageInfo.hasNextPage ?? false),
-    endCursor: computed(() => connection.value?.pageInfo.endCursor ?? null),
-    thresholds: computed(() => query.data.value?.visitFlagThresholds ?? { maxDistanceMeters: 500, lateEntryHours: 48, minMinutes: 10 }),
-    error: computed(() => errorMessage(query.error.value)),
-    refetch: () => query.executeQuery({ requestPolicy: 'network-only' }),
+    ...list,
+    flag: computed<VisitFlag | null>(() => list.applied.value.flag || null),
+    setFlag: (flag: VisitFlag | '' | null) => list.apply({ flag: flag ?? '' }),
+    thresholds: computed(() => list.data.value?.visitFlagThresholds ?? { maxDistanceMeters: 500, lateEntryHours: 48, minMinutes: 10 }),
     allFlags: ALL_FLAGS,
   };
 }

@@ -1,4 +1,4 @@
-import type { ReverificationReason, SurveyResult, SurveyTaskSource } from '../../gql/graphql';
+import type { ReverificationReason, SurveyResult, SurveyTaskSource } from '../../../gql/graphql';
 
 // Strings of the survey pages (摸底排查, 动态管理). One namespace; English has the same keys (the type checks it).
 const zhCN = {
@@ -88,91 +88,4 @@ const zhCN = {
   },
 };
 
-const en: typeof zhCN = {
-  survey: {
-    nav: 'Survey',
-    title: 'Survey (摸底排查)',
-    intro: 'Survey village by village: archives not verified for too long, people agencies found, and residents aged 60+ on the police roll. Coverage = roll people surveyed ÷ roll people.',
-    newRound: 'New round',
-    rounds: 'Survey rounds',
-    noRounds: 'No survey rounds yet',
-    name: 'Name',
-    region: 'Area',
-    period: 'Dates',
-    team: 'Team',
-    teamEmpty: 'None named',
-    open: 'Open',
-    create: {
-      title: 'New survey round',
-      region: 'Town or county',
-      regionRequired: 'Choose the area',
-      name: 'Name',
-      namePlaceholder: 'e.g. Winter survey 2026',
-      nameRequired: 'Give a name',
-      dates: 'Dates',
-      datesRequired: 'Choose the dates',
-      teamUsers: 'Team users (IDs, optional, one per line)',
-      created: 'Round created; its task list is ready',
-    },
-    progress: 'Progress',
-    villages: 'Progress by village',
-    village: 'Village',
-    tasks: 'Tasks',
-    surveyed: 'Surveyed',
-    left: 'Left',
-    coverage: 'Roll coverage',
-    roll: 'Roll: {n}',
-    allVillages: 'All villages',
-    status: { ALL: 'All', PENDING: 'To survey', DONE: 'Recorded' },
-    taskList: 'Tasks of {village}',
-    person: 'Name',
-    idNumber: 'ID number',
-    sources: 'Listed because',
-    result: 'Result',
-    note: 'Note',
-    notePlaceholder: 'Reason or remarks',
-    noteRequired: 'NOT_ELIGIBLE needs a reason',
-    save: 'Record',
-    recordedBy: 'Recorded by {who} at {at}',
-    confirmTitle: 'Record the survey result',
-    confirmBody: '{name}: {result}. It cannot be changed afterwards. Go ahead?',
-    confirmEligibleNew: 'This person has no archive yet: one will be registered.',
-    confirmOk: 'Record',
-    cancel: 'Cancel',
-    recorded: 'Result recorded',
-    archive: 'Archive',
-    noTasks: 'Nobody to survey in this village',
-    back: 'Back to rounds',
-    resultLabel: {
-      ELIGIBLE: 'Eligible',
-      NOT_ELIGIBLE: 'Not eligible',
-      NOT_FOUND: 'Not found',
-      REFUSED: 'Refused',
-      DECEASED: 'Deceased',
-      MOVED_AWAY: 'Moved away',
-    },
-    sourceLabel: {
-      NOT_VERIFIED: 'Not verified',
-      TEMPORARY_DIFFICULTY_ENDED: 'Temporary difficulty ended',
-      CANDIDATE: 'Found by an agency',
-      ROLL: 'Police roll',
-    },
-    reverification: {
-      title: 'Archives due for re-verification',
-      intro: 'Archives not confirmed by a home visit, an edit or a survey for {months} months, and temporary difficulties past their end date.',
-      dashboard: 'Due for re-verification',
-      dashboardHint: 'Not verified {a} · difficulty ended {b}',
-      view: 'View',
-      reason: 'Reason',
-      village: 'Village',
-      lastVerified: 'Last verified',
-      empty: 'No archive is due for re-verification',
-      reasonLabel: {
-        NOT_VERIFIED: 'Not verified',
-        TEMPORARY_DIFFICULTY_ENDED: 'Temporary difficulty ended',
-      },
-    },
-  },
-};
-
-export default { zhCN, en };
+export default zhCN;

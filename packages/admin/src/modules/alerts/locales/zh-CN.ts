@@ -1,4 +1,4 @@
-import type { AlertSeverity, AlertStatus, Referral } from '../../gql/graphql';
+import type { AlertSeverity, AlertStatus, Referral } from '../../../gql/graphql';
 
 // Strings of the alert queue (预警处置). One namespace; English has the same keys (the type checks it).
 const zhCN = {
@@ -69,74 +69,4 @@ const zhCN = {
   },
 } as const;
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
-
-const en: Shape<typeof zhCN> = {
-  alerts: {
-    nav: 'Alerts',
-    title: 'Alert queue',
-    count: '{n} alerts',
-    severity: 'Severity',
-    alertTitle: 'Alert',
-    elder: 'Elder',
-    elderSearch: 'Elder',
-    elderSearchPlaceholder: 'Name, or last 4+ ID digits',
-    raisedBy: 'Raised by',
-    system: 'System',
-    village: 'Village',
-    status: 'Status',
-    raisedAt: 'Raised',
-    acknowledgeBy: 'Acknowledge by',
-    overdue: 'Past due',
-    escalation: 'Queue level',
-    referredTo: 'Referred to',
-    actions: 'Actions',
-    filterStatus: 'Status',
-    filterSeverity: 'Severity',
-    filterEscalated: 'Escalated only',
-    filterMyQueue: 'My level’s queue only',
-    anySeverity: 'Any',
-    acknowledge: 'Acknowledge',
-    refer: 'Refer',
-    resolve: 'Resolve',
-    acknowledgeTitle: 'Acknowledge alert',
-    referTitle: 'Refer alert',
-    resolveTitle: 'Resolve alert',
-    note: 'Note',
-    notePlaceholder: 'What was done (optional)',
-    referTo: 'Refer to',
-    referToRequired: 'Choose whom to refer it to',
-    suggested: 'Suggested: {to}',
-    resolution: 'Resolution',
-    resolutionPlaceholder: 'What was done and with what result',
-    resolutionRequired: 'Describe the resolution (at least 2 characters)',
-    cancel: 'Cancel',
-    confirm: 'OK',
-    acknowledged: 'Alert acknowledged',
-    referred: 'Alert referred',
-    resolved: 'Alert resolved',
-    reloaded: 'The list now shows the latest state',
-    empty: 'No alerts match these filters',
-    detail: 'Detail',
-    events: 'History',
-    resolutionShown: 'Resolution',
-    byRule: 'Rule',
-    manual: 'Raised by hand',
-    visit: 'From a visit record',
-    levels: { 0: 'Village', 1: 'Town', 2: 'County' },
-    escalatedTag: 'Escalated',
-    severityLabel: { NORMAL: 'Normal', URGENT: 'Urgent' },
-    statusLabel: { OPEN: 'Open', ACKNOWLEDGED: 'Acknowledged', REFERRED: 'Referred', RESOLVED: 'Resolved' },
-    referral: {
-      COUNSELLOR: 'Counsellor',
-      DISABILITY: 'Disability federation',
-      HEALTH: 'Health',
-      HOUSING: 'Housing',
-      LEGAL_AID: 'Legal aid',
-      POLICE: 'Police station',
-      SOCIAL_WORKER: 'Social worker',
-    },
-  },
-};
-
-export default { zhCN, en };
+export default zhCN;
