@@ -9,7 +9,7 @@ const zhCN = {
     actorRole: '角色',
     action: '操作',
     elder: '老人档案',
-    region: '区域代码',
+    region: '所在区域',
     purpose: '查看目的',
     filterActions: '操作类型',
     anyAction: '全部操作',
