@@ -50,11 +50,11 @@ const ELDER = `query($id: ID!, $asOf: Date) { elder(id: $id) {
   assignments { id role endsAt visitor { id } }
   ended: assignments(includeEnded: true) { id role endsAt endReason visitor { id } } } }`;
 const CONFLICTS = `query($status: String) { dataConflicts(status: $status, first: 100) { totalCount
-  nodes { id elderId regionCode kind field archiveValue agencyValue recordIds detail status decision note } } }`;
+  nodes { id elderId elderName regionCode kind field archiveValue agencyValue recordIds detail status decision note } } }`;
 const SETTLE = `mutation($id: ID!, $decision: ConflictDecision!, $note: String!) { settleDataConflict(id: $id, decision: $decision, note: $note) {
-  id status decision note } }`;
-const TRANSFERS = `query($status: String) { transfers(status: $status) { id elderId fromRegionCode toRegionCode movedOn status note } }`;
-const ACCEPT = `mutation($id: ID!, $note: String) { acceptTransfer(id: $id, note: $note) { id status note } }`;
+  id elderName status decision note } }`;
+const TRANSFERS = `query($status: String) { transfers(status: $status) { id elderId elderName fromRegionCode toRegionCode movedOn status note } }`;
+const ACCEPT = `mutation($id: ID!, $note: String) { acceptTransfer(id: $id, note: $note) { id elderName status note } }`;
 const REJECT = `mutation($id: ID!, $note: String!) { rejectTransfer(id: $id, note: $note) { id status note } }`;
 const CANDIDATES = `query($regionCode: String, $status: String) { candidates(regionCode: $regionCode, status: $status, first: 100) { totalCount
   nodes { id idNumber name regionCode reasons status elderId dismissReason } } }`;
@@ -74,6 +74,7 @@ type Elder = Record<string, any> & { id: string; version: number };
 interface Conflict {
   id: string;
   elderId: string;
+  elderName: string;
   kind: string;
   field: string | null;
   archiveValue: string | null;
@@ -201,14 +202,15 @@ describe('death registration', () => {
 
     const conflicts = await conflictsOf(elder.id, town);
     expect(conflicts).toHaveLength(1);
-    expect(conflicts[0]).toMatchObject({ kind: 'DEATH_VS_ACTIVITY', field: 'status', status: 'OPEN', recordIds: [await recordIdOf(police, id)] });
+    // The list names the person (the console shows the name, not an id fragment).
+    expect(conflicts[0]).toMatchObject({ elderName: '关国华', kind: 'DEATH_VS_ACTIVITY', field: 'status', status: 'OPEN', recordIds: [await recordIdOf(police, id)] });
     expect(conflicts[0]!.detail).toContain('2026-11-05');
     expect((await getElder(elder.id)).status).toBe('DECEASED');
     // Such a conflict is checked and handled in the archive, never applied blindly.
     const apply = await t.exec(town, SETTLE, { id: conflicts[0]!.id, decision: 'APPLY_AGENCY', note: '已核实' });
     expect(codeOf(apply)).toBe('FORBIDDEN');
     const settled = ok(await t.exec<any>(town, SETTLE, { id: conflicts[0]!.id, decision: 'CORRECTED_BY_HAND', note: '探访记录日期录错，已更正' })).settleDataConflict;
-    expect(settled).toMatchObject({ status: 'SETTLED', decision: 'CORRECTED_BY_HAND' });
+    expect(settled).toMatchObject({ elderName: '关国华', status: 'SETTLED', decision: 'CORRECTED_BY_HAND' });
     expect(codeOf(await t.exec(town, SETTLE, { id: conflicts[0]!.id, decision: 'KEEP_ARCHIVE', note: '再次处理' }))).toBe('CONFLICT');
     // Another town cannot see or settle it.
     expect(await conflictsOf(elder.id, townB, 'SETTLED')).toEqual([]);
@@ -275,7 +277,7 @@ describe('residence change', () => {
     expect(pending.assignments.map((a: any) => [a.role, a.visitor.id, a.endsAt])).toEqual([['PRIMARY', visitor.id, null]]);
 
     const proposed = ok(await t.exec<{ transfers: any[] }>(townB, TRANSFERS, {})).transfers.filter((x) => x.elderId === elder.id);
-    expect(proposed).toEqual([{ id: expect.any(String), elderId: elder.id, fromRegionCode: REGIONS.villageA1, toRegionCode: REGIONS.villageB1, movedOn: '2026-11-01', status: 'PROPOSED', note: null }]);
+    expect(proposed).toEqual([{ id: expect.any(String), elderId: elder.id, elderName: '关国华', fromRegionCode: REGIONS.villageA1, toRegionCode: REGIONS.villageB1, movedOn: '2026-11-01', status: 'PROPOSED', note: null }]);
     const transferId = proposed[0].id;
     // The sending town sees it going out but cannot decide it.
     expect(ok(await t.exec<{ transfers: any[] }>(town, TRANSFERS, {})).transfers.map((x) => x.id)).toContain(transferId);
@@ -287,7 +289,7 @@ describe('residence change', () => {
     expect(fieldsOf(noNote)).toEqual(['note']);
 
     const accepted = ok(await t.exec<any>(townB, ACCEPT, { id: transferId, note: '已核实入住' })).acceptTransfer;
-    expect(accepted).toMatchObject({ id: transferId, status: 'ACCEPTED', note: '已核实入住' });
+    expect(accepted).toMatchObject({ id: transferId, elderName: '关国华', status: 'ACCEPTED', note: '已核实入住' });
     const moved = await getElder(elder.id);
     expect(moved.region.code).toBe(REGIONS.villageB1);
     expect(moved.version).toBe(elder.version + 1);

@@ -364,6 +364,72 @@ describe('assignVisitor', () => {
   });
 });
 
+describe("the elder page's assign dialog", () => {
+  const assignIf = (visitorId: string, elderId: string, expected: string | null) =>
+    t.exec<{ assignVisitor: { assigned: number; unchanged: number; ended: number } }>(town, ASSIGN, {
+      input: { visitorId, elderIds: [elderId], role: 'PRIMARY', expectPrimary: { visitorId: expected } },
+    });
+
+  it("lists only the visitors whose area covers the elder's village (`serving`), inside the jurisdiction", async () => {
+    const village = await visitor(REGIONS.villageA1);
+    const wholeTown = await visitor(REGIONS.townA);
+    const otherVillage = await visitor(REGIONS.villageA2);
+    const otherTown = await visitor(REGIONS.villageB1, {}, townB);
+    const ids = async (serving: string) =>
+      ok(await t.exec<any>(town, VISITORS, { filter: { serving }, first: 100 })).visitors.nodes.map((n: { id: string }) => n.id) as string[];
+    const forA1 = await ids(REGIONS.villageA1);
+    expect(forA1).toEqual(expect.arrayContaining([village.id, wholeTown.id]));
+    expect(forA1).not.toContain(otherVillage.id);
+    expect(forA1).not.toContain(otherTown.id);
+    expect(await ids(REGIONS.villageA2)).toContain(otherVillage.id);
+    // Outside the town operator's jurisdiction nothing is listed, even for a village the other town's visitor covers.
+    expect(await ids(REGIONS.villageB1)).not.toContain(otherTown.id);
+    const bad = await t.exec(town, VISITORS, { filter: { serving: '4407X' } });
+    expect(codeOf(bad)).toBe('BAD_USER_INPUT');
+    expect(bad.errors![0]!.extensions!.field).toBe('filter.serving');
+  });
+
+  it('changes the responsible visitor when it is still the one the page showed, first from nobody then from someone', async () => {
+    const [elder] = await elders(1, REGIONS.villageA1);
+    const a = await visitor(REGIONS.villageA1);
+    const b = await visitor(REGIONS.villageA1);
+    expect(ok(await assignIf(a.id, elder!.id, null)).assignVisitor).toEqual({ assigned: 1, unchanged: 0, ended: 0 });
+    expect(ok(await assignIf(b.id, elder!.id, a.id)).assignVisitor).toEqual({ assigned: 1, unchanged: 0, ended: 1 });
+    expect((await activeRows([elder!.id])).get(elder!.id)).toEqual([`${b.id}:PRIMARY`]);
+  });
+
+  it('a change made meanwhile by someone else is CONFLICT naming who is responsible now, and nothing changes', async () => {
+    const [elder] = await elders(1, REGIONS.villageA1);
+    const a = await visitor(REGIONS.villageA1);
+    const b = await visitor(REGIONS.villageA1);
+    const c = await visitor(REGIONS.villageA1);
+    ok(await assign(a.id, [elder!.id]));
+    // Both pages showed A; the other office changed it to B first.
+    ok(await assignIf(b.id, elder!.id, a.id));
+    const late = await assignIf(c.id, elder!.id, a.id);
+    expect(codeOf(late)).toBe('CONFLICT');
+    expect(late.errors![0]!.message).toContain(`现在的责任探访人是${b.name}`);
+    expect(late.errors![0]!.extensions).toMatchObject({ field: 'expectPrimary', currentVisitorId: b.id, currentVisitorName: b.name });
+    expect((await activeRows([elder!.id])).get(elder!.id)).toEqual([`${b.id}:PRIMARY`]);
+    // A page that saw nobody responsible is refused too once someone is.
+    expect(codeOf(await assignIf(c.id, elder!.id, null))).toBe('CONFLICT');
+  });
+
+  it('two pages changing the same elder at once: exactly one succeeds, the other is CONFLICT', async () => {
+    for (let i = 0; i < 3; i++) {
+      const [elder] = await elders(1, REGIONS.villageA1);
+      const a = await visitor(REGIONS.villageA1);
+      const b = await visitor(REGIONS.villageA1);
+      const c = await visitor(REGIONS.villageA1);
+      ok(await assign(a.id, [elder!.id]));
+      const results = await Promise.all([assignIf(b.id, elder!.id, a.id), assignIf(c.id, elder!.id, a.id)]);
+      expect(results.map((r) => (r.errors ? codeOf(r) : 'OK')).sort()).toEqual(['CONFLICT', 'OK']);
+      const winner = results[0]!.errors ? c : b;
+      expect((await activeRows([elder!.id])).get(elder!.id)).toEqual([`${winner.id}:PRIMARY`]);
+    }
+  });
+});
+
 describe('unassignVisitor', () => {
   it('ends one assignment with a reason; unknown or foreign pairs are NOT_FOUND', async () => {
     const v = await visitor(REGIONS.villageA1);

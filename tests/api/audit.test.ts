@@ -65,6 +65,48 @@ describe('who may read the audit log', () => {
   });
 });
 
+describe('audit rows in words', () => {
+  const NAMED = `query($filter: AuditFilter, $first: Int) { auditLog(filter: $filter, first: $first) {
+    nodes { action actorUsername actorName elderId elderName regionCode regionPath purpose } } }`;
+
+  it("finds who revealed an elder's ID number by her name: the row names the elder, the revealer and the town and village", async () => {
+    const guan = await registerElder(t, town, { name: '关秀英', regionCode: REGIONS.villageA2 });
+    ok(await t.exec(town, `mutation($id: ID!) { revealElderIdentity(elderId: $id, purpose: "核对低保资格") { idNumber } }`, { id: guan.id }));
+    const log = ok(await t.exec<any>(auditor, NAMED, { filter: { elder: '关秀英', actions: ['IDENTITY_REVEAL'] } })).auditLog;
+    expect(log.nodes).toEqual([
+      {
+        action: 'IDENTITY_REVEAL',
+        actorUsername: town.username,
+        actorName: `测试 ${town.username}`,
+        elderId: guan.id,
+        elderName: '关秀英',
+        regionCode: REGIONS.villageA2,
+        regionPath: '三埠街道 新安社区居委会',
+        purpose: '核对低保资格',
+      },
+    ]);
+  });
+
+  it('names a whole page in a fixed number of statements, whatever the number of rows (no query per row)', async () => {
+    const small = await t.exec<any>(auditor, NAMED, { first: 2 });
+    const large = await t.exec<any>(auditor, NAMED, { first: 20 });
+    expect(ok(small).auditLog.nodes).toHaveLength(2);
+    expect(ok(large).auditLog.nodes.length).toBeGreaterThan(5);
+    expect(new Set(ok<any>(large).auditLog.nodes.map((n: { elderId: string | null }) => n.elderId)).size).toBeGreaterThan(1);
+    expect(large.sqlStatements).toBe(small.sqlStatements);
+  });
+
+  it('a row without a user or region (a failed login under an unknown name) has no names, and a county-level row its own name', async () => {
+    await t.exec(null, `mutation { login(username: "nobody-here", password: "wrong-password") { token } }`);
+    const log = ok(await t.exec<any>(auditor, NAMED, { filter: { actions: ['LOGIN_FAILED'] } })).auditLog;
+    const unknown = log.nodes.find((n: { actorUsername: string }) => n.actorUsername === 'nobody-here');
+    expect(unknown).toMatchObject({ actorName: null, elderName: null, regionPath: null });
+    const county = await t.sql(`select name from region where code = $1`, [REGIONS.city]);
+    const countyRow = ok(await t.exec<any>(auditor, `query { regions { code name localPath } }`)).regions[0];
+    expect(countyRow).toEqual({ code: REGIONS.city, name: county[0]!.name, localPath: county[0]!.name });
+  });
+});
+
 describe('append-only', () => {
   it('the database refuses UPDATE, DELETE and TRUNCATE of audit rows', async () => {
     await expect(t.sql(`update audit_event set purpose = 'changed' where elder_id = $1`, [elder.id])).rejects.toThrow(/append-only/);

@@ -131,6 +131,11 @@ describe('agency data pages in Chromium', () => {
     // The sync history now lists the two stored records, newest first, with their provenance.
     await expect.poll(() => page.locator('[data-test=record-count]').textContent()).toBe('共 2 条记录');
     expect(await page.locator('[data-test=record-table]').textContent()).toContain('CDPF-0002');
+    // The records in words, not codes (it read `grade: 2；category: PHYSICAL`).
+    const recordText = (await page.locator('[data-test=record-table]').textContent()) ?? '';
+    expect(recordText).toContain('残疾类别：肢体残疾');
+    expect(recordText).toContain('等级：2 级');
+    expect(recordText).not.toContain('PHYSICAL');
     await shot(page, 'agency-upload-disability.png');
 
     // The same file again replays: nothing stored twice, the same answer.

@@ -53,6 +53,7 @@ export const DataConflictsQuery = graphql(`
       nodes {
         id
         elderId
+        elderName
         kind
         field
         archiveValue
@@ -84,6 +85,7 @@ export const TransfersQuery = graphql(`
     transfers(status: $status) {
       id
       elderId
+      elderName
       fromRegionCode
       toRegionCode
       movedOn

@@ -18,6 +18,7 @@ export const AlertFields = graphql(`
         code
         name
         fullName
+        localPath
       }
     }
     title

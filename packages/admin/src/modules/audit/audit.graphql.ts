@@ -12,11 +12,13 @@ export const AuditLogQuery = graphql(`
         id
         at
         actorUsername
+        actorName
         actorRole
         action
         elderId
         elderName
         regionCode
+        regionPath
         purpose
         changes {
           field

@@ -223,9 +223,11 @@ export class AgenciesService {
   async transfers(status: string | null | undefined): Promise<TransferType[]> {
     const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
     const rows = await this.ctx.em.execute<Record<string, any>[]>(
-      `select id, elder_id, from_region_code, to_region_code, to_char(moved_on, 'YYYY-MM-DD') as moved_on, status, proposed_at, note
-         from transfer where (${inSubtree('to_region_code')} or ${inSubtree('from_region_code')}) and status = ?
-        order by proposed_at limit 500`,
+      `select t.id, t.elder_id, e.name as elder_name, t.from_region_code, t.to_region_code, to_char(t.moved_on, 'YYYY-MM-DD') as moved_on,
+              t.status, t.proposed_at, t.note
+         from transfer t join elder e on e.id = t.elder_id
+        where (${inSubtree('t.to_region_code')} or ${inSubtree('t.from_region_code')}) and t.status = ?
+        order by t.proposed_at limit 500`,
       [actor.regionCode, actor.regionCode, status ?? 'PROPOSED'],
     );
     return rows.map(toTransfer);
@@ -276,7 +278,9 @@ export class AgenciesService {
       }], em);
     });
     const [row] = await this.ctx.em.execute<Record<string, any>[]>(
-      `select id, elder_id, from_region_code, to_region_code, to_char(moved_on, 'YYYY-MM-DD') as moved_on, status, proposed_at, note from transfer where id = ?`,
+      `select t.id, t.elder_id, e.name as elder_name, t.from_region_code, t.to_region_code, to_char(t.moved_on, 'YYYY-MM-DD') as moved_on,
+              t.status, t.proposed_at, t.note
+         from transfer t join elder e on e.id = t.elder_id where t.id = ?`,
       [id],
     );
     return toTransfer(row!);
@@ -288,7 +292,7 @@ export class AgenciesService {
     const size = pageSize(first);
     const start = decodeOffset(after);
     const rows = await this.ctx.em.execute<(Record<string, any> & { total: string })[]>(
-      `select c.*, count(*) over () as total from data_conflict c join elder e on e.id = c.elder_id
+      `select c.*, e.name as elder_name, count(*) over () as total from data_conflict c join elder e on e.id = c.elder_id
         where ${inSubtree('e.region_code')} and c.status = ? order by c.raised_at, c.id limit ? offset ?`,
       [actor.regionCode, status ?? 'OPEN', size + 1, start],
     );
@@ -336,7 +340,7 @@ export class AgenciesService {
       }
       await writeAudit(this.ctx, [{ action: AuditAction.ConflictSettle, elderId: c.elder_id, regionCode: c.elder_region, detail: { conflictId: id, decision, note } }], em);
     });
-    const [row] = await this.ctx.em.execute<Record<string, any>[]>(`select * from data_conflict where id = ?`, [id]);
+    const [row] = await this.ctx.em.execute<Record<string, any>[]>(`select c.*, e.name as elder_name from data_conflict c join elder e on e.id = c.elder_id where c.id = ?`, [id]);
     return toConflict(row!);
   }
 }
@@ -358,14 +362,14 @@ function toCandidate(r: Record<string, any>): CandidateType {
 
 function toTransfer(r: Record<string, any>): TransferType {
   return {
-    id: r.id, elderId: r.elder_id, fromRegionCode: r.from_region_code, toRegionCode: r.to_region_code, movedOn: r.moved_on,
+    id: r.id, elderId: r.elder_id, elderName: r.elder_name, fromRegionCode: r.from_region_code, toRegionCode: r.to_region_code, movedOn: r.moved_on,
     status: r.status, proposedAt: toDate(r.proposed_at), note: r.note,
   };
 }
 
 function toConflict(r: Record<string, any>): DataConflictType {
   return {
-    id: r.id, elderId: r.elder_id, regionCode: r.region_code, kind: r.kind, field: r.field, archiveValue: r.archive_value,
+    id: r.id, elderId: r.elder_id, elderName: r.elder_name, regionCode: r.region_code, kind: r.kind, field: r.field, archiveValue: r.archive_value,
     agencyValue: r.agency_value, recordIds: typeof r.record_ids === 'string' ? r.record_ids.replace(/[{}]/g, '').split(',').filter(Boolean) : r.record_ids,
     detail: r.detail, status: r.status, raisedAt: toDate(r.raised_at), decision: r.decision, note: r.note,
   };

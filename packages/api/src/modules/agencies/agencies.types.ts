@@ -153,6 +153,9 @@ export class TransferType {
   @Field(() => ID)
   elderId!: string;
 
+  @Field(() => String, { description: "The elder's name (姓名), read with the row: people, not ids, on the transfer list." })
+  elderName!: string;
+
   @Field(() => String)
   fromRegionCode!: string;
 
@@ -179,6 +182,9 @@ export class DataConflictType {
 
   @Field(() => ID)
   elderId!: string;
+
+  @Field(() => String, { description: "The elder's name (姓名), read with the row: people, not ids, on the conflict list." })
+  elderName!: string;
 
   @Field(() => String)
   regionCode!: string;

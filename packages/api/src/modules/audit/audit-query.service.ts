@@ -4,6 +4,7 @@ import { requireScope, type RequestContext } from '../../graphql/context.js';
 import { badInput } from '../../graphql/errors.js';
 import { decodeCursor, encodeCursor, invalidCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { levelOfCode } from '../regions/region.entity.js';
+import { localPaths } from '../regions/region.service.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { AuditAction } from './audit.service.js';
 import { pgArray } from '../../shared/sql.js';
@@ -91,9 +92,29 @@ export class AuditQueryService {
       this.ctx.em.find(AuditEvent, pageWhere, { orderBy: { id: 'desc' }, limit: size + 1 }),
       this.ctx.em.count(AuditEvent, where),
     ]);
-    const names = await this.namesOf(rows.slice(0, size).map((r) => r.elderId).filter((id): id is string => !!id));
-    const page = rows.slice(0, size).map((r) => ({ ...r, id: String(r.id), changes: r.changes ?? [], elderName: r.elderId ? names.get(r.elderId) ?? null : null }));
+    const shown = rows.slice(0, size);
+    // Names for the page in three set-based statements (elders, users, regions), never one per row.
+    const [names, actors, paths] = await Promise.all([
+      this.namesOf(shown.map((r) => r.elderId).filter((id): id is string => !!id)),
+      this.actorNamesOf(shown.map((r) => r.actorId).filter((id): id is string => !!id)),
+      localPaths(this.ctx.em, [...new Set(shown.map((r) => r.regionCode).filter((c): c is string => !!c))]),
+    ]);
+    const page = shown.map((r) => ({
+      ...r,
+      id: String(r.id),
+      changes: r.changes ?? [],
+      elderName: r.elderId ? names.get(r.elderId) ?? null : null,
+      actorName: r.actorId ? actors.get(r.actorId) ?? null : null,
+      regionPath: r.regionCode ? paths.get(r.regionCode) ?? null : null,
+    }));
     return toConnection(page, (r) => encodeCursor([r.id]), rows.length > size, !!after, total);
+  }
+
+  /** Display names of the users on one page, in one statement. */
+  private async actorNamesOf(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.ctx.em.execute<{ id: string; display_name: string }[]>(`select id, display_name from app_user where id = any(?::uuid[])`, [pgArray([...new Set(ids)])]);
+    return new Map(rows.map((r) => [r.id, r.display_name]));
   }
 
   /** Names of the archives on one page, in one statement. */

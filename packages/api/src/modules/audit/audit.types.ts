@@ -14,6 +14,9 @@ export class AuditEventType {
   @Field(() => String, { nullable: true })
   actorUsername?: string | null;
 
+  @Field(() => String, { nullable: true, description: "The acting user's display name (姓名) as it is now, so an auditor reads who, not a login name." })
+  actorName?: string | null;
+
   @Field(() => String, { nullable: true })
   actorRole?: string | null;
 
@@ -31,6 +34,9 @@ export class AuditEventType {
 
   @Field(() => String, { nullable: true })
   regionCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The region in words: town and village (e.g. 三埠街道 东河社区居委会), or the name of a county or above.' })
+  regionPath?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The stated purpose of an identity reveal.' })
   purpose?: string | null;

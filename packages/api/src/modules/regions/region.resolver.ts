@@ -39,6 +39,13 @@ export class RegionResolver {
     return LEVEL_NAMES[region.level] ?? '';
   }
 
+  @FieldResolver(() => String, {
+    description: 'The town and the village (e.g. 三埠街道 东河社区居委会), for rows of people; at county level or above, the name.',
+  })
+  async localPath(@Root() region: Region, @Ctx() ctx: RequestContext): Promise<string> {
+    return (await new RegionService(ctx).localPath(region.code)) ?? region.name;
+  }
+
   @FieldResolver(() => RegionType, { nullable: true })
   parent(@Root() region: Region, @Ctx() ctx: RequestContext): Promise<Region | null> {
     return new RegionService(ctx).parent(region);

@@ -3,12 +3,36 @@ import { badInput, forbidden, notFound } from '../../graphql/errors.js';
 import { Scope } from '@tanfang/schema';
 import type { Actor } from '../auth/actor.js';
 import { groupByKeys } from '../../shared/loaders.js';
+import { pgArray } from '../../shared/sql.js';
 import { levelOfCode, Region, VILLAGE_LEVEL } from './region.entity.js';
 
 /**
  * The region tree as a user sees it: their own subtree, plus the chain of ancestors above it (so a village
  * worker's console can still say 广东省江门市开平市...), and nothing beside it.
  */
+/**
+ * Short paths for people's rows: the town and the village (e.g. 三埠街道 东河社区居委会), the names a town's staff
+ * read; a region at county level or above is its own name. One statement for every code given.
+ */
+export async function localPaths(em: RequestContext['em'], codes: readonly string[]): Promise<Map<string, string>> {
+  const wanted = new Set<string>();
+  for (const code of codes) {
+    wanted.add(code);
+    if (code.length === 12) wanted.add(code.slice(0, 9));
+  }
+  if (wanted.size === 0) return new Map();
+  const rows = await em.execute<{ code: string; name: string }[]>(`select code, name from region where code = any(?::text[])`, [pgArray([...wanted])]);
+  const names = new Map(rows.map((r) => [r.code, r.name]));
+  const paths = new Map<string, string>();
+  for (const code of codes) {
+    const own = names.get(code);
+    if (own === undefined) continue;
+    const town = code.length === 12 ? names.get(code.slice(0, 9)) : undefined;
+    paths.set(code, town ? `${town} ${own}` : own);
+  }
+  return paths;
+}
+
 const SEARCH_DEFAULT = 20;
 const SEARCH_MAX = 50;
 
@@ -114,6 +138,16 @@ export class RegionService {
       const map = new Map(rows.map((r) => [r.code, r]));
       return codes.map((c) => map.get(c) ?? null);
     });
+  }
+
+  /** `localPaths` batched over every region of a response. */
+  localPath(code: string): Promise<string | null> {
+    return this.ctx.loaders
+      .get<string, string | null>('region.localPath', async (codes) => {
+        const paths = await localPaths(this.ctx.em, codes.filter((c) => /^\d{2,12}$/.test(c)));
+        return codes.map((c) => paths.get(c) ?? null);
+      })
+      .load(code);
   }
 
   private childrenLoader() {

@@ -30,6 +30,12 @@ export class VisitorFilter {
 
   @Field(() => String, { nullable: true, description: 'A name or its beginning.' })
   text?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Only visitors whose area covers this region (e.g. an elder's village): the ones an elder there may be assigned to.",
+  })
+  serving?: string | null;
 }
 
 @Resolver(() => ElderType)

@@ -89,7 +89,7 @@ export class TeamsService {
   }
 
   async visitors(
-    filter: { regionCode?: string | null; kind?: VisitorKind | null; includeInactive?: boolean | null; text?: string | null } | null,
+    filter: { regionCode?: string | null; kind?: VisitorKind | null; includeInactive?: boolean | null; text?: string | null; serving?: string | null } | null,
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<ConnectionShape<VisitorType>> {
@@ -99,12 +99,18 @@ export class TeamsService {
     const offset = decodeOffset(after);
     const text = filter?.text?.trim() || null;
     const pattern = text ? likePrefix(text) : null;
+    const serving = filter?.serving?.trim() || null;
+    if (serving !== null && !/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.test(serving)) {
+      throw badInput('行政区划代码应为 2、4、6、9 或 12 位数字', 'A region code has 2, 4, 6, 9 or 12 digits', 'filter.serving');
+    }
+    // A visitor serves a region when the visitor's area contains it: the region's code starts with the area's.
     const rows = await this.ctx.em.execute<(VisitorRow & { total: string })[]>(
       `select ${VISITOR_COLUMNS}, count(*) over () as total from visitor v
         where ${inSubtree('v.region_code')} and (?::text is null or v.kind = ?) and (? or v.active)
           and (?::text is null or v.name like ?)
+          and (?::text is null or starts_with(?::text, v.region_code))
         order by v.name, v.id limit ? offset ?`,
-      [region, filter?.kind ?? null, filter?.kind ?? null, filter?.includeInactive ?? false, pattern, pattern, size + 1, offset],
+      [region, filter?.kind ?? null, filter?.kind ?? null, filter?.includeInactive ?? false, pattern, pattern, serving, serving, size + 1, offset],
     );
     const nodes = rows.slice(0, size).map(toVisitor);
     const start = offset;
@@ -200,6 +206,7 @@ export class TeamsService {
       if (!still?.active) throw badInput(`${visitor.name}已离岗，不能再分配老年人`, `${visitor.name} has left and cannot take elders`, 'visitorId');
       // Lock the elders' current assignments: two bulk assignments of the same elders queue up instead of racing.
       await em.execute(`select id from elder where id = any(?::uuid[]) order by id for update`, [pgArray(ids)]);
+      if (input.expectPrimary) await this.checkPrimaryUnchanged(em, ids, input.expectPrimary.visitorId ?? null);
       const endReason = input.role === 'PRIMARY' ? `由${visitor.name}接任结对联系人${reason ? `：${reason}` : ''}` : null;
       const ended = input.role === 'PRIMARY'
         ? await em.execute<{ id: string }[]>(
@@ -230,6 +237,29 @@ export class TeamsService {
       );
       return { assigned: inserted.length, unchanged: ids.length - inserted.length, ended: ended.length };
     });
+  }
+
+  /**
+   * The optimistic check of `assign`, run under the elders' row locks: each elder's responsible contact is still the
+   * one the caller saw. Someone else's change in between is CONFLICT naming who is responsible now, not overwritten.
+   */
+  private async checkPrimaryUnchanged(em: EntityManager, ids: string[], expected: string | null): Promise<void> {
+    const rows = await em.execute<{ elder_id: string; visitor_id: string | null; name: string | null }[]>(
+      `select e.id as elder_id, a.visitor_id, v.name from elder e
+         left join assignment a on a.elder_id = e.id and a.role = 'PRIMARY' and a.ends_at is null
+         left join visitor v on v.id = a.visitor_id
+        where e.id = any(?::uuid[])`,
+      [pgArray(ids)],
+    );
+    const changed = rows.find((r) => (r.visitor_id ?? null) !== expected);
+    if (!changed) return;
+    const now = changed.name ? `现在的责任探访人是${changed.name}` : '现在没有责任探访人';
+    const nowEn = changed.name ? `${changed.name} is responsible now` : 'nobody is responsible now';
+    throw conflict(
+      `责任探访人刚被他人修改（${now}），未做任何更改；请刷新页面后重新选择`,
+      `The responsible visitor was just changed by someone else (${nowEn}); nothing was changed: reload the page and choose again`,
+      { field: 'expectPrimary', currentVisitorId: changed.visitor_id, currentVisitorName: changed.name },
+    );
   }
 
   async unassign(elderId: string, visitorId: string, reasonRaw: string): Promise<number> {

@@ -155,6 +155,12 @@ export class CreateVisitorInput {
   username?: string | null;
 }
 
+@InputType({ description: 'The responsible contact the caller saw when deciding: the assignment is refused if it has changed since.' })
+export class ExpectedPrimaryInput {
+  @Field(() => ID, { nullable: true, description: 'The visitor responsible when the caller looked; null: nobody was responsible.' })
+  visitorId?: string | null;
+}
+
 @InputType({ description: 'Assign one visitor to up to 1,000 elders at once.' })
 export class AssignVisitorInput {
   @Field(() => [ID])
@@ -168,6 +174,13 @@ export class AssignVisitorInput {
 
   @Field(() => String, { nullable: true })
   reason?: string | null;
+
+  @Field(() => ExpectedPrimaryInput, {
+    nullable: true,
+    description:
+      'Change the responsible contact only if it is still this one for every elder (a page that showed one elder sends what it showed): otherwise CONFLICT and nothing changes, so two people changing it at once do not overwrite each other unseen.',
+  })
+  expectPrimary?: ExpectedPrimaryInput | null;
 }
 
 @ObjectType('AssignmentResult')
