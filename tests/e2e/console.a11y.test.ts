@@ -65,7 +65,7 @@ describe('admin console accessibility (axe-core)', () => {
     await poll(() => page.locator('.el-loading-mask:visible, .el-skeleton:visible').count()).toBe(0);
     await poll(async () => ((await page.locator('#app').textContent()) ?? '').trim().length).toBeGreaterThan(0);
     // Transitions (the drawer closing, a chart fading in) end before axe measures colours.
-    await page.waitForTimeout(400);
+    await poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').length)).toBe(0);
   }
 
   async function check(page: Page, where: string, found: A11yViolation[]): Promise<void> {

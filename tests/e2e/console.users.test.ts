@@ -159,7 +159,9 @@ describe('users, API keys and the audit log in Chromium', () => {
     // Another archive may end in the same digits; the one revealed is among those shown, by name.
     expect(await page.locator('[data-test=audit-elder]').allTextContents()).toContain(elder!.name);
     const reveal = rows.filter({ has: page.locator('[data-action=IDENTITY_REVEAL]') }).first();
-    expect(await reveal.locator('[data-test=audit-actor]').textContent()).toBe('admin');
+    // The revealer by name, with the login under it.
+    expect(await reveal.locator('[data-test=audit-actor]').textContent()).toBe('开平市民政局 管理员');
+    expect(await reveal.locator('[data-test=audit-actor-username]').textContent()).toBe('admin');
     await reveal.locator('.el-table__expand-icon').click();
     await expect.poll(() => page.locator('[data-test=audit-expand]').first().textContent()).toContain('核实低保申请人身份');
     await page.screenshot({ path: path.join(OUTPUT, 'audit-auditor.png'), fullPage: true });
