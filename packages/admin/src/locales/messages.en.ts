@@ -2,13 +2,13 @@ import agencyData from '../modules/agency-data/locales/en';
 import alerts from '../modules/alerts/locales/en';
 import assignments from '../modules/assignments/locales/en';
 import audit from '../modules/audit/locales/en';
-import dashboard from '../modules/dashboard/locales';
-import elderDetail from '../modules/elders/locales';
+import dashboard from '../modules/dashboard/locales/en';
+import elderDetail from '../modules/elders/locales/en';
 import imports from '../modules/imports/locales/en';
 import outbox from '../modules/outbox/locales/en';
-import reports from '../modules/reports/locales';
-import drill from '../modules/elders/drill.locales';
-import ledgers from '../modules/ledgers/locales';
+import reports from '../modules/reports/locales/en';
+import drill from '../modules/elders/locales/drill.en';
+import ledgers from '../modules/ledgers/locales/en';
 import standards from '../modules/standards/locales/en';
 import survey from '../modules/survey/locales/en';
 import users from '../modules/users/locales/en';
@@ -24,10 +24,10 @@ import common from './en';
 const messages = Object.assign(
   {},
   common,
-  dashboard.en,
+  dashboard,
   alerts,
-  reports.en,
-  elderDetail.en,
+  reports,
+  elderDetail,
   visitForm,
   assignments,
   standards,
@@ -38,8 +38,8 @@ const messages = Object.assign(
   outbox,
   users,
   audit,
-  drill.en,
-  ledgers.en,
+  drill,
+  ledgers,
 );
 
 export default messages;

@@ -2,13 +2,13 @@ import agencyData from '../modules/agency-data/locales/zh-CN';
 import alerts from '../modules/alerts/locales/zh-CN';
 import assignments from '../modules/assignments/locales/zh-CN';
 import audit from '../modules/audit/locales/zh-CN';
-import dashboard from '../modules/dashboard/locales';
-import elderDetail from '../modules/elders/locales';
+import dashboard from '../modules/dashboard/locales/zh-CN';
+import elderDetail from '../modules/elders/locales/zh-CN';
 import imports from '../modules/imports/locales/zh-CN';
 import outbox from '../modules/outbox/locales/zh-CN';
-import reports from '../modules/reports/locales';
-import drill from '../modules/elders/drill.locales';
-import ledgers from '../modules/ledgers/locales';
+import reports from '../modules/reports/locales/zh-CN';
+import drill from '../modules/elders/locales/drill.zh-CN';
+import ledgers from '../modules/ledgers/locales/zh-CN';
 import standards from '../modules/standards/locales/zh-CN';
 import survey from '../modules/survey/locales/zh-CN';
 import users from '../modules/users/locales/zh-CN';
@@ -19,16 +19,15 @@ import common from './zh-CN';
 /**
  * Every Chinese string of the console, bundled with it (Chinese is the default). Each module keeps its strings per
  * language (src/modules/<module>/locales/zh-CN.ts and en.ts, one top-level namespace); add a module here and in
- * messages.en.ts. The dashboard, elder and report modules still keep both languages in one locales.ts: only their
- * Chinese half is used here, but their English half is bundled with it until they are split the same way.
+ * messages.en.ts. No English is imported here: it stays out of the Chinese bundle.
  */
 const messages = Object.assign(
   {},
   common,
-  dashboard.zhCN,
+  dashboard,
   alerts,
-  reports.zhCN,
-  elderDetail.zhCN,
+  reports,
+  elderDetail,
   visitForm,
   assignments,
   standards,
@@ -39,8 +38,8 @@ const messages = Object.assign(
   outbox,
   users,
   audit,
-  drill.zhCN,
-  ledgers.zhCN,
+  drill,
+  ledgers,
 );
 
 export default messages;

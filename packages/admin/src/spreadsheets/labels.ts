@@ -1,9 +1,9 @@
-import elderLocales from '../modules/elders/locales';
+import elderZh from '../modules/elders/locales/zh-CN';
 import visitZh from '../modules/visits/locales/zh-CN';
 
 // The Chinese labels the console already shows for the API's enumerations: a spreadsheet value is read by them, so
 // the words of the template are the words of the forms.
-const e = elderLocales.zhCN.elderDetail;
+const e = elderZh.elderDetail;
 const v = visitZh.visitForm;
 
 export const LABELS = {
