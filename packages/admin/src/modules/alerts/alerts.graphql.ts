@@ -83,3 +83,13 @@ export const ResolveAlertMutation = graphql(`
     }
   }
 `);
+
+// The name of the region the queue is filtered to, for its tag (town and village, as rows of people show them).
+export const AlertRegionQuery = graphql(`
+  query AlertRegion($code: String!) {
+    region(code: $code) {
+      code
+      localPath
+    }
+  }
+`);

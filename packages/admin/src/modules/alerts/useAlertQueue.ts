@@ -15,6 +15,11 @@ export interface AlertQueueFilters {
   myQueue: boolean;
   /** An elder's name or the last 4+ characters of the ID number (the API's filter.elder). */
   elder: string;
+  /**
+   * Alerts of the elders of this region subtree (`?region=`; the API's filter.regionCode). The dashboard passes the
+   * region its counts are of, so a village's "open alerts" opens that village's alerts, not the whole town's.
+   */
+  region: string | null;
 }
 
 export const UNRESOLVED: AlertStatus[] = ['OPEN', 'ACKNOWLEDGED', 'REFERRED'];
@@ -22,7 +27,7 @@ export const UNRESOLVED: AlertStatus[] = ['OPEN', 'ACKNOWLEDGED', 'REFERRED'];
 export const ALERT_STATUSES: AlertStatus[] = ['OPEN', 'ACKNOWLEDGED', 'REFERRED', 'RESOLVED'];
 export const ALERT_SEVERITIES: AlertSeverity[] = ['URGENT', 'NORMAL'];
 
-const emptyFilters = (): AlertQueueFilters => ({ status: [...UNRESOLVED], severity: null, escalated: false, myQueue: false, elder: '' });
+const emptyFilters = (): AlertQueueFilters => ({ status: [...UNRESOLVED], severity: null, escalated: false, myQueue: false, elder: '', region: null });
 
 /** The outcome of an action: done, or the API's message (with `stale` when someone else moved the alert first). */
 export type ActionResult = { ok: true; alert: AlertFieldsFragment } | { ok: false; message: string; stale: boolean };
@@ -30,7 +35,8 @@ export type ActionResult = { ok: true; alert: AlertFieldsFragment } | { ok: fals
 /**
  * The alert queue of the user's jurisdiction, in the API's order (urgent first, then what is still to be dealt with
  * here, then the nearest deadline), a page at a time with its filters and page in the URL (usePagedQuery: the
- * dashboard links here with ?escalated=1 or ?status=OPEN, and back from an elder returns to the same page).
+ * dashboard links here with ?escalated=1 or ?status=OPEN and the region it counts, ?region=<code>, and back from
+ * an elder returns to the same page).
  * Actions pass the version the user saw: a stale one is CONFLICT, and the queue reloads.
  */
 export function useAlertQueue() {
@@ -43,6 +49,7 @@ export function useAlertQueue() {
       escalated: { kind: 'boolean' },
       myQueue: { kind: 'boolean' },
       elder: { kind: 'string' },
+      region: { kind: 'string' },
     },
     defaults: emptyFilters,
     variables: ({ filters: f, first, after }) => ({
@@ -52,6 +59,7 @@ export function useAlertQueue() {
         escalated: f.escalated || undefined,
         queueRegionCode: f.myQueue ? session.me.value?.regionCode : undefined,
         elder: f.elder.trim() || undefined,
+        regionCode: f.region || undefined,
       } satisfies AlertFilter,
       first,
       after,
@@ -77,6 +85,10 @@ export function useAlertQueue() {
 
   return {
     ...list,
+    /** Removes the region (its tag's close button); the other filters stay. */
+    clearRegion(): void {
+      list.apply({ ...list.applied.value, region: null });
+    },
     acting: computed(() => acknowledge.fetching.value || refer.fetching.value || resolve.fetching.value),
     async acknowledge(alert: AlertFieldsFragment, note: string): Promise<ActionResult> {
       const result = await acknowledge.executeMutation({ id: alert.id, version: alert.version, note: note.trim() || null });
