@@ -170,6 +170,10 @@ describe('from a count to the people behind it', () => {
     const villages = await page.locator('[data-test=alert-table] [data-test=alert-village]').allInnerTexts();
     expect(villages.length).toBe(Math.min(villageOpen, 20));
     expect(villages.every((v) => v.includes('东河社区居委会'))).toBe(true);
+    // The region picker and the tag: no critical or serious accessibility finding.
+    const axe = await runAxe(page, 'alert queue narrowed to a village');
+    const bad = [...axe.byImpact.critical, ...axe.byImpact.serious];
+    expect(bad, describeViolations(bad)).toEqual([]);
 
     // Removing the tag widens the queue to the whole jurisdiction; the status filter stays.
     await page.locator('[data-test=region-tag] .el-tag__close').click();
