@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, fieldsOf, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder } from '../helpers/elders.js';
+import { refreshRollups } from '../../packages/api/src/modules/reports/reports.rollup.js';
 
 /**
  * Every count drills to its people (issue 15): the elder list filtered by a report period gives exactly the elders
@@ -166,5 +167,32 @@ describe('elders: the people behind each report figure', () => {
     expect(fieldsOf(await t.exec(town, LIST, { filter: { alertsRaised: true } }))).toEqual(['filter.period']);
     expect(fieldsOf(await t.exec(town, LIST, { filter: { period: '2026-13', visited: false } }))).toEqual(['filter.period']);
     expect(codeOf(await t.exec(town, LIST, { filter: { period: '2027-01', visited: false } }))).toBe('BAD_USER_INPUT');
+  });
+
+  // Last: it refreshes the rollups (and records a visit), so the tests above see the live computation.
+  it('reads the rollups when the report does: the list has the figure\'s length, also between refreshes', async () => {
+    const village = REGIONS.villageA1;
+    const notVisited = () => list(town, { regionCode: village, period: '2026-11', visited: false });
+    expect(await refreshRollups(t.orm.em, '2026-11', t.clock.now())).not.toBeNull();
+    const before = await figures(town, village, '2026-11');
+    const first = await notVisited();
+    expect(first.totalCount).toBe(before.visitRate.denominator - before.visitRate.numerator);
+    expect(first.names).toContain('关国华');
+    // A home visit after the refresh: the report still answers from the rollups, and the list with it (the same
+    // count, the same people), so a list opened from a figure never disagrees with it.
+    await visit(e.notVisited!, '2026-11-14');
+    expect((await figures(town, village, '2026-11')).visitRate).toEqual(before.visitRate);
+    expect((await notVisited()).names).toEqual(first.names);
+    // The next refresh counts the visit, in the figure and in the list.
+    await refreshRollups(t.orm.em, '2026-11', t.clock.now());
+    const after = await figures(town, village, '2026-11');
+    expect(after.visitRate.numerator).toBe(before.visitRate.numerator + 1);
+    const second = await notVisited();
+    expect(second.names).not.toContain('关国华');
+    expect(second.totalCount).toBe(after.visitRate.denominator - after.visitRate.numerator);
+    // The town's list too (read from the same rows, over its villages).
+    const townFigures = await figures(town, REGIONS.townA, '2026-11');
+    expect((await list(town, { regionCode: REGIONS.townA, period: '2026-11', visited: false })).totalCount)
+      .toBe(townFigures.visitRate.denominator - townFigures.visitRate.numerator);
   });
 });

@@ -19,6 +19,7 @@ import { Migration20261204002000_visit_import } from './Migration20261204002000_
 import { Migration20261204004000_dynamic_management } from './Migration20261204004000_dynamic_management.js';
 import { Migration20261204004001_survey_rounds } from './Migration20261204004001_survey_rounds.js';
 import { Migration20261204007000_visit_proof } from './Migration20261204007000_visit_proof.js';
+import { Migration20261205011000_report_rollup_elder } from './Migration20261205011000_report_rollup_elder.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -42,4 +43,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204004000_dynamic_management', class: Migration20261204004000_dynamic_management },
   { name: 'Migration20261204004001_survey_rounds', class: Migration20261204004001_survey_rounds },
   { name: 'Migration20261204007000_visit_proof', class: Migration20261204007000_visit_proof },
+  { name: 'Migration20261205011000_report_rollup_elder', class: Migration20261205011000_report_rollup_elder },
 ];

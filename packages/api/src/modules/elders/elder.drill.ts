@@ -3,6 +3,7 @@ import { badInput } from '../../graphql/errors.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
 import { asOfPeriod, parsePeriod, perElderRateParams, perElderRateSql, type Period } from '../reports/reports.service.js';
 import type { ElderFilter } from './elder.inputs.js';
+import { rollupsUsable } from '../reports/reports.rollup.js';
 
 /**
  * The people behind a figure (issue 15): the elder list narrowed to those a report or dashboard count is made of.
@@ -67,15 +68,22 @@ export function drillOf(filter: ElderFilter | null | undefined, today: string): 
  * conditions. Its conditions are per elder (`exists` on the alert and refusal indexes by elder id); the rate rule
  * is the compliance computation the report runs for the same region and period.
  */
-export async function drillIds(em: EntityManager, prefix: string, drill: Drill): Promise<string[]> {
+export async function drillIds(em: EntityManager, prefix: string, drill: Drill, now: Date): Promise<string[]> {
   const params: unknown[] = [];
   let head = '';
   let join = '';
   const where: string[] = [inSubtree('e.region_code')];
   if (drill.period && (drill.visited !== null || drill.overdue)) {
-    head = perElderRateSql(inSubtree('e.region_code'));
-    params.push(...perElderRateParams(drill.period, drill.asOf, [prefix]));
-    join = 'join per_elder pe on pe.elder_id = e.id';
+    if (await rollupsUsable(em, drill.period.label, drill.asOf, now)) {
+      // The report answers this period from its rollups: so does its list, from the verdicts the same refresh kept
+      // per elder (rows, not a city's compliance computed live), and its length is the figure's.
+      join = 'join report_rollup_elder pe on pe.elder_id = e.id and pe.period = ?';
+      params.push(drill.period.label);
+    } else {
+      head = perElderRateSql(inSubtree('e.region_code'));
+      params.push(...perElderRateParams(drill.period, drill.asOf, [prefix]));
+      join = 'join per_elder pe on pe.elder_id = e.id';
+    }
     if (drill.visited !== null) where.push(drill.visited ? 'pe.ok' : 'not pe.ok');
     if (drill.overdue) where.push('pe.late');
   }

@@ -326,7 +326,7 @@ export class ElderService {
     let ids: string[] | null = null;
     if (filter?.overdue && !drill?.period) ids = await this.overdueIds(prefix);
     if (drill) {
-      const drilled = await drillIds(this.ctx.em, prefix, drill);
+      const drilled = await drillIds(this.ctx.em, prefix, drill, this.ctx.now());
       if (ids === null) ids = drilled;
       else {
         const keep = new Set(drilled);

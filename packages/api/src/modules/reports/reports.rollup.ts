@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { chinaDate, type RequestContext } from '../../graphql/context.js';
 import { Loaders } from '../../shared/loaders.js';
 import { pgArray } from '../../shared/sql.js';
-import { parsePeriod, ReportsService, type RawFigures } from './reports.service.js';
+import { parsePeriod, perElderRateParams, perElderRateSql, ReportsService, type RawFigures } from './reports.service.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
 
 /** Rollups judged on an earlier day than asked are still used for this long into a new day (a full refresh is running). */
@@ -62,11 +62,28 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
         [period.label, village, asOf, JSON.stringify(Object.fromEntries([...all.entries()].map(([f, keys]) => [f, Object.fromEntries(keys)]))), now],
         'run',
       );
+      // The people behind the village's rate figures (the drill from a count to its list reads these): the same
+      // per-elder rule as the figures. An elder who moved is re-keyed by the upsert, so the old village's delete
+      // (before or after) never removes them.
+      await em.execute(`delete from report_rollup_elder where period = ? and region_code = ?`, [period.label, village], 'run');
+      await em.execute(
+        `${perElderRateSql(inSubtree('e.region_code'))}
+         insert into report_rollup_elder (period, elder_id, region_code, ok, late)
+         select ?, elder_id, region_code, ok, late from per_elder
+         on conflict (period, elder_id) do update set region_code = excluded.region_code, ok = excluded.ok, late = excluded.late`,
+        [...perElderRateParams(period, asOf, [village]), period.label],
+        'run',
+      );
     }
     if (full) {
       // A village without elders any more has nothing to report.
       await em.execute(
         `delete from report_rollup where period = ? and length(region_code) = 12 and not (region_code = any(?::text[]))`,
+        [period.label, pgArray(villages)],
+        'run',
+      );
+      await em.execute(
+        `delete from report_rollup_elder where period = ? and not (region_code = any(?::text[]))`,
         [period.label, pgArray(villages)],
         'run',
       );
@@ -130,10 +147,8 @@ export async function readRollups(
     `select to_char(as_of, 'YYYY-MM-DD') as as_of, refreshed_at from report_rollup_state where period = ?`,
     [periodLabel],
   );
-  if (!state) return null;
+  if (!state || !usable(state, asOf, now)) return null;
   const refreshedAt = new Date(state.refreshed_at);
-  const usable = state.as_of === asOf || (state.as_of < asOf && now.getTime() - refreshedAt.getTime() < ROLLUP_DAY_GRACE_MS + 86_400_000 && state.as_of === previousDay(asOf));
-  if (!usable) return null;
   // The region's own row (ALL) and its children's rows, already summed by the refresh (sumAncestors).
   const rows = await em.execute<{ child: string; figure: string; key: string; n: string }[]>(
     `select case when r.region_code = ? then 'ALL' else r.region_code end as child, f.key as figure, k.key, k.value as n
@@ -148,6 +163,21 @@ export async function readRollups(
     out.set(r.child, figures);
   }
   return { figures: out, asOf: state.as_of, refreshedAt };
+}
+
+/** Rollups judged on `asOf`, or in the grace after midnight on the day before (a full refresh is running). */
+function usable(state: { as_of: string; refreshed_at: Date | string }, asOf: string, now: Date): boolean {
+  const refreshedAt = new Date(state.refreshed_at);
+  return state.as_of === asOf || (state.as_of < asOf && now.getTime() - refreshedAt.getTime() < ROLLUP_DAY_GRACE_MS + 86_400_000 && state.as_of === previousDay(asOf));
+}
+
+/** Whether a report of this period judged on `asOf` answers from the rollups (then its drill lists read them too). */
+export async function rollupsUsable(em: EntityManager, periodLabel: string, asOf: string, now: Date): Promise<boolean> {
+  const [state] = await em.execute<{ as_of: string; refreshed_at: Date | string }[]>(
+    `select to_char(as_of, 'YYYY-MM-DD') as as_of, refreshed_at from report_rollup_state where period = ?`,
+    [periodLabel],
+  );
+  return !!state && usable(state, asOf, now);
 }
 
 function previousDay(day: string): string {
