@@ -340,7 +340,7 @@ if (!ONLY || ONLY.includes('console')) {
       limit 1`, [region, visitorId]))?.id ?? null;
   const agencyOf = async (region) => (await one(`select id from agency where starts_with($1, region_code) or starts_with(region_code, $1) order by length(region_code), kind limit 1`, [region]))?.id ?? null;
   const lastMonthDay = (await one(`select to_char((now() at time zone 'Asia/Shanghai')::date - interval '1 month', 'YYYY-MM-DD') as d`)).d;
-  const base = { today, month: period, lastMonthDay, lastMonth: lastMonthDay.slice(0, 7) };
+  const base = { today, month: period, lastMonthDay, lastMonth: lastMonthDay.slice(0, 7), villageCode: visitorRow.region_code };
   const townToken = await login('bench-town');
   const users = [
     { key: 'city', label: 'city admin (4407)', token: adminToken, ctx: { ...base, regionCode: '4407', elderId: await elderOf('4407', null), agencyId: await agencyOf('4407'), visitorId: visitorRow.id } },

@@ -47,11 +47,22 @@ const SCREEN_VALUES = {
   UnassignedElders: () => ({ first: 50 }),
   Visitors: () => ({ first: 50 }),
   ElderList: () => ({ sort: { field: 'NAME', direction: 'ASC' } }),
+  // 探访核查 opens on visits with any flag (useFlaggedVisits), 20 a page.
+  FlaggedVisits: () => ({ filter: { flags: ['FAR_FROM_REFERENCE', 'LATE_ENTRY', 'SHORT_DURATION'] }, first: 20 }),
+  // The ledgers' batch prints: a village's 登记表, and its 记录表 of last month and this one (the print page's defaults).
+  RegistrationForms: (ctx) => ({ elderId: null, villageCode: ctx.villageCode }),
+  VisitRecordForms: (ctx) => ({ visitId: null, villageCode: ctx.villageCode, from: `${ctx.lastMonth}-01`, to: ctx.today }),
 };
 
 /** Further states of a screen worth their own row (a filter a person uses daily, last month's figures). */
 const VARIANTS = {
-  ElderList: [{ label: 'overdue filter', variables: () => ({ filter: { overdue: true } }) }],
+  ElderList: [
+    { label: 'overdue filter', variables: () => ({ filter: { overdue: true } }) },
+    // The drill from a figure to its people (issue 15): this month's "not visited", last month's, open alerts.
+    { label: 'drill: not visited this month', variables: (ctx) => ({ filter: { period: ctx.month, visited: false } }) },
+    { label: 'drill: not visited last month', variables: (ctx) => ({ filter: { period: ctx.lastMonth, visited: false } }) },
+    { label: 'drill: unresolved alerts', variables: () => ({ filter: { unresolvedAlerts: true } }) },
+  ],
   Report: [{ label: 'last month', variables: (ctx) => ({ period: ctx.lastMonth }) }],
   DashboardVisits: [{ label: 'last month', variables: (ctx) => ({ period: { kind: 'MONTH', date: ctx.lastMonthDay } }) }],
 };

@@ -20,6 +20,9 @@ export class Migration20261205011000_report_rollup_elder extends Migration {
       );`);
     // A subtree's rows of a period: starts_with on a "C" column uses this index as a range.
     this.addSql('create index report_rollup_elder_region_idx on report_rollup_elder (period, region_code);');
+    // Rollups already there have no per-elder rows: forgetting their state makes the next refresh a full one (as on a
+    // new day), and until it has run the reports and their lists compute live, as before rollups existed.
+    this.addSql('delete from report_rollup_state;');
   }
 
   override async down(): Promise<void> {
