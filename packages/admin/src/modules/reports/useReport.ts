@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@urql/vue';
 import { computed, ref } from 'vue';
-import { currentToken, useSession } from '../../composables/useSession';
-import { i18n } from '../../plugins/i18n';
+import { useSession } from '../../composables/useSession';
+import { downloadFile } from '../../composables/downloadFile';
 import { errorMessage } from '../../plugins/urql';
 import { currentMonth } from './format';
 import { AmendReportPeriodMutation, CloseReportPeriodMutation, ReportQuery } from './reports.graphql';
@@ -69,27 +69,10 @@ export function useReport() {
       if (!r) return { ok: false, message: '' };
       downloading.value = true;
       try {
-        const en = i18n.global.locale.value === 'en';
-        const res = await fetch(`/reports/${encodeURIComponent(r.region.code)}/${encodeURIComponent(r.period)}.xlsx`, {
-          headers: { Authorization: `Bearer ${currentToken() ?? ''}`, 'Accept-Language': en ? 'en' : 'zh-CN' },
-        });
-        if (!res.ok) {
-          const body = (await res.json().catch(() => null)) as { message?: string } | null;
-          return { ok: false, message: body?.message ?? `HTTP ${res.status}` };
-        }
-        const blob = await res.blob();
-        const file = `${en ? 'report' : '情况统计表'}-${r.region.name}-${r.period}.xlsx`;
-        const url = URL.createObjectURL(blob);
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = file;
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-        return { ok: true, file };
-      } catch {
-        return { ok: false, message: i18n.global.locale.value === 'en' ? 'Cannot reach the server. Check the network and retry.' : '无法连接服务器，请检查网络后重试' };
+        return await downloadFile(
+          `/reports/${encodeURIComponent(r.region.code)}/${encodeURIComponent(r.period)}.xlsx`,
+          (en) => `${en ? 'report' : '情况统计表'}-${r.region.name}-${r.period}.xlsx`,
+        );
       } finally {
         downloading.value = false;
       }
