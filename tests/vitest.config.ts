@@ -42,6 +42,9 @@ export default defineConfig({
           pool: 'forks',
           testTimeout: 30_000,
           hookTimeout: 120_000,
+          // expect.poll's default (1 s) is shorter than a console page's first data on a busy two-core runner (the elder
+          // list took 2 to 3 s while seven sessions built beside it): a poll waits up to 10 s, and still fails then.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
       {
