@@ -23,11 +23,8 @@ export function circumstanceWord(c: string): string {
   return (CIRCUMSTANCE_LABELS[c as Circumstance] ?? c).replace(/（.*）$/, '');
 }
 
-/**
- * A visit's findings in words, in the order of the 记录表 (family, health, mood, safety, hygiene, environment), only
- * the ones recorded: "家庭人口增加1人；行动能力较差；燃气不安全".
- */
-export function findingsInWords(v: {
+/** The findings columns of a visit row, as the ledgers' queries read them. */
+export interface VisitFindings {
   household_change: string | null;
   household_change_count: number | null;
   expression: string | null;
@@ -41,7 +38,13 @@ export function findingsInWords(v: {
   personal_hygiene: string | null;
   home_hygiene: string | null;
   indoor_environment: string | null;
-}): string {
+}
+
+/**
+ * A visit's findings in words, in the order of the 记录表 (family, health, mood, safety, hygiene, environment), only
+ * the ones recorded: "家庭人口增加1人；行动能力较差；燃气不安全".
+ */
+export function findingsInWords(v: VisitFindings): string {
   const parts: string[] = [];
   if (v.household_change) {
     const n = v.household_change !== 'UNCHANGED' && v.household_change_count ? `${v.household_change_count}人` : '';

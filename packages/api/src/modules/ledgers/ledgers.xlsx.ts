@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
-import { chinaDateTime, findingsInWords, METHOD_WORDS, SATISFACTION_WORDS, TEAM_KIND_WORDS, visitorKindWord } from './ledgers.words.js';
+import { chinaDateTime, findingsInWords, METHOD_WORDS, SATISFACTION_WORDS, TEAM_KIND_WORDS, visitorKindWord, type VisitFindings } from './ledgers.words.js';
 
-export interface VisitLedgerRow {
+export interface VisitLedgerRow extends VisitFindings {
   visited_at: Date | string;
   visited_on: string;
   seq: number;
@@ -12,19 +12,6 @@ export interface VisitLedgerRow {
   town_name: string | null;
   village_name: string;
   visitor_name: string | null;
-  household_change: string | null;
-  household_change_count: number | null;
-  expression: string | null;
-  mobility: string | null;
-  disease: string | null;
-  disease_name: string | null;
-  mood: string | null;
-  gas_safety: string | null;
-  water_heating_safety: string | null;
-  electricity_safety: string | null;
-  personal_hygiene: string | null;
-  home_hygiene: string | null;
-  indoor_environment: string | null;
   service_needs: string | null;
   care_suggestions: string | null;
   satisfaction: string | null;
