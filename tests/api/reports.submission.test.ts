@@ -193,3 +193,36 @@ describe('submitting, returning, resubmitting and approving', () => {
     expect(codeOf(await t.exec(village, LIST, { p: OCT }))).toBe('FORBIDDEN');
   });
 });
+
+describe('every operation: outside the jurisdiction answers like a missing region', () => {
+  const MISSING = '440783999'; // a town code that does not exist
+  const ops: [string, string, (r: string) => Record<string, unknown>][] = [
+    ['reportSubmission', ONE, (r) => ({ r, p: OCT })],
+    ['reportSubmissions', LIST, (r) => ({ p: OCT, r })],
+    ['reportSubmissionPeriods', `query($r: String!) { reportSubmissionPeriods(regionCode: $r, kind: MONTH) { period } }`, (r) => ({ r })],
+    ['approveReport', APPROVE, (r) => ({ r, p: OCT, v: 1 })],
+    ['returnReport', RETURN, (r) => ({ r, p: OCT, v: 1, why: '请核对' })],
+    ['setReportDueDay', DUE, (r) => ({ r, k: 'MONTH', d: 3 })],
+  ];
+  for (const [name, query, vars] of ops) {
+    it(`${name}: another county's town and a missing town are both NOT_FOUND, with the same message`, async () => {
+      const outside = await t.exec(otherCounty, query, vars(REGIONS.townA));
+      const missing = await t.exec(otherCounty, query, vars(MISSING));
+      expect(codeOf(outside)).toBe('NOT_FOUND');
+      expect(codeOf(missing)).toBe('NOT_FOUND');
+      expect(outside.errors![0]!.message).toBe(missing.errors![0]!.message);
+    });
+  }
+
+  it('submitReport: a missing region is NOT_FOUND; partners and integrators have no part in it', async () => {
+    expect(codeOf(await t.exec(townA, SUBMIT, { r: `${REGIONS.townA}999`, p: OCT }))).toBe('NOT_FOUND');
+    const integrator = await t.user('INTEGRATOR', REGIONS.city);
+    const police = await t.user('POLICE', REGIONS.city);
+    for (const who of [integrator, police]) {
+      expect(codeOf(await t.exec(who, SUBMIT, { r: REGIONS.city, p: OCT }))).toBe('FORBIDDEN');
+      expect(codeOf(await t.exec(who, ONE, { r: REGIONS.townA, p: OCT }))).toBe('FORBIDDEN');
+    }
+    // The integrator's report carries no names of who submitted or decided: no submission states at all.
+    expect(ok(await t.exec<any>(integrator, REPORT, { r: REGIONS.city, p: '2026-10' })).report.childSubmissions).toEqual([]);
+  });
+});

@@ -46,8 +46,8 @@ describe('admin console in Chromium: 报送 (report submission)', () => {
   }
 
   // bypassCSP: axe-core is injected into the page as a test script, never by loosening the server's policy.
-  async function pageAs(username: string): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 }, bypassCSP: true });
+  async function pageAs(username: string, viewport = { width: 1440, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport, bypassCSP: true });
     await context.clock.install({ time: t.clock.now() });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
@@ -87,6 +87,8 @@ describe('admin console in Chromium: 报送 (report submission)', () => {
     await confirmBox(town.page, '提交报送');
     await poll(() => own.locator('[data-test=own-status]').textContent()).toBe('已报送');
     await poll(() => own.locator('[data-test=own-pending]').textContent()).toContain('第 1 版');
+    // From now on the page shows the frozen figures the county received.
+    await poll(() => own.locator('[data-test=figures-title]').textContent()).toContain('已报送的数据（第 1 版，截至 2026-10-31）');
 
     // The county: 沙塘镇 is late (first), 三埠街道 waits for review; it returns it with a reason.
     const county = await pageAs('admin');
@@ -143,5 +145,14 @@ describe('admin console in Chromium: 报送 (report submission)', () => {
     ]);
     expect(town.errors).toEqual([]);
     expect(county.errors).toEqual([]);
+  });
+
+  it('fits a phone: the town’s page does not scroll sideways', async () => {
+    const { page, errors } = await pageAs('town', { width: 390, height: 844 });
+    await page.goto(`${server.url}/reports/submissions?p=2026-10`);
+    await poll(() => page.locator('[data-test=own-status]').textContent()).toBe('已通过');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(OUTPUT, 'submissions-phone.png'), fullPage: true });
+    expect(errors).toEqual([]);
   });
 });

@@ -44,6 +44,10 @@ export const OwnSubmissionQuery = graphql(`
         decidedBy
         decidedAt
         reason
+        asOf
+        figures {
+          ...ReportFiguresFields
+        }
       }
     }
     report(regionCode: $regionCode, period: $label) {

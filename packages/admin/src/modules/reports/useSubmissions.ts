@@ -53,6 +53,12 @@ export function useSubmissions() {
     variables: computed(() => ({ period: periodInput.value, regionCode: ownCode.value })),
     pause: computed(() => !canApprove.value || !ownCode.value),
   });
+  // What the level above has: the frozen figures of the version pending or approved (else the page shows the
+  // report's figures now, what a submission would freeze).
+  const sent = computed(() => {
+    const s = own.data.value?.reportSubmission;
+    return s && (s.status === 'SUBMITTED' || s.status === 'APPROVED') ? (s.versions[0] ?? null) : null;
+  });
   const submit = useMutation(SubmitReportMutation);
   const approve = useMutation(ApproveReportMutation);
   const ret = useMutation(ReturnReportMutation);
@@ -80,8 +86,9 @@ export function useSubmissions() {
     periods: computed(() => periods.data.value?.reportSubmissionPeriods ?? []),
     periodsFetching: periods.fetching,
     own: computed(() => own.data.value?.reportSubmission ?? null),
-    figures: computed(() => own.data.value?.report.figures ?? null),
-    asOf: computed(() => own.data.value?.report.asOf ?? null),
+    sent,
+    figures: computed(() => sent.value?.figures ?? own.data.value?.report.figures ?? null),
+    asOf: computed(() => sent.value?.asOf ?? own.data.value?.report.asOf ?? null),
     ownFetching: own.fetching,
     ownError: computed(() => errorMessage(own.error.value)),
     children: computed(() => children.data.value?.reportSubmissions ?? []),

@@ -34,6 +34,7 @@ const en: typeof zhCN = {
     approvedBy: 'Approved by {who} on {at}',
     pending: 'Version {n} submitted on {at}, awaiting review',
     figuresTitle: 'Figures to submit (as of {date})',
+    sentTitle: 'Figures submitted (version {n}, as of {date})',
     figuresSubmitted: 'The submitted version is frozen: records entered later do not change it.',
     elders: 'Elders registered',
     visits: 'Visits',

@@ -32,6 +32,7 @@ const zhCN = {
     approvedBy: '{who} 于 {at} 审核通过',
     pending: '已于 {at} 报送第 {n} 版，等待上级审核',
     figuresTitle: '将报送的数据（截至 {date}）',
+    sentTitle: '已报送的数据（第 {n} 版，截至 {date}）',
     figuresSubmitted: '报送时冻结的数据以上级收到的版本为准；此后补录的数据不改变已报送的版本。',
     elders: '在册老年人',
     visits: '探访次数',
