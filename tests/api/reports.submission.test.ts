@@ -186,6 +186,9 @@ describe('submitting, returning, resubmitting and approving', () => {
     expect(unsubmitted.every((s: any) => s.late)).toBe(true);
     const lateFlags = list.map((s: any) => s.late);
     expect(lateFlags.indexOf(false) === -1 || lateFlags.slice(lateFlags.indexOf(false)).every((l: boolean) => !l)).toBe(true);
+    // Set-based: the same statements for sixteen towns as for one (region, children, due days, versions, audit).
+    const cost = (await t.exec(admin, LIST, { p: OCT })).sqlStatements;
+    expect(cost).toBeLessThanOrEqual(6);
     // Reading the list is audited.
     const [read] = await t.sql<{ n: number }>(`select count(*)::int as n from audit_event where action = 'REPORT_SUBMISSIONS_READ' and actor_id = $1`, [admin.id]);
     expect(read!.n).toBeGreaterThan(0);

@@ -150,7 +150,7 @@ export async function submissionsDueWithin(em: EntityManager, days: number, now:
   const codes = regions.map((r) => r.code);
   const out: DueSoon[] = [];
   for (const kind of SUBMITTABLE) {
-    const days = await dueDays(em, codes, kind);
+    const dayOf = await dueDays(em, codes, kind);
     // The running period (due after it ends) and the one before it (due early in this month).
     for (const period of recentPeriods(kind as SubmissionPeriod['kind'], day, 1)) {
       const open = await em.execute<{ region_code: string }[]>(
@@ -159,7 +159,7 @@ export async function submissionsDueWithin(em: EntityManager, days: number, now:
       );
       const done = new Set(open.map((r) => r.region_code));
       for (const code of codes) {
-        const dueOn = dueDate(period, days.get(code)!);
+        const dueOn = dueDate(period, dayOf.get(code)!);
         if (dueOn >= day && dueOn <= until && !done.has(code)) out.push({ regionCode: code, period: period.label, kind: period.kind, dueOn });
       }
     }
