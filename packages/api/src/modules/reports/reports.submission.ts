@@ -422,7 +422,7 @@ export class ReportSubmissionService {
     const actor = requireActor(this.ctx);
     if (!actor.scopes.has(Scope.ReportSubmit) && !actor.scopes.has(Scope.ReportApprove)) return [];
     const parsed = parsePeriod(periodLabel);
-    if (parsed.kind === 'WEEK') return [];
+    if (parsed.kind === 'WEEK' || parsed.kind === 'HALF_YEAR') return []; // not reported upward (SUBMITTABLE)
     const children = await this.ctx.em.find(Region, { parentCode: region.code }, { orderBy: { code: 'asc' } });
     return this.states(children, { ...parsed, kind: parsed.kind });
   }
