@@ -145,7 +145,7 @@ describe('admin console in Chromium: 报送 (report submission)', () => {
     ]);
     expect(town.errors).toEqual([]);
     expect(county.errors).toEqual([]);
-  });
+  }, 90_000); // about 25 s alone; more on a runner shared with other test files
 
   it('fits a phone: neither the town’s nor the county’s page reaches past the screen (tables scroll inside themselves)', async () => {
     for (const [username, ready] of [['town', '[data-test=own-status]'], ['admin', '[data-test=child-status]']] as const) {
@@ -177,5 +177,5 @@ describe('admin console in Chromium: 报送 (report submission)', () => {
       expect(errors).toEqual([]);
       await page.context().close();
     }
-  });
+  }, 60_000);
 });
