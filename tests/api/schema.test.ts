@@ -1,12 +1,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSchema, NoDeprecatedCustomRule, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { compareContracts, releasedContracts } from '../../packages/api/src/graphql/contract-compat.js';
 import { printAppSchema } from '../../packages/api/src/graphql/schema.js';
 
-const schemaDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../packages/schema');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const schemaDir = path.join(here, '../../packages/schema');
 const committed = path.join(schemaDir, 'schema.graphql');
+const consoleSources = path.join(here, '../../packages/admin/src');
+
+/** Every GraphQL document of the console (the graphql(`...`) templates of its sources, generated code left out). */
+function consoleDocuments(): { file: string; text: string }[] {
+  const found: { file: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'gql') walk(full);
+      } else if (/\.(ts|vue)$/.test(entry.name)) {
+        for (const m of fs.readFileSync(full, 'utf8').matchAll(/graphql\(`([\s\S]*?)`\)/g)) found.push({ file: path.relative(consoleSources, full), text: m[1]! });
+      }
+    }
+  };
+  walk(consoleSources);
+  return found;
+}
 
 describe('the schema contract', () => {
   it('packages/schema/schema.graphql is what the code emits (run `pnpm schema:emit` after changing the API)', async () => {
@@ -21,6 +41,16 @@ describe('the schema contract', () => {
     // The changelog names every release kept for comparison.
     const changelog = fs.readFileSync(path.join(schemaDir, 'CHANGELOG.md'), 'utf8');
     expect(changelog).toContain(`## ${last!.version}`);
+  });
+
+  it('the console uses no deprecated argument, field or enum value (it moves to the new forms first)', () => {
+    const schema = buildSchema(fs.readFileSync(committed, 'utf8'));
+    const documents = consoleDocuments();
+    expect(documents.length).toBeGreaterThan(50);
+    // One document holds them all, so fragments defined in one module resolve where another spreads them.
+    const all = parse(documents.map((d) => d.text).join('\n'));
+    const uses = validate(schema, all, [NoDeprecatedCustomRule]).map((e) => e.message);
+    expect(uses).toEqual([]);
   });
 });
 
@@ -77,6 +107,13 @@ describe('the compatibility rule (contract-compat.ts)', () => {
       ].sort(),
     );
     expect(result.dangerous.map((c) => c.description)).toContain('MERGED was added to enum type Status.');
+  });
+
+  it('an output String that becomes an enum is wire-compatible; an enum that becomes a String, or an input, is not', () => {
+    const before = `type Query { a: String! b: [String!] c: Kind! f(x: String): Int } enum Kind { P Q }`;
+    const result = compareContracts(before, `type Query { a: Kind! b: [Kind!] c: String! f(x: Kind): Int } enum Kind { P Q }`);
+    expect(result.wireCompatible.map((c) => c.description)).toEqual(['Query.a changed type from String! to Kind!.', 'Query.b changed type from [String!] to [Kind!].']);
+    expect(result.unannounced.map((c) => c.description).sort()).toEqual(['Query.c changed type from Kind! to String!.', 'Query.f arg x has changed type from String to Kind.']);
   });
 
   it('a type may go only when every field that led to it was deprecated', () => {

@@ -18,6 +18,7 @@ const list = (title: string, changes: { description: string }[]) => {
 };
 console.log(`schema.graphql against release ${last.version}`);
 list('Removed after deprecation (announced)', result.announced);
+list('String fields that became enums (same answers on the wire; regenerated clients get an enum)', result.wireCompatible);
 list('Dangerous (new enum values or optional arguments: clients should tolerate them)', result.dangerous);
 list('BREAKING, not deprecated in the release first', result.unannounced);
 if (result.unannounced.length) {

@@ -36,6 +36,25 @@ export interface ContractComparison {
   announced: ContractChange[];
   /** Changes graphql-js calls dangerous (an enum value or optional argument added): listed, never failing. */
   dangerous: ContractChange[];
+  /**
+   * An output field whose type went from String to an enum, wrappers unchanged: every query stays valid and every
+   * answer is the same JSON (an enum value is sent as its name), so a running client sees no difference; a client
+   * regenerated from the schema gets an enum type instead of a string. Listed (and announced in the CHANGELOG), never
+   * failing. The other way round (enum to String) stays breaking: a client's exhaustive enum would meet new values.
+   */
+  wireCompatible: ContractChange[];
+}
+
+/** "<Type>.<field> changed type from String! to SomeEnum!." on an output type, with the same wrappers. */
+function stringBecameEnum(previous: GraphQLSchema, current: GraphQLSchema, change: BreakingChange): boolean {
+  if (change.type !== 'FIELD_CHANGED_KIND') return false;
+  const m = /^(\w+)\.(\w+) changed type from (\S+) to (\S+)\.$/.exec(change.description);
+  if (!m) return false;
+  const [oldType, newType] = [previous.getType(m[1]!), current.getType(m[1]!)];
+  if (!(isObjectType(oldType) || isInterfaceType(oldType)) || !(isObjectType(newType) || isInterfaceType(newType))) return false;
+  const bare = (t: string) => t.replace(/[[\]!]/g, '');
+  const wrappers = (t: string) => t.replace(/\w+/, 'T');
+  return bare(m[3]!) === 'String' && isEnumType(current.getType(bare(m[4]!))) && wrappers(m[3]!) === wrappers(m[4]!);
 }
 
 /** The deprecation reason of the element a breaking change's description names, if the old schema deprecated it. */
@@ -113,9 +132,12 @@ function onlyReachedThroughDeprecated(old: GraphQLSchema, typeName: string): boo
 export function compareContracts(previousSdl: string, currentSdl: string): ContractComparison {
   const previous = buildSchema(previousSdl);
   const current = buildSchema(currentSdl);
-  const result: ContractComparison = { unannounced: [], announced: [], dangerous: [] };
+  const result: ContractComparison = { unannounced: [], announced: [], dangerous: [], wireCompatible: [] };
   for (const change of findBreakingChanges(previous, current)) {
-    (deprecatedInOld(previous, change) ? result.announced : result.unannounced).push({ type: change.type, description: change.description });
+    const entry = { type: change.type, description: change.description };
+    if (deprecatedInOld(previous, change)) result.announced.push(entry);
+    else if (stringBecameEnum(previous, current, change)) result.wireCompatible.push(entry);
+    else result.unannounced.push(entry);
   }
   result.dangerous = findDangerousChanges(previous, current).map((c: DangerousChange) => ({ type: c.type, description: c.description }));
   return result;

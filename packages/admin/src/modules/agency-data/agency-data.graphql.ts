@@ -1,8 +1,8 @@
 import { graphql } from '../../gql';
 
 export const CandidatesQuery = graphql(`
-  query SurveyCandidates($status: String, $first: Int, $after: String) {
-    candidates(status: $status, first: $first, after: $after) {
+  query SurveyCandidates($statuses: [CandidateStatus!], $first: Int, $after: String) {
+    candidates(statuses: $statuses, first: $first, after: $after) {
       totalCount
       pageInfo {
         hasNextPage
@@ -43,8 +43,8 @@ export const DismissCandidateMutation = graphql(`
 `);
 
 export const DataConflictsQuery = graphql(`
-  query DataConflicts($status: String, $first: Int, $after: String) {
-    dataConflicts(status: $status, first: $first, after: $after) {
+  query DataConflicts($statuses: [DataConflictStatus!], $first: Int, $after: String) {
+    dataConflicts(statuses: $statuses, first: $first, after: $after) {
       totalCount
       pageInfo {
         hasNextPage
@@ -81,8 +81,8 @@ export const SettleDataConflictMutation = graphql(`
 `);
 
 export const TransfersQuery = graphql(`
-  query Transfers($status: String) {
-    transfers(status: $status) {
+  query Transfers($statuses: [TransferStatus!]) {
+    transfers(statuses: $statuses) {
       id
       elderId
       elderName

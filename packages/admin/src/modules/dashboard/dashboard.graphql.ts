@@ -4,8 +4,8 @@ import { graphql } from '../../gql';
 // never sends (or fails) a query for it.
 
 export const DashboardReportQuery = graphql(`
-  query DashboardReport($regionCode: String, $period: String!) {
-    report(regionCode: $regionCode, period: $period) {
+  query DashboardReport($regionCode: String, $period: PeriodInput!) {
+    report(regionCode: $regionCode, periodInput: $period) {
       period
       asOf
       suppressed

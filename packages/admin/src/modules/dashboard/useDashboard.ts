@@ -1,4 +1,5 @@
 import { Scope } from '@tanfang/schema';
+import { monthInput } from '../../format/period';
 import { useQuery } from '@urql/vue';
 import { computed, ref, type Ref } from 'vue';
 import { useSession } from '../../composables/useSession';
@@ -22,7 +23,7 @@ export function useDashboard(regionCode: Ref<string | null>) {
 
   const report = useQuery({
     query: DashboardReportQuery,
-    variables: computed(() => ({ regionCode: regionCode.value, period: period.value })),
+    variables: computed(() => ({ regionCode: regionCode.value, period: monthInput(period.value) })),
     pause: computed(() => !canReport.value),
   });
   // The statistics table already has the visit rate and the overdue count; without it, ask the visit engine.

@@ -1,4 +1,5 @@
 import { useQuery } from '@urql/vue';
+import { periodInputOf } from '../../format/period';
 import { computed } from 'vue';
 import { useListQuery } from '../../composables/useListQuery';
 import zhCN from '../../locales/zh-CN';
@@ -84,7 +85,8 @@ export function useElderList() {
       ageMax: f.ageMax ?? undefined,
       classes: f.classes.length ? f.classes : undefined,
       overdue: f.overdue || undefined,
-      period: f.period.trim() || undefined,
+      // The URL keeps the period's label (a link shares it); the API takes its one period shape.
+      periodInput: periodInputOf(f.period) ?? undefined,
       visited: f.visited === 'yes' ? true : f.visited === 'no' ? false : undefined,
       alertsRaised: f.alertsRaised || undefined,
       unresolvedAlerts: f.unresolvedAlerts || undefined,

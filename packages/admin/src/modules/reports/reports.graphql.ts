@@ -66,24 +66,24 @@ export const ReportFields = graphql(`
 `);
 
 export const ReportQuery = graphql(`
-  query Report($regionCode: String, $period: String!) {
-    report(regionCode: $regionCode, period: $period) {
+  query Report($regionCode: String, $period: PeriodInput!) {
+    report(regionCode: $regionCode, periodInput: $period) {
       ...ReportFields
     }
   }
 `);
 
 export const CloseReportPeriodMutation = graphql(`
-  mutation CloseReportPeriod($regionCode: String!, $period: String!) {
-    closeReportPeriod(regionCode: $regionCode, period: $period) {
+  mutation CloseReportPeriod($regionCode: String!, $period: PeriodInput!) {
+    closeReportPeriod(regionCode: $regionCode, periodInput: $period) {
       ...ReportFields
     }
   }
 `);
 
 export const AmendReportPeriodMutation = graphql(`
-  mutation AmendReportPeriod($regionCode: String!, $period: String!, $reason: String!) {
-    amendReportPeriod(regionCode: $regionCode, period: $period, reason: $reason) {
+  mutation AmendReportPeriod($regionCode: String!, $period: PeriodInput!, $reason: String!) {
+    amendReportPeriod(regionCode: $regionCode, periodInput: $period, reason: $reason) {
       ...ReportFields
     }
   }

@@ -32,7 +32,7 @@ export const SubmissionPeriodsQuery = graphql(`
 `);
 
 export const OwnSubmissionQuery = graphql(`
-  query OwnSubmission($regionCode: String!, $period: PeriodInput!, $label: String!) {
+  query OwnSubmission($regionCode: String!, $period: PeriodInput!) {
     reportSubmission(regionCode: $regionCode, period: $period) {
       ...SubmissionStateFields
       versions {
@@ -50,7 +50,7 @@ export const OwnSubmissionQuery = graphql(`
         }
       }
     }
-    report(regionCode: $regionCode, period: $label) {
+    report(regionCode: $regionCode, periodInput: $period) {
       asOf
       figures {
         ...ReportFiguresFields

@@ -4,6 +4,7 @@ import { useSession } from '../../composables/useSession';
 import { downloadFile } from '../../composables/downloadFile';
 import { errorMessage } from '../../plugins/urql';
 import { currentMonth } from './format';
+import { monthInput, periodInputOf } from '../../format/period';
 import { AmendReportPeriodMutation, CloseReportPeriodMutation, ReportQuery } from './reports.graphql';
 
 export type Outcome = { ok: true; message?: string } | { ok: false; message: string };
@@ -18,7 +19,7 @@ export function useReport() {
   const trail = ref<{ code: string; name: string }[]>([]);
   const regionCode = computed(() => (trail.value.length ? trail.value[trail.value.length - 1]!.code : null));
 
-  const query = useQuery({ query: ReportQuery, variables: computed(() => ({ regionCode: regionCode.value, period: period.value })) });
+  const query = useQuery({ query: ReportQuery, variables: computed(() => ({ regionCode: regionCode.value, period: monthInput(period.value) })) });
   const close = useMutation(CloseReportPeriodMutation);
   const amend = useMutation(AmendReportPeriodMutation);
   const report = computed(() => query.data.value?.report ?? null);
@@ -49,14 +50,14 @@ export function useReport() {
     async close(): Promise<Outcome> {
       const r = report.value;
       if (!r) return { ok: false, message: '' };
-      const result = await close.executeMutation({ regionCode: r.region.code, period: r.period });
+      const result = await close.executeMutation({ regionCode: r.region.code, period: periodInputOf(r.period) ?? monthInput(period.value) });
       reload();
       return result.data ? { ok: true } : { ok: false, message: errorMessage(result.error) ?? '' };
     },
     async amend(reason: string): Promise<Outcome & { version?: number | null }> {
       const r = report.value;
       if (!r) return { ok: false, message: '' };
-      const result = await amend.executeMutation({ regionCode: r.region.code, period: r.period, reason: reason.trim() });
+      const result = await amend.executeMutation({ regionCode: r.region.code, period: periodInputOf(r.period) ?? monthInput(period.value), reason: reason.trim() });
       reload();
       return result.data ? { ok: true, version: result.data.amendReportPeriod.version } : { ok: false, message: errorMessage(result.error) ?? '' };
     },

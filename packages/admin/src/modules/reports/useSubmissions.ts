@@ -45,7 +45,7 @@ export function useSubmissions() {
   });
   const own = useQuery({
     query: OwnSubmissionQuery,
-    variables: computed(() => ({ regionCode: ownCode.value, period: periodInput.value, label: period.value })),
+    variables: computed(() => ({ regionCode: ownCode.value, period: periodInput.value })),
     pause: computed(() => !canSubmit.value || !ownCode.value),
   });
   const children = useQuery({

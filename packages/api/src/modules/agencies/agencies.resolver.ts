@@ -10,12 +10,16 @@ import {
   AgencyType,
   ApiClientType,
   CandidateConnection,
+  CandidateStatus,
   CandidateType,
   ConflictDecision,
   CreatedApiClientType,
   DataConflictConnection,
+  DataConflictStatus,
   DataConflictType,
   EnrollCandidateInput,
+  STATUS_STRING_DEPRECATION,
+  TransferStatus,
   TransferType,
 } from './agencies.types.js';
 import { SyncService } from './sync.service.js';
@@ -165,11 +169,12 @@ export class AgenciesResolver {
   @Query(() => CandidateConnection, { description: "The survey queue (摸排): people agencies reported who meet the criteria but have no archive, in a region subtree." })
   candidates(
     @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
-    @Arg('status', () => String, { nullable: true, description: 'PENDING (default), ENROLLED or DISMISSED.' }) status: string | null,
+    @Arg('status', () => String, { nullable: true, description: 'PENDING, ENROLLED or DISMISSED.', deprecationReason: STATUS_STRING_DEPRECATION }) status: string | null,
+    @Arg('statuses', () => [CandidateStatus], { nullable: true, description: 'Any of these (default: PENDING).' }) statuses: CandidateStatus[] | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<CandidateType>> {
-    return new AgenciesService(ctx).candidates(regionCode, status, page.first, page.after);
+    return new AgenciesService(ctx).candidates(regionCode, { status, statuses }, page.first, page.after);
   }
 
   @Mutation(() => ElderType, { description: 'Enroll a candidate: registers the archive (the registry’s rules apply) and links the agency records to it.' })
@@ -183,8 +188,12 @@ export class AgenciesResolver {
   }
 
   @Query(() => [TransferType], { description: 'Transfers into or out of your jurisdiction (default: PROPOSED).' })
-  transfers(@Arg('status', () => String, { nullable: true }) status: string | null, @Ctx() ctx: RequestContext): Promise<TransferType[]> {
-    return new AgenciesService(ctx).transfers(status);
+  transfers(
+    @Arg('status', () => String, { nullable: true, description: 'PROPOSED, ACCEPTED or REJECTED.', deprecationReason: STATUS_STRING_DEPRECATION }) status: string | null,
+    @Arg('statuses', () => [TransferStatus], { nullable: true, description: 'Any of these (default: PROPOSED).' }) statuses: TransferStatus[] | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<TransferType[]> {
+    return new AgenciesService(ctx).transfers({ status, statuses });
   }
 
   @Mutation(() => TransferType, { description: 'The receiving town accepts: the archive moves to the new village and its old assignments end.' })
@@ -199,11 +208,12 @@ export class AgenciesResolver {
 
   @Query(() => DataConflictConnection, { description: 'Data conflicts for civil affairs to settle (default: OPEN).' })
   dataConflicts(
-    @Arg('status', () => String, { nullable: true }) status: string | null,
+    @Arg('status', () => String, { nullable: true, description: 'OPEN or SETTLED.', deprecationReason: STATUS_STRING_DEPRECATION }) status: string | null,
+    @Arg('statuses', () => [DataConflictStatus], { nullable: true, description: 'Any of these (default: OPEN).' }) statuses: DataConflictStatus[] | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<DataConflictType>> {
-    return new AgenciesService(ctx).conflicts(status, page.first, page.after);
+    return new AgenciesService(ctx).conflicts({ status, statuses }, page.first, page.after);
   }
 
   @Mutation(() => DataConflictType, { description: 'Settle a data conflict with a decision and a note on what was checked.' })

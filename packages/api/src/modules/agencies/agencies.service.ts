@@ -5,7 +5,7 @@ import { badInput, conflict, forbidden, notFound } from '../../graphql/errors.js
 import { decodeOffset, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
 import { maskCertificateNumber, maskIdNumber } from '../../shared/masking.js';
-import { toDate } from '../../shared/sql.js';
+import { pgArray, toDate } from '../../shared/sql.js';
 import { API_KEY_PREFIX, hashToken } from '../auth/auth.service.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import type { Elder } from '../elders/elder.entity.js';
@@ -13,6 +13,8 @@ import { ElderService } from '../elders/elder.service.js';
 import { RegionService } from '../regions/region.service.js';
 import { applyWaitingRecords, type LinkedRecord } from './sync.effects.js';
 import { applyArchiveChanges } from '../elders/archive-changes.js';
+import { CandidateStatus, DataConflictStatus, TransferStatus } from './agencies.types.js';
+import { statusFilterOf, type StatusChoice } from '../../graphql/enums.js';
 import type {
   AgencyKindEnum,
   AgencyRecordType,
@@ -144,17 +146,18 @@ export class AgenciesService {
   }
 
   // ---- survey queue
-  async candidates(regionCode: string | null | undefined, status: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<CandidateType>> {
+  async candidates(regionCode: string | null | undefined, filter: StatusChoice<CandidateStatus>, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<CandidateType>> {
     const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
+    const statuses = statusFilterOf(filter.status, filter.statuses, CandidateStatus, CandidateStatus.PENDING);
     const region = regionCode ? (await new RegionService(this.ctx).requireRegionInJurisdiction(actor, regionCode)).code : actor.regionCode;
     const size = pageSize(first);
     const start = decodeOffset(after);
     const rows = await this.ctx.em.execute<(Record<string, any> & { total: string })[]>(
       `select *, count(*) over () as total from candidate
         where (${inSubtree('region_code')} or (${isAncestorOrSelf('region_code')} and length(region_code) < 12 and ${inSubtree('region_code')}))
-          and status = ?
+          and status = any(?::text[])
         order by first_seen_at, id limit ? offset ?`,
-      [region, region, actor.regionCode, status ?? 'PENDING', size + 1, start],
+      [region, region, actor.regionCode, pgArray(statuses), size + 1, start],
     );
     const nodes = rows.slice(0, size).map(toCandidate);
     return toConnection(nodes, (n) => encodeCursor([start + nodes.indexOf(n) + 1]), rows.length > size, start > 0, Number(rows[0]?.total ?? 0));
@@ -220,15 +223,16 @@ export class AgenciesService {
   }
 
   // ---- transfers
-  async transfers(status: string | null | undefined): Promise<TransferType[]> {
+  async transfers(filter: StatusChoice<TransferStatus>): Promise<TransferType[]> {
     const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
+    const statuses = statusFilterOf(filter.status, filter.statuses, TransferStatus, TransferStatus.PROPOSED);
     const rows = await this.ctx.em.execute<Record<string, any>[]>(
       `select t.id, t.elder_id, e.name as elder_name, t.from_region_code, t.to_region_code, to_char(t.moved_on, 'YYYY-MM-DD') as moved_on,
               t.status, t.proposed_at, t.note
          from transfer t join elder e on e.id = t.elder_id
-        where (${inSubtree('t.to_region_code')} or ${inSubtree('t.from_region_code')}) and t.status = ?
+        where (${inSubtree('t.to_region_code')} or ${inSubtree('t.from_region_code')}) and t.status = any(?::text[])
         order by t.proposed_at limit 500`,
-      [actor.regionCode, actor.regionCode, status ?? 'PROPOSED'],
+      [actor.regionCode, actor.regionCode, pgArray(statuses)],
     );
     return rows.map(toTransfer);
   }
@@ -287,14 +291,15 @@ export class AgenciesService {
   }
 
   // ---- data conflicts
-  async conflicts(status: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<DataConflictType>> {
+  async conflicts(filter: StatusChoice<DataConflictStatus>, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<DataConflictType>> {
     const actor = requireScope(this.ctx, Scope.AgencyDataSettle);
+    const statuses = statusFilterOf(filter.status, filter.statuses, DataConflictStatus, DataConflictStatus.OPEN);
     const size = pageSize(first);
     const start = decodeOffset(after);
     const rows = await this.ctx.em.execute<(Record<string, any> & { total: string })[]>(
       `select c.*, e.name as elder_name, count(*) over () as total from data_conflict c join elder e on e.id = c.elder_id
-        where ${inSubtree('e.region_code')} and c.status = ? order by c.raised_at, c.id limit ? offset ?`,
-      [actor.regionCode, status ?? 'OPEN', size + 1, start],
+        where ${inSubtree('e.region_code')} and c.status = any(?::text[]) order by c.raised_at, c.id limit ? offset ?`,
+      [actor.regionCode, pgArray(statuses), size + 1, start],
     );
     const nodes = rows.slice(0, size).map(toConflict);
     return toConnection(nodes, (n) => encodeCursor([start + nodes.indexOf(n) + 1]), rows.length > size, start > 0, Number(rows[0]?.total ?? 0));

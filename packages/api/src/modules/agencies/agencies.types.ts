@@ -102,6 +102,41 @@ export class AgencyRecordType {
 
 export const AgencyRecordConnection = connectionOf('AgencyRecord', AgencyRecordType, 'Agency records, newest first.');
 
+export enum CandidateStatus {
+  PENDING = 'PENDING',
+  ENROLLED = 'ENROLLED',
+  DISMISSED = 'DISMISSED',
+}
+registerEnumType(CandidateStatus, {
+  name: 'CandidateStatus',
+  description: 'Where a survey candidate (摸排候选对象) stands.',
+  valuesConfig: labelled(CandidateStatus, { PENDING: '待处理', ENROLLED: '已建档', DISMISSED: '已排除' }),
+});
+
+export enum TransferStatus {
+  PROPOSED = 'PROPOSED',
+  ACCEPTED = 'ACCEPTED',
+  REJECTED = 'REJECTED',
+}
+registerEnumType(TransferStatus, {
+  name: 'TransferStatus',
+  description: 'Where a reported move (迁移) stands.',
+  valuesConfig: labelled(TransferStatus, { PROPOSED: '待接收', ACCEPTED: '已接收', REJECTED: '不接收' }),
+});
+
+export enum DataConflictStatus {
+  OPEN = 'OPEN',
+  SETTLED = 'SETTLED',
+}
+registerEnumType(DataConflictStatus, {
+  name: 'DataConflictStatus',
+  description: 'Where a data conflict (数据冲突) stands.',
+  valuesConfig: labelled(DataConflictStatus, { OPEN: '待处理', SETTLED: '已处理' }),
+});
+
+/** The deprecation of the String status arguments, the same words everywhere. */
+export const STATUS_STRING_DEPRECATION = 'Use statuses (a list of the status enum); the String form goes in the next release.';
+
 @ObjectType('Candidate', {
   description: '摸排候选对象: someone an agency reported who has no archive yet and meets the criteria. Never a silent archive: the town enrolls or dismisses.',
 })
@@ -121,8 +156,8 @@ export class CandidateType {
   @Field(() => GraphQLJSON, { description: 'The agency records that put them here: [{ kind, label, agency, externalId, effectiveOn }].' })
   reasons!: unknown[];
 
-  @Field(() => String, { description: 'PENDING, ENROLLED or DISMISSED.' })
-  status!: string;
+  @Field(() => CandidateStatus)
+  status!: CandidateStatus;
 
   @Field(() => GraphQLDateTimeISO)
   firstSeenAt!: Date;
@@ -165,8 +200,8 @@ export class TransferType {
   @Field(() => LocalDate)
   movedOn!: string;
 
-  @Field(() => String, { description: 'PROPOSED, ACCEPTED or REJECTED.' })
-  status!: string;
+  @Field(() => TransferStatus)
+  status!: TransferStatus;
 
   @Field(() => GraphQLDateTimeISO)
   proposedAt!: Date;
@@ -207,8 +242,8 @@ export class DataConflictType {
   @Field(() => String)
   detail!: string;
 
-  @Field(() => String, { description: 'OPEN or SETTLED.' })
-  status!: string;
+  @Field(() => DataConflictStatus)
+  status!: DataConflictStatus;
 
   @Field(() => GraphQLDateTimeISO)
   raisedAt!: Date;

@@ -10,10 +10,10 @@ import { RegionService } from '../regions/region.service.js';
 import { COMPLIANCE_COLUMNS, complianceSql, type ComplianceRow } from '../standards/compliance.sql.js';
 import { complianceSource, subtree } from './compliance.snapshot.js';
 import { readRollups } from '../reports/reports.rollup.js';
-import { parsePeriod, shape } from '../reports/reports.service.js';
+import { periodOfInput, shape } from '../reports/reports.service.js';
 import { describeRequirement, type ActivityEnum, type ElderClassEnum, type RequirementSourceEnum, type WindowKindEnum } from '../standards/standards.enums.js';
 import type { ElderComplianceType, RequirementComplianceType } from '../standards/standards.types.js';
-import { PeriodKind, type OverdueElderType, type PeriodInput, type VisitorWorkloadType, type VisitRateType, type WorklistItemType } from './compliance.types.js';
+import { type OverdueElderType, type PeriodInput, type VisitorWorkloadType, type VisitRateType, type WorklistItemType } from './compliance.types.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
 import { daysBetween } from '../standards/standards.service.js';
 
@@ -162,17 +162,11 @@ export class ComplianceService {
   async visitRate(regionCode: string | null | undefined, period: PeriodInput): Promise<VisitRateType> {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const region = await this.regionIn(actor, regionCode);
-    // A month is the report's period of that label (the rollups are kept by label); other kinds use the calendar
-    // windows of the visit standards.
-    const month = period.kind === PeriodKind.MONTH ? parsePeriod(period.date.slice(0, 7)) : null;
-    const [bounds] = month
-      ? [month]
-      : await this.ctx.em.execute<{ from: string; to: string }[]>(
-          `select to_char(s, 'YYYY-MM-DD') as "from", to_char(visit_window_end(?, null, s), 'YYYY-MM-DD') as "to"
-             from visit_window_start(?, null, ?::date) as s`,
-          [period.kind, period.kind, period.date],
-        );
-    const { from, to } = bounds!;
+    // The one period shape (shared/period.ts): a month is the report's period of that label (the rollups are kept by
+    // label); every kind has the visit standards' calendar windows.
+    const bounds = periodOfInput(period);
+    const month = bounds.kind === 'MONTH' ? bounds : null;
+    const { from, to } = bounds;
     const day = today(this.ctx);
     if (from > day) throw badInput('该时段尚未开始', 'The period has not started yet', 'period');
     const asOf = to < day ? to : day;

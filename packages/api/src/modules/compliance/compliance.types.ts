@@ -1,33 +1,14 @@
-import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { connectionOf } from '../../graphql/pagination.js';
-import { labelled } from '../../graphql/enums.js';
 import { LocalDate } from '../../graphql/scalars.js';
 import { ElderType } from '../elders/elder.types.js';
 import type { Elder } from '../elders/elder.entity.js';
 import { ElderClassEnum } from '../standards/standards.enums.js';
 import { RequirementComplianceType } from '../standards/standards.types.js';
 
-export enum PeriodKind {
-  WEEK = 'WEEK',
-  MONTH = 'MONTH',
-  QUARTER = 'QUARTER',
-  HALF_YEAR = 'HALF_YEAR',
-  YEAR = 'YEAR',
-}
-registerEnumType(PeriodKind, {
-  name: 'PeriodKind',
-  valuesConfig: labelled(PeriodKind, { WEEK: '周', MONTH: '月', QUARTER: '季度', HALF_YEAR: '半年', YEAR: '年' }),
-});
-
-@InputType({ description: 'The calendar period of `kind` that contains `date` (e.g. MONTH + 2026-11-15 = November 2026).' })
-export class PeriodInput {
-  @Field(() => PeriodKind)
-  kind!: PeriodKind;
-
-  @Field(() => LocalDate)
-  date!: string;
-}
+// The period shape moved to graphql/period.ts (one for every operation); re-exported for this module's users.
+export { PeriodInput, PeriodKind } from '../../graphql/period.js';
 
 @ObjectType('OverdueElder', { description: 'An elder with at least one overdue requirement.' })
 export class OverdueElderType {

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../graphql/errors.js';
+import { periodOfArgs } from '../../graphql/period.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
-import { asOfPeriod, parsePeriod, perElderRateParams, perElderRateSql, type Period } from '../reports/reports.service.js';
+import { asOfPeriod, perElderRateParams, perElderRateSql, type Period } from '../reports/reports.service.js';
 import type { ElderFilter } from './elder.inputs.js';
 import { rollupsUsable } from '../reports/reports.rollup.js';
 
@@ -27,26 +28,21 @@ export interface Drill {
 /** The drill conditions of a filter, checked; null when the filter asks for none (the list works as before). */
 export function drillOf(filter: ElderFilter | null | undefined, today: string): Drill | null {
   if (!filter) return null;
-  const raw = filter.period?.trim();
   let period: Period | null = null;
-  if (raw) {
-    try {
-      period = parsePeriod(raw);
-    } catch {
-      throw badInput(
-        '时段格式应为 2026-10（月）、2026-W43（周）、2026-Q4（季度）或 2026（年）',
-        'period must look like 2026-10, 2026-W43, 2026-Q4 or 2026',
-        'filter.period',
-      );
+  const label = filter.period?.trim() || null; // an empty label was "no period" and stays so
+  if (label || filter.periodInput) {
+    // The one period shape: the deprecated label or periodInput, the same Period either way.
+    period = periodOfArgs(label, filter.periodInput, { label: 'filter.period', input: 'filter.periodInput' });
+    if (period.from > today) {
+      throw badInput('该时段尚未开始', 'The period has not started yet', filter.periodInput ? 'filter.periodInput' : 'filter.period');
     }
-    if (period.from > today) throw badInput('该时段尚未开始', 'The period has not started yet', 'filter.period');
   }
   const visited = filter.visited ?? null;
   const alertsRaised = filter.alertsRaised === true;
   if (!period && (visited !== null || alertsRaised)) {
     throw badInput(
-      '按“是否已探访”或“新增预警”筛选时，请同时给出时段（如 2026-10）',
-      'visited and alertsRaised are judged for a period: give filter.period too (e.g. 2026-10)',
+      '按“是否已探访”或“新增预警”筛选时，请同时给出时段（如 2026 年 10 月）',
+      'visited and alertsRaised are judged for a period: give filter.periodInput too (e.g. MONTH + 2026-10-01)',
       'filter.period',
     );
   }

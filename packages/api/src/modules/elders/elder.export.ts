@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { PeriodKind } from '../../graphql/period.js';
 import { Scope } from '@tanfang/schema';
 import { requireScope, type RequestContext } from '../../graphql/context.js';
 import { badInput, FieldErrors, forbidden } from '../../graphql/errors.js';
@@ -49,10 +50,11 @@ export function parseExportRequest(body: unknown): ExportRequest {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     errors.add('filter', '筛选条件格式不正确', 'filter must be an object');
   } else {
-    const kinds: Record<string, 'string' | 'int' | 'boolean' | readonly string[]> = {
+    const kinds: Record<string, 'string' | 'int' | 'boolean' | 'period' | readonly string[]> = {
       regionCode: 'string',
       text: 'string',
       period: 'string',
+      periodInput: 'period',
       circumstances: Object.values(Circumstance),
       status: Object.values(ElderStatus),
       classes: Object.values(ElderClassEnum),
@@ -77,6 +79,7 @@ export function parseExportRequest(body: unknown): ExportRequest {
         kind === 'string' ? typeof value === 'string' && value.length <= 100
         : kind === 'int' ? Number.isInteger(value)
         : kind === 'boolean' ? typeof value === 'boolean'
+        : kind === 'period' ? isPeriodInput(value)
         : Array.isArray(value) && value.every((v) => typeof v === 'string' && kind.includes(v));
       if (ok) filter[key] = value;
       else errors.add(field, `筛选条件 ${key} 的取值不正确`, `filter.${key} has a value of the wrong kind`);
@@ -96,6 +99,15 @@ export function parseExportRequest(body: unknown): ExportRequest {
   }
   errors.throwIfAny();
   return { filter: filter as ElderFilter, purpose };
+}
+
+/** A PeriodInput as JSON: { kind: one of PeriodKind, date: "YYYY-MM-DD" } and nothing else. */
+function isPeriodInput(value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return Object.keys(v).every((k) => k === 'kind' || k === 'date')
+    && typeof v.kind === 'string' && (Object.values(PeriodKind) as string[]).includes(v.kind)
+    && typeof v.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v.date);
 }
 
 interface ExtraRow {

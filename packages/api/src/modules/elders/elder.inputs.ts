@@ -1,4 +1,5 @@
 import { Field, Float, InputType, Int, registerEnumType } from 'type-graphql';
+import { PERIOD_LABEL_DEPRECATION, PeriodInput } from '../../graphql/period.js';
 import { ElderClassEnum } from '../standards/standards.enums.js';
 import { LocalDate } from '../../graphql/scalars.js';
 import {
@@ -242,25 +243,33 @@ export class ElderFilter {
   @Field(() => Boolean, {
     nullable: true,
     description:
-      'true: only elders with an overdue visit requirement today (see overdueElders); with `period`, overdue as the report counts it for that period (its overdueElders figure).',
+      'true: only elders with an overdue visit requirement today (see overdueElders); with `periodInput`, overdue as the report counts it for that period (its overdueElders figure).',
   })
   overdue?: boolean | null;
 
   @Field(() => String, {
     nullable: true,
     description:
-      'A report period (2026-10, 2026-W43, 2026-Q4, 2026): the list becomes the people behind that period’s report figures. Only elders in the registry on the period’s day of judgement (its last day, or today while it runs) are listed; class and age are taken on that day; `visited`, `alertsRaised`, `overdue` and `refused` are judged for the period.',
+      'Deprecated: the report period as a label (2026-10, 2026-W43, 2026-Q4, 2026-H1, 2026); same meaning as `periodInput`.',
+    deprecationReason: PERIOD_LABEL_DEPRECATION,
   })
   period?: string | null;
+
+  @Field(() => PeriodInput, {
+    nullable: true,
+    description:
+      'A report period: the list becomes the people behind that period’s report figures. Only elders in the registry on the period’s day of judgement (its last day, or today while it runs) are listed; class and age are taken on that day; `visited`, `alertsRaised`, `overdue` and `refused` are judged for the period.',
+  })
+  periodInput?: PeriodInput | null;
 
   @Field(() => Boolean, {
     nullable: true,
     description:
-      'Needs `period`. true: elders counted in the visit rate’s numerator (every requirement met); false: in its denominator but not its numerator (未按标准探访). The same rule as the report’s visitRate.',
+      'Needs `periodInput`. true: elders counted in the visit rate’s numerator (every requirement met); false: in its denominator but not its numerator (未按标准探访). The same rule as the report’s visitRate.',
   })
   visited?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Needs `period`. true: elders with an alert raised in the period (新增预警).' })
+  @Field(() => Boolean, { nullable: true, description: 'Needs `periodInput`. true: elders with an alert raised in the period (新增预警).' })
   alertsRaised?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, description: 'true: elders with an alert not yet resolved (open, acknowledged or referred).' })
@@ -268,7 +277,7 @@ export class ElderFilter {
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'true: elders with a written refusal of visits in force today (with `period`: on its day of judgement, as the report’s refusals figure).',
+    description: 'true: elders with a written refusal of visits in force today (with `periodInput`: on its day of judgement, as the report’s refusals figure).',
   })
   refused?: boolean | null;
 

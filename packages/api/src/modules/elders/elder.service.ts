@@ -351,7 +351,7 @@ export class ElderService {
     if (!filter?.regionCode?.trim()) and.push(...subtreeConditions(this.ctx.actor!.regionCode));
     if (!filter) return and.length ? { $and: and } : {};
     // A period's figures judge class and age on the period's day (its last day once ended), as the report does.
-    const today = filter.period?.trim() ? drillOf(filter, this.today)!.asOf : this.today;
+    const today = filter.period?.trim() || filter.periodInput ? drillOf(filter, this.today)!.asOf : this.today;
     // As one array parameter: a city's ids would exceed the bind-parameter limit as an IN list.
     if (derived) and.push({ [sql`id = any(${pgArray(derived)}::uuid[])`]: true } as FilterQuery<Elder>);
     if (filter.classes?.length) {

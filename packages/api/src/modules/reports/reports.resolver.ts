@@ -1,7 +1,11 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
+import { PERIOD_LABEL_DEPRECATION, PeriodInput } from '../../graphql/period.js';
 import { ReportsService } from './reports.service.js';
 import { ReportType } from './reports.types.js';
+
+const PERIOD_INPUT = 'The period (PeriodInput: WEEK, MONTH, QUARTER, HALF_YEAR or YEAR containing `date`). Required unless the deprecated `period` is given.';
+const PERIOD_LABEL = `Deprecated label form: 2026-10 (month), 2026-W43 (ISO week), 2026-Q4, 2026-H1 (half year) or 2026. ${PERIOD_LABEL_DEPRECATION}`;
 
 @Resolver()
 export class ReportsResolver {
@@ -11,26 +15,33 @@ export class ReportsResolver {
   })
   report(
     @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
-    @Arg('period', () => String, { description: '2026-10 (month), 2026-W43 (ISO week), 2026-Q4 or 2026.' }) period: string,
+    @Arg('period', () => String, { nullable: true, description: PERIOD_LABEL, deprecationReason: PERIOD_LABEL_DEPRECATION }) period: string | null,
+    @Arg('periodInput', () => PeriodInput, { nullable: true, description: PERIOD_INPUT }) periodInput: PeriodInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<ReportType> {
-    return new ReportsService(ctx).report(regionCode, period);
+    return new ReportsService(ctx).report(regionCode, { label: period, input: periodInput });
   }
 
   @Mutation(() => ReportType, {
     description: 'Close an ended period for a region (and every region below it): its figures and eligibility list are frozen; later changes do not rewrite them.',
   })
-  closeReportPeriod(@Arg('regionCode', () => String) regionCode: string, @Arg('period', () => String) period: string, @Ctx() ctx: RequestContext): Promise<ReportType> {
-    return new ReportsService(ctx).close(regionCode, period);
+  closeReportPeriod(
+    @Arg('regionCode', () => String) regionCode: string,
+    @Arg('period', () => String, { nullable: true, description: PERIOD_LABEL, deprecationReason: PERIOD_LABEL_DEPRECATION }) period: string | null,
+    @Arg('periodInput', () => PeriodInput, { nullable: true, description: PERIOD_INPUT }) periodInput: PeriodInput | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ReportType> {
+    return new ReportsService(ctx).close(regionCode, { label: period, input: periodInput });
   }
 
   @Mutation(() => ReportType, { description: 'Correct a closed period with a reason: a new version of the frozen figures, with the before and after kept.' })
   amendReportPeriod(
     @Arg('regionCode', () => String) regionCode: string,
-    @Arg('period', () => String) period: string,
+    @Arg('period', () => String, { nullable: true, description: PERIOD_LABEL, deprecationReason: PERIOD_LABEL_DEPRECATION }) period: string | null,
+    @Arg('periodInput', () => PeriodInput, { nullable: true, description: PERIOD_INPUT }) periodInput: PeriodInput | null,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: RequestContext,
   ): Promise<ReportType> {
-    return new ReportsService(ctx).amend(regionCode, period, reason);
+    return new ReportsService(ctx).amend(regionCode, { label: period, input: periodInput }, reason);
   }
 }

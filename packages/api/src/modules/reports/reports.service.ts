@@ -22,6 +22,7 @@ const CODE_LENGTH = [0, 2, 4, 6, 9, 12];
 // The one period parser lives in shared/period.ts (labels and PeriodInput alike); re-exported for the report's users.
 export { parsePeriod, periodOfInput, type Period } from '../../shared/period.js';
 import { parsePeriod, type Period } from '../../shared/period.js';
+import { periodOfArgs, type PeriodChoice } from '../../graphql/period.js';
 
 type Row = { child: string | null; key: string | null; n: string };
 
@@ -60,7 +61,7 @@ type Rolled = Awaited<ReturnType<typeof readRollups>>;
 export class ReportsService {
   constructor(private readonly ctx: RequestContext) {}
 
-  async report(regionCode: string | null | undefined, periodRaw: string): Promise<ReportType> {
+  async report(regionCode: string | null | undefined, periodRaw: string | PeriodChoice): Promise<ReportType> {
     const actor = requireScope(this.ctx, Scope.ReportRead);
     const { region, period, asOf } = await this.scope(actor, regionCode, periodRaw);
     const childLength = CODE_LENGTH[region.level + 1] ?? 0;
@@ -132,8 +133,9 @@ export class ReportsService {
     };
   }
 
-  private async scope(actor: Actor, regionCode: string | null | undefined, periodRaw: string) {
-    const period = parsePeriod(periodRaw);
+  /** The region and period of a call, checked after the caller's scope (a period's shape is no business of someone without it). */
+  private async scope(actor: Actor, regionCode: string | null | undefined, periodRaw: string | PeriodChoice) {
+    const period = typeof periodRaw === 'string' ? parsePeriod(periodRaw) : periodOfArgs(periodRaw.label, periodRaw.input);
     const day = today(this.ctx);
     if (period.from > day) throw badInput('该时段尚未开始', 'The period has not started yet', 'period');
     const asOf = asOfPeriod(period, day);
@@ -235,7 +237,7 @@ export class ReportsService {
    * Close a period that has ended: the figures of the region and of every region below it, and the eligibility list
    * (who was in the denominator, who counted in the numerator), are frozen as version 1.
    */
-  async close(regionCode: string, periodRaw: string): Promise<ReportType> {
+  async close(regionCode: string, periodRaw: string | PeriodChoice): Promise<ReportType> {
     const actor = requireScope(this.ctx, Scope.ReportClose);
     const { region, period, day } = await this.scope(actor, regionCode, periodRaw);
     if (period.to >= day) throw badInput('时段尚未结束，不能关账', 'The period has not ended yet: it cannot be closed', 'period');
@@ -255,7 +257,7 @@ export class ReportsService {
   }
 
   /** Correct a closed period: the figures are recomputed from today's data as a new version, with who, why, before and after. */
-  async amend(regionCode: string, periodRaw: string, reasonRaw: string): Promise<ReportType> {
+  async amend(regionCode: string, periodRaw: string | PeriodChoice, reasonRaw: string): Promise<ReportType> {
     const actor = requireScope(this.ctx, Scope.ReportClose);
     const reason = reasonRaw.trim();
     if (reason.length < 4 || reason.length > 1000) throw badInput('请写明修订原因（4至1000字）', 'Give the reason for the amendment (4-1000 characters)', 'reason');

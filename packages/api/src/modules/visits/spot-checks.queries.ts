@@ -32,7 +32,7 @@ export async function verificationRates(em: EntityManager, regions: RateRegions,
   const byParent = 'parent' in regions;
   const rows = await em.execute<{ code: string; name: string; drawn: number; confirmed: number; not_confirmed: number; unreachable: number }[]>(
     `with target as (
-       select code, full_name as name from region where ${byParent ? 'parent_code = ?' : 'code = any(?::text[])'}
+       select code, name from region where ${byParent ? 'parent_code = ?' : 'code = any(?::text[])'}
      ),
      checks as (
        select distinct on (s.visit_id) s.region_code, s.result

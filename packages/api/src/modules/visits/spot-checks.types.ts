@@ -126,7 +126,7 @@ export class SpotCheckRateType {
   @Field(() => String)
   regionCode!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The region’s own name (the rows are children of one region).' })
   regionName!: string;
 
   @Field(() => Int, { description: 'Visits drawn.' })
