@@ -6,6 +6,7 @@ import { loadConfig } from './config/env.js';
 import { initOrm, openDatabase, prepareData } from './db/bootstrap.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './db/seeders/demo.js';
 import { createApp } from './server.js';
+import { startWorker, type JobWorker } from './jobs/queue.js';
 
 const started = Date.now();
 const config = loadConfig();
@@ -18,11 +19,16 @@ const server: Server = await new Promise((resolve, reject) => {
   const s = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(s)));
 });
 
+// The job queue (notifications' SMS, webhooks, escalation notices): inside this process unless TANFANG_WORKER=off,
+// when `pnpm worker` runs it alone. Several of either kind may run: jobs are locked one worker at a time.
+const worker: JobWorker | null = config.worker === 'inline' ? await startWorker({ connectionString: database.url, config, orm }) : null;
+
 const base = `http://localhost:${config.port}`;
 console.log(`
 Tanfang 探访 is running (${((Date.now() - started) / 1000).toFixed(1)} s)
   Admin console   ${base}/
   GraphQL API     ${base}/graphql
+  Job queue       ${worker ? 'running in this process (TANFANG_WORKER=inline)' : 'off here (TANFANG_WORKER=off): run `pnpm worker`'}
   Database        ${database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'DATABASE_URL'}${
     prepared.demo ? `\n  Demo data       ${prepared.demo.elders} elders loaded (first start)` : ''
   }`);
@@ -61,6 +67,8 @@ async function shutdown(signal: string): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (refresher) clearInterval(refresher);
   for (let i = 0; refreshing && i < 100; i++) await new Promise((r) => setTimeout(r, 50)); // let a refresh finish
+  // Running jobs finish (an HTTP delivery still waiting is aborted after 5 s and retried later, same delivery id).
+  await worker?.stop();
   await apollo.stop();
   await orm.close(true);
   await database.embedded?.stop();
