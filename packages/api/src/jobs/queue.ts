@@ -22,7 +22,9 @@ const quietLogger = new Logger(() => (level, message) => {
 /** graphile-worker's own schema, migrated by its runMigrations (idempotent; run by every start, see db/bootstrap.ts). */
 export async function migrateJobQueue(connectionString: string): Promise<void> {
   const pool = new pg.Pool({ connectionString, max: 1 });
-  pool.on('error', () => undefined); // an idle client cut off by the server: the next query reports it
+  // An idle client cut off by the server: the next query reports it.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     await runMigrations({ pgPool: pool, logger: quietLogger });
   } finally {
