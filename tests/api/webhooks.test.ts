@@ -229,3 +229,32 @@ describe('who sees what', () => {
     expect((await checkWebhookUrl('http://127.0.0.1/x', true)).ok).toBe(true);
   });
 });
+
+describe('FEED_CHANGED', () => {
+  it('new entries in the subscriber\'s view make one delivery carrying the end cursor; nothing new, nothing sent', async () => {
+    const rx = await receiver();
+    const sub = await subscribe(police2, rx.url, ['FEED_CHANGED']);
+    const runFeed = async () => {
+      await t.sql(`select graphile_worker.add_job('webhook_feed')`);
+      await expect.poll(async () => (await t.sql<{ n: number }>(`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'webhook_feed'`))[0]!.n, { timeout: 10_000, interval: 50 }).toBe(0);
+    };
+    // Nothing happened since the subscription: nothing to announce (history before it is not announced).
+    await runFeed();
+    expect(await deliveries(police2, sub.subscription.id)).toEqual([]);
+
+    await registerElder(t, admin, { name: '周志强', regionCode: REGIONS.villageA1, idNumber: idNumberFor('1943-04-05') });
+    await runFeed();
+    await expect.poll(() => rx.received.length, { timeout: 10_000, interval: 50 }).toBe(1);
+    const body = JSON.parse(rx.received[0]!.body);
+    expect(body.event).toBe('FEED_CHANGED');
+    expect(Object.keys(body.data).sort()).toEqual(['endCursor', 'since']);
+    // The subscriber reads the data itself, with its own key, from the cursor it had: the feed ends where announced.
+    const feed = ok(await t.exec<any>(police2, `query($since: String) { changes(since: $since, first: 1000) { endCursor entries { entity op } } }`, { since: body.data.since })).changes;
+    expect(feed.entries.length).toBeGreaterThan(0);
+    expect(feed.endCursor).toBe(body.data.endCursor);
+    expect(JSON.stringify(body)).not.toContain('周志强');
+
+    await runFeed();
+    expect(await deliveries(police2, sub.subscription.id)).toHaveLength(1);
+  });
+});
