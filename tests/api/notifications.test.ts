@@ -172,6 +172,33 @@ describe('assignment', () => {
   });
 });
 
+describe('agency data to settle', () => {
+  const RESULT = `results { status }`;
+  it('a conflict reaches the town and city that settle it; a transfer the receiving town; once per sync, not per record', async () => {
+    const police = await t.user('POLICE', REGIONS.city);
+    t.clock.set('2026-09-10T02:00:00Z');
+    const dead = await registerElder(t, admin, { name: '李伯', regionCode: REGIONS.villageA1, idNumber: idNumberFor('1944-05-06') });
+    const moving = await registerElder(t, admin, { name: '陈婆', regionCode: REGIONS.villageA1, idNumber: idNumberFor('1945-06-07', false) });
+    t.clock.set('2026-11-15T02:00:00Z');
+    ok(await t.exec(townA, RECORD, { input: { elderId: dead.id, visitedAt: '2026-11-05T02:00:00Z', method: 'HOME' } }));
+    const death = (records: unknown[], key: string) => t.exec<any>(police, `mutation($batch: DeathRegistrationBatch!) { syncDeathRegistrations(batch: $batch) { ${RESULT} } }`, { batch: { idempotencyKey: key, records } });
+    ok(await death([{ externalId: 'SW-1', idNumber: dead.fullIdNumber, diedOn: '2026-11-01' }], 'k1'));
+    const conflictsOf = async (who: TestUser) => (await notes(who)).filter((n) => n.kind === 'DATA_CONFLICT');
+    for (const who of [townA, admin]) {
+      expect((await conflictsOf(who)).map((n) => [n.title, n.link])).toEqual([['合作部门数据与档案不一致：1 条待处理', '/survey?tab=conflicts']]);
+    }
+    expect(await conflictsOf(townB)).toEqual([]);
+    expect(await conflictsOf(villageA1)).toEqual([]); // village workers do not settle agency data
+
+    ok(await t.exec(police, `mutation($batch: ResidenceChangeBatch!) { syncResidenceChanges(batch: $batch) { ${RESULT} } }`, {
+      batch: { idempotencyKey: 'k2', records: [{ externalId: 'QY-1', idNumber: moving.fullIdNumber, newRegionCode: REGIONS.villageB1, newAddress: '沙塘墟1号', movedOn: '2026-11-01' }] },
+    }));
+    const transfers = async (who: TestUser) => (await notes(who)).filter((n) => n.kind === 'TRANSFER');
+    expect((await transfers(townB)).map((n) => [n.title, n.link])).toEqual([['有 1 位老年人待接收迁入', '/survey?tab=transfers']]);
+    expect(await transfers(townA)).toEqual([]);
+  });
+});
+
 describe('one\'s own notifications', () => {
   it('pages newest first, counts unread, marks some or all read; another\'s ids change nothing', async () => {
     const all = await notes(villageA1);
