@@ -37,8 +37,11 @@ const REFER = `mutation($id: ID!, $version: Int!, $to: Referral!) { referAlert(i
 
 type Delivery = { id: string; event: string; payload: string; status: string; attempts: number; lastHttpStatus: number | null; lastError: string | null; deliveredAt: string | null };
 
-const work = async (options: { abortAfterMs?: number } = {}) => {
-  const w = await startWorker({ connectionString: t.dbUrl, config: t.options.config, orm: t.orm, pollInterval: 100, cron: false, abortAfterMs: options.abortAfterMs ?? 200 });
+const work = async (options: { abortAfterMs?: number; reportSeconds?: number } = {}) => {
+  const w = await startWorker({
+    connectionString: t.dbUrl, config: t.options.config, orm: t.orm, pollInterval: 100, cron: false, abortAfterMs: options.abortAfterMs ?? 200,
+    reportSeconds: options.reportSeconds,
+  });
   workers.push(w);
   return w;
 };
@@ -256,5 +259,20 @@ describe('FEED_CHANGED', () => {
 
     await runFeed();
     expect(await deliveries(police2, sub.subscription.id)).toHaveLength(1);
+  });
+});
+
+describe('report refresher', () => {
+  it('runs at once and reschedules itself as ONE job per database, however many workers start it (or run it)', async () => {
+    // Two workers already run without the refresher configured: they run its job all the same (the interval is in it).
+    expect((await t.sql(`select * from report_rollup_state`)).length).toBe(0);
+    await work({ reportSeconds: 3600 });
+    await work({ reportSeconds: 3600 });
+    await expect.poll(async () => (await t.sql(`select period from report_rollup_state`)).length, { timeout: 20_000, interval: 100 }).toBe(2);
+    await expect.poll(async () => (await t.sql(`select 1 from compliance_snapshot_state where valid`)).length, { timeout: 20_000, interval: 100 }).toBe(1);
+    // The next run is queued once, an interval ahead, under the one key (no second copy from the second worker).
+    await expect.poll(async () => (await t.sql<{ key: string; ahead: boolean }>(
+      `select key, run_at > now() + interval '59 minutes' as ahead from graphile_worker.jobs where task_identifier = 'refresh_reports' and attempts < max_attempts`,
+    )), { timeout: 10_000, interval: 100 }).toEqual([{ key: 'refresh_reports', ahead: true }]);
   });
 });

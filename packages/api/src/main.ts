@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { refreshRollups, rolledPeriods } from './modules/reports/reports.rollup.js';
-import { refreshComplianceSnapshot } from './modules/compliance/compliance.snapshot.js';
 import type { Server } from 'node:http';
 import { loadConfig } from './config/env.js';
 import { initOrm, openDatabase, prepareData } from './db/bootstrap.js';
@@ -21,7 +19,10 @@ const server: Server = await new Promise((resolve, reject) => {
 
 // The job queue (notifications' SMS, webhooks, escalation notices): inside this process unless TANFANG_WORKER=off,
 // when `pnpm worker` runs it alone. Several of either kind may run: jobs are locked one worker at a time.
-const worker: JobWorker | null = config.worker === 'inline' ? await startWorker({ connectionString: database.url, config, orm }) : null;
+// It also keeps today's compliance snapshot and the report rollups of this and last month current (overdue lists and
+// worklists read the snapshot, reports the rollups) every TANFANG_ROLLUP_SECONDS, once across all instances.
+const worker: JobWorker | null =
+  config.worker === 'inline' ? await startWorker({ connectionString: database.url, config, orm, reportSeconds: config.rollupSeconds }) : null;
 
 const base = `http://localhost:${config.port}`;
 console.log(`
@@ -38,24 +39,6 @@ if (config.seedDemo) {
 }
 console.log('\nCtrl-C stops the API and the database.');
 
-// Today's compliance snapshot and the report rollups of this month and last month, kept current in the background
-// (overdue lists and worklists read the snapshot, reports the rollups; both are exact or say when they were computed).
-let refreshing = false;
-async function refreshReports(): Promise<void> {
-  if (refreshing) return;
-  refreshing = true;
-  try {
-    await refreshComplianceSnapshot(orm.em, new Date());
-    for (const period of rolledPeriods(new Date())) await refreshRollups(orm.em, period, new Date());
-  } catch (error) {
-    console.error('[reports] rollup refresh failed:', error);
-  } finally {
-    refreshing = false;
-  }
-}
-const refresher = config.rollupSeconds > 0 ? setInterval(() => void refreshReports(), config.rollupSeconds * 1000) : null;
-if (refresher) void refreshReports();
-
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
@@ -65,8 +48,6 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   server.closeIdleConnections?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (refresher) clearInterval(refresher);
-  for (let i = 0; refreshing && i < 100; i++) await new Promise((r) => setTimeout(r, 50)); // let a refresh finish
   // Running jobs finish (an HTTP delivery still waiting is aborted after 5 s and retried later, same delivery id).
   await worker?.stop();
   await apollo.stop();

@@ -12,7 +12,7 @@ import { startWorker } from './jobs/queue.js';
 const config = loadConfig();
 const url = config.databaseUrl ?? embeddedUrl(config.embeddedPgPort, 'tanfang');
 const orm = await initOrm(url);
-const worker = await startWorker({ connectionString: url, config, orm });
+const worker = await startWorker({ connectionString: url, config, orm, reportSeconds: config.rollupSeconds });
 console.log(`Tanfang job worker running on ${config.databaseUrl ? 'DATABASE_URL' : `the embedded PostgreSQL (port ${config.embeddedPgPort})`}. Ctrl-C stops it.`);
 
 let stopping = false;

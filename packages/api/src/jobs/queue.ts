@@ -4,6 +4,8 @@ import pg from 'pg';
 import type { AppConfig } from '../config/env.js';
 import { ALERT_DERIVED_SQL } from '../modules/alerts/alerts.service.js';
 import { notifyEscalations } from '../modules/notifications/notifications.write.js';
+import { refreshComplianceSnapshot } from '../modules/compliance/compliance.snapshot.js';
+import { refreshRollups, rolledPeriods } from '../modules/reports/reports.rollup.js';
 import { sendSms } from '../modules/notifications/sms.js';
 import { deliverWebhook, queueFeedChanged } from '../modules/webhooks/webhooks.delivery.js';
 
@@ -37,7 +39,12 @@ export const TASKS = {
   sendSms: 'send_sms',
   notifyEscalations: 'notify_escalations',
   webhookFeed: 'webhook_feed',
+  refreshReports: 'refresh_reports',
+  ensureReports: 'ensure_refresh_reports',
 } as const;
+
+/** The one job key of the report refresher: at most one such job exists per database, whatever runs. */
+const REPORTS_KEY = 'refresh_reports';
 
 /**
  * Each minute: escalations that reached a new level are notified, and FEED_CHANGED subscribers told of new changes.
@@ -47,6 +54,8 @@ export const CRONTAB = [
   `* * * * * ${TASKS.notifyEscalations} ?max=1`,
   `* * * * * ${TASKS.webhookFeed} ?max=1`,
 ].join('\n');
+/** With the report refresher on: each minute, make sure its job exists (after a crash, or on a fresh database). */
+const REPORTS_CRON = `* * * * * ${TASKS.ensureReports} ?max=1`;
 
 export interface WorkerOptions {
   /** Either a pool the caller owns or a connection string (the worker then owns its pool). */
@@ -63,6 +72,24 @@ export interface WorkerOptions {
   abortAfterMs?: number;
   /** Run the cron items (default true). */
   cron?: boolean;
+  /**
+   * Refresh today's compliance snapshot and the running periods' report rollups every this many seconds
+   * (TANFANG_ROLLUP_SECONDS; 0 or absent: off). One self-rescheduling job under one job key, so the refresh runs
+   * once per interval across every instance and worker, never N times with N instances (the old setInterval did).
+   */
+  reportSeconds?: number;
+}
+
+/**
+ * Queues the report refresher under its key: `preserve` (seeding) at once unless one is queued already, otherwise
+ * (the run rescheduling itself) `seconds` ahead. The interval travels in the payload, so any worker runs it the same.
+ */
+async function queueReports(helpers: { query: (text: string, values?: unknown[]) => Promise<unknown> }, seconds: number, preserve: boolean): Promise<void> {
+  await helpers.query(
+    `select graphile_worker.add_job($1, json_build_object('seconds', $2::int), run_at := now() + make_interval(secs => $3::int),
+                                    job_key := $4, job_key_mode := $5, max_attempts := 1)`,
+    [TASKS.refreshReports, seconds, preserve ? 0 : seconds, REPORTS_KEY, preserve ? 'preserve_run_at' : 'replace'],
+  );
 }
 
 export interface JobWorker {
@@ -87,6 +114,21 @@ export function taskList(options: WorkerOptions): TaskList {
     [TASKS.webhookFeed]: async () => {
       await queueFeedChanged(orm.em.fork(), now());
     },
+    [TASKS.refreshReports]: async (payload, helpers) => {
+      const seconds = Number((payload as { seconds?: number } | null)?.seconds ?? options.reportSeconds ?? 0);
+      if (seconds <= 0) return;
+      try {
+        const at = now();
+        await refreshComplianceSnapshot(orm.em, at);
+        for (const period of rolledPeriods(at)) await refreshRollups(orm.em, period, at);
+      } finally {
+        // The next run, whether this one failed or not (a failure is logged by the queue; the next may succeed).
+        await queueReports(helpers, seconds, false);
+      }
+    },
+    [TASKS.ensureReports]: async (_payload, helpers) => {
+      if ((options.reportSeconds ?? 0) > 0) await queueReports(helpers, options.reportSeconds!, true);
+    },
   };
 }
 
@@ -95,7 +137,7 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
   const runner = await run({
     ...(options.pgPool ? { pgPool: options.pgPool } : { connectionString: options.connectionString }),
     taskList: taskList(options),
-    crontab: options.cron === false ? '' : CRONTAB,
+    crontab: options.cron === false ? '' : (options.reportSeconds ?? 0) > 0 ? `${CRONTAB}\n${REPORTS_CRON}` : CRONTAB,
     concurrency: options.concurrency ?? 4,
     pollInterval: options.pollInterval ?? 2000,
     gracefulShutdownAbortTimeout: options.abortAfterMs ?? 5000,
@@ -103,6 +145,10 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
     noHandleSignals: true,
     logger: quietLogger,
   });
+  // The first refresh at once (a job already queued keeps its time).
+  if ((options.reportSeconds ?? 0) > 0) {
+    await runner.addJob(TASKS.refreshReports, { seconds: options.reportSeconds }, { jobKey: REPORTS_KEY, jobKeyMode: 'preserve_run_at', maxAttempts: 1 });
+  }
   let stopped: Promise<void> | null = null;
   return {
     runner,
