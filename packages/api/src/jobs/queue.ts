@@ -134,8 +134,12 @@ export function taskList(options: WorkerOptions): TaskList {
 
 /** Starts a worker: inside the API process (main.ts, TANFANG_WORKER=inline) or alone (worker.ts, `pnpm worker`). */
 export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
+  // Our own pool when given a URL: stop() ends it only after the runner let go, so no connection is cut under it.
+  const ownPool = options.pgPool ? null : new pg.Pool({ connectionString: options.connectionString, max: (options.concurrency ?? 4) + 2 });
+  ownPool?.on('error', () => undefined);
+  ownPool?.on('connect', (client) => client.on('error', () => undefined));
   const runner = await run({
-    ...(options.pgPool ? { pgPool: options.pgPool } : { connectionString: options.connectionString }),
+    pgPool: options.pgPool ?? ownPool!,
     taskList: taskList(options),
     crontab: options.cron === false ? '' : (options.reportSeconds ?? 0) > 0 ? `${CRONTAB}\n${REPORTS_CRON}` : CRONTAB,
     concurrency: options.concurrency ?? 4,
@@ -153,7 +157,10 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
   return {
     runner,
     stop() {
-      stopped ??= runner.stop().then(() => runner.promise.catch(() => undefined));
+      stopped ??= runner
+        .stop()
+        .then(() => runner.promise.catch(() => undefined))
+        .then(() => ownPool?.end());
       return stopped;
     },
   };
