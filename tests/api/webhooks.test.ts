@@ -101,9 +101,11 @@ describe('delivery', () => {
     const sub = await subscribe(police, rx.url, ['ALERT_REFERRED']);
     expect(sub.secret).toMatch(/^whsec_/);
     await subscribe(health, other.url, ['ALERT_REFERRED']);
+    const referred = Date.now();
     const alertId = await referTo('POLICE');
 
-    await expect.poll(() => rx.received.length, { timeout: 10_000, interval: 50 }).toBe(1);
+    await expect.poll(() => rx.received.length, { timeout: 10_000, interval: 10 }).toBe(1);
+    console.log(`[webhooks] referral to receipt: ${rx.received[0]!.at - referred} ms (raise + refer + queue + POST)`);
     const r = rx.received[0]!;
     expect(verify(sub.secret, r)).toBe(true);
     expect(verify('whsec_wrong', r)).toBe(false);

@@ -131,6 +131,8 @@ const en: Shape<typeof zhCN> = {
       USER_DEACTIVATE: 'User deactivated',
       SURVEY_ROUND_CREATE: 'Survey round created',
       SURVEY_RESULT_RECORD: 'Survey result recorded',
+      WEBHOOK_CREATE: 'Webhook registered',
+      WEBHOOK_DELETE: 'Webhook deleted',
     },
   },
 };

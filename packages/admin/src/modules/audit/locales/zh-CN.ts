@@ -128,6 +128,8 @@ const zhCN = {
       USER_DEACTIVATE: '停用用户',
       SURVEY_ROUND_CREATE: '新建摸排轮次',
       SURVEY_RESULT_RECORD: '录入摸排结果',
+      WEBHOOK_CREATE: '登记回调订阅',
+      WEBHOOK_DELETE: '删除回调订阅',
     },
   },
 } as const;
