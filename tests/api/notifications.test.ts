@@ -91,7 +91,10 @@ describe('urgent alerts', () => {
     await expect.poll(() => sms.received.length, { timeout: 10_000, interval: 50 }).toBe(1);
     const sent = JSON.parse(sms.received[0]!.body);
     const note = (await notes(villageA1))[0]!;
-    expect(sent).toMatchObject({ id: note.id, phone: '13800138000', template: 'SMS_URGENT_1', params: { title: '紧急预警：燃气使用不安全' } });
+    expect(sent).toMatchObject({ id: note.id, phone: '13800138000', template: 'SMS_URGENT_1', params: { title: '紧急预警', body: note.body } });
+    // The text names the place, never the alert's own title (typed by a person, it may hold a name).
+    expect(sent.params.body).toContain('东河社区居委会');
+    expect(JSON.stringify(sent)).not.toContain('燃气使用不安全');
     expect(sms.received[0]!.headers['idempotency-key']).toBe(note.id);
   });
 

@@ -9,12 +9,16 @@ import { executeBound } from '../../shared/bound-sql.js';
  * sent as `Idempotency-Key` (a retry after a lost answer must not text twice if the gateway honours it). 2xx = sent;
  * anything else fails the `send_sms` job, which graphile-worker retries with its backoff (5 attempts).
  * Off (no URL): the job does nothing, so turning SMS on later does not text old alerts.
+ * A text leaves the system through a carrier: it says what kind of thing happened and where (the notification's
+ * fixed body), never the alert's own title, which a person may have typed with a name in it.
  */
+const SMS_TITLES: Record<string, string> = { ALERT_URGENT: '紧急预警', ALERT_ESCALATED: '预警逾期上报' };
+
 export async function sendSms(em: EntityManager, sms: SmsSettings | null, job: { notificationId: string }, abort: AbortSignal): Promise<void> {
   if (!sms) return;
-  const [n] = await executeBound<{ id: string; title: string; body: string | null; phone: string | null }>(
+  const [n] = await executeBound<{ id: string; kind: string; body: string | null; phone: string | null }>(
     em,
-    `select n.id, n.title, n.body, coalesce(u.phone, v.phone) as phone
+    `select n.id, n.kind, n.body, coalesce(u.phone, v.phone) as phone
        from notification n join app_user u on u.id = n.user_id left join visitor v on v.user_id = u.id
       where n.id = ?::uuid and u.active`,
     [job.notificationId],
@@ -23,7 +27,7 @@ export async function sendSms(em: EntityManager, sms: SmsSettings | null, job: {
   const response = await fetch(sms.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': n.id },
-    body: JSON.stringify({ id: n.id, phone: n.phone, template: sms.template, params: { title: n.title, body: n.body } }),
+    body: JSON.stringify({ id: n.id, phone: n.phone, template: sms.template, params: { title: SMS_TITLES[n.kind] ?? '探访系统通知', body: n.body } }),
     signal: AbortSignal.any([abort, AbortSignal.timeout(sms.timeoutMs)]),
   });
   await response.body?.cancel().catch(() => undefined);
