@@ -146,6 +146,19 @@ describe('delivery', () => {
     expect((await t.sql<{ n: number }>(`select count(*)::int as n from webhook_delivery where subscription_id = $1`, [sub.subscription.id]))[0]!.n).toBe(1);
   });
 
+  it('a receiver that keeps failing is tried TANFANG_WEBHOOK_MAX_ATTEMPTS times, then the delivery is FAILED and left alone', async () => {
+    const rx = await receiver(() => 503);
+    const sub = await subscribe(integrator, rx.url, ['REPORT_APPROVED']);
+    await t.orm.em.fork().transactional((tx) => queueWebhookEvent(tx, 'REPORT_APPROVED', { regionCode: REGIONS.townB }, { regionCode: REGIONS.townB, period: '2026-11' }, 'failing', new Date()));
+    await expect.poll(async () => (await deliveries(integrator, sub.subscription.id))[0]?.status, { timeout: 10_000, interval: 50 }).toBe('FAILED');
+    const [d] = await deliveries(integrator, sub.subscription.id);
+    expect(d).toMatchObject({ attempts: 5, lastHttpStatus: 503, lastError: 'HTTP 503', deliveredAt: null });
+    expect(rx.received).toHaveLength(5);
+    expect(new Set(rx.received.map((r) => r.headers['x-tanfang-delivery']))).toEqual(new Set([d!.id]));
+    await expect.poll(jobsLeft, { timeout: 10_000, interval: 50 }).toBe(0);
+    expect(ok(await t.exec<any>(integrator, DELETE, { id: sub.subscription.id })).deleteWebhookSubscription).toBe(true);
+  });
+
   it('the worker stopped mid-delivery: delivered at least once after a restart, with the same delivery id', async () => {
     let release: () => void = () => undefined;
     const held = new Promise<number>((resolve) => (release = () => resolve(200)));
