@@ -81,14 +81,20 @@ export interface WorkerOptions {
 }
 
 /**
- * Queues the report refresher under its key: `preserve` (seeding) at once unless one is queued already, otherwise
- * (the run rescheduling itself) `seconds` ahead. The interval travels in the payload, so any worker runs it the same.
+ * Queues the report refresher under its key. Rescheduling (the run itself, at its end): `seconds` ahead, replacing.
+ * Seeding (a worker starting, the ensure cron): at once, unless a refresher job is queued or running (locked in the
+ * last 10 minutes: a refresh never takes that long; an older lock is a crashed worker's). Without that check a seed
+ * while a refresh runs would start a second one beside it. The interval travels in the payload, so any worker runs it.
  */
-async function queueReports(helpers: { query: (text: string, values?: unknown[]) => Promise<unknown> }, seconds: number, preserve: boolean): Promise<void> {
-  await helpers.query(
+async function queueReports(query: (text: string, values?: unknown[]) => Promise<unknown>, seconds: number, seed: boolean): Promise<void> {
+  await query(
     `select graphile_worker.add_job($1, json_build_object('seconds', $2::int), run_at := now() + make_interval(secs => $3::int),
-                                    job_key := $4, job_key_mode := $5, max_attempts := 1)`,
-    [TASKS.refreshReports, seconds, preserve ? 0 : seconds, REPORTS_KEY, preserve ? 'preserve_run_at' : 'replace'],
+                                    job_key := $4, job_key_mode := 'replace', max_attempts := 1)
+      where not $5::boolean
+         or not exists (select 1 from graphile_worker.jobs j
+                         where j.task_identifier = $1
+                           and (j.attempts < j.max_attempts or j.locked_at > now() - interval '10 minutes'))`,
+    [TASKS.refreshReports, seconds, seed ? 0 : seconds, REPORTS_KEY, seed],
   );
 }
 
@@ -123,11 +129,11 @@ export function taskList(options: WorkerOptions): TaskList {
         for (const period of rolledPeriods(at)) await refreshRollups(orm.em, period, at);
       } finally {
         // The next run, whether this one failed or not (a failure is logged by the queue; the next may succeed).
-        await queueReports(helpers, seconds, false);
+        await queueReports((text, values) => helpers.query(text, values), seconds, false);
       }
     },
     [TASKS.ensureReports]: async (_payload, helpers) => {
-      if ((options.reportSeconds ?? 0) > 0) await queueReports(helpers, options.reportSeconds!, true);
+      if ((options.reportSeconds ?? 0) > 0) await queueReports((text, values) => helpers.query(text, values), options.reportSeconds!, true);
     },
   };
 }
@@ -151,7 +157,8 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
   });
   // The first refresh at once (a job already queued keeps its time).
   if ((options.reportSeconds ?? 0) > 0) {
-    await runner.addJob(TASKS.refreshReports, { seconds: options.reportSeconds }, { jobKey: REPORTS_KEY, jobKeyMode: 'preserve_run_at', maxAttempts: 1 });
+    const pool = options.pgPool ?? ownPool!;
+    await queueReports((text, values) => pool.query(text, values), options.reportSeconds!, true);
   }
   let stopped: Promise<void> | null = null;
   return {
