@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
-import { submissionsDueWithin } from '../../packages/api/src/modules/reports/reports.submission.js';
+import { notifyReportsDue, submissionsDueWithin } from '../../packages/api/src/modules/reports/reports.submission.js';
 import { registerElder } from '../helpers/elders.js';
 
 /**
@@ -14,6 +14,7 @@ let townA: TestUser;
 let townB: TestUser;
 let village: TestUser;
 let otherCounty: TestUser;
+let integrator: TestUser;
 const OTHER_COUNTY = '440784';
 const OCT = { kind: 'MONTH', date: '2026-10-01' };
 
@@ -41,6 +42,11 @@ beforeAll(async () => {
   townB = await t.user('TOWN_OPERATOR', REGIONS.townB);
   village = await t.user('VILLAGE_WORKER', REGIONS.villageA1);
   otherCounty = await t.user('ADMIN', OTHER_COUNTY);
+  integrator = await t.user('INTEGRATOR', REGIONS.city);
+  // An integrator's webhook for approvals (the receiver is not needed: the test reads the queued deliveries).
+  ok(await t.exec(integrator, `mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } } }`, {
+    i: { url: 'http://127.0.0.1:9/report-approved', events: ['REPORT_APPROVED'] },
+  }));
   t.clock.set('2026-09-01T02:00:00Z');
   elderId = (await registerElder(t, admin, { name: '关报送', idNumber: idNumberFor('1950-02-02'), regionCode: REGIONS.villageA1 })).id;
   t.clock.set('2026-10-20T02:00:00Z');
@@ -160,6 +166,35 @@ describe('submitting, returning, resubmitting and approving', () => {
       ['REPORT_SUBMIT', 2],
       ['REPORT_APPROVE', 2],
     ]);
+  });
+
+  it('the town is told of the return and the approval; integrators get REPORT_APPROVED with ids only', async () => {
+    const told = await t.sql<{ kind: string; title: string; body: string | null; link: string }>(
+      `select n.kind, n.title, n.body, n.link from notification n where n.user_id = $1 and n.kind like 'REPORT_%' order by n.created_at, n.kind`,
+      [townA.id],
+    );
+    expect(told).toEqual([
+      { kind: 'REPORT_RETURNED', title: '2026-10 情况统计表被退回', body: '退回原因：10月25日的电话探访漏报，请补录后重报', link: '/reports/submissions?p=2026-10' },
+      { kind: 'REPORT_APPROVED', title: '2026-10 情况统计表已审核通过', body: null, link: '/reports/submissions?p=2026-10' },
+    ]);
+    // Another town's operator hears nothing of it.
+    const [other] = await t.sql<{ n: number }>(`select count(*)::int as n from notification where user_id = $1 and kind like 'REPORT_%'`, [townB.id]);
+    expect(other!.n).toBe(0);
+    const deliveries = await t.sql<{ event: string; payload: unknown }>(`select event, payload from webhook_delivery order by created_at`);
+    expect(deliveries).toEqual([{ event: 'REPORT_APPROVED', payload: { regionCode: REGIONS.townA, period: '2026-10', version: 2 } }]);
+  });
+
+  it('reminds the submitters of a report due within 3 days once, however often the job runs', async () => {
+    // 5 December: November is due on the 8th (the city's day), and town B on the 2nd (already late: no reminder).
+    const at = new Date('2026-12-05T02:00:00Z');
+    const first = await notifyReportsDue(t.orm.em.fork(), at);
+    expect(first).toBeGreaterThan(0);
+    expect(await notifyReportsDue(t.orm.em.fork(), at)).toBe(0);
+    const due = await t.sql<{ user_id: string; title: string; body: string }>(`select user_id, title, body from notification where kind = 'REPORT_DUE'`);
+    expect(due.filter((n) => n.user_id === townA.id)).toEqual([{ user_id: townA.id, title: '2026-11 情况统计表待报送', body: '请于 2026-12-08 前报送' }]);
+    expect(due.some((n) => n.user_id === townB.id)).toBe(false);
+    // Village workers do not submit, so they are not reminded.
+    expect(due.some((n) => n.user_id === village.id)).toBe(false);
   });
 
   it('two submissions racing get one version in; two decisions racing on it: exactly one wins, the other is CONFLICT', async () => {

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { refreshRollups, rolledPeriods } from './modules/reports/reports.rollup.js';
-import { refreshComplianceSnapshot } from './modules/compliance/compliance.snapshot.js';
 import type { Server } from 'node:http';
 import { loadConfig } from './config/env.js';
 import { initOrm, openDatabase, prepareData } from './db/bootstrap.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './db/seeders/demo.js';
 import { createApp } from './server.js';
+import { startWorker, type JobWorker } from './jobs/queue.js';
 
 const started = Date.now();
 const config = loadConfig();
@@ -18,11 +17,19 @@ const server: Server = await new Promise((resolve, reject) => {
   const s = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(s)));
 });
 
+// The job queue (notifications' SMS, webhooks, escalation notices): inside this process unless TANFANG_WORKER=off,
+// when `pnpm worker` runs it alone. Several of either kind may run: jobs are locked one worker at a time.
+// It also keeps today's compliance snapshot and the report rollups of this and last month current (overdue lists and
+// worklists read the snapshot, reports the rollups) every TANFANG_ROLLUP_SECONDS, once across all instances.
+const worker: JobWorker | null =
+  config.worker === 'inline' ? await startWorker({ connectionString: database.url, config, orm, reportSeconds: config.rollupSeconds }) : null;
+
 const base = `http://localhost:${config.port}`;
 console.log(`
 Tanfang 探访 is running (${((Date.now() - started) / 1000).toFixed(1)} s)
   Admin console   ${base}/
   GraphQL API     ${base}/graphql
+  Job queue       ${worker ? 'running in this process (TANFANG_WORKER=inline)' : 'off here (TANFANG_WORKER=off): run `pnpm worker`'}
   Database        ${database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'DATABASE_URL'}${
     prepared.demo ? `\n  Demo data       ${prepared.demo.elders} elders loaded (first start)` : ''
   }`);
@@ -31,24 +38,6 @@ if (config.seedDemo) {
   for (const u of DEMO_USERS) console.log(`  ${u.username.padEnd(11)} ${u.displayName}`);
 }
 console.log('\nCtrl-C stops the API and the database.');
-
-// Today's compliance snapshot and the report rollups of this month and last month, kept current in the background
-// (overdue lists and worklists read the snapshot, reports the rollups; both are exact or say when they were computed).
-let refreshing = false;
-async function refreshReports(): Promise<void> {
-  if (refreshing) return;
-  refreshing = true;
-  try {
-    await refreshComplianceSnapshot(orm.em, new Date());
-    for (const period of rolledPeriods(new Date())) await refreshRollups(orm.em, period, new Date());
-  } catch (error) {
-    console.error('[reports] rollup refresh failed:', error);
-  } finally {
-    refreshing = false;
-  }
-}
-const refresher = config.rollupSeconds > 0 ? setInterval(() => void refreshReports(), config.rollupSeconds * 1000) : null;
-if (refresher) void refreshReports();
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -59,8 +48,8 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   server.closeIdleConnections?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (refresher) clearInterval(refresher);
-  for (let i = 0; refreshing && i < 100; i++) await new Promise((r) => setTimeout(r, 50)); // let a refresh finish
+  // Running jobs finish (an HTTP delivery still waiting is aborted after 5 s and retried later, same delivery id).
+  await worker?.stop();
   await apollo.stop();
   await orm.close(true);
   await database.embedded?.stop();

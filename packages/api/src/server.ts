@@ -77,6 +77,7 @@ export async function createContext(options: AppOptions, input: ContextInput): P
     reverifyMonths: options.config.reverifyMonths,
     idleMinutes: options.config.idleMinutes,
     proof: options.config.proof,
+    webhooks: options.config.webhooks,
     reads: new ReadLedger(),
   };
 }

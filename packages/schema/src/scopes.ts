@@ -89,6 +89,13 @@ export const Scope = {
   ReportApprove: 'report.approve:jurisdiction',
   /** Set the day reports of a kind are due for a region subtree (civil-affairs admins, who receive them). */
   ReportSchedule: 'report.schedule:jurisdiction',
+  /**
+   * Outbound webhooks (issue 16): register, list and delete one's own subscriptions and read their delivery log.
+   * Partner agencies' users and API keys (shared by the agency) and integrators (their own); never another owner's.
+   */
+  WebhookManage: 'webhook.manage',
+  /** Read the webhook subscriptions and delivery logs of every owner in the jurisdiction (civil-affairs admins). */
+  WebhookRead: 'webhook.read:jurisdiction',
 } as const;
 
 export type ScopeName = (typeof Scope)[keyof typeof Scope];
@@ -147,17 +154,17 @@ const organiser: ScopeName[] = [
  * Partner agencies never get the civil-affairs view of archives: they read their duty view and the alerts referred
  * to them, and write only their own kind of records.
  */
-const partnerAgency: ScopeName[] = [Scope.RegionRead, Scope.AgencyViewRead, Scope.AlertReadReferred, Scope.ChangesRead, Scope.ApiClientManage];
+const partnerAgency: ScopeName[] = [Scope.RegionRead, Scope.AgencyViewRead, Scope.AlertReadReferred, Scope.ChangesRead, Scope.ApiClientManage, Scope.WebhookManage];
 
 export const ROLE_SCOPES: Readonly<Record<RoleName, readonly ScopeName[]>> = {
-  ADMIN: [...organiser, Scope.ReportApprove, Scope.ReportSchedule, Scope.AuditRead, Scope.ClassOverride, Scope.ApiClientManage, Scope.ChangesRead, Scope.UserManage],
+  ADMIN: [...organiser, Scope.ReportApprove, Scope.ReportSchedule, Scope.AuditRead, Scope.ClassOverride, Scope.ApiClientManage, Scope.ChangesRead, Scope.UserManage, Scope.WebhookRead],
   TOWN_OPERATOR: organiser,
   VILLAGE_WORKER: [...registryWorker, Scope.VisitCreateAssigned],
   POLICE: [...partnerAgency, Scope.AgencyPoliceWrite],
   HEALTH: [...partnerAgency, Scope.AgencyHealthWrite],
   DISABILITY: [...partnerAgency, Scope.AgencyDisabilityWrite],
   HOUSING: [...partnerAgency, Scope.AgencyHousingWrite],
-  INTEGRATOR: [Scope.RegionRead, Scope.ReportRead],
+  INTEGRATOR: [Scope.RegionRead, Scope.ReportRead, Scope.WebhookManage],
   AUDITOR: [Scope.RegionRead, Scope.AuditRead],
 };
 

@@ -13,6 +13,8 @@ import ledgers from '../modules/ledgers/locales/en';
 import standards from '../modules/standards/locales/en';
 import survey from '../modules/survey/locales/en';
 import users from '../modules/users/locales/en';
+import notifications from '../modules/notifications/locales/en';
+import webhooks from '../modules/webhooks/locales/en';
 import visitChecks from '../modules/visit-checks/locales/en';
 import visitForm from '../modules/visits/locales/en';
 import common from './en';
@@ -39,6 +41,8 @@ const messages = Object.assign(
   visitChecks,
   outbox,
   users,
+  notifications,
+  webhooks,
   audit,
   drill,
   ledgers,

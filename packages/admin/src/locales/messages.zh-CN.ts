@@ -13,6 +13,8 @@ import ledgers from '../modules/ledgers/locales/zh-CN';
 import standards from '../modules/standards/locales/zh-CN';
 import survey from '../modules/survey/locales/zh-CN';
 import users from '../modules/users/locales/zh-CN';
+import notifications from '../modules/notifications/locales/zh-CN';
+import webhooks from '../modules/webhooks/locales/zh-CN';
 import visitChecks from '../modules/visit-checks/locales/zh-CN';
 import visitForm from '../modules/visits/locales/zh-CN';
 import common from './zh-CN';
@@ -39,6 +41,8 @@ const messages = Object.assign(
   visitChecks,
   outbox,
   users,
+  notifications,
+  webhooks,
   audit,
   drill,
   ledgers,

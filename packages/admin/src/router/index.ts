@@ -15,6 +15,8 @@ import { outboxRoutes } from '../modules/outbox/routes';
 import { visitCheckRoutes } from '../modules/visit-checks/routes';
 import { worklistRoutes } from '../modules/visits/routes';
 import { ledgerPrintRoutes, ledgerRoutes } from '../modules/ledgers/routes';
+import { notificationRoutes } from '../modules/notifications/routes';
+import { webhookRoutes } from '../modules/webhooks/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -26,11 +28,13 @@ declare module 'vue-router' {
     title?: string;
     /** Element Plus icon name. */
     icon?: string;
+    /** A titled page reached from elsewhere (the header's bell), not from the menu. */
+    hideInMenu?: boolean;
   }
 }
 
 /** Pages in the main menu, in order. Each domain module contributes its own routes. */
-export const menuRoutes: RouteRecordRaw[] = [...worklistRoutes, ...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...ledgerRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...surveyRoutes, ...visitCheckRoutes, ...outboxRoutes, ...userRoutes, ...auditRoutes];
+export const menuRoutes: RouteRecordRaw[] = [...worklistRoutes, ...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...ledgerRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...surveyRoutes, ...visitCheckRoutes, ...outboxRoutes, ...userRoutes, ...webhookRoutes, ...auditRoutes, ...notificationRoutes];
 
 const routes: RouteRecordRaw[] = [
   ...authRoutes,

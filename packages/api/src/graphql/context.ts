@@ -4,7 +4,7 @@ import { AppError } from './errors.js';
 import type { Loaders } from '../shared/loaders.js';
 import type { ReadLedger } from '../modules/audit/read-audit.js';
 import type { ScopeName } from '@tanfang/schema';
-import type { ProofLimits } from '../config/env.js';
+import type { ProofLimits, WebhookSettings } from '../config/env.js';
 
 export interface RequestMeta {
   requestId: string;
@@ -36,6 +36,8 @@ export interface RequestContext {
   idleMinutes?: number;
   /** Proof of visit: image limits and flag thresholds (AppConfig `proof`); defaults when absent. */
   proof?: ProofLimits;
+  /** Outbound webhooks: URL checks (private addresses) when a subscription is registered (AppConfig `webhooks`). */
+  webhooks?: WebhookSettings;
   /** Archives this request's response carries, written to the audit log before it is sent (read-audit.ts). */
   reads?: ReadLedger;
 }

@@ -24,6 +24,8 @@ import { VisitImportResolver } from '../modules/imports/visit-import.resolver.js
 import { ElderImportResolver } from '../modules/imports/elder-import.resolver.js';
 import { SurveyResolver } from '../modules/survey/survey.resolver.js';
 import { LedgersResolver } from '../modules/ledgers/ledgers.resolver.js';
+import { NotificationsResolver } from '../modules/notifications/notifications.resolver.js';
+import { WebhooksResolver } from '../modules/webhooks/webhooks.resolver.js';
 import { recordPersonalReads } from '../modules/audit/read-audit.js';
 
 export const resolvers = [
@@ -47,6 +49,8 @@ export const resolvers = [
   ElderImportResolver,
   SurveyResolver,
   LedgersResolver,
+  NotificationsResolver,
+  WebhooksResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | null = null;

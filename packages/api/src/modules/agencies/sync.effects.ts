@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Scope } from '@tanfang/schema';
+import { notify } from '../notifications/notifications.write.js';
 import type { RequestContext } from '../../graphql/context.js';
 import { executeBound } from '../../shared/bound-sql.js';
 import { pgArray } from '../../shared/sql.js';
@@ -188,18 +190,19 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
       }
       if (transfers.length > 0) {
         // The receiving town decides (acceptTransfer); until then the elder stays where they are, with their visitor.
-        await em.execute(
+        const proposed = await em.execute<{ id: string; to_region_code: string }[]>(
           `insert into transfer (elder_id, county_code, from_region_code, to_region_code, record_id, moved_on, proposed_at)
            select t.elder_id, t.county_code, t.from_region, t.to_region, t.record_id, t.moved_on, ?
              from jsonb_to_recordset(?::jsonb) as t(elder_id uuid, county_code text, from_region text, to_region text, record_id uuid, moved_on date)
            on conflict (elder_id) where status = 'PROPOSED' do update
-             set to_region_code = excluded.to_region_code, record_id = excluded.record_id, moved_on = excluded.moved_on, proposed_at = excluded.proposed_at`,
+             set to_region_code = excluded.to_region_code, record_id = excluded.record_id, moved_on = excluded.moved_on, proposed_at = excluded.proposed_at
+           returning id, to_region_code`,
           [now, JSON.stringify(transfers.map((m) => ({
             elder_id: m.elder!.id, county_code: m.elder!.county_code, from_region: m.elder!.region_code, to_region: m.record.newRegionCode,
             record_id: m.recordId, moved_on: m.record.movedOn,
           })))],
-          'run',
         );
+        await notifyToSettle(em, 'TRANSFER', proposed.map((p) => ({ id: p.id, region: p.to_region_code })), now);
       }
     }
   }
@@ -225,17 +228,44 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
   await resolveAlerts(em, resolutions, by);
   await raiseAlerts(em, alerts, { ...by, note: '合作部门数据' });
   if (conflicts.length > 0) {
-    await em.execute(
+    const raised = await em.execute<{ id: string; region_code: string }[]>(
       `insert into data_conflict (elder_id, county_code, region_code, kind, field, archive_value, agency_value, record_ids, detail, raised_at)
        select c.elder_id, c.county_code, c.region_code, c.kind, c.field, c.archive_value, c.agency_value, array[c.record_id], c.detail, ?
          from jsonb_to_recordset(?::jsonb) as c(elder_id uuid, county_code text, region_code text, kind text, field text,
               archive_value text, agency_value text, record_id uuid, detail text)
        on conflict (elder_id, kind, coalesce(field, '')) where status = 'OPEN' do update
-         set record_ids = data_conflict.record_ids || excluded.record_ids, agency_value = excluded.agency_value, detail = excluded.detail`,
+         set record_ids = data_conflict.record_ids || excluded.record_ids, agency_value = excluded.agency_value, detail = excluded.detail
+       returning id, region_code`,
       [now, JSON.stringify(dedupeConflicts(conflicts))],
-      'run',
     );
+    await notifyToSettle(em, 'DATA_CONFLICT', raised.map((c) => ({ id: c.id, region: c.region_code })), now);
   }
+}
+
+/**
+ * Conflicts and transfers to settle → the civil-affairs users who settle them (agency.data.settle) over the town
+ * concerned: one notification per town and sync, not one per record (a 5,000-record sync must not bury the bell).
+ * The group's smallest id names it, so the same conflicts reported again notify nobody twice.
+ */
+async function notifyToSettle(em: EntityManager, kind: 'DATA_CONFLICT' | 'TRANSFER', rows: { id: string; region: string }[], now: Date): Promise<void> {
+  const byTown = new Map<string, string[]>();
+  for (const r of rows) {
+    const town = r.region.slice(0, 9);
+    byTown.set(town, [...(byTown.get(town) ?? []), r.id]);
+  }
+  await notify(
+    em,
+    [...byTown].map(([town, ids]) => ({
+      kind,
+      title: kind === 'DATA_CONFLICT' ? `合作部门数据与档案不一致：${ids.length} 条待处理` : `有 ${ids.length} 位老年人待接收迁入`,
+      body: kind === 'DATA_CONFLICT' ? '请在“调查与冲突”中核实并处理。' : '合作部门报告老年人迁入本辖区，请确认接收或退回。',
+      link: kind === 'DATA_CONFLICT' ? '/survey?tab=conflicts' : '/survey?tab=transfers',
+      regionCode: town,
+      dedupeKey: `${kind === 'DATA_CONFLICT' ? 'conflicts' : 'transfers'}:${ids.sort()[0]}:${ids.length}`,
+      recipients: { covering: town, scope: Scope.AgencyDataSettle },
+    })),
+    now,
+  );
 }
 
 /** An agency record as stored, just linked to a new archive (enrollCandidate). */

@@ -8,6 +8,7 @@ import { elderIdsMatching } from '../audit/audit-query.service.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { RegionService } from '../regions/region.service.js';
 import { raiseAlerts } from './alerts.write.js';
+import { queueWebhookEvent } from '../webhooks/webhooks.delivery.js';
 import type { AlertEventType, AlertFilter, AlertSeverity, AlertStatus, AlertType, RaiseAlertInput, Referral } from './alerts.types.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
 
@@ -20,7 +21,7 @@ import { inSubtree } from '../../shared/jurisdiction.js';
  * moves takes their alerts to the new village, town and county, and the old ones stop seeing them ("alerts of elders
  * in your jurisdiction").
  */
-const DERIVED = `
+export const ALERT_DERIVED_SQL = `
   with d as (select a.*, e.region_code as elder_region,
                     case a.severity when 'URGENT' then interval '2 hours' else interval '3 days' end as deadline
                from alert a join elder e on e.id = a.elder_id)
@@ -35,7 +36,7 @@ const ALERT_COLUMNS = `x.id, x.elder_id, x.elder_region as region_code, x.visit_
   case when x.acknowledged_at is null and x.status <> 'RESOLVED' then x.raised_at + (x.level + 1) * x.deadline end as acknowledge_by`;
 
 /** The derived alerts with their rule (in words) and raiser (by name): every read of alerts starts here. */
-const ALERT_FROM = `(${DERIVED}) x left join alert_rule r on r.code = x.rule_code left join app_user ru on ru.id = x.raised_by`;
+const ALERT_FROM = `(${ALERT_DERIVED_SQL}) x left join alert_rule r on r.code = x.rule_code left join app_user ru on ru.id = x.raised_by`;
 
 /**
  * The queue's order (ALERT_ORDER in alerts.types.ts says it in words). The first deadline is counted from the raise,
@@ -204,6 +205,12 @@ export class AlertsService {
       );
       const action = to === 'ACKNOWLEDGED' ? AuditAction.AlertAcknowledge : to === 'REFERRED' ? AuditAction.AlertRefer : AuditAction.AlertResolve;
       await writeAudit(this.ctx, [{ action, elderId: current.elderId, regionCode: current.regionCode, detail: { alertId: id, referredTo: opts.referredTo ?? null, note } }], em);
+      // The agency it was referred to hears of it at once (ids only; it reads the alert with its own key). The
+      // version names the referral: a re-referral to the same agency is a new event, a retried request is not.
+      if (to === 'REFERRED' && opts.referredTo) {
+        await queueWebhookEvent(em, 'ALERT_REFERRED', { regionCode: current.regionCode, agencyKind: opts.referredTo },
+          { alertId: id, referredTo: opts.referredTo, regionCode: current.regionCode }, `alert:${id}:referred:${version + 1}`, now);
+      }
     });
     return this.one(id);
   }

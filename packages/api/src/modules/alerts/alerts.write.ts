@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { executeBound } from '../../shared/bound-sql.js';
+import { notifyUrgentAlerts } from '../notifications/notifications.write.js';
 
 /**
  * One alert to raise. Either by the rules table, naming its `rule` (agency records) or giving the `findings` of a visit
@@ -29,6 +30,11 @@ export interface RaiseOptions {
   actorId: string | null;
   /** The first event's note: where the alert came from. */
   note: string | null;
+  /**
+   * Tell the people concerned (urgent alerts: notifications and SMS). Default true; false for imported history that
+   * is recorded as already handled (nobody should be woken for last year's fall).
+   */
+  notify?: boolean;
 }
 
 /**
@@ -51,7 +57,7 @@ export async function raiseAlerts(
     rule_details: a.ruleDetails ?? null, repeat: a.repeat ?? false,
   }));
   // Bound, not formatted into the text by the ORM: an import's 5,000 findings are one large JSON parameter.
-  return executeBound(
+  const raised = await executeBound<{ id: string; elder_id: string; rule_code: string | null; visit_id: string | null }>(
     em,
     `with wanted as (
        select a.elder_id, a.county_code, a.region_code, a.visit_id, r.code as rule_code,
@@ -74,6 +80,9 @@ export async function raiseAlerts(
      select id, elder_id, rule_code, visit_id from raised`,
     [JSON.stringify(rows), options.at, options.actorId, options.at, options.actorId, options.note],
   );
+  // In the same transaction: the notifications exist exactly when the alerts do.
+  if (options.notify !== false) await notifyUrgentAlerts(em, raised.map((r) => r.id), options.at);
+  return raised;
 }
 
 /**

@@ -67,6 +67,9 @@ export const AuditAction = {
   SurveyResultRecord: 'SURVEY_RESULT_RECORD',
   /** A ledger of visitors or teams (联系人名单, 组建队伍情况) exported: no elder in it, one row per export. */
   LedgerExport: 'LEDGER_EXPORT',
+  /** An outbound webhook registered or deleted (issue 16): who, which URL and events; no elder. */
+  WebhookCreate: 'WEBHOOK_CREATE',
+  WebhookDelete: 'WEBHOOK_DELETE',
 } as const;
 export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction];
 

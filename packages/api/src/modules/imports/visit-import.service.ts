@@ -413,7 +413,7 @@ export class VisitImportService {
     };
     const by = { at: now, actorId: userId };
     const recent = await raiseAlerts(em, created.filter((p) => p.record.visitedOn >= cutoff).flatMap(toRaise), { ...by, note: '探访发现（导入的探访台账）' });
-    const old = await raiseAlerts(em, created.filter((p) => p.record.visitedOn < cutoff).flatMap(toRaise), { ...by, note: '导入的历史探访记录' });
+    const old = await raiseAlerts(em, created.filter((p) => p.record.visitedOn < cutoff).flatMap(toRaise), { ...by, note: '导入的历史探访记录', notify: false });
     await resolveAlerts(
       em,
       old.map((a) => ({

@@ -6,7 +6,9 @@ import { pgArray, toDate } from '../../shared/sql.js';
 import type { Actor } from '../auth/actor.js';
 import { AuditAction, writeAudit, writeReadAudit } from '../audit/audit.service.js';
 import { PeriodKind, type PeriodInput } from '../compliance/compliance.types.js';
+import { notifyReport } from '../notifications/notifications.write.js';
 import { Region } from '../regions/region.entity.js';
+import { queueWebhookEvent } from '../webhooks/webhooks.delivery.js';
 import { parsePeriod, ReportsService, type Period } from './reports.service.js';
 import type { ReportFiguresType } from './reports.types.js';
 import {
@@ -167,6 +169,29 @@ export async function submissionsDueWithin(em: EntityManager, days: number, now:
   return out;
 }
 
+/** Days ahead of its due date a region's operators are reminded of a report not yet sent (issue 16: "due in 3 days"). */
+export const DUE_REMINDER_DAYS = 3;
+
+/**
+ * REPORT_DUE notifications (a job each hour, jobs/queue.ts): every region whose report falls due within
+ * DUE_REMINDER_DAYS with nothing pending or approved reminds the users who can submit it. Once per region, period and
+ * due date (the dedupe key), however often the job runs or however many workers run it; a due day moved later
+ * reminds again for the new date.
+ */
+export async function notifyReportsDue(em: EntityManager, now: Date): Promise<number> {
+  let sent = 0;
+  for (const due of await submissionsDueWithin(em, DUE_REMINDER_DAYS, now)) {
+    sent += await notifyReport(
+      em,
+      'REPORT_DUE',
+      { regionCode: due.regionCode, period: due.period, eventId: `${due.regionCode}:${due.period}:${due.dueOn}`, note: `请于 ${due.dueOn} 前报送` },
+      { exactRegion: due.regionCode, scope: Scope.ReportSubmit },
+      now,
+    );
+  }
+  return sent;
+}
+
 export class ReportSubmissionService {
   constructor(private readonly ctx: RequestContext) {}
 
@@ -306,6 +331,19 @@ export class ReportSubmissionService {
         }],
         em,
       );
+      // In the decision's transaction: the region's submitters are told (once per version and decision), and on
+      // approval the subscribers covering the region get REPORT_APPROVED (ids only: region and period).
+      const eventId = `${region.code}:${period.label}:v${version}`;
+      await notifyReport(
+        em,
+        decision === ReportSubmissionStatus.APPROVED ? 'REPORT_APPROVED' : 'REPORT_RETURNED',
+        { regionCode: region.code, period: period.label, eventId, note: decision === ReportSubmissionStatus.RETURNED ? `退回原因：${reason}` : null },
+        { exactRegion: region.code, scope: Scope.ReportSubmit },
+        this.ctx.now(),
+      );
+      if (decision === ReportSubmissionStatus.APPROVED) {
+        await queueWebhookEvent(em, 'REPORT_APPROVED', { regionCode: region.code }, { regionCode: region.code, period: period.label, version }, `report:${eventId}`, this.ctx.now());
+      }
       return row!.submitted_by;
     });
     const [state] = await this.states([region], period);

@@ -10,6 +10,7 @@ import { groupByKeys } from '../../shared/loaders.js';
 import { maskPhone } from '../../shared/masking.js';
 import type { Actor } from '../auth/actor.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
+import { notify } from '../notifications/notifications.write.js';
 import { Elder } from '../elders/elder.entity.js';
 import { personName, phone as checkPhone } from '../elders/elder.validation.js';
 import { isRealDate } from '../elders/id-number.js';
@@ -217,12 +218,12 @@ export class TeamsService {
             [now, endReason, pgArray(ids), visitor.id, visitor.id],
           )
         : []; // A helper who is already the responsible contact stays the contact.
-      const inserted = await em.execute<{ elder_id: string }[]>(
+      const inserted = await em.execute<{ id: string; elder_id: string }[]>(
         `insert into assignment (elder_id, visitor_id, county_code, role, starts_at, assigned_by)
          select e.id, ?, e.county_code, ?, ?, ? from elder e
           where e.id = any(?::uuid[])
             and not exists (select 1 from assignment a where a.elder_id = e.id and a.visitor_id = ? and a.ends_at is null)
-         returning elder_id`,
+         returning id, elder_id`,
         [visitor.id, input.role, now, actor.userId, pgArray(ids), visitor.id],
       );
       await writeAudit(
@@ -235,6 +236,19 @@ export class TeamsService {
         })),
         em,
       );
+      // The visitor learns of new elders in the bell (a visitor without a login has no inbox). The first new
+      // assignment's id names the event: a retried request that assigns nothing new notifies nobody again.
+      if (visitor.user_id && inserted.length > 0) {
+        await notify(em, [{
+          kind: 'ASSIGNMENT',
+          title: `新分配给您 ${inserted.length} 位老年人`,
+          body: `${input.role === 'PRIMARY' ? '您已成为结对联系人（责任探访人）' : '您已成为协助探访人'}，请在探访任务中查看并按时探访。`,
+          link: '/worklist',
+          regionCode: visitor.region_code,
+          dedupeKey: `assignment:${inserted.map((r) => r.id).sort()[0]}`,
+          recipients: { userIds: [visitor.user_id] },
+        }], now);
+      }
       return { assigned: inserted.length, unchanged: ids.length - inserted.length, ended: ended.length };
     });
   }

@@ -138,6 +138,8 @@ const en: Shape<typeof zhCN> = {
       SURVEY_RESULT_RECORD: 'Survey result recorded',
       SPOT_CHECK_DRAW: 'Spot-check sample drawn',
       SPOT_CHECK_RECORD: 'Spot-check result recorded',
+      WEBHOOK_CREATE: 'Webhook registered',
+      WEBHOOK_DELETE: 'Webhook deleted',
     },
   },
 };

@@ -135,6 +135,8 @@ const zhCN = {
       SURVEY_RESULT_RECORD: '录入摸排结果',
       SPOT_CHECK_DRAW: '抽取抽查样本',
       SPOT_CHECK_RECORD: '录入抽查回访结果',
+      WEBHOOK_CREATE: '登记回调订阅',
+      WEBHOOK_DELETE: '删除回调订阅',
     },
   },
 } as const;

@@ -1,0 +1,181 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Logger, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
+import pg from 'pg';
+import type { AppConfig } from '../config/env.js';
+import { ALERT_DERIVED_SQL } from '../modules/alerts/alerts.service.js';
+import { notifyEscalations } from '../modules/notifications/notifications.write.js';
+import { refreshComplianceSnapshot } from '../modules/compliance/compliance.snapshot.js';
+import { refreshRollups, rolledPeriods } from '../modules/reports/reports.rollup.js';
+import { notifyReportsDue } from '../modules/reports/reports.submission.js';
+import { sendSms } from '../modules/notifications/sms.js';
+import { deliverWebhook, queueFeedChanged } from '../modules/webhooks/webhooks.delivery.js';
+
+/**
+ * The job queue: graphile-worker on the application's own PostgreSQL (no other server to run). Jobs are rows in its
+ * schema, queued by the events' own transactions (`graphile_worker.add_job` in SQL: the outbox is the queue), locked
+ * by one worker at a time (FOR UPDATE SKIP LOCKED) and retried when they fail; cron items run once per minute across
+ * every instance (graphile-worker records each run in its `known_crontabs`).
+ */
+
+/** Warnings and errors only: a job's every start and finish would drown the API's own log. */
+const quietLogger = new Logger(() => (level, message) => {
+  if (level === 'error' || level === 'warning') console.warn(`[jobs] ${message}`);
+});
+
+/** graphile-worker's own schema, migrated by its runMigrations (idempotent; run by every start, see db/bootstrap.ts). */
+export async function migrateJobQueue(connectionString: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString, max: 1 });
+  // An idle client cut off by the server: the next query reports it.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  try {
+    await runMigrations({ pgPool: pool, logger: quietLogger });
+  } finally {
+    await pool.end();
+  }
+}
+
+export const TASKS = {
+  deliverWebhook: 'deliver_webhook',
+  sendSms: 'send_sms',
+  notifyEscalations: 'notify_escalations',
+  webhookFeed: 'webhook_feed',
+  notifyReportsDue: 'notify_reports_due',
+  refreshReports: 'refresh_reports',
+  ensureReports: 'ensure_refresh_reports',
+} as const;
+
+/** The one job key of the report refresher: at most one such job exists per database, whatever runs. */
+const REPORTS_KEY = 'refresh_reports';
+
+/**
+ * Each minute: escalations that reached a new level are notified, and FEED_CHANGED subscribers told of new changes.
+ * `?max=1`: after downtime each runs once, not once per missed minute (both look at the whole state, not at a minute).
+ */
+export const CRONTAB = [
+  `* * * * * ${TASKS.notifyEscalations} ?max=1`,
+  `* * * * * ${TASKS.webhookFeed} ?max=1`,
+  // Reports due within three days: each hour is often enough (the dedupe key makes each reminder once).
+  `7 * * * * ${TASKS.notifyReportsDue} ?max=1`,
+].join('\n');
+/** With the report refresher on: each minute, make sure its job exists (after a crash, or on a fresh database). */
+const REPORTS_CRON = `* * * * * ${TASKS.ensureReports} ?max=1`;
+
+export interface WorkerOptions {
+  /** Either a pool the caller owns or a connection string (the worker then owns its pool). */
+  pgPool?: pg.Pool;
+  connectionString?: string;
+  config: Pick<AppConfig, 'webhooks' | 'sms'>;
+  orm: MikroORM;
+  /** The clock of the escalation job (tests control it). */
+  now?: () => Date;
+  concurrency?: number;
+  /** Milliseconds between polls for jobs scheduled in the future (new jobs are announced with LISTEN/NOTIFY). */
+  pollInterval?: number;
+  /** Milliseconds a graceful stop waits before aborting running jobs (an HTTP request still waiting is cut off). */
+  abortAfterMs?: number;
+  /** Run the cron items (default true). */
+  cron?: boolean;
+  /**
+   * Refresh today's compliance snapshot and the running periods' report rollups every this many seconds
+   * (TANFANG_ROLLUP_SECONDS; 0 or absent: off). One self-rescheduling job under one job key, so the refresh runs
+   * once per interval across every instance and worker, never N times with N instances (the old setInterval did).
+   */
+  reportSeconds?: number;
+}
+
+/**
+ * Queues the report refresher under its key. Rescheduling (the run itself, at its end): `seconds` ahead, replacing.
+ * Seeding (a worker starting, the ensure cron): at once, unless a refresher job is queued or running (locked in the
+ * last 10 minutes: a refresh never takes that long; an older lock is a crashed worker's). Without that check a seed
+ * while a refresh runs would start a second one beside it. The interval travels in the payload, so any worker runs it.
+ */
+async function queueReports(query: (text: string, values?: unknown[]) => Promise<unknown>, seconds: number, seed: boolean): Promise<void> {
+  await query(
+    `select graphile_worker.add_job($1, json_build_object('seconds', $2::int), run_at := now() + make_interval(secs => $3::int),
+                                    job_key := $4, job_key_mode := 'replace', max_attempts := 1)
+      where not $5::boolean
+         or not exists (select 1 from graphile_worker.jobs j
+                         where j.task_identifier = $1
+                           and (j.attempts < j.max_attempts or j.locked_at > now() - interval '10 minutes'))`,
+    [TASKS.refreshReports, seconds, seed ? 0 : seconds, REPORTS_KEY, seed],
+  );
+}
+
+export interface JobWorker {
+  runner: Runner;
+  /** Graceful: takes no new job, aborts running ones after `abortAfterMs`, waits for them to record their outcome. */
+  stop(): Promise<void>;
+}
+
+export function taskList(options: WorkerOptions): TaskList {
+  const { orm, config } = options;
+  const now = options.now ?? (() => new Date());
+  return {
+    [TASKS.deliverWebhook]: async (payload, helpers) => {
+      await deliverWebhook(orm.em.fork(), config.webhooks, payload as { deliveryId: string }, helpers.abortSignal);
+    },
+    [TASKS.sendSms]: async (payload, helpers) => {
+      await sendSms(orm.em.fork(), config.sms, payload as { notificationId: string }, helpers.abortSignal);
+    },
+    [TASKS.notifyEscalations]: async () => {
+      await notifyEscalations(orm.em.fork(), ALERT_DERIVED_SQL, now());
+    },
+    [TASKS.webhookFeed]: async () => {
+      await queueFeedChanged(orm.em.fork(), now());
+    },
+    [TASKS.notifyReportsDue]: async () => {
+      await notifyReportsDue(orm.em.fork(), now());
+    },
+    [TASKS.refreshReports]: async (payload, helpers) => {
+      const seconds = Number((payload as { seconds?: number } | null)?.seconds ?? options.reportSeconds ?? 0);
+      if (seconds <= 0) return;
+      try {
+        const at = now();
+        await refreshComplianceSnapshot(orm.em, at);
+        for (const period of rolledPeriods(at)) await refreshRollups(orm.em, period, at);
+      } finally {
+        // The next run, whether this one failed or not (a failure is logged by the queue; the next may succeed).
+        await queueReports((text, values) => helpers.query(text, values), seconds, false);
+      }
+    },
+    [TASKS.ensureReports]: async (_payload, helpers) => {
+      if ((options.reportSeconds ?? 0) > 0) await queueReports((text, values) => helpers.query(text, values), options.reportSeconds!, true);
+    },
+  };
+}
+
+/** Starts a worker: inside the API process (main.ts, TANFANG_WORKER=inline) or alone (worker.ts, `pnpm worker`). */
+export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
+  // Our own pool when given a URL: stop() ends it only after the runner let go, so no connection is cut under it.
+  const ownPool = options.pgPool ? null : new pg.Pool({ connectionString: options.connectionString, max: (options.concurrency ?? 4) + 2 });
+  ownPool?.on('error', () => undefined);
+  ownPool?.on('connect', (client) => client.on('error', () => undefined));
+  const runner = await run({
+    pgPool: options.pgPool ?? ownPool!,
+    taskList: taskList(options),
+    crontab: options.cron === false ? '' : (options.reportSeconds ?? 0) > 0 ? `${CRONTAB}\n${REPORTS_CRON}` : CRONTAB,
+    concurrency: options.concurrency ?? 4,
+    pollInterval: options.pollInterval ?? 2000,
+    gracefulShutdownAbortTimeout: options.abortAfterMs ?? 5000,
+    // The process's own shutdown (main.ts, worker.ts) stops the worker in its order: HTTP, worker, ORM, database.
+    noHandleSignals: true,
+    logger: quietLogger,
+  });
+  // The first refresh at once (a job already queued keeps its time).
+  if ((options.reportSeconds ?? 0) > 0) {
+    const pool = options.pgPool ?? ownPool!;
+    await queueReports((text, values) => pool.query(text, values), options.reportSeconds!, true);
+  }
+  let stopped: Promise<void> | null = null;
+  return {
+    runner,
+    stop() {
+      stopped ??= runner
+        .stop()
+        .then(() => runner.promise.catch(() => undefined))
+        .then(() => ownPool?.end());
+      return stopped;
+    },
+  };
+}
