@@ -68,7 +68,11 @@ export class AgenciesService {
     const mine = actor.agencyId ? agency?.id === actor.agencyId : agency?.region_code.startsWith(actor.regionCode);
     if (!agency || !mine) throw notFound('部门', 'agency');
     if (agency.kind === 'CIVIL_AFFAIRS') {
-      throw badInput('接口密钥只发给合作部门（公安、卫健、残联、住建）的系统', 'API keys are for partner agencies’ systems (police, health, disability, housing)', 'agencyId');
+      throw badInput(
+        '接口密钥只发给合作部门（公安、卫健、残联、住建）和服务机构（社工、心理、司法所）的系统',
+        'API keys are for the systems of partner agencies (police, health, disability, housing) and service organisations (social work, counselling, legal aid)',
+        'agencyId',
+      );
     }
     return agency;
   }

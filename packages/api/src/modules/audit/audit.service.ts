@@ -37,6 +37,8 @@ export const AuditAction = {
   AlertAcknowledge: 'ALERT_ACKNOWLEDGE',
   AlertRefer: 'ALERT_REFER',
   AlertResolve: 'ALERT_RESOLVE',
+  /** The agency an alert was referred to answered it: accepted, declined (with the reason) or reported the outcome. */
+  ReferralRespond: 'REFERRAL_RESPOND',
   AgencySync: 'AGENCY_SYNC',
   ApiClientCreate: 'API_CLIENT_CREATE',
   ApiClientRevoke: 'API_CLIENT_REVOKE',
