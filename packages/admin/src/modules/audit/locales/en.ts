@@ -113,6 +113,7 @@ const en: Shape<typeof zhCN> = {
       ALERT_ACKNOWLEDGE: 'Alert acknowledged',
       ALERT_REFER: 'Alert referred',
       ALERT_RESOLVE: 'Alert resolved',
+      REFERRAL_RESPOND: 'Referral answered',
       AGENCY_SYNC: 'Agency sync',
       API_CLIENT_CREATE: 'API key created',
       API_CLIENT_REVOKE: 'API key revoked',

@@ -110,6 +110,7 @@ const zhCN = {
       ALERT_ACKNOWLEDGE: '确认预警',
       ALERT_REFER: '转介预警',
       ALERT_RESOLVE: '办结预警',
+      REFERRAL_RESPOND: '答复转介',
       AGENCY_SYNC: '部门数据同步',
       API_CLIENT_CREATE: '新建接口密钥',
       API_CLIENT_REVOKE: '吊销接口密钥',
