@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, fieldsOf, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder, type ElderData } from '../helpers/elders.js';
+import { ROLE_SCOPES, Scope } from '@tanfang/schema';
 
 /**
  * The referral loop (issue 16, item 3): the agency an alert is referred to answers it (accept, decline with a reason,
@@ -180,11 +181,20 @@ describe('respondToReferral', () => {
 });
 
 describe('service organisations', () => {
+  it('alert.respond:referred belongs to every agency role an alert can be referred to, and to nobody else', () => {
+    const holders = Object.entries(ROLE_SCOPES).filter(([, scopes]) => scopes.includes(Scope.AlertRespondReferred)).map(([role]) => role).sort();
+    expect(holders).toEqual(['COUNSELLING', 'DISABILITY', 'HEALTH', 'HOUSING', 'LEGAL_AID', 'POLICE', 'SOCIAL_WORK']);
+  });
+
   it('an admin creates a SOCIAL_WORK user for the social-work agency; it logs in, lists its referrals and answers one', async () => {
-    const [agency] = await t.sql<{ id: string }>(
-      `insert into agency (kind, name, region_code, created_at) values ('SOCIAL_WORK', '开平市社会工作服务中心', $1, now()) returning id`,
-      [REGIONS.city],
-    );
+    // The admin registers the organisation, then gives its worker an account of its role.
+    const CREATE_AGENCY = `mutation($kind: AgencyKind!, $region: String!, $name: String!) { createAgency(kind: $kind, regionCode: $region, name: $name) { id kind name regionCode } }`;
+    const agency = ok(await t.exec<any>(admin, CREATE_AGENCY, { kind: 'SOCIAL_WORK', region: REGIONS.city, name: '开平市社会工作服务中心' })).createAgency;
+    expect(agency).toMatchObject({ kind: 'SOCIAL_WORK', name: '开平市社会工作服务中心', regionCode: REGIONS.city });
+    expect(codeOf(await t.exec(admin, CREATE_AGENCY, { kind: 'SOCIAL_WORK', region: REGIONS.city, name: '另一个社工中心' }))).toBe('CONFLICT');
+    expect(codeOf(await t.exec(townA, CREATE_AGENCY, { kind: 'SOCIAL_WORK', region: REGIONS.townA, name: '三埠社工站' }))).toBe('FORBIDDEN');
+    const [audit] = await t.sql<{ n: number }>(`select count(*)::int as n from audit_event where action = 'AGENCY_CREATE' and detail ->> 'agencyId' = $1`, [agency.id]);
+    expect(audit!.n).toBe(1);
     const password = 'social-work-2026';
     const created = await t.exec<any>(
       admin,

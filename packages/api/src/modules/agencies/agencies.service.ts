@@ -13,9 +13,9 @@ import { ElderService } from '../elders/elder.service.js';
 import { RegionService } from '../regions/region.service.js';
 import { applyWaitingRecords, type LinkedRecord } from './sync.effects.js';
 import { applyArchiveChanges } from '../elders/archive-changes.js';
-import type {
+import {
   AgencyKindEnum,
-  AgencyRecordType,
+  type AgencyRecordType,
   AgencyType,
   ApiClientType,
   CandidateType,
@@ -55,6 +55,28 @@ export class AgenciesService {
       [actor.agencyId, actor.regionCode, actor.regionCode, actor.agencyId],
     );
     return rows.map((a) => ({ id: a.id, kind: a.kind as AgencyKindEnum, name: a.name, regionCode: a.region_code }));
+  }
+
+  /**
+   * Registers an agency (a partner, or a service organisation alerts are referred to) at a region of the caller's
+   * jurisdiction, so that its people can get accounts and its systems keys. Admins (user.manage), who make those
+   * accounts. One agency per kind and region: a second is CONFLICT. Audited.
+   */
+  async createAgency(kind: AgencyKindEnum, regionCode: string, nameRaw: string): Promise<AgencyType> {
+    const actor = requireScope(this.ctx, Scope.UserManage);
+    const name = nameRaw.trim();
+    if (name.length < 2 || name.length > 100) throw badInput('请填写部门或机构名称（2至100字）', 'Give the agency a name (2-100 characters)', 'name');
+    if (kind === 'CIVIL_AFFAIRS') throw badInput('民政部门无需登记为合作部门', 'Civil affairs is not registered as a partner agency', 'kind');
+    const region = await new RegionService(this.ctx).requireRegionInJurisdiction(actor, regionCode);
+    return this.ctx.em.transactional(async (em) => {
+      const [row] = await em.execute<{ id: string }[]>(
+        `insert into agency (kind, name, region_code, created_at) values (?, ?, ?, ?) on conflict (kind, region_code) do nothing returning id`,
+        [kind, name, region.code, this.ctx.now()],
+      );
+      if (!row) throw conflict('该地区已登记此类部门或机构，请直接为其创建账号', 'This region already has an agency of that kind: create accounts for it');
+      await writeAudit(this.ctx, [{ action: AuditAction.AgencyCreate, regionCode: region.code, detail: { agencyId: row.id, kind, name } }], em);
+      return { id: row.id, kind, name, regionCode: region.code };
+    });
   }
 
   /** Agency users manage their own agency's keys; admins any partner agency in their jurisdiction. */

@@ -40,6 +40,8 @@ export const AuditAction = {
   /** The agency an alert was referred to answered it: accepted, declined (with the reason) or reported the outcome. */
   ReferralRespond: 'REFERRAL_RESPOND',
   AgencySync: 'AGENCY_SYNC',
+  /** An agency (partner or service organisation) registered at a region, so its people and systems can be given access. */
+  AgencyCreate: 'AGENCY_CREATE',
   ApiClientCreate: 'API_CLIENT_CREATE',
   ApiClientRevoke: 'API_CLIENT_REVOKE',
   CandidateEnroll: 'CANDIDATE_ENROLL',

@@ -115,6 +115,7 @@ const en: Shape<typeof zhCN> = {
       ALERT_RESOLVE: 'Alert resolved',
       REFERRAL_RESPOND: 'Referral answered',
       AGENCY_SYNC: 'Agency sync',
+      AGENCY_CREATE: 'Agency registered',
       API_CLIENT_CREATE: 'API key created',
       API_CLIENT_REVOKE: 'API key revoked',
       CANDIDATE_ENROLL: 'Candidate enrolled',

@@ -112,6 +112,7 @@ const zhCN = {
       ALERT_RESOLVE: '办结预警',
       REFERRAL_RESPOND: '答复转介',
       AGENCY_SYNC: '部门数据同步',
+      AGENCY_CREATE: '登记合作部门或服务机构',
       API_CLIENT_CREATE: '新建接口密钥',
       API_CLIENT_REVOKE: '吊销接口密钥',
       CANDIDATE_ENROLL: '纳入候选对象',
