@@ -22,6 +22,7 @@ import { VisitImportResolver } from '../modules/imports/visit-import.resolver.js
 import { ElderImportResolver } from '../modules/imports/elder-import.resolver.js';
 import { SurveyResolver } from '../modules/survey/survey.resolver.js';
 import { LedgersResolver } from '../modules/ledgers/ledgers.resolver.js';
+import { AssessmentResolver } from '../modules/assessment/assessment.resolver.js';
 import { recordPersonalReads } from '../modules/audit/read-audit.js';
 
 export const resolvers = [
@@ -43,6 +44,7 @@ export const resolvers = [
   ElderImportResolver,
   SurveyResolver,
   LedgersResolver,
+  AssessmentResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | null = null;

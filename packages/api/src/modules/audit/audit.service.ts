@@ -51,6 +51,8 @@ export const AuditAction = {
   ConflictSettle: 'CONFLICT_SETTLE',
   ReportClose: 'REPORT_CLOSE',
   ReportAmend: 'REPORT_AMEND',
+  /** The assessment (考核) of a region's towns exported to a spreadsheet: aggregated figures, one row per export. */
+  AssessmentExport: 'ASSESSMENT_EXPORT',
   AgencyViewRead: 'AGENCY_VIEW_READ',
   UserCreate: 'USER_CREATE',
   UserUpdate: 'USER_UPDATE',
