@@ -52,6 +52,10 @@ const SCREEN_VALUES = {
   // The ledgers' batch prints: a village's 登记表, and its 记录表 of last month and this one (the print page's defaults).
   RegistrationForms: (ctx) => ({ elderId: null, villageCode: ctx.villageCode }),
   VisitRecordForms: (ctx) => ({ visitId: null, villageCode: ctx.villageCode, from: `${ctx.lastMonth}-01`, to: ctx.today }),
+  // 报送 opens on last month (the one due), the user's own region and its six recent months (useSubmissions).
+  SubmissionPeriods: (ctx) => ({ regionCode: ctx.regionCode, count: 6 }),
+  OwnSubmission: (ctx) => ({ regionCode: ctx.regionCode, period: { kind: 'MONTH', date: `${ctx.lastMonth}-01` }, label: ctx.lastMonth }),
+  ChildSubmissions: (ctx) => ({ regionCode: ctx.regionCode, period: { kind: 'MONTH', date: `${ctx.lastMonth}-01` } }),
 };
 
 /** Further states of a screen worth their own row (a filter a person uses daily, last month's figures). */

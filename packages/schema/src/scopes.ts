@@ -77,6 +77,18 @@ export const Scope = {
   SurveyRun: 'survey.run:jurisdiction',
   /** 摸底排查: read rounds, task lists and progress, and record survey results, in the jurisdiction (team members). */
   SurveyRecord: 'survey.record:jurisdiction',
+  /**
+   * 报送: submit one's own region's figures for an ended period to the level above (town operators and civil affairs
+   * above them, who report on to their own level above). Village workers do not report upward.
+   */
+  ReportSubmit: 'report.submit:jurisdiction',
+  /**
+   * 审核报送: approve or return what a region below one's own submitted (civil-affairs admins of the county or city:
+   * the 民政局 the seeds' towns report to). Never one's own region: a report is judged by the level above.
+   */
+  ReportApprove: 'report.approve:jurisdiction',
+  /** Set the day reports of a kind are due for a region subtree (civil-affairs admins, who receive them). */
+  ReportSchedule: 'report.schedule:jurisdiction',
 } as const;
 
 export type ScopeName = (typeof Scope)[keyof typeof Scope];
@@ -134,6 +146,7 @@ const organiser: ScopeName[] = [
   Scope.AgencyDataSettle,
   Scope.ReportClose,
   Scope.SurveyRun,
+  Scope.ReportSubmit,
 ];
 
 /**
@@ -157,7 +170,7 @@ const partnerAgency: ScopeName[] = [
 const serviceOrganisation: ScopeName[] = [Scope.RegionRead, Scope.AlertReadReferred, Scope.AlertRespondReferred, Scope.ApiClientManage];
 
 export const ROLE_SCOPES: Readonly<Record<RoleName, readonly ScopeName[]>> = {
-  ADMIN: [...organiser, Scope.AuditRead, Scope.ClassOverride, Scope.ApiClientManage, Scope.ChangesRead, Scope.UserManage],
+  ADMIN: [...organiser, Scope.ReportApprove, Scope.ReportSchedule, Scope.AuditRead, Scope.ClassOverride, Scope.ApiClientManage, Scope.ChangesRead, Scope.UserManage],
   TOWN_OPERATOR: organiser,
   VILLAGE_WORKER: [...registryWorker, Scope.VisitCreateAssigned],
   POLICE: [...partnerAgency, Scope.AgencyPoliceWrite],

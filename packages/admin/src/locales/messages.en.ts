@@ -8,6 +8,7 @@ import elderDetail from '../modules/elders/locales/en';
 import imports from '../modules/imports/locales/en';
 import outbox from '../modules/outbox/locales/en';
 import reports from '../modules/reports/locales/en';
+import submissions from '../modules/reports/locales/submissions.en';
 import drill from '../modules/elders/locales/drill.en';
 import ledgers from '../modules/ledgers/locales/en';
 import standards from '../modules/standards/locales/en';
@@ -29,6 +30,7 @@ const messages = Object.assign(
   alerts,
   reports,
   assessment,
+  submissions,
   elderDetail,
   visitForm,
   assignments,

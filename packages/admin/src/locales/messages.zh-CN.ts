@@ -8,6 +8,7 @@ import elderDetail from '../modules/elders/locales/zh-CN';
 import imports from '../modules/imports/locales/zh-CN';
 import outbox from '../modules/outbox/locales/zh-CN';
 import reports from '../modules/reports/locales/zh-CN';
+import submissions from '../modules/reports/locales/submissions.zh-CN';
 import drill from '../modules/elders/locales/drill.zh-CN';
 import ledgers from '../modules/ledgers/locales/zh-CN';
 import standards from '../modules/standards/locales/zh-CN';
@@ -29,6 +30,7 @@ const messages = Object.assign(
   alerts,
   reports,
   assessment,
+  submissions,
   elderDetail,
   visitForm,
   assignments,

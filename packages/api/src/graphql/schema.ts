@@ -15,6 +15,7 @@ import { VisitProofResolver } from '../modules/visits/visit-proof.resolver.js';
 import { AlertsResolver } from '../modules/alerts/alerts.resolver.js';
 import { AgenciesResolver } from '../modules/agencies/agencies.resolver.js';
 import { ReportsResolver } from '../modules/reports/reports.resolver.js';
+import { ReportSubmissionResolver } from '../modules/reports/reports.submission.resolver.js';
 import { AgencyViewsResolver } from '../modules/agencies/agency-views.resolver.js';
 import { ChangesResolver } from '../modules/changes/changes.resolver.js';
 import { UsersResolver } from '../modules/users/users.resolver.js';
@@ -39,6 +40,7 @@ export const resolvers = [
   AlertsResolver,
   AgenciesResolver,
   ReportsResolver,
+  ReportSubmissionResolver,
   AgencyViewsResolver, ChangesResolver, UsersResolver,
   VisitImportResolver,
   ElderImportResolver,

@@ -20,6 +20,7 @@ import { Migration20261204004000_dynamic_management } from './Migration202612040
 import { Migration20261204004001_survey_rounds } from './Migration20261204004001_survey_rounds.js';
 import { Migration20261204007000_visit_proof } from './Migration20261204007000_visit_proof.js';
 import { Migration20261205011000_report_rollup_elder } from './Migration20261205011000_report_rollup_elder.js';
+import { Migration20261205012000_report_submission } from './Migration20261205012000_report_submission.js';
 import { Migration20261205014000_referral_responses } from './Migration20261205014000_referral_responses.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
@@ -45,5 +46,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204004001_survey_rounds', class: Migration20261204004001_survey_rounds },
   { name: 'Migration20261204007000_visit_proof', class: Migration20261204007000_visit_proof },
   { name: 'Migration20261205011000_report_rollup_elder', class: Migration20261205011000_report_rollup_elder },
+  { name: 'Migration20261205012000_report_submission', class: Migration20261205012000_report_submission },
   { name: 'Migration20261205014000_referral_responses', class: Migration20261205014000_referral_responses },
 ];

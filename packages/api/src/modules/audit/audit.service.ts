@@ -53,6 +53,13 @@ export const AuditAction = {
   ReportAmend: 'REPORT_AMEND',
   /** The assessment (考核) of a region's towns exported to a spreadsheet: aggregated figures, one row per export. */
   AssessmentExport: 'ASSESSMENT_EXPORT',
+  /** 报送: a region's figures of a period submitted upward (a version), approved or returned by the level above, or a due day set. */
+  ReportSubmit: 'REPORT_SUBMIT',
+  ReportApprove: 'REPORT_APPROVE',
+  ReportReturn: 'REPORT_RETURN',
+  ReportDueDaySet: 'REPORT_DUE_DAY_SET',
+  /** The level above listed its regions' submissions (names of who submitted and decided). */
+  ReportSubmissionsRead: 'REPORT_SUBMISSIONS_READ',
   AgencyViewRead: 'AGENCY_VIEW_READ',
   UserCreate: 'USER_CREATE',
   UserUpdate: 'USER_UPDATE',
