@@ -14,6 +14,7 @@ import { refreshRollups } from '../../packages/api/src/modules/reports/reports.r
  * hour (on time) and referred to housing, which accepted after 90 minutes and reported the outcome two days after
  * the referral; a normal one acknowledged after four days (late).
  * Town B (沙塘镇): A3 (A) visited at home, 不满意; C3 (C) phoned. No alert.
+ * 报送: town A submits November's table on 5 December (its due day, on time); town B has not by the 6th (late).
  */
 let t: TestApp;
 let admin: TestUser;
@@ -33,7 +34,7 @@ const NOVEMBER = { kind: 'MONTH', date: '2026-11-15' };
 
 const ROW = `region { code name } eldersToVisit visitRate classRates { class target numerator denominator rate achievement }
   alertsRaised acknowledgedOnTimeRate averageAcknowledgeMinutes referrals referralsAnswered averageReferralResponseMinutes
-  averageReferralOutcomeMinutes satisfactionResponses satisfactionAverage score rank`;
+  averageReferralOutcomeMinutes satisfactionResponses satisfactionAverage reportTimeliness reportDueOn score rank`;
 const ASSESSMENT = `query($regionCode: String, $period: PeriodInput!, $targets: [AssessmentTargetInput!]) {
   assessment(regionCode: $regionCode, period: $period, targets: $targets) {
     region { code } from to asOf suppressed targets { class rate } weighting rows { ${ROW} } } }`;
@@ -99,8 +100,10 @@ beforeAll(async () => {
   t.clock.set(at(T0, 4 * DAY));
   await ack(normal);
 
-  // The month is over: judged on 30 November.
+  // The month is over: judged on 30 November. Town A reports it on its due day; town B never does.
   t.clock.set('2026-12-05T02:00:00Z');
+  ok(await t.exec(townA, `mutation($r: String!, $p: PeriodInput!) { submitReport(regionCode: $r, period: $p) { status } }`, { r: REGIONS.townA, p: NOVEMBER }));
+  t.clock.set('2026-12-06T02:00:00Z');
 });
 afterAll(() => t.close());
 
@@ -112,7 +115,7 @@ describe('assessment', () => {
     const a = ok(await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER })).assessment;
     expect(a).toMatchObject({ region: { code: REGIONS.city }, from: '2026-11-01', to: '2026-11-30', asOf: '2026-11-30', suppressed: false });
     expect(a.targets).toEqual([{ class: 'A', rate: 1 }, { class: 'B', rate: 1 }, { class: 'C', rate: 1 }]);
-    expect(a.weighting).toContain('visits 60%');
+    expect(a.weighting).toContain('visits 50%');
 
     const townARow = rowOf(a.rows, REGIONS.townA);
     expect(townARow).toMatchObject({
@@ -127,9 +130,11 @@ describe('assessment', () => {
       averageReferralOutcomeMinutes: 2 * 24 * 60,
       satisfactionResponses: 3,
       satisfactionAverage: 3,
-      // 100 × (0.6 × mean(0.5, 1, 0.5) + 0.2 × 1/2 + 0.2 × (3 − 1)/3) = 63.33…
-      score: 63.3,
-      rank: 2,
+      reportTimeliness: 'ON_TIME',
+      reportDueOn: '2026-12-05',
+      // 100 × (0.5 × mean(0.5, 1, 0.5) + 0.2 × 1/2 + 0.15 × (3 − 1)/3 + 0.15 × 1) = 68.33…
+      score: 68.3,
+      rank: 1,
     });
     expect(townARow.classRates).toEqual([
       { class: 'A', target: 1, numerator: 1, denominator: 2, rate: 0.5, achievement: 0.5 },
@@ -147,17 +152,20 @@ describe('assessment', () => {
       referrals: 0,
       satisfactionResponses: 1,
       satisfactionAverage: 1,
-      // No alert: the acknowledgement part is left out. 100 × (0.6 × 1 + 0.2 × 0) ÷ 0.8 = 75.
-      score: 75,
-      rank: 1,
+      reportTimeliness: 'LATE',
+      reportDueOn: '2026-12-05',
+      // No alert: the acknowledgement part is left out. 100 × (0.5 × 1 + 0.15 × 0 + 0.15 × 0) ÷ 0.8 = 62.5.
+      score: 62.5,
+      rank: 2,
     });
     expect(townBRow.classRates.find((c: Row) => c.class === 'B')).toEqual({ class: 'B', target: 1, numerator: 0, denominator: 0, rate: null, achievement: null });
 
     // Best first; towns with nothing to assess have no score and come last.
-    expect(a.rows.slice(0, 2).map((r: Row) => r.region.code)).toEqual([REGIONS.townB, REGIONS.townA]);
+    expect(a.rows.slice(0, 2).map((r: Row) => r.region.code)).toEqual([REGIONS.townA, REGIONS.townB]);
+    // The other towns have no elder, no alert and no satisfaction, but a report past due: that alone scores 0.
     const others = a.rows.slice(2);
     expect(others.length).toBeGreaterThan(0);
-    expect(others.every((r: Row) => r.score === null && r.rank === null && r.eldersToVisit === 0)).toBe(true);
+    expect(others.every((r: Row) => r.eldersToVisit === 0 && r.reportTimeliness === 'LATE' && r.score === 0 && r.rank === 3)).toBe(true);
     expect(a.rows.every((r: Row) => r.region.code.length === 9)).toBe(true);
   });
 
@@ -165,9 +173,9 @@ describe('assessment', () => {
     const a = ok(await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER, targets: [{ class: 'A', rate: 0.5 }] })).assessment;
     const townARow = rowOf(a.rows, REGIONS.townA);
     expect(townARow.classRates[0]).toMatchObject({ class: 'A', target: 0.5, rate: 0.5, achievement: 1 });
-    // 100 × (0.6 × mean(1, 1, 0.5) + 0.2 × 1/2 + 0.2 × 2/3) = 73.33…
-    expect(townARow.score).toBe(73.3);
-    expect(rowOf(a.rows, REGIONS.townB).score).toBe(75);
+    // 100 × (0.5 × mean(1, 1, 0.5) + 0.2 × 1/2 + 0.15 × 2/3 + 0.15 × 1) = 76.66…
+    expect(townARow.score).toBe(76.7);
+    expect(rowOf(a.rows, REGIONS.townB).score).toBe(62.5);
 
     for (const targets of [[{ class: 'A', rate: 0 }], [{ class: 'B', rate: 1.2 }], [{ class: 'C', rate: 0.9 }, { class: 'C', rate: 0.8 }]]) {
       const res = await t.exec(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER, targets });
@@ -179,14 +187,22 @@ describe('assessment', () => {
     const own = ok(await t.exec<any>(townA, ASSESSMENT, { period: NOVEMBER })).assessment;
     expect(own.rows.map((r: Row) => r.region.code).slice(0, 2).sort()).toEqual([REGIONS.villageA1, REGIONS.villageA2]);
     // Village A1: 甲一 (A, home, 4) ok, 乙一 (B, phone, 2) ok, 丙二 (C) not visited; the urgent alert (on time).
-    expect(rowOf(own.rows, REGIONS.villageA1)).toMatchObject({ eldersToVisit: 3, visitRate: 0.6667, alertsRaised: 1, acknowledgedOnTimeRate: 1, satisfactionAverage: 3 });
+    // Villages do not report upward: no timeliness.
+    expect(rowOf(own.rows, REGIONS.villageA1)).toMatchObject({
+      eldersToVisit: 3, visitRate: 0.6667, alertsRaised: 1, acknowledgedOnTimeRate: 1, satisfactionAverage: 3, reportTimeliness: null, reportDueOn: null,
+    });
 
     // A quarter holds November's figures; October (before anyone was registered) has nothing.
     const quarter = ok(await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: { kind: 'QUARTER', date: '2026-11-15' } })).assessment;
-    expect(quarter).toMatchObject({ from: '2026-10-01', to: '2026-12-31', asOf: '2026-12-05' });
-    expect(rowOf(quarter.rows, REGIONS.townA)).toMatchObject({ alertsRaised: 2, satisfactionResponses: 3, referrals: 1 });
+    expect(quarter).toMatchObject({ from: '2026-10-01', to: '2026-12-31', asOf: '2026-12-06' });
+    // The fourth quarter's table is due on 10 January.
+    expect(rowOf(quarter.rows, REGIONS.townA)).toMatchObject({ alertsRaised: 2, satisfactionResponses: 3, referrals: 1, reportTimeliness: 'NOT_YET_DUE', reportDueOn: '2027-01-10' });
+    // October: nobody registered yet, and nobody reported (late everywhere: 0 for every town, all ranked first).
     const october = ok(await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: { kind: 'MONTH', date: '2026-10-01' } })).assessment;
-    expect(october.rows.every((r: Row) => r.score === null && r.eldersToVisit === 0)).toBe(true);
+    expect(october.rows.every((r: Row) => r.eldersToVisit === 0 && r.reportTimeliness === 'LATE' && r.score === 0 && r.rank === 1)).toBe(true);
+    // A week is not reported upward, and has no other data here: no score.
+    const week = ok(await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: { kind: 'WEEK', date: '2026-10-05' } })).assessment;
+    expect(week.rows.every((r: Row) => r.reportTimeliness === null && r.score === null && r.rank === null)).toBe(true);
 
     // A region is public (region.read), not a record: outside the jurisdiction it is FORBIDDEN, as for report().
     expect(codeOf(await t.exec(townA, ASSESSMENT, { regionCode: REGIONS.townB, period: NOVEMBER }))).toBe('FORBIDDEN');
@@ -225,11 +241,11 @@ describe('assessment', () => {
       satisfactionResponses: null,
       satisfactionAverage: null,
       // The published result stays.
-      score: 63.3,
-      rank: 2,
+      score: 68.3,
+      rank: 1,
     });
     expect(townARow.classRates.every((c: Row) => c.numerator === null && c.rate === null)).toBe(true);
-    expect(rowOf(a.rows, REGIONS.townB)).toMatchObject({ eldersToVisit: null, visitRate: null, score: 75, rank: 1 });
+    expect(rowOf(a.rows, REGIONS.townB)).toMatchObject({ eldersToVisit: null, visitRate: null, score: 62.5, rank: 2 });
     // A zero is not a small count.
     expect(rowOf(a.rows, REGIONS.townB)).toMatchObject({ alertsRaised: 0, referrals: 0 });
   });
@@ -254,14 +270,16 @@ describe('assessment', () => {
       expect(header.slice(0, 6)).toEqual(['区划代码', '地区', '排名', '得分', '应探访人数', '探访率']);
       const first = (sheet.getRow(6).values as unknown[]).slice(1);
       const second = (sheet.getRow(7).values as unknown[]).slice(1);
-      expect(first.slice(0, 6)).toEqual([REGIONS.townB, '沙塘镇', 1, 75, 2, 1]);
-      expect(second.slice(0, 6)).toEqual([REGIONS.townA, '三埠街道', 2, 63.3, 5, 0.6]);
+      expect(first.slice(0, 6)).toEqual([REGIONS.townA, '三埠街道', 1, 68.3, 5, 0.6]);
+      expect(second.slice(0, 6)).toEqual([REGIONS.townB, '沙塘镇', 2, 62.5, 2, 1]);
+      expect(first.slice(-2)).toEqual(['按时', '2026-12-05']);
+      expect(second.slice(-2)).toEqual(['逾期', '2026-12-05']);
       const [audit] = await t.sql<{ n: number }>(`select count(*)::int as n from audit_event where action = 'ASSESSMENT_EXPORT' and region_code = $1`, [REGIONS.city]);
       expect(audit!.n).toBe(1);
 
       const forIntegrator = await sheetOf(await get(`/assessment/${REGIONS.city}.xlsx?kind=MONTH&date=2026-11-15`, integrator));
-      const hidden = (forIntegrator.getRow(7).values as unknown[]).slice(1);
-      expect(hidden.slice(0, 6)).toEqual([REGIONS.townA, '三埠街道', 2, 63.3, 5, '*']);
+      const hidden = (forIntegrator.getRow(6).values as unknown[]).slice(1);
+      expect(hidden.slice(0, 6)).toEqual([REGIONS.townA, '三埠街道', 1, 68.3, 5, '*']);
 
       expect((await get(`/assessment/${REGIONS.city}.xlsx?kind=MONTH&date=2026-11-15`, null)).status).toBe(401);
       expect((await get(`/assessment/${REGIONS.townB}.xlsx?kind=MONTH&date=2026-11-15`, townA)).status).toBe(403);

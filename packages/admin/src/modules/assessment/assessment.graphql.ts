@@ -40,6 +40,8 @@ export const AssessmentQuery = graphql(`
         averageReferralOutcomeMinutes
         satisfactionResponses
         satisfactionAverage
+        reportTimeliness
+        reportDueOn
       }
     }
   }

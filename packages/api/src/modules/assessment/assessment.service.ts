@@ -9,9 +9,12 @@ import { rollupsUsable } from '../reports/reports.rollup.js';
 import { parsePeriod, perElderRateSql } from '../reports/reports.service.js';
 import { SUPPRESS_BELOW } from '../reports/reports.suppression.js';
 import { ElderClassEnum } from '../standards/standards.enums.js';
+import { DEFAULT_DUE_DAY, dueDate, SUBMITTING_LEVELS, submissionPeriod } from '../reports/reports.submission.js';
+import { pgArray } from '../../shared/sql.js';
 import { buildAssessmentWorkbook } from './assessment.xlsx.js';
 import {
   ASSESSMENT_WEIGHTING,
+  ReportTimeliness,
   type AssessmentClassRateType,
   type AssessmentRowType,
   type AssessmentTargetInput,
@@ -25,7 +28,7 @@ const CLASSES = [ElderClassEnum.A, ElderClassEnum.B, ElderClassEnum.C];
 /** Plan 002 (Kaiping): every elder visited to standard every month, whatever the class. */
 const DEFAULT_TARGET = 1;
 /** The parts of the score and their weights (ASSESSMENT_WEIGHTING says it in words). */
-const WEIGHTS = { visits: 0.6, acknowledgement: 0.2, satisfaction: 0.2 } as const;
+const WEIGHTS = { visits: 0.5, acknowledgement: 0.2, satisfaction: 0.15, reports: 0.15 } as const;
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 const num = (v: string | number | null | undefined): number => (v === null || v === undefined ? 0 : Number(v));
@@ -44,11 +47,13 @@ interface TownFigures {
   outcomeMinutes: number | null;
   satisfactionN: number;
   satisfactionAvg: number | null;
+  report: ReportTimeliness | null;
+  reportDueOn: string | null;
 }
 
 const empty = (): TownFigures => ({
   classes: new Map(), raised: 0, judged: 0, onTime: 0, ackMinutes: null, referrals: 0, answered: 0,
-  responseMinutes: null, outcomeMinutes: null, satisfactionN: 0, satisfactionAvg: null,
+  responseMinutes: null, outcomeMinutes: null, satisfactionN: 0, satisfactionAvg: null, report: null, reportDueOn: null,
 });
 
 /**
@@ -71,6 +76,7 @@ export class AssessmentService {
     const childLength = CODE_LENGTH[region.level + 1] ?? 0;
     const children = childLength ? await this.ctx.em.find(Region, { parentCode: region.code }, { orderBy: { code: 'asc' } }) : [];
     const figures = childLength ? await this.figures(region.code, childLength, { from, to, asOf, label }) : new Map<string, TownFigures>();
+    if (SUBMITTING_LEVELS.includes(region.level + 1)) await this.reports(children.map((c) => c.code), period, figures);
     const suppress = actor.role === 'INTEGRATOR';
 
     const rows = children.map((c) => this.row(c, figures.get(c.code) ?? empty(), targets));
@@ -192,6 +198,34 @@ export class AssessmentService {
     return out;
   }
 
+  /**
+   * 报送 timeliness of each region's statistics table of the period (months, quarters, years; regions that report
+   * upward): its first version against the due day in force for it (report_due_day, inherited down the tree, else the
+   * default). One statement for every region.
+   */
+  private async reports(codes: string[], input: PeriodInput, out: Map<string, TownFigures>): Promise<void> {
+    if (codes.length === 0 || ![PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR].includes(input.kind)) return;
+    const period = submissionPeriod(input);
+    const rows = await this.ctx.em.execute<{ code: string; day: number | null; first_late: boolean | null }[]>(
+      `select c.code,
+              (select d.day from report_due_day d where starts_with(c.code, d.region_code) and d.kind = ?
+                order by length(d.region_code) desc limit 1) as day,
+              (select s.submitted_late from report_submission s where s.region_code = c.code and s.period = ?
+                order by s.version limit 1) as first_late
+         from unnest(?::text[]) as c(code)`,
+      [period.kind, period.label, pgArray(codes)],
+    );
+    const day = today(this.ctx);
+    for (const r of rows) {
+      const dueOn = dueDate(period, r.day ?? DEFAULT_DUE_DAY[period.kind]);
+      const state = r.first_late === null
+        ? (day > dueOn ? ReportTimeliness.LATE : ReportTimeliness.NOT_YET_DUE)
+        : r.first_late ? ReportTimeliness.LATE : ReportTimeliness.ON_TIME;
+      const f = out.get(r.code) ?? out.set(r.code, empty()).get(r.code)!;
+      Object.assign(f, { report: state, reportDueOn: dueOn });
+    }
+  }
+
   /** One town's row: its figures and score (ASSESSMENT_WEIGHTING). */
   private row(region: Region, f: TownFigures, targets: AssessmentTargetType[]): AssessmentRowType {
     const classRates: AssessmentClassRateType[] = targets.map((t) => {
@@ -210,6 +244,9 @@ export class AssessmentService {
     if (achieved.length) parts.push({ weight: WEIGHTS.visits, value: achieved.reduce((a, b) => a + b, 0) / achieved.length });
     if (f.judged > 0) parts.push({ weight: WEIGHTS.acknowledgement, value: f.onTime / f.judged });
     if (f.satisfactionAvg !== null) parts.push({ weight: WEIGHTS.satisfaction, value: (f.satisfactionAvg - 1) / 3 });
+    if (f.report === ReportTimeliness.ON_TIME || f.report === ReportTimeliness.LATE) {
+      parts.push({ weight: WEIGHTS.reports, value: f.report === ReportTimeliness.ON_TIME ? 1 : 0 });
+    }
     const weight = parts.reduce((a, p) => a + p.weight, 0);
     return {
       region,
@@ -225,6 +262,8 @@ export class AssessmentService {
       averageReferralOutcomeMinutes: f.outcomeMinutes,
       satisfactionResponses: f.satisfactionN,
       satisfactionAverage: f.satisfactionAvg,
+      reportTimeliness: f.report,
+      reportDueOn: f.reportDueOn,
       score: weight === 0 ? null : round((100 * parts.reduce((a, p) => a + p.weight * p.value, 0)) / weight, 1),
       rank: null,
     };

@@ -1,4 +1,5 @@
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { labelled } from '../../graphql/enums.js';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { LocalDate } from '../../graphql/scalars.js';
 import { RegionType } from '../regions/region.types.js';
@@ -11,12 +12,28 @@ import { ElderClassEnum } from '../standards/standards.enums.js';
  */
 export const ASSESSMENT_WEIGHTING =
   'score (0-100, one decimal) = 100 × the weighted mean of the parts a town has data for: ' +
-  'visits 60% (per class with elders to visit, min(1, visit rate ÷ target), averaged over those classes), ' +
+  'visits 50% (per class with elders to visit, min(1, visit rate ÷ target), averaged over those classes), ' +
   'alert acknowledgement 20% (alerts raised in the period whose first deadline, 2 hours urgent or 3 days normal, has passed or that were acknowledged: the share acknowledged within it), ' +
-  'satisfaction 20% (the visits’ average on 1-4: 非常满意 4, 满意 3, 一般 2, 不满意 1; scaled as (average − 1) ÷ 3). ' +
-  'A part without data (no alert raised, no satisfaction recorded) is left out and the other weights scale up; a town with no part has no score and no rank. ' +
+  'satisfaction 15% (the visits’ average on 1-4: 非常满意 4, 满意 3, 一般 2, 不满意 1; scaled as (average − 1) ÷ 3), ' +
+  'report timeliness 15% (报送 of the period’s statistics table: 1 when its first version was submitted by the due day, 0 when it was late or is past due unsent; left out while not yet due, for weeks and half years, and for villages, which do not report upward). ' +
+  'A part without data (no alert raised, no satisfaction recorded, no report due) is left out and the other weights scale up; a town with no part has no score and no rank. ' +
   'Referral response times are shown but not scored: they measure the agency the alert was referred to, not the town. ' +
   'rank: by score, highest first; equal scores share a rank (1, 1, 3).';
+
+export enum ReportTimeliness {
+  ON_TIME = 'ON_TIME',
+  LATE = 'LATE',
+  NOT_YET_DUE = 'NOT_YET_DUE',
+}
+registerEnumType(ReportTimeliness, {
+  name: 'ReportTimeliness',
+  description: 'Whether a region’s statistics table of the period reached the level above (报送) by its due day: its first version counts.',
+  valuesConfig: labelled(ReportTimeliness, {
+    ON_TIME: '按时报送（首次报送未逾期）',
+    LATE: '逾期（首次报送晚于报送期限，或已过期限仍未报送）',
+    NOT_YET_DUE: '未到报送期限，尚未报送',
+  }),
+});
 
 @InputType('AssessmentTargetInput', { description: 'The visit-rate target of one class (0 < rate ≤ 1).' })
 export class AssessmentTargetInput {
@@ -99,6 +116,12 @@ export class AssessmentRowType {
 
   @Field(() => Float, { nullable: true, description: 'Their average on 1-4 (非常满意 4, 满意 3, 一般 2, 不满意 1), 2 decimals.' })
   satisfactionAverage!: number | null;
+
+  @Field(() => ReportTimeliness, { nullable: true, description: 'Its 报送 of the period’s statistics table; null when the period (a week, a half year) or the level (villages) is not reported upward.' })
+  reportTimeliness!: ReportTimeliness | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'The due day of that report (报送期限).' })
+  reportDueOn!: string | null;
 
   @Field(() => Float, { nullable: true, description: `The score. ${ASSESSMENT_WEIGHTING}` })
   score!: number | null;

@@ -3,7 +3,9 @@ import { WITHHELD } from '../reports/reports.xlsx.js';
 import type { AssessmentRowType, AssessmentType } from './assessment.types.js';
 
 /** Columns of the 考核 sheet, in order: the Chinese header and the cell of a row (null: empty; undefined: withheld). */
-const COLUMNS: { header: string; value: (r: AssessmentRowType) => number | null; percent?: boolean }[] = [
+const TIMELINESS: Record<string, string> = { ON_TIME: '按时', LATE: '逾期', NOT_YET_DUE: '未到期限' };
+
+const COLUMNS: { header: string; value: (r: AssessmentRowType) => number | string | null; percent?: boolean }[] = [
   { header: '排名', value: (r) => r.rank },
   { header: '得分', value: (r) => r.score },
   { header: '应探访人数', value: (r) => r.eldersToVisit },
@@ -22,6 +24,8 @@ const COLUMNS: { header: string; value: (r: AssessmentRowType) => number | null;
   { header: '平均转介处置用时（分钟）', value: (r) => r.averageReferralOutcomeMinutes },
   { header: '满意度评价数', value: (r) => r.satisfactionResponses },
   { header: '满意度均分（1-4）', value: (r) => r.satisfactionAverage },
+  { header: '报送', value: (r) => (r.reportTimeliness ? TIMELINESS[r.reportTimeliness]! : null) },
+  { header: '报送期限', value: (r) => r.reportDueOn },
 ];
 
 /**
@@ -60,7 +64,7 @@ export async function buildAssessmentWorkbook(a: AssessmentType): Promise<Buffer
 
 /** Whether an empty cell of an integrator's row is withheld rather than without value: its count is there but hidden. */
 function withheld(r: AssessmentRowType, header: string): boolean {
-  if (header === '排名' || header === '得分') return false;
+  if (header === '排名' || header === '得分' || header.startsWith('报送')) return false;
   if (header.includes('预警') || header.includes('确认')) return r.alertsRaised === null;
   if (header.includes('转介')) return r.referrals === null || r.referralsAnswered === null;
   if (header.includes('满意度')) return r.satisfactionResponses === null;

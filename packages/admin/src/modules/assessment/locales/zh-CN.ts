@@ -1,4 +1,6 @@
 // Strings of the assessment page (考核). One namespace; English has the same keys (the type checks it).
+import type { ReportTimeliness } from '../../../gql/graphql';
+
 const zhCN = {
   assessment: {
     nav: '考核排名',
@@ -11,7 +13,10 @@ const zhCN = {
     suppressed: '“*”为保护个人信息隐去的1至4的计数及由其算出的比率、均值',
     weightingTitle: '计分方法',
     weighting:
-      '得分（0-100）按有数据的部分加权：探访 60%（各类别“探访率÷目标”封顶为1后取平均），预警按时确认 20%，满意度 20%（1-4分折算）；某部分无数据（本期无预警、无满意度评价）则不计入，其余权重按比例放大。转介答复用时只展示不计分（反映的是承接部门）。得分相同名次相同。',
+      '得分（0-100）按有数据的部分加权：探访 50%（各类别“探访率÷目标”封顶为1后取平均），预警按时确认 20%，满意度 15%（1-4分折算），按时报送 15%（首次报送不晚于期限得满分，逾期或过期未报为0）；某部分无数据（本期无预警、无满意度评价、报送未到期限）则不计入，其余权重按比例放大。转介答复用时只展示不计分（反映的是承接部门）。得分相同名次相同。',
+    report: '报送',
+    reportDue: '期限 {date}',
+    timeliness: { ON_TIME: '按时', LATE: '逾期', NOT_YET_DUE: '未到期限' } satisfies Record<ReportTimeliness, string>,
     rank: '排名',
     name: '乡镇（街道）',
     score: '得分',
