@@ -112,7 +112,12 @@ const rowOf = (rows: Row[], code: string) => rows.find((r) => r.region.code === 
 
 describe('assessment', () => {
   it('gives each town its figures, computed by hand, and the score and rank of the documented weighting', async () => {
-    const a = ok(await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER })).assessment;
+    const res = await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER });
+    const a = ok(res).assessment;
+    // Set-based: a fixed number of statements for the city's towns (no statement per town).
+    // Region, its children, rollup state, then one statement each for rates, alerts, referrals, satisfaction, 报送.
+    expect(a.rows).toHaveLength(16);
+    expect(res.sqlStatements).toBe(8);
     expect(a).toMatchObject({ region: { code: REGIONS.city }, from: '2026-11-01', to: '2026-11-30', asOf: '2026-11-30', suppressed: false });
     expect(a.targets).toEqual([{ class: 'A', rate: 1 }, { class: 'B', rate: 1 }, { class: 'C', rate: 1 }]);
     expect(a.weighting).toContain('visits 50%');
