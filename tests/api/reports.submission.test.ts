@@ -89,7 +89,9 @@ describe('submitting, returning, resubmitting and approving', () => {
   it('who may submit: a town its own region, not a village worker, not a region outside; never a running period', async () => {
     expect(codeOf(await t.exec(village, SUBMIT, { r: REGIONS.villageA1, p: OCT }))).toBe('FORBIDDEN');
     expect(codeOf(await t.exec(townA, SUBMIT, { r: REGIONS.townB, p: OCT }))).toBe('NOT_FOUND');
-    expect(codeOf(await t.exec(admin, SUBMIT, { r: REGIONS.townA, p: OCT }))).toBe('FORBIDDEN');
+    const onBehalf = await t.exec(admin, SUBMIT, { r: REGIONS.townA, p: OCT });
+    expect(codeOf(onBehalf)).toBe('FORBIDDEN');
+    expect(onBehalf.errors![0]!.message).toBe('只能报送本级（开平市）的统计表；三埠街道的统计表由其自行报送');
     expect(codeOf(await t.exec(townA, SUBMIT, { r: REGIONS.townA, p: { kind: 'MONTH', date: '2026-11-01' } }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await t.exec(otherCounty, ONE, { r: REGIONS.townA, p: OCT }))).toBe('NOT_FOUND');
     expect(codeOf(await t.exec(otherCounty, LIST, { p: OCT, r: REGIONS.city }))).toBe('NOT_FOUND');

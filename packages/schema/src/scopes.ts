@@ -35,6 +35,12 @@ export const Scope = {
    * visits (探访核查) and civil affairs above it; not visitors (they captured them), partners or integrators.
    */
   VisitProofRead: 'visit.proof.read:jurisdiction',
+  /**
+   * 四不两直 spot checks (抽查回访): draw a reproducible sample of a period's visits, call the elders back and record
+   * whether the visit happened, and read the verification rates. Civil affairs above the village (town operators and
+   * admins): the checks supervise the village workers who made the visits, so those never check themselves.
+   */
+  VisitSpotCheck: 'visit.spotcheck:jurisdiction',
   /** Record visits for any elder in the jurisdiction (entering paper forms at the town or city). */
   VisitCreate: 'visit.create:jurisdiction',
   /** Record visits only for the elders the user's visitor record is assigned to. */
@@ -141,6 +147,7 @@ const organiser: ScopeName[] = [
   Scope.TeamWrite,
   Scope.VisitCreate,
   Scope.VisitProofRead,
+  Scope.VisitSpotCheck,
   Scope.ReportRead,
   Scope.AgencyRecordsRead,
   Scope.AgencyDataSettle,

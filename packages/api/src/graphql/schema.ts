@@ -12,6 +12,7 @@ import { StandardsResolver } from '../modules/standards/standards.resolver.js';
 import { TeamsResolver } from '../modules/teams/teams.resolver.js';
 import { VisitsResolver } from '../modules/visits/visits.resolver.js';
 import { VisitProofResolver } from '../modules/visits/visit-proof.resolver.js';
+import { SpotChecksResolver } from '../modules/visits/spot-checks.resolver.js';
 import { AlertsResolver } from '../modules/alerts/alerts.resolver.js';
 import { AgenciesResolver } from '../modules/agencies/agencies.resolver.js';
 import { ReportsResolver } from '../modules/reports/reports.resolver.js';
@@ -37,6 +38,7 @@ export const resolvers = [
   TeamsResolver,
   VisitsResolver,
   VisitProofResolver,
+  SpotChecksResolver,
   AlertsResolver,
   AgenciesResolver,
   ReportsResolver,

@@ -22,6 +22,7 @@ import { Migration20261204007000_visit_proof } from './Migration20261204007000_v
 import { Migration20261205011000_report_rollup_elder } from './Migration20261205011000_report_rollup_elder.js';
 import { Migration20261205012000_report_submission } from './Migration20261205012000_report_submission.js';
 import { Migration20261205014000_referral_responses } from './Migration20261205014000_referral_responses.js';
+import { Migration20261205015000_spot_checks } from './Migration20261205015000_spot_checks.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -48,4 +49,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205011000_report_rollup_elder', class: Migration20261205011000_report_rollup_elder },
   { name: 'Migration20261205012000_report_submission', class: Migration20261205012000_report_submission },
   { name: 'Migration20261205014000_referral_responses', class: Migration20261205014000_referral_responses },
+  { name: 'Migration20261205015000_spot_checks', class: Migration20261205015000_spot_checks },
 ];

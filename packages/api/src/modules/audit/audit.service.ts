@@ -32,6 +32,10 @@ export const AuditAction = {
   VisitProofRead: 'VISIT_PROOF_READ',
   /** The town set an elder's reference location (探访核查); the distance flags of their visits were recomputed. */
   ElderReferenceSet: 'ELDER_REFERENCE_SET',
+  /** A spot-check sample (四不两直 抽查) drawn over a region and period, with its seed (no elder named: one row). */
+  SpotCheckDraw: 'SPOT_CHECK_DRAW',
+  /** A spot check's call-back result recorded for one visit. */
+  SpotCheckRecord: 'SPOT_CHECK_RECORD',
   CareServiceRecord: 'CARE_SERVICE_RECORD',
   AlertRaise: 'ALERT_RAISE',
   AlertAcknowledge: 'ALERT_ACKNOWLEDGE',

@@ -19,44 +19,9 @@ export type FigureParts = 'all' | 'heavy' | 'light';
 /** Code length of each region level: a child of a level-n region has the next length. */
 const CODE_LENGTH = [0, 2, 4, 6, 9, 12];
 
-export interface Period {
-  label: string;
-  kind: 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
-  from: string;
-  to: string;
-}
-
-/** 2026-10 (month), 2026-W43 (ISO week), 2026-Q4, 2026. */
-export function parsePeriod(raw: string): Period {
-  const label = raw.trim();
-  const iso = (d: Date) => d.toISOString().slice(0, 10);
-  const bad = () => badInput('时段格式应为 2026-10（月）、2026-W43（周）、2026-Q4（季度）或 2026（年）', 'period must look like 2026-10, 2026-W43, 2026-Q4 or 2026', 'period');
-  let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(label);
-  if (m) {
-    const y = Number(m[1]);
-    const mo = Number(m[2]);
-    return { label, kind: 'MONTH', from: iso(new Date(Date.UTC(y, mo - 1, 1))), to: iso(new Date(Date.UTC(y, mo, 0))) };
-  }
-  m = /^(\d{4})-W(\d{2})$/.exec(label);
-  if (m) {
-    const y = Number(m[1]);
-    const w = Number(m[2]);
-    const jan4 = new Date(Date.UTC(y, 0, 4));
-    const monday = new Date(jan4.getTime() - (((jan4.getUTCDay() + 6) % 7) * 86_400_000) + (w - 1) * 7 * 86_400_000);
-    const weeks = new Date(Date.UTC(y, 11, 28)).getUTCDay() === 4 || new Date(Date.UTC(y, 0, 1)).getUTCDay() === 4 ? 53 : 52;
-    if (w < 1 || w > weeks) throw bad();
-    return { label, kind: 'WEEK', from: iso(monday), to: iso(new Date(monday.getTime() + 6 * 86_400_000)) };
-  }
-  m = /^(\d{4})-Q([1-4])$/.exec(label);
-  if (m) {
-    const y = Number(m[1]);
-    const q = Number(m[2]);
-    return { label, kind: 'QUARTER', from: iso(new Date(Date.UTC(y, (q - 1) * 3, 1))), to: iso(new Date(Date.UTC(y, q * 3, 0))) };
-  }
-  m = /^(\d{4})$/.exec(label);
-  if (m) return { label, kind: 'YEAR', from: `${m[1]}-01-01`, to: `${m[1]}-12-31` };
-  throw bad();
-}
+// The one period parser lives in shared/period.ts (labels and PeriodInput alike); re-exported for the report's users.
+export { parsePeriod, periodOfInput, type Period } from '../../shared/period.js';
+import { parsePeriod, type Period } from '../../shared/period.js';
 
 type Row = { child: string | null; key: string | null; n: string };
 

@@ -214,7 +214,12 @@ export class ReportSubmissionService {
     const actor = requireScope(this.ctx, Scope.ReportSubmit);
     const region = await this.regionIn(actor, regionCode);
     if (region.code !== actor.regionCode) {
-      throw forbidden(`只能报送本级（${actor.regionCode}）的统计表；${region.name}的由其自行报送`, `You submit your own region’s report only; ${region.code} submits its own`, { field: 'regionCode' });
+      const own = await this.ctx.em.findOne(Region, { code: actor.regionCode });
+      throw forbidden(
+        `只能报送本级（${own?.name ?? actor.regionCode}）的统计表；${region.name}的统计表由其自行报送`,
+        `You submit your own region’s report only (${actor.regionCode}); ${region.code} submits its own`,
+        { field: 'regionCode' },
+      );
     }
     if (!region.parentCode) throw badInput(`${region.name}没有上级，无需报送`, `${region.code} has no level above to report to`, 'regionCode');
     const period = submissionPeriod(input);
@@ -422,7 +427,7 @@ export class ReportSubmissionService {
     const actor = requireActor(this.ctx);
     if (!actor.scopes.has(Scope.ReportSubmit) && !actor.scopes.has(Scope.ReportApprove)) return [];
     const parsed = parsePeriod(periodLabel);
-    if (parsed.kind === 'WEEK') return [];
+    if (parsed.kind === 'WEEK' || parsed.kind === 'HALF_YEAR') return []; // not reported upward (SUBMITTABLE)
     const children = await this.ctx.em.find(Region, { parentCode: region.code }, { orderBy: { code: 'asc' } });
     return this.states(children, { ...parsed, kind: parsed.kind });
   }

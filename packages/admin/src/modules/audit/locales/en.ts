@@ -138,6 +138,8 @@ const en: Shape<typeof zhCN> = {
       USER_DEACTIVATE: 'User deactivated',
       SURVEY_ROUND_CREATE: 'Survey round created',
       SURVEY_RESULT_RECORD: 'Survey result recorded',
+      SPOT_CHECK_DRAW: 'Spot-check sample drawn',
+      SPOT_CHECK_RECORD: 'Spot-check result recorded',
     },
   },
 };

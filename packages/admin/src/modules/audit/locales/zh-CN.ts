@@ -135,6 +135,8 @@ const zhCN = {
       USER_DEACTIVATE: '停用用户',
       SURVEY_ROUND_CREATE: '新建摸排轮次',
       SURVEY_RESULT_RECORD: '录入摸排结果',
+      SPOT_CHECK_DRAW: '抽取抽查样本',
+      SPOT_CHECK_RECORD: '录入抽查回访结果',
     },
   },
 } as const;
