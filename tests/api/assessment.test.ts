@@ -15,6 +15,8 @@ import { refreshRollups } from '../../packages/api/src/modules/reports/reports.r
  * the referral; a normal one acknowledged after four days (late).
  * Town B (沙塘镇): A3 (A) visited at home, 不满意; C3 (C) phoned. No alert.
  * 报送: town A submits November's table on 5 December (its due day, on time); town B has not by the 6th (late).
+ * 抽查回访: the city draws all six visits; town A's four: three confirmed, one not (3 ÷ 4); town B's two: one confirmed,
+ * one elder unreachable (counted in neither: 1 ÷ 1).
  */
 let t: TestApp;
 let admin: TestUser;
@@ -34,7 +36,7 @@ const NOVEMBER = { kind: 'MONTH', date: '2026-11-15' };
 
 const ROW = `region { code name } eldersToVisit visitRate classRates { class target numerator denominator rate achievement }
   alertsRaised acknowledgedOnTimeRate averageAcknowledgeMinutes referrals referralsAnswered averageReferralResponseMinutes
-  averageReferralOutcomeMinutes satisfactionResponses satisfactionAverage reportTimeliness reportDueOn score rank`;
+  averageReferralOutcomeMinutes satisfactionResponses satisfactionAverage reportTimeliness reportDueOn spotChecksChecked verificationRate score rank`;
 const ASSESSMENT = `query($regionCode: String, $period: PeriodInput!, $targets: [AssessmentTargetInput!]) {
   assessment(regionCode: $regionCode, period: $period, targets: $targets) {
     region { code } from to asOf suppressed targets { class rate } weighting rows { ${ROW} } } }`;
@@ -100,7 +102,19 @@ beforeAll(async () => {
   t.clock.set(at(T0, 4 * DAY));
   await ack(normal);
 
-  // The month is over: judged on 30 November. Town A reports it on its due day; town B never does.
+  // The month is over: judged on 30 November. The city calls the elders back; town A reports on its due day, B never.
+  t.clock.set('2026-12-03T02:00:00Z');
+  ok(await t.exec(admin, `mutation($r: String!, $p: PeriodInput!) { drawSpotChecks(regionCode: $r, period: $p, size: 20) { id } }`, { r: REGIONS.city, p: NOVEMBER }));
+  const drawn = await t.sql<{ id: string; version: number; elder_id: string }>(`select id, version, elder_id from spot_check`);
+  expect(drawn).toHaveLength(6);
+  const answer: Record<string, string> = {
+    [a1.id]: 'CONFIRMED', [a2.id]: 'CONFIRMED', [b1.id]: 'NOT_CONFIRMED', [c1.id]: 'CONFIRMED', [a3.id]: 'CONFIRMED', [c3.id]: 'UNREACHABLE',
+  };
+  for (const c of drawn) {
+    ok(await t.exec(admin, `mutation($id: ID!, $v: Int!, $r: SpotCheckResult!, $n: String) { recordSpotCheck(id: $id, version: $v, result: $r, note: $n) { id } }`, {
+      id: c.id, v: c.version, r: answer[c.elder_id], n: answer[c.elder_id] === 'NOT_CONFIRMED' ? '家属说本月没有人来过' : null,
+    }));
+  }
   t.clock.set('2026-12-05T02:00:00Z');
   ok(await t.exec(townA, `mutation($r: String!, $p: PeriodInput!) { submitReport(regionCode: $r, period: $p) { status } }`, { r: REGIONS.townA, p: NOVEMBER }));
   t.clock.set('2026-12-06T02:00:00Z');
@@ -115,12 +129,12 @@ describe('assessment', () => {
     const res = await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER });
     const a = ok(res).assessment;
     // Set-based: a fixed number of statements for the city's towns (no statement per town).
-    // Region, its children, rollup state, then one statement each for rates, alerts, referrals, satisfaction, 报送.
+    // Region, its children, rollup state, then one statement each for rates, alerts, referrals, satisfaction, 报送, 抽查.
     expect(a.rows).toHaveLength(16);
-    expect(res.sqlStatements).toBe(8);
+    expect(res.sqlStatements).toBe(9);
     expect(a).toMatchObject({ region: { code: REGIONS.city }, from: '2026-11-01', to: '2026-11-30', asOf: '2026-11-30', suppressed: false });
     expect(a.targets).toEqual([{ class: 'A', rate: 1 }, { class: 'B', rate: 1 }, { class: 'C', rate: 1 }]);
-    expect(a.weighting).toContain('visits 50%');
+    expect(a.weighting).toContain('visits 40%');
 
     const townARow = rowOf(a.rows, REGIONS.townA);
     expect(townARow).toMatchObject({
@@ -137,8 +151,10 @@ describe('assessment', () => {
       satisfactionAverage: 3,
       reportTimeliness: 'ON_TIME',
       reportDueOn: '2026-12-05',
-      // 100 × (0.5 × mean(0.5, 1, 0.5) + 0.2 × 1/2 + 0.15 × (3 − 1)/3 + 0.15 × 1) = 68.33…
-      score: 68.3,
+      spotChecksChecked: 4,
+      verificationRate: 0.75,
+      // 100 × (0.4 × mean(0.5, 1, 0.5) + 0.15 × 1/2 + 0.15 × (3 − 1)/3 + 0.15 × 1 + 0.15 × 3/4) = 70.41…
+      score: 70.4,
       rank: 1,
     });
     expect(townARow.classRates).toEqual([
@@ -159,8 +175,10 @@ describe('assessment', () => {
       satisfactionAverage: 1,
       reportTimeliness: 'LATE',
       reportDueOn: '2026-12-05',
-      // No alert: the acknowledgement part is left out. 100 × (0.5 × 1 + 0.15 × 0 + 0.15 × 0) ÷ 0.8 = 62.5.
-      score: 62.5,
+      spotChecksChecked: 1,
+      verificationRate: 1,
+      // No alert: that part is left out. 100 × (0.4 × 1 + 0.15 × 0 + 0.15 × 0 + 0.15 × 1) ÷ 0.85 = 64.70…
+      score: 64.7,
       rank: 2,
     });
     expect(townBRow.classRates.find((c: Row) => c.class === 'B')).toEqual({ class: 'B', target: 1, numerator: 0, denominator: 0, rate: null, achievement: null });
@@ -178,9 +196,9 @@ describe('assessment', () => {
     const a = ok(await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER, targets: [{ class: 'A', rate: 0.5 }] })).assessment;
     const townARow = rowOf(a.rows, REGIONS.townA);
     expect(townARow.classRates[0]).toMatchObject({ class: 'A', target: 0.5, rate: 0.5, achievement: 1 });
-    // 100 × (0.5 × mean(1, 1, 0.5) + 0.2 × 1/2 + 0.15 × 2/3 + 0.15 × 1) = 76.66…
-    expect(townARow.score).toBe(76.7);
-    expect(rowOf(a.rows, REGIONS.townB).score).toBe(62.5);
+    // 100 × (0.4 × mean(1, 1, 0.5) + 0.15 × 1/2 + 0.15 × 2/3 + 0.15 × 1 + 0.15 × 3/4) = 77.08…
+    expect(townARow.score).toBe(77.1);
+    expect(rowOf(a.rows, REGIONS.townB).score).toBe(64.7);
 
     for (const targets of [[{ class: 'A', rate: 0 }], [{ class: 'B', rate: 1.2 }], [{ class: 'C', rate: 0.9 }, { class: 'C', rate: 0.8 }]]) {
       const res = await t.exec(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER, targets });
@@ -246,11 +264,13 @@ describe('assessment', () => {
       satisfactionResponses: null,
       satisfactionAverage: null,
       // The published result stays.
-      score: 68.3,
+      spotChecksChecked: null,
+      verificationRate: null,
+      score: 70.4,
       rank: 1,
     });
     expect(townARow.classRates.every((c: Row) => c.numerator === null && c.rate === null)).toBe(true);
-    expect(rowOf(a.rows, REGIONS.townB)).toMatchObject({ eldersToVisit: null, visitRate: null, score: 62.5, rank: 2 });
+    expect(rowOf(a.rows, REGIONS.townB)).toMatchObject({ eldersToVisit: null, visitRate: null, spotChecksChecked: null, score: 64.7, rank: 2 });
     // A zero is not a small count.
     expect(rowOf(a.rows, REGIONS.townB)).toMatchObject({ alertsRaised: 0, referrals: 0 });
   });
@@ -275,8 +295,9 @@ describe('assessment', () => {
       expect(header.slice(0, 6)).toEqual(['区划代码', '地区', '排名', '得分', '应探访人数', '探访率']);
       const first = (sheet.getRow(6).values as unknown[]).slice(1);
       const second = (sheet.getRow(7).values as unknown[]).slice(1);
-      expect(first.slice(0, 6)).toEqual([REGIONS.townA, '三埠街道', 1, 68.3, 5, 0.6]);
-      expect(second.slice(0, 6)).toEqual([REGIONS.townB, '沙塘镇', 2, 62.5, 2, 1]);
+      expect(first.slice(0, 6)).toEqual([REGIONS.townA, '三埠街道', 1, 70.4, 5, 0.6]);
+      expect(second.slice(0, 6)).toEqual([REGIONS.townB, '沙塘镇', 2, 64.7, 2, 1]);
+      expect(first.slice(-4, -2)).toEqual([4, 0.75]);
       expect(first.slice(-2)).toEqual(['按时', '2026-12-05']);
       expect(second.slice(-2)).toEqual(['逾期', '2026-12-05']);
       const [audit] = await t.sql<{ n: number }>(`select count(*)::int as n from audit_event where action = 'ASSESSMENT_EXPORT' and region_code = $1`, [REGIONS.city]);
@@ -284,7 +305,8 @@ describe('assessment', () => {
 
       const forIntegrator = await sheetOf(await get(`/assessment/${REGIONS.city}.xlsx?kind=MONTH&date=2026-11-15`, integrator));
       const hidden = (forIntegrator.getRow(6).values as unknown[]).slice(1);
-      expect(hidden.slice(0, 6)).toEqual([REGIONS.townA, '三埠街道', 1, 68.3, 5, '*']);
+      expect(hidden.slice(0, 6)).toEqual([REGIONS.townA, '三埠街道', 1, 70.4, 5, '*']);
+      expect(hidden.slice(-4, -2)).toEqual(['*', '*']);
 
       expect((await get(`/assessment/${REGIONS.city}.xlsx?kind=MONTH&date=2026-11-15`, null)).status).toBe(401);
       expect((await get(`/assessment/${REGIONS.townB}.xlsx?kind=MONTH&date=2026-11-15`, townA)).status).toBe(403);

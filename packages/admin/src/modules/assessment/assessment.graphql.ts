@@ -42,6 +42,8 @@ export const AssessmentQuery = graphql(`
         satisfactionAverage
         reportTimeliness
         reportDueOn
+        spotChecksChecked
+        verificationRate
       }
     }
   }

@@ -11,6 +11,7 @@ import { SUPPRESS_BELOW } from '../reports/reports.suppression.js';
 import { ElderClassEnum } from '../standards/standards.enums.js';
 import { DEFAULT_DUE_DAY, dueDate, SUBMITTING_LEVELS, submissionPeriod } from '../reports/reports.submission.js';
 import { pgArray } from '../../shared/sql.js';
+import { verificationRates } from '../visits/spot-checks.queries.js';
 import { buildAssessmentWorkbook } from './assessment.xlsx.js';
 import {
   ASSESSMENT_WEIGHTING,
@@ -28,7 +29,7 @@ const CLASSES = [ElderClassEnum.A, ElderClassEnum.B, ElderClassEnum.C];
 /** Plan 002 (Kaiping): every elder visited to standard every month, whatever the class. */
 const DEFAULT_TARGET = 1;
 /** The parts of the score and their weights (ASSESSMENT_WEIGHTING says it in words). */
-const WEIGHTS = { visits: 0.5, acknowledgement: 0.2, satisfaction: 0.15, reports: 0.15 } as const;
+const WEIGHTS = { visits: 0.4, acknowledgement: 0.15, satisfaction: 0.15, reports: 0.15, verification: 0.15 } as const;
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 const num = (v: string | number | null | undefined): number => (v === null || v === undefined ? 0 : Number(v));
@@ -49,11 +50,14 @@ interface TownFigures {
   satisfactionAvg: number | null;
   report: ReportTimeliness | null;
   reportDueOn: string | null;
+  checked: number;
+  verificationRate: number | null;
 }
 
 const empty = (): TownFigures => ({
   classes: new Map(), raised: 0, judged: 0, onTime: 0, ackMinutes: null, referrals: 0, answered: 0,
   responseMinutes: null, outcomeMinutes: null, satisfactionN: 0, satisfactionAvg: null, report: null, reportDueOn: null,
+  checked: 0, verificationRate: null,
 });
 
 /**
@@ -77,6 +81,13 @@ export class AssessmentService {
     const children = childLength ? await this.ctx.em.find(Region, { parentCode: region.code }, { orderBy: { code: 'asc' } }) : [];
     const figures = childLength ? await this.figures(region.code, childLength, { from, to, asOf, label }) : new Map<string, TownFigures>();
     if (SUBMITTING_LEVELS.includes(region.level + 1)) await this.reports(children.map((c) => c.code), period, figures);
+    if (childLength) {
+      // 抽查回访: the spot checks' own rule (one statement for every child), not a copy of it.
+      for (const v of await verificationRates(this.ctx.em, { parent: region.code }, { from, to })) {
+        const f = figures.get(v.regionCode) ?? figures.set(v.regionCode, empty()).get(v.regionCode)!;
+        Object.assign(f, { checked: v.checked, verificationRate: v.rate });
+      }
+    }
     const suppress = actor.role === 'INTEGRATOR';
 
     const rows = children.map((c) => this.row(c, figures.get(c.code) ?? empty(), targets));
@@ -244,6 +255,7 @@ export class AssessmentService {
     if (achieved.length) parts.push({ weight: WEIGHTS.visits, value: achieved.reduce((a, b) => a + b, 0) / achieved.length });
     if (f.judged > 0) parts.push({ weight: WEIGHTS.acknowledgement, value: f.onTime / f.judged });
     if (f.satisfactionAvg !== null) parts.push({ weight: WEIGHTS.satisfaction, value: (f.satisfactionAvg - 1) / 3 });
+    if (f.verificationRate !== null) parts.push({ weight: WEIGHTS.verification, value: f.verificationRate });
     if (f.report === ReportTimeliness.ON_TIME || f.report === ReportTimeliness.LATE) {
       parts.push({ weight: WEIGHTS.reports, value: f.report === ReportTimeliness.ON_TIME ? 1 : 0 });
     }
@@ -264,6 +276,8 @@ export class AssessmentService {
       satisfactionAverage: f.satisfactionAvg,
       reportTimeliness: f.report,
       reportDueOn: f.reportDueOn,
+      spotChecksChecked: f.checked,
+      verificationRate: f.verificationRate,
       score: weight === 0 ? null : round((100 * parts.reduce((a, p) => a + p.weight * p.value, 0)) / weight, 1),
       rank: null,
     };
@@ -293,6 +307,8 @@ function withhold(r: AssessmentRowType): AssessmentRowType {
   const hideAlerts = small(r.alertsRaised);
   const hideReferrals = small(r.referrals) || small(r.referralsAnswered) || small((r.referrals ?? 0) - (r.referralsAnswered ?? 0));
   const hideSatisfaction = small(r.satisfactionResponses);
+  const notConfirmed = r.spotChecksChecked !== null && r.verificationRate !== null ? r.spotChecksChecked - Math.round(r.verificationRate * r.spotChecksChecked) : null;
+  const hideVerification = small(r.spotChecksChecked) || small(notConfirmed) || small((r.spotChecksChecked ?? 0) - (notConfirmed ?? 0));
   const notVisited = r.eldersToVisit !== null && r.visitRate !== null ? r.eldersToVisit - Math.round(r.visitRate * r.eldersToVisit) : null;
   const hideVisits = small(r.eldersToVisit);
   const hideVisitRate = hideVisits || small(notVisited) || small(r.eldersToVisit! - (notVisited ?? 0));
@@ -308,6 +324,8 @@ function withhold(r: AssessmentRowType): AssessmentRowType {
     referralsAnswered: hideReferrals ? null : r.referralsAnswered,
     averageReferralResponseMinutes: hideReferrals ? null : r.averageReferralResponseMinutes,
     averageReferralOutcomeMinutes: hideReferrals ? null : r.averageReferralOutcomeMinutes,
+    spotChecksChecked: small(r.spotChecksChecked) ? null : r.spotChecksChecked,
+    verificationRate: hideVerification ? null : r.verificationRate,
     satisfactionResponses: hideSatisfaction ? null : r.satisfactionResponses,
     satisfactionAverage: hideSatisfaction ? null : r.satisfactionAverage,
   };

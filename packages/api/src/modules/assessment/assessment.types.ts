@@ -12,8 +12,8 @@ import { ElderClassEnum } from '../standards/standards.enums.js';
  */
 export const ASSESSMENT_WEIGHTING =
   'score (0-100, one decimal) = 100 × the weighted mean of the parts a town has data for: ' +
-  'visits 50% (per class with elders to visit, min(1, visit rate ÷ target), averaged over those classes), ' +
-  'alert acknowledgement 20% (alerts raised in the period whose first deadline, 2 hours urgent or 3 days normal, has passed or that were acknowledged: the share acknowledged within it), ' +
+  'visits 40% (per class with elders to visit, min(1, visit rate ÷ target), averaged over those classes), ' +
+  'alert acknowledgement 15% (alerts raised in the period whose first deadline, 2 hours urgent or 3 days normal, has passed or that were acknowledged: the share acknowledged within it), ' +
   'satisfaction 15% (the visits’ average on 1-4: 非常满意 4, 满意 3, 一般 2, 不满意 1; scaled as (average − 1) ÷ 3), ' +
   'report timeliness 15% (报送 of the period’s statistics table: 1 when its first version was submitted by the due day, 0 when it was late or is past due unsent; left out while not yet due, for weeks and half years, and for villages, which do not report upward). ' +
   'A part without data (no alert raised, no satisfaction recorded, no report due) is left out and the other weights scale up; a town with no part has no score and no rank. ' +
@@ -122,6 +122,12 @@ export class AssessmentRowType {
 
   @Field(() => LocalDate, { nullable: true, description: 'The due day of that report (报送期限).' })
   reportDueOn!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Spot checks of its visits in the period with an answer (confirmed or not confirmed). Null when withheld.' })
+  spotChecksChecked!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '核实率: confirmed ÷ checked, 4 decimals (the spot checks’ verificationRates); null with none checked or when withheld.' })
+  verificationRate!: number | null;
 
   @Field(() => Float, { nullable: true, description: `The score. ${ASSESSMENT_WEIGHTING}` })
   score!: number | null;

@@ -24,6 +24,8 @@ const COLUMNS: { header: string; value: (r: AssessmentRowType) => number | strin
   { header: '平均转介处置用时（分钟）', value: (r) => r.averageReferralOutcomeMinutes },
   { header: '满意度评价数', value: (r) => r.satisfactionResponses },
   { header: '满意度均分（1-4）', value: (r) => r.satisfactionAverage },
+  { header: '抽查核实数', value: (r) => r.spotChecksChecked },
+  { header: '核实率', value: (r) => r.verificationRate, percent: true },
   { header: '报送', value: (r) => (r.reportTimeliness ? TIMELINESS[r.reportTimeliness]! : null) },
   { header: '报送期限', value: (r) => r.reportDueOn },
 ];
@@ -68,6 +70,7 @@ function withheld(r: AssessmentRowType, header: string): boolean {
   if (header.includes('预警') || header.includes('确认')) return r.alertsRaised === null;
   if (header.includes('转介')) return r.referrals === null || r.referralsAnswered === null;
   if (header.includes('满意度')) return r.satisfactionResponses === null;
+  if (header.includes('核实')) return r.spotChecksChecked === null || (r.verificationRate === null && r.spotChecksChecked > 0);
   if (header.includes('类')) {
     const c = r.classRates.find((x) => header.startsWith(x.class));
     return !!c && (c.denominator === null || c.numerator === null);

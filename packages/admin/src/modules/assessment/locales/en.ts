@@ -15,7 +15,9 @@ const en: Shape<typeof zhCN> = {
     suppressed: '“*” is a count of 1 to 4 withheld to protect people, and the rates and averages made of it',
     weightingTitle: 'How the score is made',
     weighting:
-      'Score (0-100) weighs the parts with data: visits 50% (per class, visit rate ÷ target capped at 1, averaged), alerts acknowledged on time 20%, satisfaction 15% (1-4 scaled), report submitted on time 15% (first version by the due day; late or unsent past it is 0); a part without data (no alert, no satisfaction recorded, report not yet due) is left out and the other weights scale up. Referral response times are shown, not scored (they measure the receiving agency). Equal scores share a rank.',
+      'Score (0-100) weighs the parts with data: visits 40% (per class, visit rate ÷ target capped at 1, averaged), alerts acknowledged on time 15%, satisfaction 15% (1-4 scaled), report submitted on time 15% (first version by the due day; late or unsent past it is 0), spot-check verification 15% (confirmed ÷ (confirmed + not confirmed); unreachable counts in neither); a part without data (no alert, no satisfaction recorded, report not yet due, no spot check) is left out and the other weights scale up. Referral response times are shown, not scored (they measure the receiving agency). Equal scores share a rank.',
+    verification: 'Verified by spot checks',
+    verificationCount: '({n} checked)',
     report: 'Report',
     reportDue: 'due {date}',
     timeliness: { ON_TIME: 'On time', LATE: 'Late', NOT_YET_DUE: 'Not yet due' },
