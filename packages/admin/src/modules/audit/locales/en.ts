@@ -125,6 +125,7 @@ const en: Shape<typeof zhCN> = {
       CONFLICT_SETTLE: 'Conflict settled',
       REPORT_CLOSE: 'Period closed',
       REPORT_AMEND: 'Closed period amended',
+      ASSESSMENT_EXPORT: 'Assessment exported',
       REPORT_SUBMIT: 'Report submitted',
       REPORT_APPROVE: 'Submitted report approved',
       REPORT_RETURN: 'Submitted report returned',

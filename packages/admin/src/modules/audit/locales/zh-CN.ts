@@ -122,6 +122,7 @@ const zhCN = {
       CONFLICT_SETTLE: '处理数据冲突',
       REPORT_CLOSE: '关账',
       REPORT_AMEND: '修订已关账报表',
+      ASSESSMENT_EXPORT: '导出考核排名',
       REPORT_SUBMIT: '报送统计表',
       REPORT_APPROVE: '审核通过报送',
       REPORT_RETURN: '退回报送',
