@@ -15,13 +15,13 @@ describe('demo data on first start', () => {
   });
   afterAll(() => t.close());
 
-  it('loads nine users and about 2,000 valid elders spread over the villages, once', async () => {
+  it('loads twelve users and about 2,000 valid elders spread over the villages, once', async () => {
     const first = await prepareData(t.orm, { seedDemo: true });
     expect(first.demo).toMatchObject({ users: DEMO_USERS.length, elders: 2000 });
     expect(first.demo!.visits).toBeGreaterThan(8000);
     expect(first.demo!.alerts).toBeGreaterThan(0);
     expect(DEMO_USERS.map((u) => u.username).sort()).toEqual(
-      ['admin', 'auditor', 'disability', 'health', 'housing', 'integrator', 'police', 'town', 'visitor'],
+      ['admin', 'auditor', 'counselling', 'disability', 'health', 'housing', 'integrator', 'legalaid', 'police', 'socialwork', 'town', 'visitor'],
     );
 
     // A restart finds users and seeds nothing more.

@@ -99,7 +99,7 @@ export async function createTestApp(options: { config?: Partial<AppConfig> } = {
       passwordHash ??= hashPassword(TEST_PASSWORD);
       // Partner-agency users work for their agency of that kind in their region (created on first use).
       let agencyId: string | null = null;
-      if (['POLICE', 'HEALTH', 'DISABILITY', 'HOUSING'].includes(role)) {
+      if (['POLICE', 'HEALTH', 'DISABILITY', 'HOUSING', 'SOCIAL_WORK', 'COUNSELLING', 'LEGAL_AID'].includes(role)) {
         const [agency] = await app.sql<{ id: string }>(
           `with ins as (insert into agency (kind, name, region_code, created_at) values ($1::text, $1::text || ' ' || $2::text, $2::text, now())
                         on conflict (kind, region_code) do nothing returning id)

@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import { ReportsService } from './modules/reports/reports.service.js';
 import { exportElders } from './modules/elders/elder.export.js';
 import { LedgerService } from './modules/ledgers/ledgers.service.js';
+import { AssessmentService } from './modules/assessment/assessment.service.js';
+import { PeriodKind } from './modules/compliance/compliance.types.js';
+import { ElderClassEnum } from './modules/standards/standards.enums.js';
 import { AppError, serviceUnavailable, SERVICE_UNAVAILABLE_MESSAGE } from './graphql/errors.js';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -148,6 +151,13 @@ function sendFileRouteError(req: Request, res: Response, error: unknown, label: 
   res.status(status).json(fieldErrors ? { code, message, fieldErrors } : { code, message });
 }
 
+/** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
+function isCalendarDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const at = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === value;
+}
+
 /** The HTTP application: GraphQL at /graphql, the admin console at /, liveness at /healthz and readiness at /readyz. */
 export async function createApp(options: AppOptions) {
   const apollo = await createApollo(options);
@@ -255,6 +265,36 @@ export async function createApp(options: AppOptions) {
       res.send(file);
     } catch (error) {
       sendFileRouteError(req, res, error, 'ledgers');
+    }
+  });
+
+  // 考核 as a spreadsheet (assessment.service.ts): /assessment/<region>.xlsx?kind=MONTH&date=2026-11-15, optional
+  // targetA / targetB / targetC (0-1), with the API's bearer token; audited.
+  app.get('/assessment/:file', async (req, res) => {
+    const regionCode = /^(\d{2,12})\.xlsx$/.exec(req.params.file)?.[1];
+    const en = languageOf(req) === 'en';
+    if (!regionCode) {
+      res.status(404).json({ code: 'NOT_FOUND', message: en ? 'Ask for /assessment/<region code>.xlsx?kind=MONTH&date=YYYY-MM-DD' : '请求 /assessment/<地区代码>.xlsx?kind=MONTH&date=YYYY-MM-DD' });
+      return;
+    }
+    const kind = typeof req.query.kind === 'string' ? req.query.kind : 'MONTH';
+    const date = typeof req.query.date === 'string' ? req.query.date : '';
+    if (!(Object.values(PeriodKind) as string[]).includes(kind) || !isCalendarDay(date)) {
+      res.status(400).json({ code: 'BAD_USER_INPUT', message: en ? 'Give the period: kind (WEEK, MONTH, QUARTER, HALF_YEAR, YEAR) and date (YYYY-MM-DD)' : '请给出考核时段：kind（WEEK、MONTH、QUARTER、HALF_YEAR、YEAR）和 date（YYYY-MM-DD）' });
+      return;
+    }
+    const targets = Object.values(ElderClassEnum)
+      .filter((c) => typeof req.query[`target${c}`] === 'string')
+      .map((c) => ({ class: c, rate: Number(req.query[`target${c}`]) }));
+    try {
+      const ctx = await createContext(options, { token: bearer(req.headers.authorization), ip: req.ip ?? null, lang: languageOf(req) });
+      const file = await new AssessmentService(ctx).workbook(regionCode, { kind: kind as PeriodKind, date }, targets);
+      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Disposition', `attachment; filename="assessment-${regionCode}-${date}.xlsx"`);
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(file);
+    } catch (error) {
+      sendFileRouteError(req, res, error, 'assessment');
     }
   });
 

@@ -61,6 +61,12 @@ export const Scope = {
   AgencyViewRead: 'agency.view:duty',
   /** Read alerts referred to the agency. */
   AlertReadReferred: 'alert.read:referred',
+  /**
+   * Answer an alert referred to the agency (转介反馈): accept it, decline it with a reason (it goes back to the town),
+   * or report the outcome with its date. Every agency an alert can be referred to has it (partners and the service
+   * organisations), nobody else: civil affairs handle alerts with alert.handle.
+   */
+  AlertRespondReferred: 'alert.respond:referred',
   /** Mirror changes inside one's view (`changes`). */
   ChangesRead: 'changes.read:view',
   /** Read every agency's records in the jurisdiction (civil affairs). */
@@ -114,6 +120,13 @@ export const Role = {
   Health: 'HEALTH',
   Disability: 'DISABILITY',
   Housing: 'HOUSING',
+  /**
+   * Service organisations alerts are referred to (转介): 社会工作服务机构, 心理咨询/心理服务机构, 司法所/法律援助.
+   * They see no archive: only the alerts referred to them, which they answer.
+   */
+  SocialWork: 'SOCIAL_WORK',
+  Counselling: 'COUNSELLING',
+  LegalAid: 'LEGAL_AID',
   /** Third-party integrator: aggregated figures only. */
   Integrator: 'INTEGRATOR',
   /** Checks who read or changed whose personal data. */
@@ -154,7 +167,22 @@ const organiser: ScopeName[] = [
  * Partner agencies never get the civil-affairs view of archives: they read their duty view and the alerts referred
  * to them, and write only their own kind of records.
  */
-const partnerAgency: ScopeName[] = [Scope.RegionRead, Scope.AgencyViewRead, Scope.AlertReadReferred, Scope.ChangesRead, Scope.ApiClientManage, Scope.WebhookManage];
+const partnerAgency: ScopeName[] = [
+  Scope.RegionRead,
+  Scope.AgencyViewRead,
+  Scope.AlertReadReferred,
+  Scope.AlertRespondReferred,
+  Scope.ChangesRead,
+  Scope.ApiClientManage,
+  Scope.WebhookManage,
+];
+
+/**
+ * Service organisations (social work, counselling, legal aid) act only on the alerts referred to them: no duty view of
+ * archives (they learn the elder's name and village from the referral), no change feed, no archive write. Their
+ * systems may hold API keys like the partners'.
+ */
+const serviceOrganisation: ScopeName[] = [Scope.RegionRead, Scope.AlertReadReferred, Scope.AlertRespondReferred, Scope.ApiClientManage, Scope.WebhookManage];
 
 export const ROLE_SCOPES: Readonly<Record<RoleName, readonly ScopeName[]>> = {
   ADMIN: [...organiser, Scope.ReportApprove, Scope.ReportSchedule, Scope.AuditRead, Scope.ClassOverride, Scope.ApiClientManage, Scope.ChangesRead, Scope.UserManage, Scope.WebhookRead],
@@ -164,6 +192,9 @@ export const ROLE_SCOPES: Readonly<Record<RoleName, readonly ScopeName[]>> = {
   HEALTH: [...partnerAgency, Scope.AgencyHealthWrite],
   DISABILITY: [...partnerAgency, Scope.AgencyDisabilityWrite],
   HOUSING: [...partnerAgency, Scope.AgencyHousingWrite],
+  SOCIAL_WORK: serviceOrganisation,
+  COUNSELLING: serviceOrganisation,
+  LEGAL_AID: serviceOrganisation,
   INTEGRATOR: [Scope.RegionRead, Scope.ReportRead, Scope.WebhookManage],
   AUDITOR: [Scope.RegionRead, Scope.AuditRead],
 };
@@ -176,6 +207,9 @@ export const ROLE_LABELS: Readonly<Record<RoleName, { zh: string; en: string }>>
   HEALTH: { zh: '卫健', en: 'Health' },
   DISABILITY: { zh: '残联', en: 'Disability federation' },
   HOUSING: { zh: '住建', en: 'Housing' },
+  SOCIAL_WORK: { zh: '社会工作服务机构', en: 'Social work service' },
+  COUNSELLING: { zh: '心理服务机构', en: 'Counselling service' },
+  LEGAL_AID: { zh: '司法所（法律援助）', en: 'Legal aid' },
   INTEGRATOR: { zh: '数据集成方', en: 'Integrator' },
   AUDITOR: { zh: '审计员', en: 'Auditor' },
 };

@@ -1,5 +1,6 @@
 import agencyData from '../modules/agency-data/locales/en';
 import alerts from '../modules/alerts/locales/en';
+import assessment from '../modules/assessment/locales/en';
 import assignments from '../modules/assignments/locales/en';
 import audit from '../modules/audit/locales/en';
 import dashboard from '../modules/dashboard/locales/en';
@@ -30,6 +31,7 @@ const messages = Object.assign(
   dashboard,
   alerts,
   reports,
+  assessment,
   submissions,
   elderDetail,
   visitForm,

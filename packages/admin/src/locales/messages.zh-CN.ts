@@ -1,5 +1,6 @@
 import agencyData from '../modules/agency-data/locales/zh-CN';
 import alerts from '../modules/alerts/locales/zh-CN';
+import assessment from '../modules/assessment/locales/zh-CN';
 import assignments from '../modules/assignments/locales/zh-CN';
 import audit from '../modules/audit/locales/zh-CN';
 import dashboard from '../modules/dashboard/locales/zh-CN';
@@ -30,6 +31,7 @@ const messages = Object.assign(
   dashboard,
   alerts,
   reports,
+  assessment,
   submissions,
   elderDetail,
   visitForm,

@@ -4,6 +4,7 @@ import { alertRoutes } from '../modules/alerts/routes';
 import { dashboardRoutes } from '../modules/dashboard/routes';
 import { elderRoutes } from '../modules/elders/routes';
 import { reportRoutes } from '../modules/reports/routes';
+import { assessmentRoutes } from '../modules/assessment/routes';
 import { userRoutes } from '../modules/users/routes';
 import { auditRoutes } from '../modules/audit/routes';
 import { agencyDataRoutes } from '../modules/agency-data/routes';
@@ -34,7 +35,7 @@ declare module 'vue-router' {
 }
 
 /** Pages in the main menu, in order. Each domain module contributes its own routes. */
-export const menuRoutes: RouteRecordRaw[] = [...worklistRoutes, ...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...ledgerRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...surveyRoutes, ...visitCheckRoutes, ...outboxRoutes, ...userRoutes, ...webhookRoutes, ...auditRoutes, ...notificationRoutes];
+export const menuRoutes: RouteRecordRaw[] = [...worklistRoutes, ...dashboardRoutes, ...elderRoutes, ...alertRoutes, ...reportRoutes, ...assessmentRoutes, ...ledgerRoutes, ...assignmentRoutes, ...standardRoutes, ...importRoutes, ...agencyDataRoutes, ...surveyRoutes, ...visitCheckRoutes, ...outboxRoutes, ...userRoutes, ...webhookRoutes, ...auditRoutes, ...notificationRoutes];
 
 const routes: RouteRecordRaw[] = [
   ...authRoutes,

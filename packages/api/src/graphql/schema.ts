@@ -26,6 +26,7 @@ import { SurveyResolver } from '../modules/survey/survey.resolver.js';
 import { LedgersResolver } from '../modules/ledgers/ledgers.resolver.js';
 import { NotificationsResolver } from '../modules/notifications/notifications.resolver.js';
 import { WebhooksResolver } from '../modules/webhooks/webhooks.resolver.js';
+import { AssessmentResolver } from '../modules/assessment/assessment.resolver.js';
 import { recordPersonalReads } from '../modules/audit/read-audit.js';
 
 export const resolvers = [
@@ -51,6 +52,7 @@ export const resolvers = [
   LedgersResolver,
   NotificationsResolver,
   WebhooksResolver,
+  AssessmentResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | null = null;

@@ -30,6 +30,12 @@ export const AlertFields = graphql(`
     acknowledgedAt
     escalationLevel
     referredTo
+    referredAt
+    referralState
+    referralAnswer
+    referralOutcomeOn
+    referralResponseMinutes
+    referralOutcomeMinutes
     suggestedReferral
     resolvedAt
     resolution
@@ -41,6 +47,9 @@ export const AlertFields = graphql(`
       actor
       actorName
       referredTo
+      response
+      outcomeOn
+      agencyName
     }
   }
 `);
@@ -90,6 +99,54 @@ export const AlertRegionQuery = graphql(`
     region(code: $code) {
       code
       localPath
+    }
+  }
+`);
+
+// The partner's side of a referral (转介反馈): what was referred to its agency, and its answers.
+export const ReferredAlertFields = graphql(`
+  fragment ReferredAlertFields on ReferredAlert {
+    id
+    version
+    title
+    detail
+    severity
+    status
+    raisedAt
+    referredAt
+    referredTo
+    referralState
+    referralAnswer
+    referralOutcomeOn
+    referralResponseMinutes
+    elderName
+    village {
+      code
+      name
+      fullName
+    }
+  }
+`);
+
+export const ReferredAlertsQuery = graphql(`
+  query ReferredAlerts($first: Int, $after: String) {
+    referredAlerts(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        ...ReferredAlertFields
+      }
+    }
+  }
+`);
+
+export const RespondToReferralMutation = graphql(`
+  mutation RespondToReferral($alertId: ID!, $version: Int!, $response: ReferralResponse!, $note: String, $outcomeDate: Date) {
+    respondToReferral(alertId: $alertId, version: $version, response: $response, note: $note, outcomeDate: $outcomeDate) {
+      ...ReferredAlertFields
     }
   }
 `);

@@ -122,3 +122,14 @@ export const RevokeApiClientMutation = graphql(`
     }
   }
 `);
+
+export const CreateAgencyMutation = graphql(`
+  mutation CreateAgency($kind: AgencyKind!, $regionCode: String!, $name: String!) {
+    createAgency(kind: $kind, regionCode: $regionCode, name: $name) {
+      id
+      kind
+      name
+      regionCode
+    }
+  }
+`);

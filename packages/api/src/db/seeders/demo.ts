@@ -32,6 +32,10 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'health', displayName: '开平市卫生健康局', role: Role.Health, regionCode: DEMO_CITY },
   { username: 'disability', displayName: '开平市残疾人联合会', role: Role.Disability, regionCode: DEMO_CITY },
   { username: 'housing', displayName: '开平市住房和城乡建设局', role: Role.Housing, regionCode: DEMO_CITY },
+  // The service organisations alerts are referred to (社工、心理、司法所): they answer referrals, nothing more.
+  { username: 'socialwork', displayName: '开平市社会工作服务中心', role: Role.SocialWork, regionCode: DEMO_CITY },
+  { username: 'counselling', displayName: '开平市心理服务中心', role: Role.Counselling, regionCode: DEMO_CITY },
+  { username: 'legalaid', displayName: '开平市司法局法律援助中心', role: Role.LegalAid, regionCode: DEMO_CITY },
   { username: 'integrator', displayName: '开平市城市运行管理中心', role: Role.Integrator, regionCode: DEMO_CITY },
   { username: 'auditor', displayName: '开平市民政局 审计员', role: Role.Auditor, regionCode: DEMO_CITY },
 ];
@@ -245,6 +249,7 @@ export async function seedDemo(em: EntityManager, options: DemoOptions = {}): Pr
     `insert into agency (kind, name, region_code, created_at)
      select k.kind, r.name || k.suffix, r.code, ? from region r
        cross join (values ('POLICE', '公安局'), ('HEALTH', '卫生健康局'), ('DISABILITY', '残疾人联合会'), ('HOUSING', '住房和城乡建设局'),
+                          ('SOCIAL_WORK', '社会工作服务中心'), ('COUNSELLING', '心理服务中心'), ('LEGAL_AID', '司法局法律援助中心'),
                           ('CIVIL_AFFAIRS', '民政局')) as k(kind, suffix)
       where r.code = ?
      on conflict (kind, region_code) do nothing`,
@@ -253,7 +258,7 @@ export async function seedDemo(em: EntityManager, options: DemoOptions = {}): Pr
   );
   await em.execute(
     `update app_user u set agency_id = a.id from agency a
-      where a.region_code = u.region_code and a.kind = u.role and u.role in ('POLICE', 'HEALTH', 'DISABILITY', 'HOUSING')`,
+      where a.region_code = u.region_code and a.kind = u.role and u.role in ('POLICE', 'HEALTH', 'DISABILITY', 'HOUSING', 'SOCIAL_WORK', 'COUNSELLING', 'LEGAL_AID')`,
     [],
     'run',
   );

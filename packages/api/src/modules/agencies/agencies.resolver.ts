@@ -5,6 +5,7 @@ import type { Elder } from '../elders/elder.entity.js';
 import { ElderType } from '../elders/elder.types.js';
 import { AgenciesService } from './agencies.service.js';
 import {
+  AgencyKindEnum,
   AgencyRecordConnection,
   AgencyRecordType,
   AgencyType,
@@ -61,6 +62,19 @@ export class AgenciesResolver {
   @Query(() => [AgencyType], { description: 'Agencies of your jurisdiction (a partner user: its own agency).' })
   agencies(@Ctx() ctx: RequestContext): Promise<AgencyType[]> {
     return new AgenciesService(ctx).agencies();
+  }
+
+  @Mutation(() => AgencyType, {
+    description:
+      'Register an agency at a region of your jurisdiction (scope user.manage): a partner (police, health, disability, housing) or a service organisation alerts are referred to (SOCIAL_WORK, COUNSELLING, LEGAL_AID), so that its people can be given accounts of its role and its systems API keys. One per kind and region (CONFLICT otherwise); not CIVIL_AFFAIRS. Audited (AGENCY_CREATE).',
+  })
+  createAgency(
+    @Arg('kind', () => AgencyKindEnum) kind: AgencyKindEnum,
+    @Arg('regionCode', () => String) regionCode: string,
+    @Arg('name', () => String) name: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AgencyType> {
+    return new AgenciesService(ctx).createAgency(kind, regionCode, name);
   }
 
   @Query(() => [ApiClientType], { description: "An agency's API keys (never the keys themselves)." })

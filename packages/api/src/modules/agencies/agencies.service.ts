@@ -15,9 +15,9 @@ import { applyWaitingRecords, type LinkedRecord } from './sync.effects.js';
 import { applyArchiveChanges } from '../elders/archive-changes.js';
 import { CandidateStatus, DataConflictStatus, TransferStatus } from './agencies.types.js';
 import { statusFilterOf, type StatusChoice } from '../../graphql/enums.js';
-import type {
+import {
   AgencyKindEnum,
-  AgencyRecordType,
+  type AgencyRecordType,
   AgencyType,
   ApiClientType,
   CandidateType,
@@ -59,6 +59,28 @@ export class AgenciesService {
     return rows.map((a) => ({ id: a.id, kind: a.kind as AgencyKindEnum, name: a.name, regionCode: a.region_code }));
   }
 
+  /**
+   * Registers an agency (a partner, or a service organisation alerts are referred to) at a region of the caller's
+   * jurisdiction, so that its people can get accounts and its systems keys. Admins (user.manage), who make those
+   * accounts. One agency per kind and region: a second is CONFLICT. Audited.
+   */
+  async createAgency(kind: AgencyKindEnum, regionCode: string, nameRaw: string): Promise<AgencyType> {
+    const actor = requireScope(this.ctx, Scope.UserManage);
+    const name = nameRaw.trim();
+    if (name.length < 2 || name.length > 100) throw badInput('请填写部门或机构名称（2至100字）', 'Give the agency a name (2-100 characters)', 'name');
+    if (kind === 'CIVIL_AFFAIRS') throw badInput('民政部门无需登记为合作部门', 'Civil affairs is not registered as a partner agency', 'kind');
+    const region = await new RegionService(this.ctx).requireRegionInJurisdiction(actor, regionCode);
+    return this.ctx.em.transactional(async (em) => {
+      const [row] = await em.execute<{ id: string }[]>(
+        `insert into agency (kind, name, region_code, created_at) values (?, ?, ?, ?) on conflict (kind, region_code) do nothing returning id`,
+        [kind, name, region.code, this.ctx.now()],
+      );
+      if (!row) throw conflict('该地区已登记此类部门或机构，请直接为其创建账号', 'This region already has an agency of that kind: create accounts for it');
+      await writeAudit(this.ctx, [{ action: AuditAction.AgencyCreate, regionCode: region.code, detail: { agencyId: row.id, kind, name } }], em);
+      return { id: row.id, kind, name, regionCode: region.code };
+    });
+  }
+
   /** Agency users manage their own agency's keys; admins any partner agency in their jurisdiction. */
   private async manageableAgency(agencyId: string): Promise<{ id: string; kind: string; region_code: string }> {
     const actor = requireScope(this.ctx, Scope.ApiClientManage);
@@ -70,7 +92,11 @@ export class AgenciesService {
     const mine = actor.agencyId ? agency?.id === actor.agencyId : agency?.region_code.startsWith(actor.regionCode);
     if (!agency || !mine) throw notFound('部门', 'agency');
     if (agency.kind === 'CIVIL_AFFAIRS') {
-      throw badInput('接口密钥只发给合作部门（公安、卫健、残联、住建）的系统', 'API keys are for partner agencies’ systems (police, health, disability, housing)', 'agencyId');
+      throw badInput(
+        '接口密钥只发给合作部门（公安、卫健、残联、住建）和服务机构（社工、心理、司法所）的系统',
+        'API keys are for the systems of partner agencies (police, health, disability, housing) and service organisations (social work, counselling, legal aid)',
+        'agencyId',
+      );
     }
     return agency;
   }

@@ -9,11 +9,23 @@ export enum AgencyKindEnum {
   HEALTH = 'HEALTH',
   DISABILITY = 'DISABILITY',
   HOUSING = 'HOUSING',
+  SOCIAL_WORK = 'SOCIAL_WORK',
+  COUNSELLING = 'COUNSELLING',
+  LEGAL_AID = 'LEGAL_AID',
   CIVIL_AFFAIRS = 'CIVIL_AFFAIRS',
 }
 registerEnumType(AgencyKindEnum, {
   name: 'AgencyKind',
-  valuesConfig: labelled(AgencyKindEnum, { POLICE: '公安', HEALTH: '卫健', DISABILITY: '残联', HOUSING: '住建', CIVIL_AFFAIRS: '民政' }),
+  valuesConfig: labelled(AgencyKindEnum, {
+    POLICE: '公安',
+    HEALTH: '卫健',
+    DISABILITY: '残联',
+    HOUSING: '住建',
+    SOCIAL_WORK: '社会工作服务机构（接收转介给社会工作者的预警）',
+    COUNSELLING: '心理咨询/心理服务机构（接收转介给心理咨询师的预警）',
+    LEGAL_AID: '司法所/法律援助（接收转介给司法所的预警）',
+    CIVIL_AFFAIRS: '民政',
+  }),
 });
 
 @ObjectType('Agency')

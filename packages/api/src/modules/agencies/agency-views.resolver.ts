@@ -20,7 +20,7 @@ export class AgencyViewsResolver {
 
   @Query(() => ReferredAlertConnection, {
     description:
-      "Partner agencies (scope alert.read:referred): alerts referred to your agency's kind (HEALTH, HOUSING, POLICE, DISABILITY) for elders in its region subtree, any status, latest referral first. Audited (AGENCY_VIEW_READ).",
+      "Partner agencies and service organisations (scope alert.read:referred): alerts referred to your agency's kind (HEALTH, HOUSING, POLICE, DISABILITY; SOCIAL_WORK answers SOCIAL_WORKER, COUNSELLING answers COUNSELLOR, LEGAL_AID answers LEGAL_AID) for elders in its region subtree, any status (a declined one stays listed, DECLINED), latest referral first, each with its version and where your answer stands; answer them with respondToReferral. Audited (AGENCY_VIEW_READ).",
   })
   referredAlerts(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<ReferredAlertType>> {
     return new AgencyViewsService(ctx).referredAlerts(page.first, page.after);

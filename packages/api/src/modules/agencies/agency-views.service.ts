@@ -4,8 +4,7 @@ import { badInput, forbidden } from '../../graphql/errors.js';
 import { decodeCursor, decodeOffset, encodeCursor, invalidCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
 import { maskCertificateNumber, maskIdNumber } from '../../shared/masking.js';
-import { likePrefix, pgArray, toDate } from '../../shared/sql.js';
-import type { AlertSeverity, AlertStatus } from '../alerts/alerts.types.js';
+import { likePrefix, pgArray } from '../../shared/sql.js';
 import { AuditAction, writeReadAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import type { Circumstance, ContactKind, DisabilityCategory, ElderStatus, Gender, IncapacityLevel } from '../elders/elder.enums.js';
@@ -16,6 +15,7 @@ import type { DiseaseStatus, Trend } from '../visits/visits.types.js';
 import { AGENCY_VIEWS, HEALTH_CIRCUMSTANCES, PARTNER_OF_ROLE, type AgencyField, type PartnerKind } from './agency-views.js';
 import type { AgencyElderFilter, AgencyElderType, AgencyViewKind, ReferredAlertType } from './agency-views.types.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
+import { REFERRED_COLUMNS, REFERRED_FROM, REFERRED_WHERE, requireReferralAgency, toReferredAlert, type ReferredRow } from '../alerts/referrals.service.js';
 
 /** The agency a partner user or API client acts for. */
 export interface PartnerAgency {
@@ -256,45 +256,17 @@ export class AgencyViewsService {
   async referredAlerts(first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<ReferredAlertType>> {
     const size = pageSize(first);
     const start = decodeOffset(after);
-    const { actor, agency } = await requirePartner(this.ctx, Scope.AlertReadReferred);
-    const rows = await this.ctx.em.execute<
-      {
-        id: string;
-        elder_id: string;
-        title: string;
-        detail: string | null;
-        severity: string;
-        status: string;
-        raised_at: Date | string;
-        referred_at: Date | string | null;
-        elder_name: string;
-        village_code: string;
-        village_name: string;
-        village_full_name: string;
-        total: string;
-      }[]
-    >(
-      `select a.id, a.elder_id, a.title, a.detail, a.severity, a.status, a.raised_at, a.referred_at, e.name as elder_name,
-              r.code as village_code, r.name as village_name, r.full_name as village_full_name, count(*) over () as total
-         from alert a join elder e on e.id = a.elder_id join region r on r.code = e.region_code
-        where a.referred_to = ? and ${inSubtree('e.region_code')} and ${inSubtree('e.region_code')}
+    // Partners and service organisations alike: every agency an alert can be referred to.
+    const { actor, agency } = await requireReferralAgency(this.ctx, Scope.AlertReadReferred);
+    const rows = await this.ctx.em.execute<(ReferredRow & { total: string })[]>(
+      `select ${REFERRED_COLUMNS}, count(*) over () as total
+         from ${REFERRED_FROM}
+        where ${REFERRED_WHERE}
         order by a.referred_at desc nulls last, a.id
         limit ? offset ?`,
-      [agency.kind, agency.regionCode, actor.regionCode, size + 1, start],
+      [agency.referral, agency.regionCode, actor.regionCode, size + 1, start],
     );
-    const page = rows.slice(0, size);
-    const nodes: ReferredAlertType[] = page.map((r) => ({
-      id: r.id,
-      elderId: r.elder_id,
-      title: r.title,
-      detail: r.detail,
-      severity: r.severity as AlertSeverity,
-      status: r.status as AlertStatus,
-      raisedAt: toDate(r.raised_at),
-      referredAt: toDate(r.referred_at),
-      elderName: r.elder_name,
-      village: { code: r.village_code, name: r.village_name, fullName: r.village_full_name },
-    }));
+    const nodes: ReferredAlertType[] = rows.slice(0, size).map(toReferredAlert);
     if (nodes.length > 0) {
       await writeReadAudit(this.ctx, [
         {

@@ -1,9 +1,9 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { labelled } from '../../graphql/enums.js';
 import { connectionOf } from '../../graphql/pagination.js';
 import { LocalDate } from '../../graphql/scalars.js';
-import { AlertSeverity, AlertStatus } from '../alerts/alerts.types.js';
+import { AlertSeverity, AlertStatus, Referral, ReferralState } from '../alerts/alerts.types.js';
 import { Circumstance, ContactKind, ElderStatus, Gender, IncapacityLevel } from '../elders/elder.enums.js';
 import { DisabilityType } from '../elders/elder.types.js';
 import { ElderClassEnum } from '../standards/standards.enums.js';
@@ -197,6 +197,30 @@ export class ReferredAlertType {
 
   @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When it was (last) referred.' })
   referredAt!: Date | null;
+
+  @Field(() => Referral, { description: 'The referral target it was sent to (your kind).' })
+  referredTo!: Referral;
+
+  @Field(() => Int, { description: 'Pass it back with respondToReferral: a stale one is CONFLICT.' })
+  version!: number;
+
+  @Field(() => ReferralState, { nullable: true, description: 'Where your answer stands: PENDING until you accept or decline.' })
+  referralState!: ReferralState | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When you accepted or declined it.' })
+  referralRespondedAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Minutes from the referral to your acceptance or decline.' })
+  referralResponseMinutes!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Minutes from the referral to your outcome report.' })
+  referralOutcomeMinutes!: number | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'The day you reported it was dealt with.' })
+  referralOutcomeOn!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Your reason for declining, or the outcome you reported.' })
+  referralAnswer!: string | null;
 
   @Field(() => String)
   elderName!: string;

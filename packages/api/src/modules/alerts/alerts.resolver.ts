@@ -5,7 +5,10 @@ import type { Elder } from '../elders/elder.entity.js';
 import { ElderType } from '../elders/elder.types.js';
 import { VisitProofService } from '../visits/visit-proof.service.js';
 import { AlertsService } from './alerts.service.js';
-import { ALERT_ORDER, AlertConnection, AlertFilter, AlertType, RaiseAlertInput, Referral } from './alerts.types.js';
+import { LocalDate } from '../../graphql/scalars.js';
+import { ReferredAlertType } from '../agencies/agency-views.types.js';
+import { ALERT_ORDER, AlertConnection, AlertFilter, AlertType, RaiseAlertInput, Referral, ReferralResponse } from './alerts.types.js';
+import { ReferralsService } from './referrals.service.js';
 
 @Resolver(() => AlertType)
 export class AlertsResolver {
@@ -52,6 +55,21 @@ export class AlertsResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<AlertType> {
     return new AlertsService(ctx).resolve(id, version, resolution);
+  }
+
+  @Mutation(() => ReferredAlertType, {
+    description:
+      '转介反馈: the agency an alert is referred to answers it (scope alert.respond:referred). ACCEPT (once, while waiting); DECLINE with the reason in `note` (required): the alert goes back to the town (status ACKNOWLEDGED, referralState DECLINED) to refer elsewhere or handle; OUTCOME with what was done in `note` and `outcomeDate` (required, not in the future, not before the referral day in China time): the town then resolves it. Each answer is a step of the timeline and audited (REFERRAL_RESPOND). NOT_FOUND when the alert is not referred to your agency (or its elder is outside your region); CONFLICT when `version` is stale or the referral was already answered that way.',
+  })
+  respondToReferral(
+    @Arg('alertId', () => ID) alertId: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('response', () => ReferralResponse) response: ReferralResponse,
+    @Arg('note', () => String, { nullable: true, description: 'The reason (DECLINE) or the outcome (OUTCOME); optional with ACCEPT. At most 1000 characters.' }) note: string | null,
+    @Arg('outcomeDate', () => LocalDate, { nullable: true, description: 'OUTCOME only: the day it was dealt with.' }) outcomeDate: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ReferredAlertType> {
+    return new ReferralsService(ctx).respond(alertId, version, { response, note, outcomeDate });
   }
 
   /**

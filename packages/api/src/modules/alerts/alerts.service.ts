@@ -9,7 +9,8 @@ import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { RegionService } from '../regions/region.service.js';
 import { raiseAlerts } from './alerts.write.js';
 import { queueWebhookEvent } from '../webhooks/webhooks.delivery.js';
-import type { AlertEventType, AlertFilter, AlertSeverity, AlertStatus, AlertType, RaiseAlertInput, Referral } from './alerts.types.js';
+import { AGENCY_OF_REFERRAL } from '../agencies/agency-kinds.js';
+import type { AlertEventType, AlertFilter, AlertSeverity, AlertStatus, AlertType, RaiseAlertInput, Referral, ReferralResponse, ReferralState } from './alerts.types.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
 
 /**
@@ -29,14 +30,17 @@ export const ALERT_DERIVED_SQL = `
                                       / extract(epoch from d.deadline))))::int as level
     from d`;
 
-const ALERT_COLUMNS = `x.id, x.elder_id, x.elder_region as region_code, x.visit_id, x.rule_code, x.title, x.detail, x.severity, x.status, x.raised_at,
+export const ALERT_COLUMNS = `x.id, x.elder_id, x.elder_region as region_code, x.visit_id, x.rule_code, x.title, x.detail, x.severity, x.status, x.raised_at,
   x.acknowledged_at, x.referred_to, x.resolved_at, x.resolution, x.version, x.level, r.suggested_referral,
   r.title as rule_title, r.title_en as rule_title_en, ru.display_name as raised_by_name,
   case x.level when 0 then x.elder_region when 1 then left(x.elder_region, 9) else left(x.elder_region, 6) end as queue,
-  case when x.acknowledged_at is null and x.status <> 'RESOLVED' then x.raised_at + (x.level + 1) * x.deadline end as acknowledge_by`;
+  case when x.acknowledged_at is null and x.status <> 'RESOLVED' then x.raised_at + (x.level + 1) * x.deadline end as acknowledge_by,
+  x.referred_at, x.referral_state, x.referral_responded_at, x.referral_answer, to_char(x.referral_outcome_on, 'YYYY-MM-DD') as referral_outcome_on,
+  floor(extract(epoch from (x.referral_responded_at - x.referred_at)) / 60)::int as referral_response_minutes,
+  floor(extract(epoch from (x.referral_outcome_at - x.referred_at)) / 60)::int as referral_outcome_minutes`;
 
 /** The derived alerts with their rule (in words) and raiser (by name): every read of alerts starts here. */
-const ALERT_FROM = `(${ALERT_DERIVED_SQL}) x left join alert_rule r on r.code = x.rule_code left join app_user ru on ru.id = x.raised_by`;
+export const ALERT_FROM = `(${ALERT_DERIVED_SQL}) x left join alert_rule r on r.code = x.rule_code left join app_user ru on ru.id = x.raised_by`;
 
 /**
  * The queue's order (ALERT_ORDER in alerts.types.ts says it in words). The first deadline is counted from the raise,
@@ -46,7 +50,7 @@ const ALERT_ORDER_SQL = `case x.severity when 'URGENT' then 0 else 1 end,
   case when x.status in ('OPEN', 'ACKNOWLEDGED') then 0 else 1 end,
   x.raised_at + x.deadline, x.id`;
 
-interface AlertRow {
+export interface AlertRow {
   id: string;
   elder_id: string;
   region_code: string;
@@ -69,6 +73,13 @@ interface AlertRow {
   raised_by_name: string | null;
   queue: string;
   acknowledge_by: Date | null;
+  referred_at: Date | null;
+  referral_state: string | null;
+  referral_responded_at: Date | null;
+  referral_answer: string | null;
+  referral_outcome_on: string | null;
+  referral_response_minutes: number | null;
+  referral_outcome_minutes: number | null;
 }
 
 const TRANSITIONS: Record<'ACKNOWLEDGED' | 'REFERRED' | 'RESOLVED', string[]> = {
@@ -191,11 +202,17 @@ export class AlertsService {
                 acknowledged_at = coalesce(acknowledged_at, ?), acknowledged_by = coalesce(acknowledged_by, ?),
                 referred_to = coalesce(?, referred_to), referred_at = case when ? = 'REFERRED' then ? else referred_at end,
                 referred_by = case when ? = 'REFERRED' then ? else referred_by end,
+                -- A (new) referral waits for the answer of the agency it goes to; an earlier answer was to another one.
+                referral_state = case when ? = 'REFERRED' then 'PENDING' else referral_state end,
+                referral_responded_at = case when ? = 'REFERRED' then null else referral_responded_at end,
+                referral_outcome_at = case when ? = 'REFERRED' then null else referral_outcome_at end,
+                referral_outcome_on = case when ? = 'REFERRED' then null else referral_outcome_on end,
+                referral_answer = case when ? = 'REFERRED' then null else referral_answer end,
                 resolved_at = case when ? = 'RESOLVED' then ? else resolved_at end,
                 resolved_by = case when ? = 'RESOLVED' then ? else resolved_by end,
                 resolution = case when ? = 'RESOLVED' then ? else resolution end
           where id = ? and version = ? returning id`,
-        [to, now, actor.userId, opts.referredTo ?? null, to, now, to, actor.userId, to, now, to, actor.userId, to, note, id, version],
+        [to, now, actor.userId, opts.referredTo ?? null, to, now, to, actor.userId, to, to, to, to, to, to, now, to, actor.userId, to, note, id, version],
       );
       if (updated.length === 0) throw conflict('该预警已被他人处理，请刷新后再操作', 'Someone else changed this alert: reload it and try again');
       await em.execute(
@@ -208,7 +225,8 @@ export class AlertsService {
       // The agency it was referred to hears of it at once (ids only; it reads the alert with its own key). The
       // version names the referral: a re-referral to the same agency is a new event, a retried request is not.
       if (to === 'REFERRED' && opts.referredTo) {
-        await queueWebhookEvent(em, 'ALERT_REFERRED', { regionCode: current.regionCode, agencyKind: opts.referredTo },
+        // Subscriptions belong to agencies: the referral target names the kind that receives it (SOCIAL_WORKER → SOCIAL_WORK).
+        await queueWebhookEvent(em, 'ALERT_REFERRED', { regionCode: current.regionCode, agencyKind: AGENCY_OF_REFERRAL[opts.referredTo] },
           { alertId: id, referredTo: opts.referredTo, regionCode: current.regionCode }, `alert:${id}:referred:${version + 1}`, now);
       }
     });
@@ -233,37 +251,63 @@ export class AlertsService {
 
   private async withEvents(rows: AlertRow[]): Promise<AlertType[]> {
     if (rows.length === 0) return [];
-    const events = await this.ctx.em.execute<{ alert_id: string; at: Date; status: string; note: string | null; referred_to: string | null; username: string | null; display_name: string | null }[]>(
-      `select e.alert_id, e.at, e.status, e.note, e.referred_to, u.username, u.display_name
-         from alert_event e left join app_user u on u.id = e.actor_id where e.alert_id = any(?::uuid[]) order by e.id`,
-      [pgArray(rows.map((r) => r.id))],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      elderId: r.elder_id,
-      regionCode: r.region_code,
-      visitId: r.visit_id,
-      ruleCode: r.rule_code,
-      ruleTitle: r.rule_title,
-      ruleTitleEn: r.rule_title_en,
-      raisedByName: r.raised_by_name,
-      title: r.title,
-      detail: r.detail,
-      severity: r.severity as AlertSeverity,
-      status: r.status as AlertStatus,
-      raisedAt: toDate(r.raised_at),
-      acknowledgeBy: toDate(r.acknowledge_by),
-      acknowledgedAt: toDate(r.acknowledged_at),
-      referredTo: r.referred_to as Referral | null,
-      suggestedReferral: r.suggested_referral as Referral | null,
-      resolvedAt: toDate(r.resolved_at),
-      resolution: r.resolution,
-      escalationLevel: r.level,
-      queueRegionCode: r.queue,
-      version: r.version,
-      events: events
-        .filter((e) => e.alert_id === r.id)
-        .map((e): AlertEventType => ({ at: toDate(e.at), status: e.status as AlertStatus, note: e.note, referredTo: e.referred_to as Referral | null, actor: e.username, actorName: e.display_name })),
-    }));
+    return alertsWithEvents(this.ctx.em, rows);
   }
+}
+
+/**
+ * The alerts' rows with their timelines (one statement for any number of alerts). An agency's system answers as its
+ * API key: the step names the key (by its name) when no person made it, and the agency by name.
+ */
+export async function alertsWithEvents(em: RequestContext['em'], rows: AlertRow[]): Promise<AlertType[]> {
+  if (rows.length === 0) return [];
+  const events = await em.execute<{
+    alert_id: string; at: Date; status: string; note: string | null; referred_to: string | null; username: string | null; display_name: string | null;
+    response: string | null; outcome_on: string | null; agency_name: string | null;
+  }[]>(
+    `select e.alert_id, e.at, e.status, e.note, e.referred_to, coalesce(u.username, 'api:' || c.name) as username,
+            coalesce(u.display_name, c.name) as display_name, e.response, to_char(e.outcome_on, 'YYYY-MM-DD') as outcome_on, ag.name as agency_name
+       from alert_event e left join app_user u on u.id = e.actor_id
+       left join api_client c on u.id is null and c.id = e.actor_id
+       left join agency ag on ag.id = e.agency_id
+      where e.alert_id = any(?::uuid[]) order by e.id`,
+    [pgArray(rows.map((r) => r.id))],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    elderId: r.elder_id,
+    regionCode: r.region_code,
+    visitId: r.visit_id,
+    ruleCode: r.rule_code,
+    ruleTitle: r.rule_title,
+    ruleTitleEn: r.rule_title_en,
+    raisedByName: r.raised_by_name,
+    title: r.title,
+    detail: r.detail,
+    severity: r.severity as AlertSeverity,
+    status: r.status as AlertStatus,
+    raisedAt: toDate(r.raised_at),
+    acknowledgeBy: toDate(r.acknowledge_by),
+    acknowledgedAt: toDate(r.acknowledged_at),
+    referredTo: r.referred_to as Referral | null,
+    suggestedReferral: r.suggested_referral as Referral | null,
+    resolvedAt: toDate(r.resolved_at),
+    resolution: r.resolution,
+    escalationLevel: r.level,
+    queueRegionCode: r.queue,
+    version: r.version,
+    events: events
+      .filter((e) => e.alert_id === r.id)
+      .map((e): AlertEventType => ({
+        at: toDate(e.at), status: e.status as AlertStatus, note: e.note, referredTo: e.referred_to as Referral | null, actor: e.username, actorName: e.display_name,
+        response: e.response as ReferralResponse | null, outcomeOn: e.outcome_on, agencyName: e.agency_name,
+      })),
+    referredAt: toDate(r.referred_at),
+    referralState: r.referral_state as ReferralState | null,
+    referralRespondedAt: toDate(r.referral_responded_at),
+    referralResponseMinutes: r.referral_response_minutes,
+    referralOutcomeMinutes: r.referral_outcome_minutes,
+    referralOutcomeOn: r.referral_outcome_on,
+    referralAnswer: r.referral_answer,
+  }));
 }

@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { labelled } from '../../graphql/enums.js';
 import { connectionOf } from '../../graphql/pagination.js';
+import { LocalDate } from '../../graphql/scalars.js';
 
 export enum AlertSeverity {
   URGENT = 'URGENT',
@@ -37,14 +38,47 @@ export enum Referral {
 }
 registerEnumType(Referral, {
   name: 'Referral',
+  description: 'Where an alert is referred (转介). Each target is answered by the agencies of one kind (AgencyKind) whose region holds the elder.',
   valuesConfig: labelled(Referral, {
-    SOCIAL_WORKER: '社会工作者',
-    COUNSELLOR: '心理咨询师',
+    SOCIAL_WORKER: '社会工作者（社会工作服务机构 SOCIAL_WORK 接收）',
+    COUNSELLOR: '心理咨询师（心理服务机构 COUNSELLING 接收）',
     HEALTH: '卫生健康部门',
     HOUSING: '住房城乡建设部门',
     POLICE: '公安派出所',
-    LEGAL_AID: '司法所（法律援助）',
+    LEGAL_AID: '司法所（法律援助 LEGAL_AID 接收）',
     DISABILITY: '残联',
+  }),
+});
+
+export enum ReferralState {
+  PENDING = 'PENDING',
+  ACCEPTED = 'ACCEPTED',
+  DECLINED = 'DECLINED',
+  OUTCOME = 'OUTCOME',
+}
+registerEnumType(ReferralState, {
+  name: 'ReferralState',
+  description: "Where the alert's latest referral stands with the agency it was referred to.",
+  valuesConfig: labelled(ReferralState, {
+    PENDING: '待接收（已转介，对方尚未答复）',
+    ACCEPTED: '已接收（对方正在处置）',
+    DECLINED: '已拒绝（退回乡镇（街道）处理，见原因）',
+    OUTCOME: '已反馈处置结果（待乡镇（街道）办结）',
+  }),
+});
+
+export enum ReferralResponse {
+  ACCEPT = 'ACCEPT',
+  DECLINE = 'DECLINE',
+  OUTCOME = 'OUTCOME',
+}
+registerEnumType(ReferralResponse, {
+  name: 'ReferralResponse',
+  description: 'An answer of the agency an alert is referred to.',
+  valuesConfig: labelled(ReferralResponse, {
+    ACCEPT: '接收：本机构负责处置',
+    DECLINE: '拒绝（须写明原因）：预警退回乡镇（街道）',
+    OUTCOME: '反馈处置结果（须写明结果和处置日期）',
   }),
 });
 
@@ -67,6 +101,15 @@ export class AlertEventType {
 
   @Field(() => String, { nullable: true, description: 'Display name of who made the step (what people read; `actor` is the login).' })
   actorName!: string | null;
+
+  @Field(() => ReferralResponse, { nullable: true, description: 'An answer of the agency the alert was referred to (the note holds the reason or the outcome).' })
+  response!: ReferralResponse | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'With an OUTCOME answer: the day it was dealt with.' })
+  outcomeOn!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'With an answer: the agency that gave it, by name.' })
+  agencyName!: string | null;
 }
 
 @ObjectType('Alert', {
@@ -121,6 +164,27 @@ export class AlertType {
 
   @Field(() => Referral, { nullable: true })
   referredTo!: Referral | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When it was (last) referred.' })
+  referredAt!: Date | null;
+
+  @Field(() => ReferralState, { nullable: true, description: 'Where the latest referral stands (null: never referred).' })
+  referralState!: ReferralState | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the agency accepted or declined the latest referral (an outcome without acceptance counts as both).' })
+  referralRespondedAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Minutes from the latest referral to its acceptance or decline (null until answered).' })
+  referralResponseMinutes!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Minutes from the latest referral to the outcome being reported (null until then).' })
+  referralOutcomeMinutes!: number | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'The day the agency dealt with it, as it reported (OUTCOME).' })
+  referralOutcomeOn!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The agency's latest words: the reason of a decline, or the outcome." })
+  referralAnswer!: string | null;
 
   @Field(() => Referral, { nullable: true, description: 'Where the rule suggests referring it.' })
   suggestedReferral!: Referral | null;

@@ -41,7 +41,11 @@ export const AuditAction = {
   AlertAcknowledge: 'ALERT_ACKNOWLEDGE',
   AlertRefer: 'ALERT_REFER',
   AlertResolve: 'ALERT_RESOLVE',
+  /** The agency an alert was referred to answered it: accepted, declined (with the reason) or reported the outcome. */
+  ReferralRespond: 'REFERRAL_RESPOND',
   AgencySync: 'AGENCY_SYNC',
+  /** An agency (partner or service organisation) registered at a region, so its people and systems can be given access. */
+  AgencyCreate: 'AGENCY_CREATE',
   ApiClientCreate: 'API_CLIENT_CREATE',
   ApiClientRevoke: 'API_CLIENT_REVOKE',
   CandidateEnroll: 'CANDIDATE_ENROLL',
@@ -51,6 +55,8 @@ export const AuditAction = {
   ConflictSettle: 'CONFLICT_SETTLE',
   ReportClose: 'REPORT_CLOSE',
   ReportAmend: 'REPORT_AMEND',
+  /** The assessment (考核) of a region's towns exported to a spreadsheet: aggregated figures, one row per export. */
+  AssessmentExport: 'ASSESSMENT_EXPORT',
   /** 报送: a region's figures of a period submitted upward (a version), approved or returned by the level above, or a due day set. */
   ReportSubmit: 'REPORT_SUBMIT',
   ReportApprove: 'REPORT_APPROVE',

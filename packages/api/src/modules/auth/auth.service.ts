@@ -8,6 +8,7 @@ import { actorFor, type Actor } from './actor.js';
 import { clearFailures, reserveLoginAttempt } from './login-throttle.js';
 import { burnVerification, verifyPassword } from './password.js';
 import { Session } from './session.entity.js';
+import { ROLE_OF_AGENCY } from '../agencies/agency-kinds.js';
 import { User } from './user.entity.js';
 
 export function hashToken(token: string): string {
@@ -17,7 +18,8 @@ export function hashToken(token: string): string {
 /** API keys of partner systems start with this prefix; sessions of people never do. */
 export const API_KEY_PREFIX = 'tfk_';
 
-const AGENCY_ROLE: Record<string, string> = { POLICE: 'POLICE', HEALTH: 'HEALTH', DISABILITY: 'DISABILITY', HOUSING: 'HOUSING' };
+/** An API key acts with the role of its agency's kind (partners and service organisations; never civil affairs). */
+const AGENCY_ROLE: Partial<Record<string, string>> = ROLE_OF_AGENCY;
 
 /**
  * Resolves a bearer token to its actor in one statement; an unknown, expired or revoked token is no actor.

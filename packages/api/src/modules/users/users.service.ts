@@ -11,9 +11,10 @@ import { hashPassword } from '../auth/password.js';
 import { RegionService } from '../regions/region.service.js';
 import type { CreateUserInput, RoleType, UpdateUserInput, UserFilter, UserType } from './users.types.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
+import { AGENCY_ROLES } from '../agencies/agency-kinds.js';
 
-/** Partner roles work for an agency of the same kind. */
-const PARTNER_ROLES = new Set<string>(['POLICE', 'HEALTH', 'DISABILITY', 'HOUSING']);
+/** Agency roles (partners and service organisations) work for an agency of the same kind. */
+const PARTNER_ROLES = AGENCY_ROLES;
 const USERNAME = /^[a-z0-9_.-]{3,50}$/;
 
 interface UserRow {
@@ -239,7 +240,7 @@ export class UsersService {
   /** Partner roles need an agency of their kind inside the caller's subtree; other roles have none. */
   private async checkAgency(actor: Actor, role: RoleName, agencyId: string | null): Promise<string | null> {
     if (!PARTNER_ROLES.has(role)) {
-      if (agencyId) throw badInput('只有合作部门（公安、卫健、残联、住建）的账号属于部门', 'Only partner-agency roles belong to an agency', 'agencyId');
+      if (agencyId) throw badInput('只有合作部门（公安、卫健、残联、住建）和服务机构（社工、心理、司法所）的账号属于部门', 'Only partner-agency and service-organisation roles belong to an agency', 'agencyId');
       return null;
     }
     if (!agencyId) throw badInput('请选择该账号所属的部门', 'Choose the agency this account works for', 'agencyId');

@@ -1,4 +1,4 @@
-import type { AlertSeverity, AlertStatus, Referral } from '../../../gql/graphql';
+import type { AlertSeverity, AlertStatus, Referral, ReferralResponse, ReferralState } from '../../../gql/graphql';
 
 // Strings of the alert queue (预警处置). One namespace; English has the same keys (the type checks it).
 const zhCN = {
@@ -70,6 +70,51 @@ const zhCN = {
       POLICE: '公安派出所',
       SOCIAL_WORKER: '社会工作者',
     } satisfies Record<Referral, string>,
+    // Where a referral stands with the agency it went to, as the town reads it in the queue.
+    referralState: {
+      PENDING: '待对方接收',
+      ACCEPTED: '对方已接收',
+      DECLINED: '对方已拒绝，退回本级处理',
+      OUTCOME: '对方已反馈处置结果，待办结',
+    } satisfies Record<ReferralState, string>,
+    // A step of the timeline that is an agency's answer.
+    responseLabel: { ACCEPT: '已接收', DECLINE: '已拒绝', OUTCOME: '处置结果' } satisfies Record<ReferralResponse, string>,
+    declineReason: '原因：{reason}',
+    outcomeOn: '处置日期：{date}',
+    referralAnswer: '转介反馈',
+    responseTime: '转介后 {time} 答复',
+  },
+  referrals: {
+    nav: '转介给本机构',
+    title: '转介给本机构的预警',
+    count: '共 {n} 条',
+    empty: '暂无转介给本机构的预警',
+    alert: '预警事项',
+    elder: '老年人',
+    referredAt: '转介时间',
+    state: '答复情况',
+    answer: '原因 / 处置结果',
+    actions: '操作',
+    accept: '接收',
+    decline: '拒绝',
+    outcome: '反馈结果',
+    acceptTitle: '接收转介',
+    declineTitle: '拒绝转介',
+    outcomeTitle: '反馈处置结果',
+    acceptHint: '接收后由本机构负责处置，完成后请反馈处置结果。',
+    declineHint: '拒绝后预警退回乡镇（街道），由其另行安排。请写明原因。',
+    note: '备注（选填）',
+    reason: '拒绝原因',
+    reasonRequired: '请写明拒绝原因（至少2个字）',
+    outcomeText: '处置结果',
+    outcomeRequired: '请写明处置结果（至少2个字）',
+    outcomeDate: '处置日期',
+    outcomeDateRequired: '请选择处置日期',
+    cancel: '取消',
+    confirm: '确定',
+    done: '已提交答复',
+    reloaded: '列表已刷新为最新状态',
+    closed: '已办结',
   },
 } as const;
 

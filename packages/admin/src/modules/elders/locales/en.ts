@@ -306,7 +306,7 @@ const en: Shape<typeof zhCN> = {
       PERIOD: 'Campaign period',
     },
     activity: { VISIT: 'Visit', CLEANING: 'Cleaning', LAUNDRY: 'Laundry', HAIRCUT: 'Haircut' },
-    agencyKind: { POLICE: 'Police', HEALTH: 'Health', DISABILITY: 'Disability federation', HOUSING: 'Housing', CIVIL_AFFAIRS: 'Civil affairs' },
+    agencyKind: { POLICE: 'Police', HEALTH: 'Health', DISABILITY: 'Disability federation', HOUSING: 'Housing', SOCIAL_WORK: 'Social work', COUNSELLING: 'Counselling', LEGAL_AID: 'Legal aid', CIVIL_AFFAIRS: 'Civil affairs' },
     recordKind: {
       RESIDENCE_CHANGE: 'Residence change',
       DEATH_REGISTRATION: 'Death registration',

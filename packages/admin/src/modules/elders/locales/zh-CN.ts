@@ -324,7 +324,7 @@ const zhCN = {
       PERIOD: '活动期间',
     } satisfies Record<WindowKind, string>,
     activity: { VISIT: '探访', CLEANING: '打扫卫生', LAUNDRY: '洗衣服', HAIRCUT: '理发' } satisfies Record<Activity, string>,
-    agencyKind: { POLICE: '公安', HEALTH: '卫健', DISABILITY: '残联', HOUSING: '住建', CIVIL_AFFAIRS: '民政' } satisfies Record<AgencyKind, string>,
+    agencyKind: { POLICE: '公安', HEALTH: '卫健', DISABILITY: '残联', HOUSING: '住建', SOCIAL_WORK: '社工机构', COUNSELLING: '心理服务机构', LEGAL_AID: '司法所', CIVIL_AFFAIRS: '民政' } satisfies Record<AgencyKind, string>,
     recordKind: {
       RESIDENCE_CHANGE: '户籍/居住地变化',
       DEATH_REGISTRATION: '死亡登记',

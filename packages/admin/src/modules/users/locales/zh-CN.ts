@@ -86,7 +86,17 @@ const zhCN = {
     keyDone: '我已妥善保存',
     noKeys: '该部门还没有接口密钥',
     noAgencies: '管辖范围内没有合作部门',
-    kind: { POLICE: '公安', HEALTH: '卫健', DISABILITY: '残联', HOUSING: '住建', CIVIL_AFFAIRS: '民政' },
+    kind: { POLICE: '公安', HEALTH: '卫健', DISABILITY: '残联', HOUSING: '住建', SOCIAL_WORK: '社工机构', COUNSELLING: '心理服务机构', LEGAL_AID: '司法所', CIVIL_AFFAIRS: '民政' },
+    // 登记机构: a partner or a service organisation alerts are referred to, so its people can get accounts.
+    createAgency: '登记部门或机构',
+    createAgencyTitle: '登记合作部门或服务机构',
+    createAgencyHint: '登记后即可为其人员创建对应角色的账号、为其系统创建接口密钥。每个地区每类只能登记一个。',
+    agencyRegion: '所在地区',
+    agencyNamePlaceholder: '如：开平市社会工作服务中心',
+    agencyNameRule: '请填写名称（2至100字）',
+    agencyKindRule: '请选择类别',
+    agencyRegionRule: '请选择地区',
+    agencyCreated: '已登记 {name}',
   },
 } as const;
 
