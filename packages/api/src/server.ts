@@ -26,6 +26,7 @@ import { ReadLedger, readAuditPlugin } from './modules/audit/read-audit.js';
 import { requestScope } from './shared/request-scope.js';
 import { isStorableText } from './shared/text.js';
 import { precompressed } from './shared/precompressed.js';
+import { mountExplorer, signedInIntrospectionPlugin } from './explorer/explorer.js';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -97,7 +98,9 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
   const protection = armor.protect();
   const apollo = new ApolloServer<RequestContext>({
     schema: await appSchema(),
-    introspection: !production,
+    // Off in production unless the explorer is offered there (TANFANG_EXPLORER=on|signed-in; signed-in answers only
+    // callers with a session or API key, see explorer/explorer.ts).
+    introspection: !production || options.config.explorer !== 'off',
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
@@ -113,6 +116,7 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
       languagePlugin,
       readAuditPlugin,
       ...(options.config.exposeSqlCount ? [sqlCountPlugin] : []),
+      ...(options.config.explorer === 'signed-in' ? [signedInIntrospectionPlugin] : []),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
       // Apollo's default cache-control plugin wraps every field resolver to collect cache hints we never use
       // (responses carry personal data and are not cached): off, which measurably cuts the cost of large lists.
@@ -256,6 +260,11 @@ export async function createApp(options: AppOptions) {
       sendFileRouteError(req, res, error, 'ledgers');
     }
   });
+
+  // The API explorer (GraphiQL), before the console so its client-side routes do not swallow /explorer. Off, the
+  // path is a 404 like any unknown one (not the console's page).
+  if (options.config.explorer === 'off') app.use('/explorer', (req, res) => sendHttpError(req, res, 404, 'NOT_FOUND'));
+  else mountExplorer(app, options.config.explorer);
 
   const dist = options.config.adminDist;
   const index = path.join(dist, 'index.html');

@@ -59,6 +59,22 @@ export interface AppConfig {
   idleMinutes: number;
   /** Proof of visit: image size limits and the thresholds of the visit flags (TANFANG_PROOF_*, TANFANG_VISIT_*). */
   proof: ProofLimits;
+  /**
+   * The API explorer (GraphiQL at /explorer) and introspection (TANFANG_EXPLORER). `on`: page and introspection for
+   * anyone (default outside production); `signed-in`: the page is served, introspection answers only a signed-in
+   * caller (console session or API key); `off`: no page (404), introspection as before (off in production, the
+   * default there).
+   */
+  explorer: ExplorerMode;
+}
+
+export type ExplorerMode = 'on' | 'off' | 'signed-in';
+
+function explorerMode(env: NodeJS.ProcessEnv, production: boolean): ExplorerMode {
+  const raw = env.TANFANG_EXPLORER;
+  if (raw === undefined || raw === '') return production ? 'off' : 'on';
+  if (raw === 'on' || raw === 'off' || raw === 'signed-in') return raw;
+  throw new Error(`TANFANG_EXPLORER must be on, off or signed-in, got "${raw}"`);
 }
 
 function int(name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER, env: NodeJS.ProcessEnv = process.env): number {
@@ -94,5 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lateEntryHours: int('TANFANG_VISIT_LATE_ENTRY_HOURS', DEFAULT_PROOF_LIMITS.lateEntryHours, 1, Number.MAX_SAFE_INTEGER, env),
       minMinutes: int('TANFANG_VISIT_MIN_MINUTES', DEFAULT_PROOF_LIMITS.minMinutes, 1, 1440, env),
     },
+    explorer: explorerMode(env, production),
   };
 }
