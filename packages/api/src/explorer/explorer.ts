@@ -41,7 +41,8 @@ export function mountExplorer(app: Express, mode: ExplorerMode): void {
     const file = vendor[req.params.file];
     if (!file) return next();
     res.setHeader('Cache-Control', 'public, max-age=86400');
-    res.sendFile(file);
+    // pnpm keeps packages under node_modules/.pnpm: a dot folder, which sendFile refuses by default.
+    res.sendFile(file, { dotfiles: 'allow' });
   });
   app.use('/explorer', express.static(own, { index: false, maxAge: 0, fallthrough: true }));
 }
