@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
 import { CHROMIUM, launchChromium, OUTPUT } from '../helpers/browser.js';
 
 // The API explorer (GraphiQL at /explorer) in Debian's Chromium under the server's real CSP (no bypass): a partner's
@@ -70,6 +70,17 @@ describe('API explorer in Chromium', () => {
     // Its schema came through introspection with the key: the docs explorer knows the partner operations.
     await page.locator('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]').click();
     await expect.poll(() => page.locator('.graphiql-doc-explorer').textContent()).toContain('Query');
+
+    // Without a key it sends the console's own session (the console keeps it under tanfang.token in this tab).
+    const town = await t.user('TOWN_OPERATOR', '440783001');
+    const login = await t.exec<{ login: { token: string } }>(null, `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, { u: town.username, p: TEST_PASSWORD });
+    expect(login.errors).toBeUndefined();
+    await page.evaluate((token) => sessionStorage.setItem('tanfang.token', token), login.data!.login.token);
+    await page.locator('#tf-key').fill('');
+    await page.locator('#tf-apply').click();
+    await expect.poll(() => page.locator('#tf-who').textContent()).toContain('TOWN_OPERATOR');
+    expect(await page.locator('#tf-who').textContent()).toContain('session');
+    await expect.poll(() => page.locator('#tf-scopes li').allTextContents()).toContain('elder.read:jurisdiction');
 
     expect(foreign, 'everything comes from this server').toEqual([]);
     expect(problems, 'no script error, no CSP violation').toEqual([]);
