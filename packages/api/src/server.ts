@@ -261,10 +261,9 @@ export async function createApp(options: AppOptions) {
     }
   });
 
-  // The API explorer (GraphiQL), before the console so its client-side routes do not swallow /explorer. Off, the
-  // path is a 404 like any unknown one (not the console's page).
-  if (options.config.explorer === 'off') app.use('/explorer', (req, res) => sendHttpError(req, res, 404, 'NOT_FOUND'));
-  else mountExplorer(app, options.config.explorer);
+  // The API explorer (GraphiQL), before the console so its client-side routes do not swallow /explorer. Off (and
+  // for unknown files under it) the path is a 404 like any unknown one, not the console's page.
+  mountExplorer(app, options.config.explorer, (req, res) => sendHttpError(req, res, 404, 'NOT_FOUND'));
 
   const dist = options.config.adminDist;
   const index = path.join(dist, 'index.html');

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -27,9 +27,15 @@ function vendorFiles(): Record<string, string> {
   };
 }
 
-/** Serves /explorer (the page) and /explorer/<file>, unless the explorer is off (then /explorer is a 404 like any unknown path). */
-export function mountExplorer(app: Express, mode: ExplorerMode): void {
-  if (mode === 'off') return;
+/**
+ * Serves /explorer (the page) and /explorer/<file>; anything else under /explorer goes to `notFound` (never the
+ * console's client-side routes). Off, every path under it does.
+ */
+export function mountExplorer(app: Express, mode: ExplorerMode, notFound: RequestHandler): void {
+  if (mode === 'off') {
+    app.use('/explorer', notFound);
+    return;
+  }
   const own = path.join(API_ROOT, 'explorer');
   const vendor = vendorFiles();
   app.get('/explorer', (_req, res) => {
@@ -44,7 +50,7 @@ export function mountExplorer(app: Express, mode: ExplorerMode): void {
     // pnpm keeps packages under node_modules/.pnpm: a dot folder, which sendFile refuses by default.
     res.sendFile(file, { dotfiles: 'allow' });
   });
-  app.use('/explorer', express.static(own, { index: false, maxAge: 0, fallthrough: true }));
+  app.use('/explorer', express.static(own, { index: false, maxAge: 0, fallthrough: true }), notFound);
 }
 
 function isIntrospection(operation: OperationDefinitionNode | null | undefined): boolean {
