@@ -63,16 +63,22 @@ export interface AppConfig {
    * The API explorer (GraphiQL at /explorer) and introspection (TANFANG_EXPLORER). `on`: page and introspection for
    * anyone (default outside production); `signed-in`: the page is served, introspection answers only a signed-in
    * caller (console session or API key); `off`: no page (404), introspection as before (off in production, the
-   * default there).
+   * default there). Null when TANFANG_EXPLORER is unset: the default of `production` (see explorerModeOf), so a
+   * configuration that only turns production on also turns the explorer off.
    */
-  explorer: ExplorerMode;
+  explorer: ExplorerMode | null;
 }
 
 export type ExplorerMode = 'on' | 'off' | 'signed-in';
 
-function explorerMode(env: NodeJS.ProcessEnv, production: boolean): ExplorerMode {
+/** The explorer's mode: the one configured, else on outside production and off in it. */
+export function explorerModeOf(config: Pick<AppConfig, 'explorer' | 'production'>): ExplorerMode {
+  return config.explorer ?? (config.production ? 'off' : 'on');
+}
+
+function explorerMode(env: NodeJS.ProcessEnv): ExplorerMode | null {
   const raw = env.TANFANG_EXPLORER;
-  if (raw === undefined || raw === '') return production ? 'off' : 'on';
+  if (raw === undefined || raw === '') return null;
   if (raw === 'on' || raw === 'off' || raw === 'signed-in') return raw;
   throw new Error(`TANFANG_EXPLORER must be on, off or signed-in, got "${raw}"`);
 }
@@ -110,6 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lateEntryHours: int('TANFANG_VISIT_LATE_ENTRY_HOURS', DEFAULT_PROOF_LIMITS.lateEntryHours, 1, Number.MAX_SAFE_INTEGER, env),
       minMinutes: int('TANFANG_VISIT_MIN_MINUTES', DEFAULT_PROOF_LIMITS.minMinutes, 1, 1440, env),
     },
-    explorer: explorerMode(env, production),
+    explorer: explorerMode(env),
   };
 }
