@@ -31,6 +31,8 @@ export default defineConfig({
             // One copy of graphql: the package has no exports map, so its ESM and CJS builds could both load
             // ("Cannot use GraphQLObjectType from another module or realm").
             graphql: path.dirname(require.resolve('graphql/package.json', { paths: [path.join(here, '../packages/api')] })) + '/index.js',
+            // Before the package's root: an alias also matches the paths below it.
+            '@tanfang/schema/partner': path.join(here, '../packages/schema/src/partner/index.ts'),
             '@tanfang/schema': path.join(here, '../packages/schema/src/index.ts'),
           },
         },

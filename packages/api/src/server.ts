@@ -16,7 +16,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppConfig } from './config/env.js';
+import { explorerModeOf, type AppConfig } from './config/env.js';
 import type { RequestContext } from './graphql/context.js';
 import { responseLimitsPlugin } from './graphql/limits.js';
 import { formatError, inputTextPlugin, languagePlugin, outagePlugin, sqlCountPlugin } from './graphql/plugins.js';
@@ -29,6 +29,7 @@ import { ReadLedger, readAuditPlugin } from './modules/audit/read-audit.js';
 import { requestScope } from './shared/request-scope.js';
 import { isStorableText } from './shared/text.js';
 import { precompressed } from './shared/precompressed.js';
+import { mountExplorer, signedInIntrospectionPlugin } from './explorer/explorer.js';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -101,7 +102,9 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
   const protection = armor.protect();
   const apollo = new ApolloServer<RequestContext>({
     schema: await appSchema(),
-    introspection: !production,
+    // Off in production unless the explorer is offered there (TANFANG_EXPLORER=on|signed-in; signed-in answers only
+    // callers with a session or API key, see explorer/explorer.ts).
+    introspection: !production || explorerModeOf(options.config) !== 'off',
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
@@ -117,6 +120,7 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
       languagePlugin,
       readAuditPlugin,
       ...(options.config.exposeSqlCount ? [sqlCountPlugin] : []),
+      ...(explorerModeOf(options.config) === 'signed-in' ? [signedInIntrospectionPlugin] : []),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
       // Apollo's default cache-control plugin wraps every field resolver to collect cache hints we never use
       // (responses carry personal data and are not cached): off, which measurably cuts the cost of large lists.
@@ -297,6 +301,9 @@ export async function createApp(options: AppOptions) {
       sendFileRouteError(req, res, error, 'assessment');
     }
   });
+  // The API explorer (GraphiQL), before the console so its client-side routes do not swallow /explorer. Off (and
+  // for unknown files under it) the path is a 404 like any unknown one, not the console's page.
+  mountExplorer(app, explorerModeOf(options.config), (req, res) => sendHttpError(req, res, 404, 'NOT_FOUND'));
 
   const dist = options.config.adminDist;
   const index = path.join(dist, 'index.html');

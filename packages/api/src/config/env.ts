@@ -65,6 +65,14 @@ export interface AppConfig {
   webhooks: WebhookSettings;
   /** The SMS adapter (off unless TANFANG_SMS_URL is set): urgent alerts also go out as text messages. */
   sms: SmsSettings | null;
+  /**
+   * The API explorer (GraphiQL at /explorer) and introspection (TANFANG_EXPLORER). `on`: page and introspection for
+   * anyone (default outside production); `signed-in`: the page is served, introspection answers only a signed-in
+   * caller (console session or API key); `off`: no page (404), introspection as before (off in production, the
+   * default there). Null when TANFANG_EXPLORER is unset: the default of `production` (see explorerModeOf), so a
+   * configuration that only turns production on also turns the explorer off.
+   */
+  explorer: ExplorerMode | null;
 }
 
 export interface WebhookSettings {
@@ -79,6 +87,20 @@ export interface SmsSettings {
   url: string;
   template: string;
   timeoutMs: number;
+}
+
+export type ExplorerMode = 'on' | 'off' | 'signed-in';
+
+/** The explorer's mode: the one configured, else on outside production and off in it. */
+export function explorerModeOf(config: Pick<AppConfig, 'explorer' | 'production'>): ExplorerMode {
+  return config.explorer ?? (config.production ? 'off' : 'on');
+}
+
+function explorerMode(env: NodeJS.ProcessEnv): ExplorerMode | null {
+  const raw = env.TANFANG_EXPLORER;
+  if (raw === undefined || raw === '') return null;
+  if (raw === 'on' || raw === 'off' || raw === 'signed-in') return raw;
+  throw new Error(`TANFANG_EXPLORER must be on, off or signed-in, got "${raw}"`);
 }
 
 function int(name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER, env: NodeJS.ProcessEnv = process.env): number {
@@ -131,5 +153,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sms: env.TANFANG_SMS_URL
       ? { url: env.TANFANG_SMS_URL, template: env.TANFANG_SMS_TEMPLATE || 'TANFANG_URGENT_ALERT', timeoutMs: 10_000 }
       : null,
+    explorer: explorerMode(env),
   };
 }

@@ -16,6 +16,12 @@ export const DEMO_PASSWORD = 'demo1234';
 export const DEMO_CITY = '440783'; // 开平市
 export const DEMO_TOWN = '440783001'; // 三埠街道
 export const DEMO_VILLAGE = '440783001020'; // 东河社区居委会
+/**
+ * The person of the partner guide's examples (docs/partners.md, the README): the first demo elder, with this fixed ID
+ * number (a woman born 1946-05-08) whatever day the demo was loaded on, so a partner's first sync matches an archive
+ * instead of queuing a real survey candidate. Her other values come from the seeded generator like everyone's.
+ */
+export const DEMO_SAMPLE_ID_NUMBER = '440783194605080023';
 
 export interface DemoUser {
   username: string;
@@ -137,12 +143,19 @@ export async function seedDemo(em: EntityManager, options: DemoOptions = {}): Pr
     // The demo visitor's village gets a realistic caseload; the rest spread over the city.
     const region = i < 40 ? DEMO_VILLAGE : rng.pick(villages);
     const county = region.slice(0, 6);
-    const male = rng.chance(0.45);
+    let male = rng.chance(0.45);
     const age = rng.chance(0.55) ? rng.int(60, 79) : rng.int(80, 98);
     // Exactly `age` whole years old today: born between (age + 1) years and age years ago.
     const birthday = new Date(Date.UTC(today.getUTCFullYear() - age, today.getUTCMonth(), today.getUTCDate()));
-    const birth = isoDate(new Date(birthday.getTime() - rng.int(0, 364) * 86_400_000));
-    const idNumber = idNumberFor(rng, birth, male, used);
+    let birth = isoDate(new Date(birthday.getTime() - rng.int(0, 364) * 86_400_000));
+    let idNumber = idNumberFor(rng, birth, male, used);
+    if (i === 0) {
+      // The guide's sample person (after the generator's draws, so everyone else is as before).
+      male = false;
+      birth = '1946-05-08';
+      idNumber = DEMO_SAMPLE_ID_NUMBER;
+      used.add(idNumber);
+    }
     const name = personName(rng, male);
 
     const c = new Set<Circumstance>();

@@ -1,3 +1,4 @@
+import { Scope, type ScopeName } from '@tanfang/schema';
 import { Arg, Args, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
 import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
@@ -54,8 +55,9 @@ export class AgencyRecordFilter {
   elderId?: string | null;
 }
 
-const SYNC_NOTE =
-  'Up to 5,000 records; each is answered in order (CREATED, UPDATED, UNCHANGED, REJECTED with errors, CONFLICT for an older version) with its match (ELDER, CANDIDATE, NONE). Invalid records never block valid ones. A replay with the same idempotencyKey returns the stored answer; the same key with other records is CONFLICT. dryRun: true gives the same verdicts and writes nothing. Only the owning agency may call it (FORBIDDEN otherwise).';
+/** What every sync mutation's description says; the scope is named so the explorer's reader knows who may call it. */
+const syncNote = (scope: ScopeName) =>
+  `Up to 5,000 records; each is answered in order (CREATED, UPDATED, UNCHANGED, REJECTED with errors, CONFLICT for an older version) with its match (ELDER, CANDIDATE, NONE). Invalid records never block valid ones. A replay with the same idempotencyKey returns the stored answer; the same key with other records is CONFLICT. dryRun: true gives the same verdicts and writes nothing. Only the owning agency may call it (scope ${scope}; FORBIDDEN otherwise).`;
 
 @Resolver()
 export class AgenciesResolver {
@@ -102,79 +104,79 @@ export class AgenciesResolver {
   }
 
   // ---- police
-  @Mutation(() => SyncResultType, { description: `Police: residence changes. A move to another village proposes a transfer the receiving town accepts. ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Police: residence changes. A move to another village proposes a transfer the receiving town accepts. ${syncNote(Scope.AgencyPoliceWrite)}` })
   syncResidenceChanges(@Arg('batch', () => ResidenceChangeBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('RESIDENCE_CHANGE', batch);
   }
 
-  @Mutation(() => SyncResultType, { description: `Police: death registrations. Closes the archive from that date (requirements stop) and tells the visitor by an alert. ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Police: death registrations. Closes the archive from that date (requirements stop) and tells the visitor by an alert. ${syncNote(Scope.AgencyPoliceWrite)}` })
   syncDeathRegistrations(@Arg('batch', () => DeathRegistrationBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('DEATH_REGISTRATION', batch);
   }
 
-  @Mutation(() => SyncResultType, { description: `Police: missing-person reports (an open one raises an urgent alert). ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Police: missing-person reports (an open one raises an urgent alert). ${syncNote(Scope.AgencyPoliceWrite)}` })
   syncMissingPersonReports(@Arg('batch', () => MissingPersonReportBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('MISSING_PERSON', batch);
   }
 
-  @Mutation(() => SyncResultType, { description: `Police: abuse and fraud incidents (raise an urgent alert). ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Police: abuse and fraud incidents (raise an urgent alert). ${syncNote(Scope.AgencyPoliceWrite)}` })
   syncIncidents(@Arg('batch', () => IncidentBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('INCIDENT', batch);
   }
 
-  @Mutation(() => SyncResultType, { description: `Police: anti-fraud outreach given. ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Police: anti-fraud outreach given. ${syncNote(Scope.AgencyPoliceWrite)}` })
   syncAntiFraudOutreach(@Arg('batch', () => AntiFraudOutreachBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('ANTI_FRAUD_OUTREACH', batch);
   }
 
   @Mutation(() => SyncResultType, {
-    description: `Police: the household-registration roll of residents aged 60+ (户籍老年人名册), one record per person (externalId: the police's own person key), with name and village. A person with an archive is matched (ELDER), never a candidate; survey rounds make a task of every roll person, and coverage = roll people surveyed ÷ roll people. ${SYNC_NOTE}`,
+    description: `Police: the household-registration roll of residents aged 60+ (户籍老年人名册), one record per person (externalId: the police's own person key), with name and village. A person with an archive is matched (ELDER), never a candidate; survey rounds make a task of every roll person, and coverage = roll people surveyed ÷ roll people. ${syncNote(Scope.AgencyPoliceWrite)}`,
   })
   syncResidentRoll(@Arg('batch', () => ResidentRollBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('RESIDENT_ROLL', batch);
   }
 
   // ---- health
-  @Mutation(() => SyncResultType, { description: `Health: family-planning special families (sets the circumstance; reclassifies). ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Health: family-planning special families (sets the circumstance; reclassifies). ${syncNote(Scope.AgencyHealthWrite)}` })
   syncFamilyPlanningFamilies(@Arg('batch', () => FamilyPlanningFamilyBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('FAMILY_PLANNING_SPECIAL', batch);
   }
 
-  @Mutation(() => SyncResultType, { description: `Health: incapacity assessments (sets the level; reclassifies, naming the assessment in the reasons). ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Health: incapacity assessments (sets the level; reclassifies, naming the assessment in the reasons). ${syncNote(Scope.AgencyHealthWrite)}` })
   syncIncapacityAssessments(@Arg('batch', () => IncapacityAssessmentBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('INCAPACITY_ASSESSMENT', batch);
   }
 
-  @Mutation(() => SyncResultType, { description: `Health: family-doctor contracts. ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Health: family-doctor contracts. ${syncNote(Scope.AgencyHealthWrite)}` })
   syncFamilyDoctorContracts(@Arg('batch', () => FamilyDoctorContractBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('FAMILY_DOCTOR_CONTRACT', batch);
   }
 
-  @Mutation(() => SyncResultType, { description: `Health: annual health checks for 65+. ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Health: annual health checks for 65+. ${syncNote(Scope.AgencyHealthWrite)}` })
   syncHealthChecks(@Arg('batch', () => HealthCheckBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('HEALTH_CHECK', batch);
   }
 
-  @Mutation(() => SyncResultType, { description: `Health: chronic-disease follow-ups. ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Health: chronic-disease follow-ups. ${syncNote(Scope.AgencyHealthWrite)}` })
   syncChronicFollowUps(@Arg('batch', () => ChronicFollowUpBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('CHRONIC_FOLLOW_UP', batch);
   }
 
   // ---- disability federation
   @Mutation(() => SyncResultType, {
-    description: `Disability federation: certificates (the 20-character number is the ID number plus category and grade digits, checked). Sets the disability; reclassifies. ${SYNC_NOTE}`,
+    description: `Disability federation: certificates (the 20-character number is the ID number plus category and grade digits, checked). Sets the disability; reclassifies. ${syncNote(Scope.AgencyDisabilityWrite)}`,
   })
   syncDisabilityCertificates(@Arg('batch', () => DisabilityCertificateBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('DISABILITY_CERTIFICATE', batch);
   }
 
   // ---- housing
-  @Mutation(() => SyncResultType, { description: `Housing: safety appraisals (grade C or D raises an alert). ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Housing: safety appraisals (grade C or D raises an alert). ${syncNote(Scope.AgencyHousingWrite)}` })
   syncHousingAppraisals(@Arg('batch', () => HousingAppraisalBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('HOUSING_APPRAISAL', batch);
   }
 
-  @Mutation(() => SyncResultType, { description: `Housing: dangerous-housing renovation and age-friendly modification. ${SYNC_NOTE}` })
+  @Mutation(() => SyncResultType, { description: `Housing: dangerous-housing renovation and age-friendly modification. ${syncNote(Scope.AgencyHousingWrite)}` })
   syncHousingRenovations(@Arg('batch', () => HousingRenovationBatch) batch: Batch, @Ctx() ctx: RequestContext): Promise<SyncResultType> {
     return new SyncService(ctx).sync('HOUSING_RENOVATION', batch);
   }
