@@ -204,34 +204,34 @@ export class CreateCampaignInput {
 
 @ObjectType('RequirementCompliance', { description: 'One requirement of one elder, judged on a date.' })
 export class RequirementComplianceType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The requirement (of a visit standard or a campaign).' })
   requirementId!: string;
 
-  @Field(() => RequirementSourceEnum)
+  @Field(() => RequirementSourceEnum, { description: 'Whether it comes from a visit standard or an extra-visit campaign (叠加探访).' })
   source!: RequirementSourceEnum;
 
   @Field(() => String, { description: 'The standard or campaign it comes from.' })
   sourceName!: string;
 
-  @Field(() => ActivityEnum)
+  @Field(() => ActivityEnum, { description: 'What must happen: a visit of some method, or a care service.' })
   activity!: ActivityEnum;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many are needed in each window (at least 1).' })
   minCount!: number;
 
-  @Field(() => WindowKindEnum)
+  @Field(() => WindowKindEnum, { description: 'The window length the count applies to (week, month, ...).' })
   window!: WindowKindEnum;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'true: only home visits (上门入户) count.' })
   homeOnly!: boolean;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The requirement in words, in Chinese (e.g. 每月至少上门探访1次).' })
   description!: string;
 
   @Field(() => LocalDate, { description: 'The window the date falls in.' })
   windowStart!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'Last day of that window (China time).' })
   windowEnd!: string;
 
   @Field(() => Int, { description: 'Visits (or services) in the window up to the date, of an allowed method.' })
