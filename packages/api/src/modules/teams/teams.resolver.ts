@@ -17,12 +17,12 @@ import {
   VisitorType,
 } from './teams.types.js';
 
-@InputType()
+@InputType({ description: 'Which visitors to list; every condition given must hold.' })
 export class VisitorFilter {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Region subtree (default: your jurisdiction).' })
   regionCode?: string | null;
 
-  @Field(() => VisitorKind, { nullable: true })
+  @Field(() => VisitorKind, { nullable: true, description: 'Only visitors of this kind.' })
   kind?: VisitorKind | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Include visitors who have left.' })
@@ -45,7 +45,7 @@ export class TeamsResolver {
     return new TeamsService(ctx).teams(regionCode);
   }
 
-  @Mutation(() => TeamType)
+  @Mutation(() => TeamType, { description: 'Create a team (队伍) in a region of your jurisdiction. Scope team.write:jurisdiction.' })
   createTeam(@Arg('input', () => CreateTeamInput, { description: 'The team: name, kind and region.' }) input: CreateTeamInput, @Ctx() ctx: RequestContext): Promise<TeamType> {
     return new TeamsService(ctx).createTeam(input);
   }
@@ -59,7 +59,7 @@ export class TeamsResolver {
     return new TeamsService(ctx).visitors(filter, page.first, page.after);
   }
 
-  @Mutation(() => VisitorType)
+  @Mutation(() => VisitorType, { description: 'Register a visitor (探访人员), optionally linked to a login. Scope team.write:jurisdiction.' })
   createVisitor(@Arg('input', () => CreateVisitorInput, { description: 'The visitor: name, kind, region and contact.' }) input: CreateVisitorInput, @Ctx() ctx: RequestContext): Promise<VisitorType> {
     return new TeamsService(ctx).createVisitor(input);
   }
