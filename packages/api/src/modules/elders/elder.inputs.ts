@@ -168,7 +168,7 @@ export class RegisterElderInput extends ArchiveFieldsInput {
 
 @InputType('UpdateElderInput', { description: 'Fields to change; omitted fields stay as they are, null clears.' })
 export class UpdateElderInput extends ArchiveFieldsInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '姓名; omitted: unchanged.' })
   name?: string | null;
 
   @Field(() => String, { nullable: true, description: 'A correction of the ID number (birth date and gender follow it).' })
@@ -189,7 +189,7 @@ registerEnumType(ClosingStatus, {
   valuesConfig: labelled(ClosingStatus, { IN_INSTITUTION: '入住养老机构', MOVED_AWAY: '迁出', DECEASED: '死亡' }),
 });
 
-@InputType('CloseElderInput')
+@InputType('CloseElderInput', { description: 'Why and when an archive closes (death, move, admission to an institution).' })
 export class CloseElderInput {
   @Field(() => ClosingStatus, { description: 'Why the archive closes.' })
   status!: ClosingStatus;
@@ -201,7 +201,7 @@ export class CloseElderInput {
   reason!: string;
 }
 
-@InputType('RecordRefusalInput')
+@InputType('RecordRefusalInput', { description: 'A written refusal of visiting service (书面工作记录): reason, date and who talked with the elder.' })
 export class RecordRefusalInput {
   @Field(() => LocalDate, { description: 'The day they refused (YYYY-MM-DD, China time).' })
   refusedOn!: string;
@@ -213,7 +213,7 @@ export class RecordRefusalInput {
   talkedWith!: string;
 }
 
-@InputType('WithdrawRefusalInput')
+@InputType('WithdrawRefusalInput', { description: 'The end of a standing refusal: the elder now accepts visits.' })
 export class WithdrawRefusalInput {
   @Field(() => LocalDate, { description: 'When the elder accepted visiting service.' })
   acceptedOn!: string;
@@ -222,7 +222,7 @@ export class WithdrawRefusalInput {
   note?: string | null;
 }
 
-@InputType('ElderFilter')
+@InputType('ElderFilter', { description: 'Which elders to list; every condition given must hold.' })
 export class ElderFilter {
   @Field(() => String, { nullable: true, description: 'Region subtree (any level) inside your jurisdiction.' })
   regionCode?: string | null;

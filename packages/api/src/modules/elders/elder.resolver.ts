@@ -148,7 +148,7 @@ export class ElderResolver {
     return list;
   }
 
-  @FieldResolver(() => DisabilityType, { nullable: true })
+  @FieldResolver(() => DisabilityType, { nullable: true, description: '残疾情况: certificate, category and grade; null when not disabled.' })
   disability(@Root() elder: Elder): DisabilityType | null {
     if (!elder.disabilityCategory && !elder.disabilityGrade && !elder.disabilityCertificateNumber) return null;
     return {
@@ -159,7 +159,7 @@ export class ElderResolver {
     };
   }
 
-  @FieldResolver(() => LivingConditionsType)
+  @FieldResolver(() => LivingConditionsType, { description: '家庭生活条件: water, electricity and housing safety, monthly income and benefits (yuan).' })
   livingConditions(@Root() elder: Elder): LivingConditionsType {
     return {
       waterSafe: elder.waterSafe,
@@ -177,7 +177,7 @@ export class ElderResolver {
     return rows.map((c) => ({ id: c.id, kind: c.kind as EmergencyContactType['kind'], name: c.name, relation: c.relation, phone: maskPhone(c.phone)! }));
   }
 
-  @FieldResolver(() => [HouseholdMemberType])
+  @FieldResolver(() => [HouseholdMemberType], { description: '家庭成员, ID numbers masked.' })
   async householdMembers(@Root() elder: Elder, @Ctx() ctx: RequestContext): Promise<HouseholdMemberType[]> {
     const rows = await new ElderService(ctx).householdOf(elder.id);
     return rows.map((m) => ({
@@ -191,7 +191,7 @@ export class ElderResolver {
     }));
   }
 
-  @FieldResolver(() => [HelpRecordType])
+  @FieldResolver(() => [HelpRecordType], { description: '已享受帮扶: the help the elder already receives.' })
   async helpReceived(@Root() elder: Elder): Promise<HelpRecordType[]> {
     const items = await elder.helpRecords.load();
     return items.getItems().map((h) => ({ id: h.id, unitType: h.unitType, unitName: h.unitName, measures: h.measures }));

@@ -18,7 +18,7 @@ import {
 } from './elder.enums.js';
 
 
-registerEnumType(Gender, { name: 'Gender', valuesConfig: labelled(Gender, { MALE: '男', FEMALE: '女' }) });
+registerEnumType(Gender, { name: 'Gender', description: '性别 (from the ID number).', valuesConfig: labelled(Gender, { MALE: '男', FEMALE: '女' }) });
 registerEnumType(Circumstance, {
   name: 'Circumstance',
   description: '困难情形. AGED_80_PLUS and SEVERELY_DISABLED are derived (from the birth date and the disability grade) and cannot be set.',

@@ -6,10 +6,10 @@ import type { Region } from '../regions/region.entity.js';
 
 @ObjectType('CountBy', { description: 'A count for one key. `count` is null when withheld (integrators: a count of 1 to 4, or one it could be worked out from).' })
 export class CountByType {
-  @Field(() => String)
+  @Field(() => String, { description: 'What is counted: a class, circumstance, method, kind or agency code (see the figure).' })
   key!: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'How many; null when withheld.' })
   count!: number | null;
 }
 
@@ -117,10 +117,10 @@ export class ReportAmendmentType {
 
 @ObjectType('RegionReport', { description: 'One region’s figures.' })
 export class RegionReportType {
-  @Field(() => RegionType)
+  @Field(() => RegionType, { description: 'The region one level down.' })
   region!: Region;
 
-  @Field(() => ReportFiguresType)
+  @Field(() => ReportFiguresType, { description: 'Its figures (its whole subtree).' })
   figures!: ReportFiguresType;
 }
 
