@@ -46,12 +46,12 @@ export class RegionResolver {
     return (await new RegionService(ctx).localPath(region.code)) ?? region.name;
   }
 
-  @FieldResolver(() => RegionType, { nullable: true })
+  @FieldResolver(() => RegionType, { nullable: true, description: 'The region one level up; null for a province, or when it lies outside what you may see.' })
   parent(@Root() region: Region, @Ctx() ctx: RequestContext): Promise<Region | null> {
     return new RegionService(ctx).parent(region);
   }
 
-  @FieldResolver(() => [RegionType])
+  @FieldResolver(() => [RegionType], { description: 'The regions one level down that you may see; empty for a village.' })
   children(@Root() region: Region, @Ctx() ctx: RequestContext): Promise<Region[]> {
     return new RegionService(ctx).childrenOf(region);
   }

@@ -255,22 +255,22 @@ export class RequirementComplianceType {
     'What the standards ask of one elder on a date and whether it was done. Derived from requirements and visits, never stored.',
 })
 export class ElderComplianceType {
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'The day judged on (China time).' })
   asOf!: string;
 
-  @Field(() => ElderClassEnum, { nullable: true })
+  @Field(() => ElderClassEnum, { nullable: true, description: 'The visit class in force (A, B or C); null while not classified.' })
   class!: ElderClassEnum | null;
 
   @Field(() => String, { nullable: true, description: 'Why nothing is required (closed archive or written refusal), if so.' })
   stoppedReason!: string | null;
 
-  @Field(() => [RequirementComplianceType])
+  @Field(() => [RequirementComplianceType], { description: 'Every requirement that applies to the elder, most urgent first.' })
   requirements!: RequirementComplianceType[];
 
   @Field(() => Boolean, { description: 'Every requirement met in its current window.' })
   met!: boolean;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'true: at least one requirement is overdue (a whole window went unmet).' })
   overdue!: boolean;
 
   @Field(() => Int, { nullable: true, description: 'The largest `daysOverdue` of the requirements.' })

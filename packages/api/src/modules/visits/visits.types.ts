@@ -125,16 +125,16 @@ registerEnumType(ReferenceLocationSource, {
 
 @ObjectType('ReferenceLocation', { description: 'Where the elder is visited: home visits farther than the configured distance from it are flagged.' })
 export class ReferenceLocationType {
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Latitude in decimal degrees.' })
   latitude!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Longitude in decimal degrees.' })
   longitude!: number;
 
-  @Field(() => ReferenceLocationSource)
+  @Field(() => ReferenceLocationSource, { description: 'Where it came from: the first home visit with GPS, or set by the town.' })
   source!: ReferenceLocationSource;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When it was set.' })
   setAt!: Date;
 }
 
@@ -152,7 +152,7 @@ export class VisitProofSummaryType {
   @Field(() => String, { nullable: true, description: 'Why the visited side could not sign.' })
   elderUnableToSignReason!: string | null;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'A photo of the visit was kept.' })
   hasPhoto!: boolean;
 
   @Field(() => Boolean, { description: 'The visitor agreed to keep the visit’s GPS location.' })
@@ -161,7 +161,7 @@ export class VisitProofSummaryType {
 
 @ObjectType('VisitProofImages', { description: 'The images of a visit’s proof as data URLs. Every read is audited.' })
 export class VisitProofImagesType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The visit.' })
   visitId!: string;
 
   @Field(() => String, { nullable: true, description: 'PNG data URL.' })
@@ -170,10 +170,10 @@ export class VisitProofImagesType {
   @Field(() => String, { nullable: true, description: 'PNG data URL.' })
   elderSignature!: string | null;
 
-  @Field(() => ElderSigner, { nullable: true })
+  @Field(() => ElderSigner, { nullable: true, description: 'Who signed for the visited side.' })
   elderSigner!: ElderSigner | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the visited side could not sign.' })
   elderUnableToSignReason!: string | null;
 
   @Field(() => String, { nullable: true, description: 'JPEG data URL.' })
@@ -182,19 +182,19 @@ export class VisitProofImagesType {
 
 @ObjectType('CareService', { description: '关爱服务: a service delivered (on a visit or on its own).' })
 export class CareServiceType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The care service.' })
   id!: string;
 
-  @Field(() => CareKind)
+  @Field(() => CareKind, { description: 'What kind of service.' })
   kind!: CareKind;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What was done, in words.' })
   content!: string | null;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'The day it was delivered (China time).' })
   deliveredOn!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The visit it was delivered on; null when delivered on its own.' })
   visitId!: string | null;
 }
 
