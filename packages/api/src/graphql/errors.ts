@@ -69,3 +69,29 @@ export class FieldErrors {
     );
   }
 }
+
+/**
+ * Every `extensions.code` the API sends and what `extensions` carries with it: the description of the `Query` type
+ * (type-graphql cannot describe the schema itself), so the contract an integrator reads holds the whole list.
+ * The README's "Using the API" section repeats this table: change both together.
+ */
+export const ERROR_CODES_DOC = `The root of every read. Each field says which scope reads it; outside your region a record answers NOT_FOUND, exactly like a missing one.
+
+Errors (错误码). Every error has \`message\` (Chinese, or English with \`Accept-Language: en\`) and \`extensions.code\`; the API's own errors also carry \`extensions.messageEn\` (the English message). By code:
+
+| extensions.code | when | other extensions |
+| --- | --- | --- |
+| BAD_USER_INPUT | invalid input: a value out of range, a malformed date, cursor or ID number, a page size outside its limits, text with \\u0000 or unpaired surrogates (HTTP 400), a response over the size limit (HTTP 400) | \`field\`: path of the first wrong input field (\`emergencyContacts.1.phone\`); \`fieldErrors\`: every wrong field at once, \`[{ field, message, messageEn }]\`; over the response limit: \`limit: "MAX_RESPONSE_OBJECTS"\`, \`maxObjects\`, \`objects\` |
+| UNAUTHENTICATED | no valid token (log in first), or a wrong username or password | none |
+| FORBIDDEN | your account lacks the scope, or the action is not yours to take (a region outside yours, an elder not assigned to you) | \`requiredScope\`: the scope missing; or \`field\`: the input field refused |
+| NOT_FOUND | the record does not exist or is outside your jurisdiction (the two answer alike) | sometimes \`field\` |
+| CONFLICT | the record's state changed or the action was already taken (an alert someone else changed, a period already closed, a candidate already handled) | \`status\`: its current status; \`currentVersion\`: the version to reload; \`closedAt\`: the region code that closed the period |
+| TOO_MANY_ATTEMPTS | 5 failed logins in a row for a username lock it for 15 minutes | \`lockedUntil\`: ISO 8601 time the lock ends |
+| SERVICE_UNAVAILABLE | the database is unreachable, or a read could not be audited and was withheld (HTTP 503, \`Retry-After\` header) | \`retryAfterSeconds\`: when to retry (5) |
+| INTERNAL_SERVER_ERROR | a fault of the server: never a stack trace or SQL; the server log has the details | none |
+| GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED | the document does not parse or does not fit the schema, or breaks a shape limit (depth 12, 20 aliases, 20 directives, 5,000 tokens) | none |
+| BAD_REQUEST, OPERATION_RESOLUTION_FAILURE, PERSISTED_QUERY_NOT_FOUND, PERSISTED_QUERY_NOT_SUPPORTED | the HTTP request is malformed or names no operation to run (Apollo Server's codes) | none |`;
+
+/** The description of the `Mutation` type: every change is audited and the error codes are those of `Query`. */
+export const MUTATIONS_DOC =
+  'The root of every change. Each field says which scope writes it; every change is audited (who, when, what). Errors use the codes listed on the `Query` type.';

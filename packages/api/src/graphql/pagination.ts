@@ -66,16 +66,16 @@ const MAX_OFFSET = 2_147_483_647;
 
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether more items follow this page: pass `endCursor` as `after` to read them.' })
   hasNextPage!: boolean;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether items come before this page (true on every page read with `after`).' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item of this page; null on an empty page.' })
   startCursor?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item of this page, to pass as `after` for the next page; null on an empty page.' })
   endCursor?: string | null;
 }
 
@@ -88,24 +88,24 @@ export interface ConnectionShape<T> {
 
 /** A Relay connection type for `node`, named `<name>Connection` with edges `<name>Edge`. */
 export function connectionOf<T extends object>(name: string, node: ClassType<T>, description: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One item of a \`${name}Connection\` page with its cursor.` })
   class Edge {
-    @Field(() => String)
+    @Field(() => String, { description: 'Opaque cursor of this item, bound to the sort it was read with: pass it as `after` to read on from here.' })
     cursor!: string;
 
-    @Field(() => node)
+    @Field(() => node, { description: 'The item.' })
     node!: T;
   }
 
   @ObjectType(`${name}Connection`, { description })
   class Connection implements ConnectionShape<T> {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: 'The items of this page with their cursors, in the order of the sort asked for.' })
     edges!: Edge[];
 
     @Field(() => [node], { description: 'The nodes of `edges`, for clients that need no cursors.' })
     nodes!: T[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Where this page stands: whether more follow and the cursors to read on.' })
     pageInfo!: PageInfo;
 
     @Field(() => Int, { description: 'Number of items matching the filter, over all pages.' })

@@ -18,7 +18,7 @@ export enum PeriodKind {
   YEAR = 'YEAR',
 }
 registerEnumType(PeriodKind, {
-  name: 'PeriodKind',
+  name: 'PeriodKind', description: 'The length of a calendar period (统计周期); periods are counted in China time.',
   valuesConfig: labelled(PeriodKind, { WEEK: '周', MONTH: '月', QUARTER: '季度', HALF_YEAR: '半年', YEAR: '年' }),
 });
 
@@ -27,10 +27,10 @@ registerEnumType(PeriodKind, {
     'The calendar period of `kind` that contains `date` (e.g. MONTH + 2026-11-15 = November 2026; WEEK is the ISO week, Monday first; HALF_YEAR is January–June or July–December).',
 })
 export class PeriodInput {
-  @Field(() => PeriodKind)
+  @Field(() => PeriodKind, { description: 'Which kind of period.' })
   kind!: PeriodKind;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'Any day inside the period (YYYY-MM-DD, China time).' })
   date!: string;
 }
 

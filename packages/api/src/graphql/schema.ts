@@ -28,6 +28,7 @@ import { NotificationsResolver } from '../modules/notifications/notifications.re
 import { WebhooksResolver } from '../modules/webhooks/webhooks.resolver.js';
 import { AssessmentResolver } from '../modules/assessment/assessment.resolver.js';
 import { recordPersonalReads } from '../modules/audit/read-audit.js';
+import { ERROR_CODES_DOC, MUTATIONS_DOC } from './errors.js';
 
 export const resolvers = [
   AuthResolver,
@@ -59,8 +60,17 @@ let built: Promise<GraphQLSchema> | null = null;
 
 /** The schema, built once per process. Validation lives in the services (bilingual field errors). */
 export function appSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: [...resolvers], validate: false }).then(recordPersonalReads);
+  built ??= buildSchema({ resolvers: [...resolvers], validate: false }).then(describeRoots).then(recordPersonalReads);
   return built;
+}
+
+/** type-graphql gives the root types no description: the error codes are documented on `Query` (issue 19). */
+function describeRoots(schema: GraphQLSchema): GraphQLSchema {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  if (query) query.description = ERROR_CODES_DOC;
+  if (mutation) mutation.description = MUTATIONS_DOC;
+  return schema;
 }
 
 /** The committed contract: sorted, so that a diff shows only real changes. */

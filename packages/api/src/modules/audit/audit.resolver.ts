@@ -8,7 +8,7 @@ import { AuditEventConnection, AuditEventType, AuditFilter } from './audit.types
 export class AuditResolver {
   @Query(() => AuditEventConnection, { description: 'The audit log of your jurisdiction, newest first (auditors and admins).' })
   auditLog(
-    @Arg('filter', () => AuditFilter, { nullable: true }) filter: AuditFilter | null,
+    @Arg('filter', () => AuditFilter, { nullable: true, description: 'Which events; omitted: every event you may read.' }) filter: AuditFilter | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<AuditEventType>> {

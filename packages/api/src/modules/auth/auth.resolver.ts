@@ -32,8 +32,8 @@ export class AuthResolver {
       'Log in. Wrong credentials are UNAUTHENTICATED; 5 failures in a row for a username, whether or not it exists, lock it for 15 minutes (TOO_MANY_ATTEMPTS).',
   })
   async login(
-    @Arg('username', () => String) username: string,
-    @Arg('password', () => String) password: string,
+    @Arg('username', () => String, { description: 'The login name (surrounding spaces ignored).' }) username: string,
+    @Arg('password', () => String, { description: 'The password.' }) password: string,
     @Ctx() ctx: RequestContext,
   ): Promise<LoginPayloadType> {
     const result = await new AuthService(ctx, ctx.sessionHours).login(username, password);

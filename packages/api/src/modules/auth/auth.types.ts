@@ -3,13 +3,13 @@ import { GraphQLDateTimeISO } from 'graphql-scalars';
 
 @ObjectType('Me', { description: 'The logged-in user.' })
 export class MeType {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The user account's id." })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The login name.' })
   username!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The name shown to people (usually the real name).' })
   displayName!: string;
 
   @Field(() => String, { description: 'A named bundle of scopes (ADMIN, TOWN_OPERATOR, VILLAGE_WORKER, POLICE, ...).' })
@@ -32,14 +32,14 @@ export class MeType {
   idleMinutes!: number;
 }
 
-@ObjectType('LoginPayload')
+@ObjectType('LoginPayload', { description: 'A new session: the bearer token and who it belongs to.' })
 export class LoginPayloadType {
   @Field(() => String, { description: 'Send as `Authorization: Bearer <token>`.' })
   token!: string;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the token stops working (TANFANG_SESSION_HOURS after login, default 12); log in again then.' })
   expiresAt!: Date;
 
-  @Field(() => MeType)
+  @Field(() => MeType, { description: 'The user logged in.' })
   me!: MeType;
 }

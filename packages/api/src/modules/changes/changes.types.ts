@@ -29,6 +29,7 @@ export enum ChangeOp {
 }
 registerEnumType(ChangeOp, {
   name: 'ChangeOp',
+  description: 'What happened to the entity (操作).',
   valuesConfig: labelled(ChangeOp, {
     INSERT: 'Created.',
     UPDATE: 'Changed (rows are never deleted: closing an archive is an UPDATE).',
@@ -52,19 +53,19 @@ export class ChangeType {
   @Field(() => String, { description: 'Opaque cursor of this entry: pass it as `since` to read what came after it.' })
   cursor!: string;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the change was made (transaction time, ISO 8601 with offset).' })
   at!: Date;
 
-  @Field(() => ChangeEntity)
+  @Field(() => ChangeEntity, { description: 'The kind of record that changed.' })
   entity!: ChangeEntity;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The id of the record that changed (for CLASS: the elder).' })
   entityId!: string;
 
   @Field(() => ID, { nullable: true, description: 'The elder concerned (null for an agency record not matched to an archive).' })
   elderId!: string | null;
 
-  @Field(() => ChangeOp)
+  @Field(() => ChangeOp, { description: 'What happened to it.' })
   op!: ChangeOp;
 }
 
@@ -73,7 +74,7 @@ export class ChangeType {
     'A page of the change log in commit order (`seq`), each entry exactly once: an entry of a transaction still running when the page was read comes in a later page, never before the cursor. To mirror: store `endCursor`, then call `changes(since: endCursor)` again until `hasMore` is false; later, poll with the last stored `endCursor`.',
 })
 export class ChangeFeedType {
-  @Field(() => [ChangeType])
+  @Field(() => [ChangeType], { description: 'The entries of this page in `seq` order, up to `first` (1 to 1,000, default 200).' })
   entries!: ChangeType[];
 
   @Field(() => String, {

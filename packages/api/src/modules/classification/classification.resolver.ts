@@ -15,7 +15,7 @@ export class ClassificationResolver {
   })
   classification(
     @Root() elder: Elder,
-    @Arg('asOf', () => LocalDate, { nullable: true }) asOf: string | null,
+    @Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today.' }) asOf: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<ClassificationType | null> {
     return new ClassificationService(ctx).forElder(elder, asOf ?? today(ctx));
@@ -29,15 +29,15 @@ export class ClassificationResolver {
   @Mutation(() => ElderType, {
     description: "Override an elder's computed class, with a reason and an expiry (admins). Replaces an earlier override; kept in the class history.",
   })
-  async overrideElderClass(@Arg('input', () => OverrideClassInput) input: OverrideClassInput, @Ctx() ctx: RequestContext): Promise<Elder> {
+  async overrideElderClass(@Arg('input', () => OverrideClassInput, { description: 'The elder, the class to set and why.' }) input: OverrideClassInput, @Ctx() ctx: RequestContext): Promise<Elder> {
     const id = await new ClassificationService(ctx).override(input);
     return new ElderService(ctx).refetch(id);
   }
 
   @Mutation(() => ElderType, { description: 'End an override now; the computed class applies again.' })
   async revokeClassOverride(
-    @Arg('elderId', () => ID) elderId: string,
-    @Arg('reason', () => String) reason: string,
+    @Arg('elderId', () => ID, { description: 'The elder whose manual class ends (the computed class applies again).' }) elderId: string,
+    @Arg('reason', () => String, { description: 'Why, in words (required; kept in the audit log).' }) reason: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Elder> {
     const id = await new ClassificationService(ctx).revokeOverride(elderId, reason);

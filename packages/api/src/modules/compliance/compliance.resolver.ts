@@ -13,7 +13,7 @@ export class ComplianceResolver {
   @FieldResolver(() => ElderComplianceType, {
     description: 'What the standards ask of this elder on `asOf` (default today) and whether it was done. Derived, never stored.',
   })
-  compliance(@Root() elder: Elder, @Arg('asOf', () => LocalDate, { nullable: true }) asOf: string | null, @Ctx() ctx: RequestContext): Promise<ElderComplianceType> {
+  compliance(@Root() elder: Elder, @Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today. Not in the future.' }) asOf: string | null, @Ctx() ctx: RequestContext): Promise<ElderComplianceType> {
     return new ComplianceService(ctx).forElder(elder, asOf);
   }
 
@@ -21,8 +21,8 @@ export class ComplianceResolver {
     description: 'Elders of a region subtree (default: your jurisdiction) with an overdue requirement on `asOf` (default today), most overdue first.',
   })
   overdueElders(
-    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
-    @Arg('asOf', () => LocalDate, { nullable: true }) asOf: string | null,
+    @Arg('regionCode', () => String, { nullable: true, description: 'Region (division code, 2 to 12 digits) inside your jurisdiction; omitted: your whole jurisdiction.' }) regionCode: string | null,
+    @Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today. Not in the future.' }) asOf: string | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<OverdueElderType>> {
@@ -32,14 +32,14 @@ export class ComplianceResolver {
   @Query(() => [WorklistItemType], {
     description: "The logged-in visitor's assigned elders that are overdue or due in their current window, most urgent first.",
   })
-  myWorklist(@Arg('asOf', () => LocalDate, { nullable: true }) asOf: string | null, @Ctx() ctx: RequestContext): Promise<WorklistItemType[]> {
+  myWorklist(@Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today. Not in the future.' }) asOf: string | null, @Ctx() ctx: RequestContext): Promise<WorklistItemType[]> {
     return new ComplianceService(ctx).myWorklist(asOf);
   }
 
   @Query(() => VisitRateType, { description: '探访率 of a region subtree (default: your jurisdiction) for a period; definitions on the VisitRate type.' })
   visitRate(
-    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
-    @Arg('period', () => PeriodInput) period: PeriodInput,
+    @Arg('regionCode', () => String, { nullable: true, description: 'Region (division code, 2 to 12 digits) inside your jurisdiction; omitted: your whole jurisdiction.' }) regionCode: string | null,
+    @Arg('period', () => PeriodInput, { description: 'The period (PeriodInput: kind and a day inside it).' }) period: PeriodInput,
     @Ctx() ctx: RequestContext,
   ): Promise<VisitRateType> {
     return new ComplianceService(ctx).visitRate(regionCode, period);
@@ -47,8 +47,8 @@ export class ComplianceResolver {
 
   @Query(() => [VisitorWorkloadType], { description: 'Workload of every active visitor of a region subtree, most overdue first.' })
   visitorWorkload(
-    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
-    @Arg('asOf', () => LocalDate, { nullable: true }) asOf: string | null,
+    @Arg('regionCode', () => String, { nullable: true, description: 'Region (division code, 2 to 12 digits) inside your jurisdiction; omitted: your whole jurisdiction.' }) regionCode: string | null,
+    @Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today. Not in the future.' }) asOf: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<VisitorWorkloadType[]> {
     return new ComplianceService(ctx).workload(regionCode, asOf);

@@ -12,10 +12,10 @@ export { PeriodInput, PeriodKind } from '../../graphql/period.js';
 
 @ObjectType('OverdueElder', { description: 'An elder with at least one overdue requirement.' })
 export class OverdueElderType {
-  @Field(() => ElderType)
+  @Field(() => ElderType, { description: 'The elder (masked like every elder read; scope of the query that lists it).' })
   elder!: Elder;
 
-  @Field(() => ElderClassEnum, { nullable: true })
+  @Field(() => ElderClassEnum, { nullable: true, description: 'The visit class in force (A, B or C, 分类); null while the elder is not classified yet.' })
   class!: ElderClassEnum | null;
 
   @Field(() => Int, { description: 'The largest days overdue of the requirements.' })
@@ -29,13 +29,13 @@ export const OverdueElderConnection = connectionOf('OverdueElder', OverdueElderT
 
 @ObjectType('WorklistItem', { description: 'An elder the visitor must visit: overdue, or due in the current window.' })
 export class WorklistItemType {
-  @Field(() => ElderType)
+  @Field(() => ElderType, { description: 'The elder to visit.' })
   elder!: Elder;
 
-  @Field(() => ElderClassEnum, { nullable: true })
+  @Field(() => ElderClassEnum, { nullable: true, description: 'The visit class in force (A, B or C, 分类); null while the elder is not classified yet.' })
   class!: ElderClassEnum | null;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'true: at least one requirement is overdue (a whole window went unmet).' })
   overdue!: boolean;
 
   @Field(() => Int, { nullable: true, description: 'Days since `missedDueBy` (the largest `daysOverdue` of the requirements); null when not overdue.' })
@@ -70,13 +70,13 @@ export class WorklistItemType {
     'rate: numerator / denominator (null when the denominator is 0). Refusals are counted apart in `refusals`.',
 })
 export class VisitRateType {
-  @Field(() => String)
+  @Field(() => String, { description: 'The region at the root of the subtree (2 to 12-digit division code).' })
   regionCode!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'First day of the period (China time).' })
   from!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'Last day of the period (China time).' })
   to!: string;
 
   @Field(() => LocalDate, { description: 'The day the requirements were judged on.' })
@@ -88,13 +88,13 @@ export class VisitRateType {
   })
   computedAt!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Elders whose requirements were met (see the type).' })
   numerator!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Elders whose requirements are counted (see the type).' })
   denominator!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'numerator / denominator as a fraction 0 to 1, rounded to 4 decimals (0.9375 = 93.75%); null when the denominator is 0.' })
   rate!: number | null;
 
   @Field(() => Int, { description: 'Elders with a written refusal in force on `asOf` (not in the denominator).' })
@@ -103,27 +103,27 @@ export class VisitRateType {
 
 @ObjectType('VisitorWorkload', { description: 'One visitor: elders held, by class, due this week and overdue.' })
 export class VisitorWorkloadType {
-  @Field(() => String)
+  @Field(() => String, { description: 'The visitor (联系人/探访员).' })
   visitorId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The visitor’s name.' })
   visitorName!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Active elders the visitor is the responsible contact (结对) of.' })
   elders!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of them, class A.' })
   classA!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of them, class B.' })
   classB!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of them, class C.' })
   classC!: number;
 
   @Field(() => Int, { description: 'Elders with an unmet requirement due by the end of this week (Sunday).' })
   dueThisWeek!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of them, elders with an overdue requirement on the day judged.' })
   overdue!: number;
 }

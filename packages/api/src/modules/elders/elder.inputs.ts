@@ -1,4 +1,5 @@
 import { Field, Float, InputType, Int, registerEnumType } from 'type-graphql';
+import { labelled } from '../../graphql/enums.js';
 import { PERIOD_LABEL_DEPRECATION, PeriodInput } from '../../graphql/period.js';
 import { ElderClassEnum } from '../standards/standards.enums.js';
 import { LocalDate } from '../../graphql/scalars.js';
@@ -23,22 +24,22 @@ export class DisabilityInput {
   @Field(() => String, { nullable: true, description: '残疾人证号: the 18-character ID number + category digit + grade digit.' })
   certificateNumber?: string | null;
 
-  @Field(() => DisabilityCategory, { nullable: true })
+  @Field(() => DisabilityCategory, { nullable: true, description: '残疾类别 (national codes 1-7).' })
   category?: DisabilityCategory | null;
 
   @Field(() => Int, { nullable: true, description: '1 to 4' })
   grade?: number | null;
 }
 
-@InputType('LivingConditionsInput')
+@InputType('LivingConditionsInput', { description: '家庭生活条件 of the archive.' })
 export class LivingConditionsInput {
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: '饮水是否安全' })
   waterSafe?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: '生活用电是否安全' })
   electricitySafe?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: '住房是否安全' })
   housingSafe?: boolean | null;
 
   @Field(() => Float, { nullable: true, description: 'Yuan per month, 0 or more.' })
@@ -47,55 +48,55 @@ export class LivingConditionsInput {
   @Field(() => Float, { nullable: true, description: 'Yuan per month, 0 or more.' })
   monthlyBenefits?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Which pensions, assistance or subsidies make up monthlyBenefits, in words.' })
   benefitsNote?: string | null;
 }
 
-@InputType('EmergencyContactInput')
+@InputType('EmergencyContactInput', { description: '紧急联系人: children first; if none, close relatives; if none, a village-committee worker.' })
 export class EmergencyContactInput {
-  @Field(() => ContactKind)
+  @Field(() => ContactKind, { description: 'Child, relative or village-committee worker.' })
   kind!: ContactKind;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The contact’s name.' })
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Relation to the elder, in words.' })
   relation?: string | null;
 
   @Field(() => String, { description: 'Mobile (11 digits) or landline with area code (0750-2212345).' })
   phone!: string;
 }
 
-@InputType('HouseholdMemberInput')
+@InputType('HouseholdMemberInput', { description: '家庭成员: one person of the household.' })
 export class HouseholdMemberInput {
-  @Field(() => String)
+  @Field(() => String, { description: '姓名' })
   name!: string;
 
   @Field(() => Gender, { nullable: true, description: 'Taken from the ID number when one is given.' })
   gender?: Gender | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The member’s ID number (公民身份号码, 18 characters).' })
   idNumber?: string | null;
 
   @Field(() => String, { description: '与户主关系, e.g. 户主, 配偶, 子, 女' })
   relation!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '健康状况, in words.' })
   health?: string | null;
 
-  @Field(() => Assistance, { nullable: true, defaultValue: Assistance.NONE })
+  @Field(() => Assistance, { nullable: true, defaultValue: Assistance.NONE, description: '是否为低保对象/特困人员' })
   assistance?: Assistance | null;
 }
 
-@InputType('HelpRecordInput')
+@InputType('HelpRecordInput', { description: '已享受帮扶情况: one helping unit.' })
 export class HelpRecordInput {
-  @Field(() => HelpUnitType)
+  @Field(() => HelpUnitType, { description: '帮扶单位类型' })
   unitType!: HelpUnitType;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The helping unit’s name.' })
   unitName?: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: '帮扶措施, in words.' })
   measures!: string;
 }
 
@@ -167,7 +168,7 @@ export class RegisterElderInput extends ArchiveFieldsInput {
 
 @InputType('UpdateElderInput', { description: 'Fields to change; omitted fields stay as they are, null clears.' })
 export class UpdateElderInput extends ArchiveFieldsInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '姓名; omitted: unchanged.' })
   name?: string | null;
 
   @Field(() => String, { nullable: true, description: 'A correction of the ID number (birth date and gender follow it).' })
@@ -182,42 +183,46 @@ export enum ClosingStatus {
   MOVED_AWAY = 'MOVED_AWAY',
   DECEASED = 'DECEASED',
 }
-registerEnumType(ClosingStatus, { name: 'ClosingStatus', description: 'Why an archive closes.' });
+registerEnumType(ClosingStatus, {
+  name: 'ClosingStatus',
+  description: 'Why an archive closes.',
+  valuesConfig: labelled(ClosingStatus, { IN_INSTITUTION: '入住养老机构', MOVED_AWAY: '迁出', DECEASED: '死亡' }),
+});
 
-@InputType('CloseElderInput')
+@InputType('CloseElderInput', { description: 'Why and when an archive closes (death, move, admission to an institution).' })
 export class CloseElderInput {
-  @Field(() => ClosingStatus)
+  @Field(() => ClosingStatus, { description: 'Why the archive closes.' })
   status!: ClosingStatus;
 
   @Field(() => LocalDate, { description: 'Date of death, move or admission; not in the future.' })
   effectiveDate!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Why, in words.' })
   reason!: string;
 }
 
-@InputType('RecordRefusalInput')
+@InputType('RecordRefusalInput', { description: 'A written refusal of visiting service (书面工作记录): reason, date and who talked with the elder.' })
 export class RecordRefusalInput {
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'The day they refused (YYYY-MM-DD, China time).' })
   refusedOn!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Why the elder refuses, as they said it.' })
   reason!: string;
 
   @Field(() => String, { description: 'Who talked with the elder or family (排查人员).' })
   talkedWith!: string;
 }
 
-@InputType('WithdrawRefusalInput')
+@InputType('WithdrawRefusalInput', { description: 'The end of a standing refusal: the elder now accepts visits.' })
 export class WithdrawRefusalInput {
   @Field(() => LocalDate, { description: 'When the elder accepted visiting service.' })
   acceptedOn!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the elder now accepts visits.' })
   note?: string | null;
 }
 
-@InputType('ElderFilter')
+@InputType('ElderFilter', { description: 'Which elders to list; every condition given must hold.' })
 export class ElderFilter {
   @Field(() => String, { nullable: true, description: 'Region subtree (any level) inside your jurisdiction.' })
   regionCode?: string | null;
@@ -234,7 +239,7 @@ export class ElderFilter {
   @Field(() => Int, { nullable: true, description: 'Age (周岁) today, at most.' })
   ageMax?: number | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'true: only elders who accept visits; false: only those with a written refusal in force.' })
   acceptsVisits?: boolean | null;
 
   @Field(() => [ElderClassEnum], { nullable: true, description: 'Elders whose class in force today is one of these.' })
@@ -294,20 +299,33 @@ export enum ElderSortField {
   REGISTERED_AT = 'REGISTERED_AT',
   REGION = 'REGION',
 }
-registerEnumType(ElderSortField, { name: 'ElderSortField' });
+registerEnumType(ElderSortField, {
+  name: 'ElderSortField',
+  description: 'What to sort elders by.',
+  valuesConfig: {
+    NAME: { description: 'By name (姓名).' },
+    AGE: { description: 'By age (from the birth date).' },
+    REGISTERED_AT: { description: 'By when the archive was registered.' },
+    REGION: { description: 'By village code (12 digits).' },
+  },
+});
 
 export enum SortDirection {
   ASC = 'ASC',
   DESC = 'DESC',
 }
-registerEnumType(SortDirection, { name: 'SortDirection' });
+registerEnumType(SortDirection, {
+  name: 'SortDirection',
+  description: 'Sort order.',
+  valuesConfig: { ASC: { description: 'Ascending (A to Z, youngest first for AGE, oldest first for REGISTERED_AT).' }, DESC: { description: 'Descending.' } },
+});
 
-@InputType('ElderSort')
+@InputType('ElderSort', { description: 'How to sort elders.' })
 export class ElderSort {
-  @Field(() => ElderSortField, { defaultValue: ElderSortField.NAME })
+  @Field(() => ElderSortField, { defaultValue: ElderSortField.NAME, description: 'What to sort by (default NAME).' })
   field!: ElderSortField;
 
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Ascending (default) or descending.' })
   direction!: SortDirection;
 }
 

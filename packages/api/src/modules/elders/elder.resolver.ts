@@ -36,8 +36,8 @@ import { ageOn } from './id-number.js';
 export class ElderResolver {
   @Query(() => ElderConnection, { description: 'Elders in your jurisdiction, filtered and sorted (default: by name).' })
   elders(
-    @Arg('filter', () => ElderFilter, { nullable: true }) filter: ElderFilter | null,
-    @Arg('sort', () => ElderSort, { nullable: true }) sort: ElderSort | null,
+    @Arg('filter', () => ElderFilter, { nullable: true, description: 'Which elders; omitted: every elder of your jurisdiction (active and closed alike unless the filter says).' }) filter: ElderFilter | null,
+    @Arg('sort', () => ElderSort, { nullable: true, description: 'The order; omitted: by name.' }) sort: ElderSort | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<Elder>> {
@@ -45,7 +45,7 @@ export class ElderResolver {
   }
 
   @Query(() => ElderType, { description: 'One archive. NOT_FOUND if missing or outside your jurisdiction. The read is audited.' })
-  elder(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Elder> {
+  elder(@Arg('id', () => ID, { description: 'The archive’s id.' }) id: string, @Ctx() ctx: RequestContext): Promise<Elder> {
     return new ElderService(ctx).get(id);
   }
 
@@ -53,8 +53,8 @@ export class ElderResolver {
     description: 'The full ID and phone numbers of one elder, for a stated purpose (2-200 characters). Audited with the purpose.',
   })
   revealElderIdentity(
-    @Arg('elderId', () => ID) elderId: string,
-    @Arg('purpose', () => String) purpose: string,
+    @Arg('elderId', () => ID, { description: 'The elder whose full ID and phone numbers to show.' }) elderId: string,
+    @Arg('purpose', () => String, { description: 'Why you need them (2 to 200 characters), kept in the audit log with the reveal.' }) purpose: string,
     @Ctx() ctx: RequestContext,
   ): Promise<ElderIdentity> {
     return new ElderService(ctx).reveal(elderId, purpose);
@@ -64,15 +64,15 @@ export class ElderResolver {
     description:
       'Register an elder (建档). BAD_USER_INPUT lists every wrong field in `extensions.fieldErrors`; CONFLICT if the ID number already has an archive.',
   })
-  registerElder(@Arg('input', () => RegisterElderInput) input: RegisterElderInput, @Ctx() ctx: RequestContext): Promise<Elder> {
+  registerElder(@Arg('input', () => RegisterElderInput, { description: 'The archive; every wrong field is listed at once (BAD_USER_INPUT fieldErrors).' }) input: RegisterElderInput, @Ctx() ctx: RequestContext): Promise<Elder> {
     return new ElderService(ctx).register(input);
   }
 
   @Mutation(() => ElderType, { description: 'Change an archive. `version` is the one you read; if someone saved since, CONFLICT and nothing changes.' })
   updateElder(
-    @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int) version: number,
-    @Arg('input', () => UpdateElderInput) input: UpdateElderInput,
+    @Arg('id', () => ID, { description: 'The archive’s id.' }) id: string,
+    @Arg('version', () => Int, { description: 'The archive `version` you read; if someone saved since, CONFLICT and nothing changes.' }) version: number,
+    @Arg('input', () => UpdateElderInput, { description: 'Only the fields given change; every wrong field is listed at once.' }) input: UpdateElderInput,
     @Ctx() ctx: RequestContext,
   ): Promise<Elder> {
     return new ElderService(ctx).update(id, version, input);
@@ -80,9 +80,9 @@ export class ElderResolver {
 
   @Mutation(() => ElderType, { description: 'Close an archive (death, move, admission to an institution). Archives are never deleted.' })
   closeElder(
-    @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int) version: number,
-    @Arg('input', () => CloseElderInput) input: CloseElderInput,
+    @Arg('id', () => ID, { description: 'The archive’s id.' }) id: string,
+    @Arg('version', () => Int, { description: 'The archive `version` you read; if someone saved since, CONFLICT and nothing changes.' }) version: number,
+    @Arg('input', () => CloseElderInput, { description: 'Why and when the archive is closed.' }) input: CloseElderInput,
     @Ctx() ctx: RequestContext,
   ): Promise<Elder> {
     return new ElderService(ctx).close(id, version, input);
@@ -90,9 +90,9 @@ export class ElderResolver {
 
   @Mutation(() => ElderType, { description: 'Reopen a closed archive (a mistaken closure), with a reason.' })
   reopenElder(
-    @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int) version: number,
-    @Arg('reason', () => String) reason: string,
+    @Arg('id', () => ID, { description: 'The archive’s id.' }) id: string,
+    @Arg('version', () => Int, { description: 'The archive `version` you read; if someone saved since, CONFLICT and nothing changes.' }) version: number,
+    @Arg('reason', () => String, { description: 'Why, in words (required; kept in the audit log).' }) reason: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Elder> {
     return new ElderService(ctx).reopen(id, version, reason);
@@ -100,9 +100,9 @@ export class ElderResolver {
 
   @Mutation(() => ElderType, { description: 'Record a written refusal of visiting service; the elder stays in the registry.' })
   recordRefusal(
-    @Arg('elderId', () => ID) elderId: string,
-    @Arg('version', () => Int) version: number,
-    @Arg('input', () => RecordRefusalInput) input: RecordRefusalInput,
+    @Arg('elderId', () => ID, { description: 'The elder refusing visits.' }) elderId: string,
+    @Arg('version', () => Int, { description: 'The archive `version` you read; if someone saved since, CONFLICT and nothing changes.' }) version: number,
+    @Arg('input', () => RecordRefusalInput, { description: 'The written refusal: reason, date and who talked to the elder.' }) input: RecordRefusalInput,
     @Ctx() ctx: RequestContext,
   ): Promise<Elder> {
     return new ElderService(ctx).recordRefusal(elderId, version, input);
@@ -110,9 +110,9 @@ export class ElderResolver {
 
   @Mutation(() => ElderType, { description: 'The elder now accepts visits: closes the standing refusal.' })
   withdrawRefusal(
-    @Arg('elderId', () => ID) elderId: string,
-    @Arg('version', () => Int) version: number,
-    @Arg('input', () => WithdrawRefusalInput) input: WithdrawRefusalInput,
+    @Arg('elderId', () => ID, { description: 'The elder who now accepts visits.' }) elderId: string,
+    @Arg('version', () => Int, { description: 'The archive `version` you read; if someone saved since, CONFLICT and nothing changes.' }) version: number,
+    @Arg('input', () => WithdrawRefusalInput, { description: 'When and why the refusal ends.' }) input: WithdrawRefusalInput,
     @Ctx() ctx: RequestContext,
   ): Promise<Elder> {
     return new ElderService(ctx).withdrawRefusal(elderId, version, input);
@@ -131,7 +131,7 @@ export class ElderResolver {
   }
 
   @FieldResolver(() => Int, { description: 'Age in whole years (周岁) on `asOf` (default today).' })
-  age(@Root() elder: Elder, @Arg('asOf', () => LocalDate, { nullable: true }) asOf: string | null, @Ctx() ctx: RequestContext): number {
+  age(@Root() elder: Elder, @Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to count the age on (YYYY-MM-DD); omitted: today (China time).' }) asOf: string | null, @Ctx() ctx: RequestContext): number {
     return ageOn(elder.birthDate, asOf ?? today(ctx));
   }
 
@@ -148,7 +148,7 @@ export class ElderResolver {
     return list;
   }
 
-  @FieldResolver(() => DisabilityType, { nullable: true })
+  @FieldResolver(() => DisabilityType, { nullable: true, description: '残疾情况: certificate, category and grade; null when not disabled.' })
   disability(@Root() elder: Elder): DisabilityType | null {
     if (!elder.disabilityCategory && !elder.disabilityGrade && !elder.disabilityCertificateNumber) return null;
     return {
@@ -159,7 +159,7 @@ export class ElderResolver {
     };
   }
 
-  @FieldResolver(() => LivingConditionsType)
+  @FieldResolver(() => LivingConditionsType, { description: '家庭生活条件: water, electricity and housing safety, monthly income and benefits (yuan).' })
   livingConditions(@Root() elder: Elder): LivingConditionsType {
     return {
       waterSafe: elder.waterSafe,
@@ -177,7 +177,7 @@ export class ElderResolver {
     return rows.map((c) => ({ id: c.id, kind: c.kind as EmergencyContactType['kind'], name: c.name, relation: c.relation, phone: maskPhone(c.phone)! }));
   }
 
-  @FieldResolver(() => [HouseholdMemberType])
+  @FieldResolver(() => [HouseholdMemberType], { description: '家庭成员, ID numbers masked.' })
   async householdMembers(@Root() elder: Elder, @Ctx() ctx: RequestContext): Promise<HouseholdMemberType[]> {
     const rows = await new ElderService(ctx).householdOf(elder.id);
     return rows.map((m) => ({
@@ -191,7 +191,7 @@ export class ElderResolver {
     }));
   }
 
-  @FieldResolver(() => [HelpRecordType])
+  @FieldResolver(() => [HelpRecordType], { description: '已享受帮扶: the help the elder already receives.' })
   async helpReceived(@Root() elder: Elder): Promise<HelpRecordType[]> {
     const items = await elder.helpRecords.load();
     return items.getItems().map((h) => ({ id: h.id, unitType: h.unitType, unitName: h.unitName, measures: h.measures }));

@@ -18,7 +18,7 @@ export class VisitImportRecord extends VisitFindingsInput {
   @Field(() => LocalDate, { description: 'The visit day: not in the future, not before the archive’s registration date (its China day).' })
   visitedOn!: string;
 
-  @Field(() => VisitMethod)
+  @Field(() => VisitMethod, { description: '探访方式' })
   method!: VisitMethod;
 
   @Field(() => String, {
@@ -58,7 +58,7 @@ export class VisitImportRecordResultType {
   @Field(() => Int, { description: '0-based position in the batch.' })
   index!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The record’s sourceRef, echoed back.' })
   sourceRef!: string | null;
 
   @Field(() => ImportStatus, {
@@ -91,27 +91,27 @@ export class VisitImportResultType {
   @Field(() => ID, { nullable: true, description: 'Null for a dry run.' })
   batchId!: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The key the batch was sent with.' })
   idempotencyKey!: string;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'true: nothing was written (see VisitImportBatch.dryRun).' })
   dryRun!: boolean;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'true: this key was already used; this is the stored answer and nothing was written now.' })
   replayed!: boolean;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Records in the batch.' })
   received!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Visits created (status CREATED).' })
   created!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Records whose visit was already recorded (status EXISTS): not created twice.' })
   exists!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Records refused (status REJECTED); see their errors.' })
   rejected!: number;
 
-  @Field(() => [VisitImportRecordResultType])
+  @Field(() => [VisitImportRecordResultType], { description: 'One result per record, in the order sent.' })
   records!: VisitImportRecordResultType[];
 }

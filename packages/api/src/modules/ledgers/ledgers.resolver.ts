@@ -12,9 +12,9 @@ export class LedgersResolver {
       'with `revealPurpose` (2-200 characters, needs the reveal scope) the full ID and phone numbers, audited with the purpose. Every form served is audited.',
   })
   registrationForms(
-    @Arg('elderId', () => ID, { nullable: true }) elderId: string | null,
-    @Arg('villageCode', () => String, { nullable: true }) villageCode: string | null,
-    @Arg('revealPurpose', () => String, { nullable: true }) revealPurpose: string | null,
+    @Arg('elderId', () => ID, { nullable: true, description: 'One elder’s form (give this or villageCode).' }) elderId: string | null,
+    @Arg('villageCode', () => String, { nullable: true, description: 'Every active elder of this village (12-digit code, at most 500); give this or elderId.' }) villageCode: string | null,
+    @Arg('revealPurpose', () => String, { nullable: true, description: 'To print full ID and phone numbers: why (2 to 200 characters; needs the reveal scope; audited).' }) revealPurpose: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<RegistrationFormType[]> {
     return new LedgerService(ctx).registrationForms({ elderId, villageCode, revealPurpose });
@@ -24,10 +24,10 @@ export class LedgersResolver {
     description: '探访关爱服务记录表 to print: one visit (`visitId`) or a village’s visits from `from` to `to` (at most 500). Audited.',
   })
   visitRecordForms(
-    @Arg('visitId', () => ID, { nullable: true }) visitId: string | null,
-    @Arg('villageCode', () => String, { nullable: true }) villageCode: string | null,
-    @Arg('from', () => LocalDate, { nullable: true }) from: string | null,
-    @Arg('to', () => LocalDate, { nullable: true }) to: string | null,
+    @Arg('visitId', () => ID, { nullable: true, description: 'One visit’s form (give this or villageCode with from and to).' }) visitId: string | null,
+    @Arg('villageCode', () => String, { nullable: true, description: 'The village (12-digit code) whose visits to print.' }) villageCode: string | null,
+    @Arg('from', () => LocalDate, { nullable: true, description: 'First visit day (YYYY-MM-DD, China time), with villageCode.' }) from: string | null,
+    @Arg('to', () => LocalDate, { nullable: true, description: 'Last visit day (YYYY-MM-DD, China time), with villageCode.' }) to: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<VisitRecordFormType[]> {
     return new LedgerService(ctx).visitRecordForms({ visitId, villageCode, from, to });

@@ -7,7 +7,7 @@ export class RegionType {
   @Field(() => String, { description: 'Statistical division code: 2, 4, 6, 9 or 12 digits; a subtree is every code that starts with it.' })
   code!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The region’s own name, e.g. 东河社区居委会.' })
   name!: string;
 
   @Field(() => Int, { description: '1 province, 2 city, 3 county/district, 4 town/street, 5 village/community.' })
@@ -16,6 +16,6 @@ export class RegionType {
   @Field(() => String, { description: 'Names from the province down, e.g. 广东省江门市开平市三埠街道东河社区居委会.' })
   fullName!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The code of the region one level up; null for a province.' })
   parentCode?: string | null;
 }

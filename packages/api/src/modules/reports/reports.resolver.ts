@@ -14,7 +14,7 @@ export class ReportsResolver {
       '情况统计表: the figures of a region (default: your jurisdiction) for a period, with each region one level down. Aggregates only; for integrators counts of 1 to 4 are withheld, with the counts they could be worked out from.',
   })
   report(
-    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
+    @Arg('regionCode', () => String, { nullable: true, description: 'Region (division code, 2 to 12 digits) inside your jurisdiction; omitted: your whole jurisdiction.' }) regionCode: string | null,
     @Arg('period', () => String, { nullable: true, description: PERIOD_LABEL, deprecationReason: PERIOD_LABEL_DEPRECATION }) period: string | null,
     @Arg('periodInput', () => PeriodInput, { nullable: true, description: PERIOD_INPUT }) periodInput: PeriodInput | null,
     @Ctx() ctx: RequestContext,
@@ -26,7 +26,7 @@ export class ReportsResolver {
     description: 'Close an ended period for a region (and every region below it): its figures and eligibility list are frozen; later changes do not rewrite them.',
   })
   closeReportPeriod(
-    @Arg('regionCode', () => String) regionCode: string,
+    @Arg('regionCode', () => String, { description: 'The region to close the period for (its whole subtree is frozen); inside your jurisdiction.' }) regionCode: string,
     @Arg('period', () => String, { nullable: true, description: PERIOD_LABEL, deprecationReason: PERIOD_LABEL_DEPRECATION }) period: string | null,
     @Arg('periodInput', () => PeriodInput, { nullable: true, description: PERIOD_INPUT }) periodInput: PeriodInput | null,
     @Ctx() ctx: RequestContext,
@@ -36,10 +36,10 @@ export class ReportsResolver {
 
   @Mutation(() => ReportType, { description: 'Correct a closed period with a reason: a new version of the frozen figures, with the before and after kept.' })
   amendReportPeriod(
-    @Arg('regionCode', () => String) regionCode: string,
+    @Arg('regionCode', () => String, { description: 'The region whose closed figures are corrected; inside your jurisdiction.' }) regionCode: string,
     @Arg('period', () => String, { nullable: true, description: PERIOD_LABEL, deprecationReason: PERIOD_LABEL_DEPRECATION }) period: string | null,
     @Arg('periodInput', () => PeriodInput, { nullable: true, description: PERIOD_INPUT }) periodInput: PeriodInput | null,
-    @Arg('reason', () => String) reason: string,
+    @Arg('reason', () => String, { description: 'Why, in words (required; kept in the audit log).' }) reason: string,
     @Ctx() ctx: RequestContext,
   ): Promise<ReportType> {
     return new ReportsService(ctx).amend(regionCode, { label: period, input: periodInput }, reason);

@@ -12,7 +12,7 @@ export class ReportSubmissionResolver {
     description: 'Where a region’s report of a period stands (your own region, or one below it), with its due date and every submitted version.',
   })
   reportSubmission(
-    @Arg('regionCode', () => String) regionCode: string,
+    @Arg('regionCode', () => String, { description: 'The region whose report it is (inside your jurisdiction).' }) regionCode: string,
     @Arg('period', () => PeriodInput, { description: 'MONTH, QUARTER or YEAR.' }) period: PeriodInput,
     @Ctx() ctx: RequestContext,
   ): Promise<ReportSubmissionStateType> {
@@ -23,8 +23,8 @@ export class ReportSubmissionResolver {
     description: 'For the level above: each region one level below `regionCode` (default: yours) with its report’s state for the period, late ones first.',
   })
   reportSubmissions(
-    @Arg('period', () => PeriodInput) period: PeriodInput,
-    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
+    @Arg('period', () => PeriodInput, { description: 'The period (MONTH, QUARTER or YEAR).' }) period: PeriodInput,
+    @Arg('regionCode', () => String, { nullable: true, description: 'The region whose children’s submissions are listed; omitted: your own region.' }) regionCode: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<ReportSubmissionStateType[]> {
     return new ReportSubmissionService(ctx).children(period, regionCode);
@@ -32,8 +32,8 @@ export class ReportSubmissionResolver {
 
   @Query(() => [ReportSubmissionStateType], { description: 'A region’s recent periods of a kind (the running one first), each with its state: the submitter’s list.' })
   reportSubmissionPeriods(
-    @Arg('regionCode', () => String) regionCode: string,
-    @Arg('kind', () => PeriodKind) kind: PeriodKind,
+    @Arg('regionCode', () => String, { description: 'The region (inside your jurisdiction).' }) regionCode: string,
+    @Arg('kind', () => PeriodKind, { description: 'MONTH, QUARTER or YEAR.' }) kind: PeriodKind,
     @Arg('count', () => Int, { defaultValue: 6, description: '1 to 24.' }) count: number,
     @Ctx() ctx: RequestContext,
   ): Promise<ReportSubmissionStateType[]> {
@@ -45,8 +45,8 @@ export class ReportSubmissionResolver {
       'Submit your own region’s report of an ended period to the level above: its figures (as `report` answers them now) are frozen as a new version. CONFLICT while a version is pending or approved.',
   })
   submitReport(
-    @Arg('regionCode', () => String) regionCode: string,
-    @Arg('period', () => PeriodInput) period: PeriodInput,
+    @Arg('regionCode', () => String, { description: 'Your own region (a report is submitted by its own level).' }) regionCode: string,
+    @Arg('period', () => PeriodInput, { description: 'The period (MONTH, QUARTER or YEAR) to submit.' }) period: PeriodInput,
     @Ctx() ctx: RequestContext,
   ): Promise<ReportSubmissionStateType> {
     return new ReportSubmissionService(ctx).submit(regionCode, period);
@@ -54,9 +54,9 @@ export class ReportSubmissionResolver {
 
   @Mutation(() => ReportSubmissionStateType, { description: 'Approve a pending version submitted by a region below yours. CONFLICT when it is already decided or superseded.' })
   async approveReport(
-    @Arg('regionCode', () => String) regionCode: string,
-    @Arg('period', () => PeriodInput) period: PeriodInput,
-    @Arg('version', () => Int) version: number,
+    @Arg('regionCode', () => String, { description: 'A region below yours whose report is pending.' }) regionCode: string,
+    @Arg('period', () => PeriodInput, { description: 'The period of the report.' }) period: PeriodInput,
+    @Arg('version', () => Int, { description: 'The pending version you read: CONFLICT when it was decided or superseded meanwhile.' }) version: number,
     @Ctx() ctx: RequestContext,
   ): Promise<ReportSubmissionStateType> {
     return (await new ReportSubmissionService(ctx).decide(regionCode, period, version, ReportSubmissionStatus.APPROVED, null)).state;
@@ -64,10 +64,10 @@ export class ReportSubmissionResolver {
 
   @Mutation(() => ReportSubmissionStateType, { description: 'Return a pending version to the region below with a reason; it corrects and resubmits a new version.' })
   async returnReport(
-    @Arg('regionCode', () => String) regionCode: string,
-    @Arg('period', () => PeriodInput) period: PeriodInput,
-    @Arg('version', () => Int) version: number,
-    @Arg('reason', () => String) reason: string,
+    @Arg('regionCode', () => String, { description: 'A region below yours whose report is pending.' }) regionCode: string,
+    @Arg('period', () => PeriodInput, { description: 'The period of the report.' }) period: PeriodInput,
+    @Arg('version', () => Int, { description: 'The pending version you read: CONFLICT when it was decided or superseded meanwhile.' }) version: number,
+    @Arg('reason', () => String, { description: 'What the region must correct (required; shown to the submitter).' }) reason: string,
     @Ctx() ctx: RequestContext,
   ): Promise<ReportSubmissionStateType> {
     return (await new ReportSubmissionService(ctx).decide(regionCode, period, version, ReportSubmissionStatus.RETURNED, reason)).state;
@@ -77,9 +77,9 @@ export class ReportSubmissionResolver {
     description: `Set the day of the month after a period by which reports of a kind are due, for a region and its subtree (the nearest region above that sets one wins). Defaults: MONTH the 5th, QUARTER the 10th, HALF_YEAR the 15th, YEAR the 20th.`,
   })
   setReportDueDay(
-    @Arg('regionCode', () => String) regionCode: string,
-    @Arg('kind', () => PeriodKind) kind: PeriodKind,
-    @Arg('day', () => Int) day: number,
+    @Arg('regionCode', () => String, { description: 'The region to set it on (its subtree inherits it); inside your jurisdiction.' }) regionCode: string,
+    @Arg('kind', () => PeriodKind, { description: 'MONTH, QUARTER or YEAR.' }) kind: PeriodKind,
+    @Arg('day', () => Int, { description: 'Day of the month after the period ends, 1 to 28.' }) day: number,
     @Ctx() ctx: RequestContext,
   ): Promise<ReportDueDayType> {
     return new ReportSubmissionService(ctx).setDueDay(regionCode, kind, day);

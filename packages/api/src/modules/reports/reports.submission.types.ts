@@ -18,13 +18,13 @@ export enum ReportSubmissionStatus {
   APPROVED = 'APPROVED',
 }
 registerEnumType(ReportSubmissionStatus, {
-  name: 'ReportSubmissionStatus',
+  name: 'ReportSubmissionStatus', description: 'Where a region’s report of a period stands in 报送 (submission to the level above); lateness is the separate `late` flag.',
   valuesConfig: labelled(ReportSubmissionStatus, { NOT_SUBMITTED: '未报送', SUBMITTED: '已报送（待审核）', RETURNED: '已退回', APPROVED: '已通过' }),
 });
 
 @ObjectType('ReportSubmissionVersion', { description: 'One submitted version of a region’s report of a period, with its frozen figures and the decision on it.' })
 export class ReportSubmissionVersionType {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The version number, 1 for the first submission, +1 for each resubmission.' })
   version!: number;
 
   @Field(() => ReportSubmissionStatus, { description: 'SUBMITTED (pending), RETURNED or APPROVED.' })
@@ -33,7 +33,7 @@ export class ReportSubmissionVersionType {
   @Field(() => String, { description: 'Who submitted it, by name.' })
   submittedBy!: string;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When it was submitted.' })
   submittedAt!: Date;
 
   @Field(() => Boolean, { description: 'Submitted after its due date (China time).' })
@@ -42,7 +42,7 @@ export class ReportSubmissionVersionType {
   @Field(() => String, { nullable: true, description: 'Who approved or returned it, by name.' })
   decidedBy!: string | null;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When it was approved or returned; null while pending.' })
   decidedAt!: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Why it was returned.' })
@@ -57,19 +57,19 @@ export class ReportSubmissionVersionType {
 
 @ObjectType('ReportSubmissionState', { description: '报送: where one region’s report of one period stands, with its due date and every version submitted.' })
 export class ReportSubmissionStateType {
-  @Field(() => RegionType)
+  @Field(() => RegionType, { description: 'The region whose report this is.' })
   region!: Region;
 
   @Field(() => String, { description: 'The report’s period label: 2026-10 (month), 2026-Q4 or 2026.' })
   period!: string;
 
-  @Field(() => PeriodKind)
+  @Field(() => PeriodKind, { description: 'The kind of period (MONTH, QUARTER or YEAR).' })
   kind!: PeriodKind;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'First day of the period (China time).' })
   from!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'Last day of the period (China time).' })
   to!: string;
 
   @Field(() => LocalDate, { description: 'Due by the end of this day (China time): the due day of the kind in force for the region, in the month after the period.' })
@@ -90,13 +90,13 @@ export class ReportSubmissionStateType {
   @Field(() => String, { nullable: true, description: 'Who submitted the latest version, by name.' })
   submittedBy!: string | null;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the latest version was submitted; null when never submitted.' })
   submittedAt!: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Who approved or returned the latest version, by name.' })
   decidedBy!: string | null;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the latest version was approved or returned; null while pending or never submitted.' })
   decidedAt!: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Why the latest version was returned.' })
@@ -108,10 +108,10 @@ export class ReportSubmissionStateType {
 
 @ObjectType('ReportDueDay', { description: 'The due day of a kind of report set on a region; its subtree inherits it unless a region nearer sets its own.' })
 export class ReportDueDayType {
-  @Field(() => String)
+  @Field(() => String, { description: 'The region the due day is set on (its subtree inherits it).' })
   regionCode!: string;
 
-  @Field(() => PeriodKind)
+  @Field(() => PeriodKind, { description: 'The kind of report (period kind) the due day applies to.' })
   kind!: PeriodKind;
 
   @Field(() => Int, { description: 'Day of the month after the period ends (1 to 28).' })

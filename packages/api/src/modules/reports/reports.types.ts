@@ -6,10 +6,10 @@ import type { Region } from '../regions/region.entity.js';
 
 @ObjectType('CountBy', { description: 'A count for one key. `count` is null when withheld (integrators: a count of 1 to 4, or one it could be worked out from).' })
 export class CountByType {
-  @Field(() => String)
+  @Field(() => String, { description: 'What is counted: a class, circumstance, method, kind or agency code (see the figure).' })
   key!: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'How many; null when withheld.' })
   count!: number | null;
 }
 
@@ -18,10 +18,10 @@ export class CountByType {
     '探访率 of the period. denominator: elders of the region registered on or before `asOf`, not closed (deceased, moved away, in an institution) and with no written refusal in force on `asOf`, and with at least one visit requirement. numerator: those of them with no overdue requirement on `asOf` and every requirement whose current window ends within the period met. `asOf` is the period’s last day, or today for a running period. Children’s denominators add up to the parent’s.',
 })
 export class ReportVisitRateType {
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Elders whose requirements were met (see the type); null when withheld.' })
   numerator!: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Elders whose requirements are counted (see the type); null when withheld.' })
   denominator!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'numerator / denominator, 4 decimals; null if the denominator is 0 or either is withheld.' })
@@ -54,7 +54,7 @@ export class ReportFiguresType {
   @Field(() => [CountByType], { description: 'Visits dated in the period, by method.' })
   visitsByMethod!: CountByType[];
 
-  @Field(() => ReportVisitRateType)
+  @Field(() => ReportVisitRateType, { description: 'The visit rate (探访率) of the period.' })
   visitRate!: ReportVisitRateType;
 
   @Field(() => Int, { nullable: true, description: 'Elders with an overdue requirement on `asOf`.' })
@@ -96,46 +96,46 @@ export class ReportFiguresType {
 
 @ObjectType('ReportAmendment', { description: 'A correction of a closed period: who, why, and the region’s figures before and after.' })
 export class ReportAmendmentType {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The version this amendment made (2 for the first amendment).' })
   version!: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Why the closed figures were corrected, as written by the amender.' })
   reason!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Who amended, by username (empty for integrators: they get no staff names).' })
   amendedBy!: string;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When it was amended.' })
   amendedAt!: Date;
 
   @Field(() => GraphQLJSON, { description: 'Raw figures (figure → key → count) of the previous version.' })
   before!: unknown;
 
-  @Field(() => GraphQLJSON)
+  @Field(() => GraphQLJSON, { description: 'Raw figures (figure → key → count) of this version.' })
   after!: unknown;
 }
 
 @ObjectType('RegionReport', { description: 'One region’s figures.' })
 export class RegionReportType {
-  @Field(() => RegionType)
+  @Field(() => RegionType, { description: 'The region one level down.' })
   region!: Region;
 
-  @Field(() => ReportFiguresType)
+  @Field(() => ReportFiguresType, { description: 'Its figures (its whole subtree).' })
   figures!: ReportFiguresType;
 }
 
 @ObjectType('Report', { description: 'The statistics table of a region and period, with the same figures for each region one level down.' })
 export class ReportType {
-  @Field(() => RegionType)
+  @Field(() => RegionType, { description: 'The region of the report (scope report.read:aggregate; within your jurisdiction).' })
   region!: Region;
 
   @Field(() => String, { description: 'As asked: 2026-10 (month), 2026-W43 (ISO week), 2026-Q4 or 2026.' })
   period!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'First day of the period (China time).' })
   from!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'Last day of the period (China time).' })
   to!: string;
 
   @Field(() => LocalDate, { description: 'The day requirements and the registry are judged on: `to`, or today for a running period.' })
@@ -152,16 +152,16 @@ export class ReportType {
   @Field(() => Boolean, { description: 'Closed (here or above): the figures are frozen; later changes do not rewrite them.' })
   closed!: boolean;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the period was closed (关账); null while open.' })
   closedAt!: Date | null;
 
   @Field(() => Int, { nullable: true, description: 'The version of the frozen figures (1 at close, +1 per amendment).' })
   version!: number | null;
 
-  @Field(() => [ReportAmendmentType])
+  @Field(() => [ReportAmendmentType], { description: 'Corrections made after the close, oldest first; empty while open.' })
   amendments!: ReportAmendmentType[];
 
-  @Field(() => ReportFiguresType)
+  @Field(() => ReportFiguresType, { description: 'The region’s own figures (its whole subtree).' })
   figures!: ReportFiguresType;
 
   @Field(() => [RegionReportType], { description: 'Each region one level down (none for a village).' })

@@ -74,7 +74,7 @@ registerEnumType(ActivityEnum, {
   valuesConfig: labelled(ActivityEnum, ACTIVITY_LABELS),
 });
 registerEnumType(CampaignReasonEnum, {
-  name: 'CampaignReason',
+  name: 'CampaignReason', description: 'Why an extra-visit campaign (叠加探访) is opened.',
   valuesConfig: labelled(CampaignReasonEnum, {
     EXTREME_WEATHER: '极端天气',
     FESTIVAL: '重要节日（春节、重阳节等）',
@@ -84,7 +84,7 @@ registerEnumType(CampaignReasonEnum, {
   }),
 });
 registerEnumType(RequirementSourceEnum, {
-  name: 'RequirementSource',
+  name: 'RequirementSource', description: 'Where a requirement comes from: a visit standard or a campaign.',
   valuesConfig: labelled(RequirementSourceEnum, { STANDARD: '探访标准', CAMPAIGN: '叠加探访活动' }),
 });
 

@@ -27,7 +27,7 @@ export class SurveyResolver {
       '动态管理: active archives of a region (default: your jurisdiction) not verified for the configured period (TANFANG_REVERIFY_MONTHS, default 12 months), and temporary difficulties past their end date not verified since, each with its reasons in words. Verified by a home visit, an edit of the archive or a survey result. Outside your jurisdiction the region is NOT_FOUND. Every archive listed is read-audited.',
   })
   reverificationDue(
-    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
+    @Arg('regionCode', () => String, { nullable: true, description: 'Region (division code, 2 to 12 digits) inside your jurisdiction; omitted: your whole jurisdiction.' }) regionCode: string | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<ReverificationItemType>> {
@@ -35,7 +35,7 @@ export class SurveyResolver {
   }
 
   @Query(() => ReverificationSummaryType, { description: '动态管理: how many archives of a region are due for re-verification (counts only; the dashboard figure).' })
-  reverificationSummary(@Arg('regionCode', () => String, { nullable: true }) regionCode: string | null, @Ctx() ctx: RequestContext): Promise<ReverificationSummaryType> {
+  reverificationSummary(@Arg('regionCode', () => String, { nullable: true, description: 'Region (division code, 2 to 12 digits) inside your jurisdiction; omitted: your whole jurisdiction.' }) regionCode: string | null, @Ctx() ctx: RequestContext): Promise<ReverificationSummaryType> {
     return new ReverificationService(ctx).summary(regionCode);
   }
 
@@ -45,11 +45,11 @@ export class SurveyResolver {
       '摸底排查: open a survey round over a town (9 digits) or county (6 digits) of your jurisdiction, with its dates and team. Its task list is built at once, per village: archives due for re-verification, pending agency candidates, and the police roll of residents aged 60+ (a roll person with an archive is the archive’s task).',
   })
   createSurveyRound(
-    @Arg('regionCode', () => String) regionCode: string,
-    @Arg('name', () => String) name: string,
-    @Arg('startsOn', () => LocalDate) startsOn: string,
-    @Arg('endsOn', () => LocalDate) endsOn: string,
-    @Arg('team', () => SurveyTeamInput, { nullable: true }) team: SurveyTeamInput | null,
+    @Arg('regionCode', () => String, { description: 'The region surveyed (摸底排查); inside your jurisdiction.' }) regionCode: string,
+    @Arg('name', () => String, { description: 'A name for the round, e.g. 2026年第四季度摸底排查.' }) name: string,
+    @Arg('startsOn', () => LocalDate, { description: 'First day of the round (YYYY-MM-DD, China time).' }) startsOn: string,
+    @Arg('endsOn', () => LocalDate, { description: 'Last day of the round (YYYY-MM-DD, China time), not before startsOn.' }) endsOn: string,
+    @Arg('team', () => SurveyTeamInput, { nullable: true, description: 'The survey team (摸底排查专班) to create with the round; optional.' }) team: SurveyTeamInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<SurveyRoundType> {
     return new SurveyService(ctx).createRound(regionCode, name, startsOn, endsOn, team);
@@ -58,13 +58,13 @@ export class SurveyResolver {
   @Mutation(() => SurveyRoundType, {
     description: 'Add to a round’s task list the people who appeared since it was built (a roll synced later, new candidates, archives now due). Tasks with a result are never touched.',
   })
-  refreshSurveyRound(@Arg('roundId', () => ID) roundId: string, @Ctx() ctx: RequestContext): Promise<SurveyRoundType> {
+  refreshSurveyRound(@Arg('roundId', () => ID, { description: 'The round.' }) roundId: string, @Ctx() ctx: RequestContext): Promise<SurveyRoundType> {
     return new SurveyService(ctx).refreshRound(roundId);
   }
 
   @Query(() => SurveyRoundConnection, { description: 'Survey rounds over a region (default: your jurisdiction) or over an area that includes it, newest first.' })
   surveyRounds(
-    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
+    @Arg('regionCode', () => String, { nullable: true, description: 'Region (division code, 2 to 12 digits) inside your jurisdiction; omitted: your whole jurisdiction.' }) regionCode: string | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<SurveyRoundType>> {
@@ -72,15 +72,15 @@ export class SurveyResolver {
   }
 
   @Query(() => SurveyRoundType, { description: 'One survey round (NOT_FOUND outside your jurisdiction).' })
-  surveyRound(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<SurveyRoundType> {
+  surveyRound(@Arg('id', () => ID, { description: 'The round.' }) id: string, @Ctx() ctx: RequestContext): Promise<SurveyRoundType> {
     return new SurveyService(ctx).round(id);
   }
 
   @Query(() => SurveyTaskConnection, { description: 'A round’s tasks in your jurisdiction, optionally of one village and status, by village and name.' })
   surveyTasks(
-    @Arg('roundId', () => ID) roundId: string,
-    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | null,
-    @Arg('status', () => SurveyTaskStatus, { nullable: true }) status: SurveyTaskStatus | null,
+    @Arg('roundId', () => ID, { description: 'The round.' }) roundId: string,
+    @Arg('regionCode', () => String, { nullable: true, description: 'Only tasks in this region (inside the round’s); omitted: all.' }) regionCode: string | null,
+    @Arg('status', () => SurveyTaskStatus, { nullable: true, description: 'Only tasks with this status; omitted: all.' }) status: SurveyTaskStatus | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<SurveyTaskType>> {
@@ -92,10 +92,10 @@ export class SurveyResolver {
       'Record the result for one person, once (a second result is CONFLICT). ELIGIBLE verifies the archive, or registers one through the registry (a candidate is enrolled); NOT_ELIGIBLE needs the reason in note. Who and when are kept and audited. Only those who run rounds or the round’s team members may record.',
   })
   recordSurveyResult(
-    @Arg('taskId', () => ID) taskId: string,
-    @Arg('result', () => SurveyResult) result: SurveyResult,
-    @Arg('note', () => String, { nullable: true }) note: string | null,
-    @Arg('archive', () => SurveyArchiveInput, { nullable: true }) archive: SurveyArchiveInput | null,
+    @Arg('taskId', () => ID, { description: 'The task (one person to check).' }) taskId: string,
+    @Arg('result', () => SurveyResult, { description: 'What the check found.' }) result: SurveyResult,
+    @Arg('note', () => String, { nullable: true, description: 'An optional note by the surveyor.' }) note: string | null,
+    @Arg('archive', () => SurveyArchiveInput, { nullable: true, description: 'The archive to register when the result enrolls the person.' }) archive: SurveyArchiveInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<SurveyTaskType> {
     return new SurveyService(ctx).recordResult(taskId, result, note, archive);
@@ -104,7 +104,7 @@ export class SurveyResolver {
   @Query(() => SurveyProgressType, {
     description: 'Progress of a round, per village and in total: tasks, surveyed, left, and coverage = roll people surveyed ÷ roll people (null, with the reason in words, where no roll was synced).',
   })
-  surveyProgress(@Arg('roundId', () => ID) roundId: string, @Ctx() ctx: RequestContext): Promise<SurveyProgressType> {
+  surveyProgress(@Arg('roundId', () => ID, { description: 'The round.' }) roundId: string, @Ctx() ctx: RequestContext): Promise<SurveyProgressType> {
     return new SurveyService(ctx).progress(roundId);
   }
 }

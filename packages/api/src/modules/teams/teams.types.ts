@@ -10,7 +10,7 @@ export enum TeamKind {
   VISITING = 'VISITING',
 }
 registerEnumType(TeamKind, {
-  name: 'TeamKind',
+  name: 'TeamKind', description: '队伍类型: survey (摸底排查专班), daily contact (日常联络队伍) or visiting (探访关爱队伍).',
   valuesConfig: labelled(TeamKind, { SURVEY: '摸底排查专班', DAILY_CONTACT: '日常联络队伍', VISITING: '探访关爱队伍' }),
 });
 
@@ -40,59 +40,59 @@ export const VISITOR_KIND_LABELS: Record<VisitorKind, string> = {
   PEER_ELDER: '低龄健康老年人（老伙伴）',
   PARTY_MEMBER: '党员',
 };
-registerEnumType(VisitorKind, { name: 'VisitorKind', valuesConfig: labelled(VisitorKind, VISITOR_KIND_LABELS) });
+registerEnumType(VisitorKind, { name: 'VisitorKind', description: 'Who the visitor is (village staff, social worker, grid worker, volunteer, family doctor, ...).', valuesConfig: labelled(VisitorKind, VISITOR_KIND_LABELS) });
 
 export enum AssignmentRole {
   PRIMARY = 'PRIMARY',
   HELPER = 'HELPER',
 }
 registerEnumType(AssignmentRole, {
-  name: 'AssignmentRole',
+  name: 'AssignmentRole', description: 'Responsible contact (联系人, one per elder) or helper.',
   valuesConfig: labelled(AssignmentRole, { PRIMARY: '结对联系人（每位老人一名）', HELPER: '协助探访人' }),
 });
 
 @ObjectType('Team', { description: '队伍: a survey, daily-contact or visiting team of a region.' })
 export class TeamType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The team.' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The team’s name.' })
   name!: string;
 
-  @Field(() => TeamKind)
+  @Field(() => TeamKind, { description: 'What the team does.' })
   kind!: TeamKind;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The region the team serves.' })
   regionCode!: string;
 }
 
 @ObjectType('Visitor', { description: 'A person who visits elders (探访人员); may or may not have a login.' })
 export class VisitorType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The visitor.' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The visitor’s name.' })
   name!: string;
 
-  @Field(() => VisitorKind)
+  @Field(() => VisitorKind, { description: 'Who the visitor is.' })
   kind!: VisitorKind;
 
   @Field(() => String, { nullable: true, description: 'Masked like an elder phone.' })
   phone!: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The area the visitor covers: elders assigned to them are inside it.' })
   regionCode!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The team the visitor belongs to; null when none.' })
   teamId!: string | null;
 
   @Field(() => Boolean, { description: 'Has a login (visits are recorded as this visitor).' })
   hasLogin!: boolean;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'false: the visitor has left (离岗).' })
   active!: boolean;
 
-  @Field(() => LocalDate, { nullable: true })
+  @Field(() => LocalDate, { nullable: true, description: 'The day the visitor left (China time); null while active.' })
   leftOn!: string | null;
 }
 
@@ -100,55 +100,55 @@ export const VisitorConnection = connectionOf('Visitor', VisitorType, 'Visitors,
 
 @ObjectType('Assignment', { description: '结对: a visitor responsible for (PRIMARY) or helping with (HELPER) one elder, over a time.' })
 export class AssignmentType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The assignment.' })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The elder.' })
   elderId!: string;
 
-  @Field(() => VisitorType)
+  @Field(() => VisitorType, { description: 'The visitor.' })
   visitor!: VisitorType;
 
-  @Field(() => AssignmentRole)
+  @Field(() => AssignmentRole, { description: 'Responsible contact (PRIMARY) or helper (HELPER).' })
   role!: AssignmentRole;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When it began.' })
   startsAt!: Date;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When it ended; null while current. History is kept.' })
   endsAt!: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it ended, in words; null while current.' })
   endReason!: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A new team (scope team.write:jurisdiction).' })
 export class CreateTeamInput {
-  @Field(() => String)
+  @Field(() => String, { description: 'The team’s name, 2 to 100 characters.' })
   name!: string;
 
-  @Field(() => TeamKind)
+  @Field(() => TeamKind, { description: 'What the team does.' })
   kind!: TeamKind;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The region it serves: a county or below, inside your jurisdiction.' })
   regionCode!: string;
 }
 
-@InputType()
+@InputType({ description: 'A new visitor (scope team.write:jurisdiction).' })
 export class CreateVisitorInput {
-  @Field(() => String)
+  @Field(() => String, { description: 'The visitor’s name.' })
   name!: string;
 
-  @Field(() => VisitorKind)
+  @Field(() => VisitorKind, { description: 'Who the visitor is.' })
   kind!: VisitorKind;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The visitor’s phone number (shown masked).' })
   phone?: string | null;
 
   @Field(() => String, { description: 'The area the visitor covers: elders assigned to them must be inside it.' })
   regionCode!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The team to join; optional.' })
   teamId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Link an existing login (username) to this visitor.' })
@@ -163,16 +163,16 @@ export class ExpectedPrimaryInput {
 
 @InputType({ description: 'Assign one visitor to up to 1,000 elders at once.' })
 export class AssignVisitorInput {
-  @Field(() => [ID])
+  @Field(() => [ID], { description: 'The elders, 1 to 1,000, all inside your jurisdiction and active.' })
   elderIds!: string[];
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The visitor.' })
   visitorId!: string;
 
-  @Field(() => AssignmentRole, { defaultValue: AssignmentRole.PRIMARY })
+  @Field(() => AssignmentRole, { defaultValue: AssignmentRole.PRIMARY, description: 'PRIMARY (default: replaces the current responsible contact) or HELPER.' })
   role!: AssignmentRole;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why, in words.' })
   reason?: string | null;
 
   @Field(() => ExpectedPrimaryInput, {
@@ -183,7 +183,7 @@ export class AssignVisitorInput {
   expectPrimary?: ExpectedPrimaryInput | null;
 }
 
-@ObjectType('AssignmentResult')
+@ObjectType('AssignmentResult', { description: 'What an assignment changed.' })
 export class AssignmentResultType {
   @Field(() => Int, { description: 'Elders newly assigned (or whose role changed).' })
   assigned!: number;

@@ -25,10 +25,10 @@ registerEnumType(SpotCheckResult, {
     'A spot-check sample (四不两直 抽查) of the visits of a region in a period: the visits ordered by md5(seed || visit id), the first `size` of them. The seed is kept, so the same sample can be shown and derived again.',
 })
 export class SpotCheckDrawType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The draw.' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The region whose visits were sampled.' })
   regionCode!: string;
 
   @Field(() => String, { description: 'The region’s full name.' })
@@ -37,10 +37,10 @@ export class SpotCheckDrawType {
   @Field(() => String, { description: 'The period’s label (2026-11, 2026-W47, 2026-Q4, 2026-H2, 2026).' })
   period!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'First day of the period (China time).' })
   from!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'Last day of the period (China time).' })
   to!: string;
 
   @Field(() => String, { description: 'The seed of the draw: the sample is the visits ordered by md5(seed || visit id).' })
@@ -58,7 +58,7 @@ export class SpotCheckDrawType {
   @Field(() => Int, { description: 'Visits of the sample with a result recorded.' })
   recorded!: number;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When it was drawn.' })
   drawnAt!: Date;
 
   @Field(() => String, { description: 'Who drew it, by name.' })
@@ -70,25 +70,25 @@ export class SpotCheckDrawType {
 
 @ObjectType('SpotCheck', { description: 'One visit of a spot-check sample and its call-back.' })
 export class SpotCheckType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The spot check.' })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The draw it belongs to.' })
   drawId!: string;
 
   @Field(() => Int, { description: 'Place in the sample (1 = first by md5(seed || visit id)).' })
   rank!: number;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The visit checked.' })
   visitId!: string;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the visit took place.' })
   visitedAt!: Date;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'The visit day (China time).' })
   visitedOn!: string;
 
-  @Field(() => VisitMethod)
+  @Field(() => VisitMethod, { description: 'How the visit was made.' })
   method!: VisitMethod;
 
   @Field(() => String, { nullable: true, description: 'The visitor, by name (the name as written for a paper record without a visitor).' })
@@ -100,10 +100,10 @@ export class SpotCheckType {
   @Field(() => SpotCheckResult, { nullable: true, description: 'Null until the call-back is recorded.' })
   result!: SpotCheckResult | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The checker’s note.' })
   note!: string | null;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the result was recorded; null until then.' })
   checkedAt!: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Who recorded the call-back, by name.' })
@@ -123,7 +123,7 @@ export const SpotCheckConnection = connectionOf('SpotCheck', SpotCheckType, 'The
     '核实率 of a region: confirmed ÷ checked, where checked = confirmed + not confirmed; unreachable elders are counted apart and in neither. Over the current draws whose period lies inside the period asked, each visit once (its latest result).',
 })
 export class SpotCheckRateType {
-  @Field(() => String)
+  @Field(() => String, { description: 'The region.' })
   regionCode!: string;
 
   @Field(() => String, { description: 'The region’s own name (the rows are children of one region).' })
@@ -135,13 +135,13 @@ export class SpotCheckRateType {
   @Field(() => Int, { description: 'Confirmed + not confirmed.' })
   checked!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Call-backs where the elder or family confirmed the visit.' })
   confirmed!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Call-backs where the elder or family denied the visit.' })
   notConfirmed!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Call-backs that reached no one.' })
   unreachable!: number;
 
   @Field(() => Int, { description: 'Drawn, no result yet.' })

@@ -15,7 +15,7 @@ export class VisitProofResolver {
     description:
       'The signatures and photo of a visit as data URLs. Needs visit.proof.read:jurisdiction; NOT_FOUND outside your jurisdiction (like a missing visit). Every view is audited (VISIT_PROOF_READ).',
   })
-  visitProof(@Arg('visitId', () => ID) visitId: string, @Ctx() ctx: RequestContext): Promise<VisitProofImagesType> {
+  visitProof(@Arg('visitId', () => ID, { description: 'The visit.' }) visitId: string, @Ctx() ctx: RequestContext): Promise<VisitProofImagesType> {
     return new VisitProofService(ctx).images(visitId);
   }
 
@@ -31,9 +31,9 @@ export class VisitProofResolver {
       'Set where an elder is visited (replacing the first home visit’s location). The distance and FAR_FROM_REFERENCE flag of every home visit of the elder with GPS are recomputed. Needs elder.write:jurisdiction; audited.',
   })
   setElderReferenceLocation(
-    @Arg('elderId', () => ID) elderId: string,
-    @Arg('latitude', () => Float) latitude: number,
-    @Arg('longitude', () => Float) longitude: number,
+    @Arg('elderId', () => ID, { description: 'The elder.' }) elderId: string,
+    @Arg('latitude', () => Float, { description: 'Latitude of the elder’s home in decimal degrees as the phone reports it, -90 to 90 (kept to 6 decimals).' }) latitude: number,
+    @Arg('longitude', () => Float, { description: 'Longitude of the elder’s home in decimal degrees as the phone reports it, -180 to 180 (kept to 6 decimals).' }) longitude: number,
     @Ctx() ctx: RequestContext,
   ): Promise<ElderReferenceLocationResultType> {
     return new VisitProofService(ctx).setReference(elderId, latitude, longitude);

@@ -14,18 +14,18 @@ export class VisitsResolver {
     description:
       'Record a visit (探访关爱服务记录表). BAD_USER_INPUT for a date in the future or before the archive existed; FORBIDDEN for an elder outside your jurisdiction or (visitors) your assignment. A retry with the same `idempotencyKey` records once. Findings raise alerts by the rules table.',
   })
-  recordVisit(@Arg('input', () => RecordVisitInput) input: RecordVisitInput, @Ctx() ctx: RequestContext): Promise<VisitType> {
+  recordVisit(@Arg('input', () => RecordVisitInput, { description: 'The visit record (探访关爱服务记录表); every wrong field is listed at once.' }) input: RecordVisitInput, @Ctx() ctx: RequestContext): Promise<VisitType> {
     return new VisitsService(ctx).record(input);
   }
 
   @Mutation(() => CareServiceType, { description: 'Record a care service delivered outside a visit (cleaning, laundry, haircut, ...).' })
-  recordCareService(@Arg('input', () => RecordCareServiceInput) input: RecordCareServiceInput, @Ctx() ctx: RequestContext): Promise<CareServiceType> {
+  recordCareService(@Arg('input', () => RecordCareServiceInput, { description: 'The care service delivered.' }) input: RecordCareServiceInput, @Ctx() ctx: RequestContext): Promise<CareServiceType> {
     return new VisitsService(ctx).recordCareService(input);
   }
 
   @Query(() => VisitConnection, { description: 'Visit records in your jurisdiction, newest first.' })
   visits(
-    @Arg('filter', () => VisitFilter, { nullable: true }) filter: VisitFilter | null,
+    @Arg('filter', () => VisitFilter, { nullable: true, description: 'Which visits; omitted: all of your jurisdiction, newest first.' }) filter: VisitFilter | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<VisitType>> {
@@ -40,8 +40,8 @@ export class VisitsResolver {
   @FieldResolver(() => [CareServiceType], { description: 'Care services delivered to this elder (latest 200 in the range).' })
   careServices(
     @Root() elder: Elder,
-    @Arg('from', () => LocalDate, { nullable: true }) from: string | null,
-    @Arg('to', () => LocalDate, { nullable: true }) to: string | null,
+    @Arg('from', () => LocalDate, { nullable: true, description: 'First day (YYYY-MM-DD); omitted: no lower bound.' }) from: string | null,
+    @Arg('to', () => LocalDate, { nullable: true, description: 'Last day (YYYY-MM-DD); omitted: no upper bound.' }) to: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<CareServiceType[]> {
     return new VisitsService(ctx).careServicesOf(elder, from, to);

@@ -13,7 +13,7 @@ export enum VisitMethod {
   OTHER = 'OTHER',
 }
 registerEnumType(VisitMethod, {
-  name: 'VisitMethod',
+  name: 'VisitMethod', description: '探访方式: how a visit was made.',
   valuesConfig: labelled(VisitMethod, {
     HOME: '上门入户',
     PHONE: '电话问候',
@@ -29,14 +29,14 @@ export enum Trend {
   BETTER = 'BETTER',
   WORSE = 'WORSE',
 }
-registerEnumType(Trend, { name: 'Trend', valuesConfig: labelled(Trend, { UNCHANGED: '无变化', BETTER: '较好', WORSE: '较差' }) });
+registerEnumType(Trend, { name: 'Trend', description: 'A change since the last visit, as the official form asks it (无变化 / 较好 / 较差).', valuesConfig: labelled(Trend, { UNCHANGED: '无变化', BETTER: '较好', WORSE: '较差' }) });
 
 export enum Safety {
   SAFE = 'SAFE',
   FAIRLY_SAFE = 'FAIRLY_SAFE',
   UNSAFE = 'UNSAFE',
 }
-registerEnumType(Safety, { name: 'Safety', valuesConfig: labelled(Safety, { SAFE: '安全', FAIRLY_SAFE: '较安全', UNSAFE: '不安全' }) });
+registerEnumType(Safety, { name: 'Safety', description: 'A safety rating of the official form (安全 / 较安全 / 不安全).', valuesConfig: labelled(Safety, { SAFE: '安全', FAIRLY_SAFE: '较安全', UNSAFE: '不安全' }) });
 
 export enum DiseaseStatus {
   UNCHANGED = 'UNCHANGED',
@@ -44,7 +44,7 @@ export enum DiseaseStatus {
   BETTER = 'BETTER',
 }
 registerEnumType(DiseaseStatus, {
-  name: 'DiseaseStatus',
+  name: 'DiseaseStatus', description: '疾病状况 of the official form.',
   valuesConfig: labelled(DiseaseStatus, { UNCHANGED: '无变化', SERIOUS: '严重（需填写疾病名称）', BETTER: '转好' }),
 });
 
@@ -54,7 +54,7 @@ export enum HouseholdChange {
   DECREASED = 'DECREASED',
 }
 registerEnumType(HouseholdChange, {
-  name: 'HouseholdChange',
+  name: 'HouseholdChange', description: '家庭人口变化 of the official form.',
   valuesConfig: labelled(HouseholdChange, { UNCHANGED: '无变化', INCREASED: '增加', DECREASED: '减少' }),
 });
 
@@ -65,7 +65,7 @@ export enum Satisfaction {
   DISSATISFIED = 'DISSATISFIED',
 }
 registerEnumType(Satisfaction, {
-  name: 'Satisfaction',
+  name: 'Satisfaction', description: '老年人服务满意度评价: the elder’s rating of the service.',
   valuesConfig: labelled(Satisfaction, { VERY_SATISFIED: '非常满意', SATISFIED: '满意', NEUTRAL: '一般', DISSATISFIED: '不满意' }),
 });
 
@@ -79,7 +79,7 @@ export enum CareKind {
   OTHER = 'OTHER',
 }
 registerEnumType(CareKind, {
-  name: 'CareKind',
+  name: 'CareKind', description: 'Kind of care service (关爱服务).',
   valuesConfig: labelled(CareKind, {
     CLEANING: '打扫卫生',
     LAUNDRY: '洗衣服',
@@ -98,7 +98,7 @@ export enum VisitFlag {
   SHORT_DURATION = 'SHORT_DURATION',
 }
 registerEnumType(VisitFlag, {
-  name: 'VisitFlag',
+  name: 'VisitFlag', description: 'Why a visit is flagged for the town’s check (探访核查); thresholds in `visitFlagThresholds`.',
   valuesConfig: labelled(VisitFlag, {
     FAR_FROM_REFERENCE: '距参考位置过远（上门探访的定位超过 TANFANG_VISIT_MAX_DISTANCE_M 米，默认 500）',
     LATE_ENTRY: '补录过晚（探访后超过 TANFANG_VISIT_LATE_ENTRY_HOURS 小时才录入，默认 48；导入的纸质记录不计）',
@@ -112,29 +112,29 @@ export enum ElderSigner {
   FAMILY_MEMBER = 'FAMILY_MEMBER',
   OTHER = 'OTHER',
 }
-registerEnumType(ElderSigner, { name: 'ElderSigner', valuesConfig: labelled(ElderSigner, { ELDER: '本人', FAMILY_MEMBER: '家属', OTHER: '其他' }) });
+registerEnumType(ElderSigner, { name: 'ElderSigner', description: 'Who signed as the visited person (被探访人签字).', valuesConfig: labelled(ElderSigner, { ELDER: '本人', FAMILY_MEMBER: '家属', OTHER: '其他' }) });
 
 export enum ReferenceLocationSource {
   FIRST_HOME_VISIT = 'FIRST_HOME_VISIT',
   SET_BY_TOWN = 'SET_BY_TOWN',
 }
 registerEnumType(ReferenceLocationSource, {
-  name: 'ReferenceLocationSource',
+  name: 'ReferenceLocationSource', description: 'Where an elder’s reference location came from.',
   valuesConfig: labelled(ReferenceLocationSource, { FIRST_HOME_VISIT: '首次上门探访的定位', SET_BY_TOWN: '乡镇（街道）设定' }),
 });
 
 @ObjectType('ReferenceLocation', { description: 'Where the elder is visited: home visits farther than the configured distance from it are flagged.' })
 export class ReferenceLocationType {
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Latitude in decimal degrees.' })
   latitude!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Longitude in decimal degrees.' })
   longitude!: number;
 
-  @Field(() => ReferenceLocationSource)
+  @Field(() => ReferenceLocationSource, { description: 'Where it came from: the first home visit with GPS, or set by the town.' })
   source!: ReferenceLocationSource;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When it was set.' })
   setAt!: Date;
 }
 
@@ -152,7 +152,7 @@ export class VisitProofSummaryType {
   @Field(() => String, { nullable: true, description: 'Why the visited side could not sign.' })
   elderUnableToSignReason!: string | null;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'A photo of the visit was kept.' })
   hasPhoto!: boolean;
 
   @Field(() => Boolean, { description: 'The visitor agreed to keep the visit’s GPS location.' })
@@ -161,7 +161,7 @@ export class VisitProofSummaryType {
 
 @ObjectType('VisitProofImages', { description: 'The images of a visit’s proof as data URLs. Every read is audited.' })
 export class VisitProofImagesType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The visit.' })
   visitId!: string;
 
   @Field(() => String, { nullable: true, description: 'PNG data URL.' })
@@ -170,10 +170,10 @@ export class VisitProofImagesType {
   @Field(() => String, { nullable: true, description: 'PNG data URL.' })
   elderSignature!: string | null;
 
-  @Field(() => ElderSigner, { nullable: true })
+  @Field(() => ElderSigner, { nullable: true, description: 'Who signed for the visited side.' })
   elderSigner!: ElderSigner | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the visited side could not sign.' })
   elderUnableToSignReason!: string | null;
 
   @Field(() => String, { nullable: true, description: 'JPEG data URL.' })
@@ -182,43 +182,43 @@ export class VisitProofImagesType {
 
 @ObjectType('CareService', { description: '关爱服务: a service delivered (on a visit or on its own).' })
 export class CareServiceType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The care service.' })
   id!: string;
 
-  @Field(() => CareKind)
+  @Field(() => CareKind, { description: 'What kind of service.' })
   kind!: CareKind;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What was done, in words.' })
   content!: string | null;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'The day it was delivered (China time).' })
   deliveredOn!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The visit it was delivered on; null when delivered on its own.' })
   visitId!: string | null;
 }
 
 @ObjectType('Visit', { description: '探访关爱服务记录表: one visit, with every field of the official form.' })
 export class VisitType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The visit record.' })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The elder visited.' })
   elderId!: string;
 
   @Field(() => Int, { description: '第几次探访: numbered per elder.' })
   seq!: number;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the visit took place (ISO 8601 with offset).' })
   visitedAt!: Date;
 
   @Field(() => LocalDate, { description: 'The day in China time; the window it counts in.' })
   visitedOn!: string;
 
-  @Field(() => VisitMethod)
+  @Field(() => VisitMethod, { description: '探访方式: how the visit was made.' })
   method!: VisitMethod;
 
-  @Field(() => VisitorType, { nullable: true })
+  @Field(() => VisitorType, { nullable: true, description: 'Who visited (探访人员); null for an imported ledger line whose visitor did not match (see visitorNameAsWritten).' })
   visitor!: VisitorType | null;
 
   @Field(() => String, {
@@ -231,22 +231,22 @@ export class VisitType {
   @Field(() => String, { description: 'Who entered it (信息录入人), by username.' })
   enteredBy!: string;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When it was entered (录入时间); LATE_ENTRY compares it with visitedAt.' })
   enteredAt!: Date;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The extra-visit campaign (叠加探访) it counts for; null for an ordinary visit.' })
   campaignId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '探访地点, in words.' })
   location!: string | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'GPS latitude in decimal degrees, kept only with the visitor’s consent; null otherwise.' })
   latitude!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'GPS longitude in decimal degrees, kept only with the visitor’s consent; null otherwise.' })
   longitude!: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'How long the visit lasted, in minutes.' })
   durationMinutes!: number | null;
 
   @Field(() => HouseholdChange, { nullable: true, description: '家庭人口' })
@@ -309,7 +309,7 @@ export class VisitType {
   @Field(() => Satisfaction, { nullable: true, description: '老年人服务满意度评价' })
   satisfaction!: Satisfaction | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free notes.' })
   notes!: string | null;
 
   @Field(() => [CareServiceType], { description: '关爱服务情况: services delivered on this visit.' })
@@ -333,12 +333,12 @@ export class VisitType {
 
 export const VisitConnection = connectionOf('Visit', VisitType, 'Visit records, newest first.');
 
-@InputType()
+@InputType({ description: 'A care service delivered on a visit.' })
 export class CareServiceInput {
-  @Field(() => CareKind)
+  @Field(() => CareKind, { description: 'What kind of service.' })
   kind!: CareKind;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What was done, in words.' })
   content?: string | null;
 
   @Field(() => LocalDate, { nullable: true, description: 'Default: the visit day.' })
@@ -348,73 +348,73 @@ export class CareServiceInput {
 /** The findings of the visit record form (探访记录表), shared by a live record and an imported ledger line. */
 @InputType()
 export abstract class VisitFindingsInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '探访地点: where the visit took place, in words, up to 200 characters.' })
   location?: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'How long the visit lasted, in minutes, 1 to 1440.' })
   durationMinutes?: number | null;
 
-  @Field(() => HouseholdChange, { nullable: true })
+  @Field(() => HouseholdChange, { nullable: true, description: '家庭人口: whether the household grew or shrank since the last visit.' })
   householdChange?: HouseholdChange | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'By how many people (1 to 20); only when householdChange is INCREASED or DECREASED.' })
   householdChangeCount?: number | null;
 
-  @Field(() => Trend, { nullable: true })
+  @Field(() => Trend, { nullable: true, description: '表达能力: ability to express oneself compared with the last visit.' })
   expression?: Trend | null;
 
-  @Field(() => Trend, { nullable: true })
+  @Field(() => Trend, { nullable: true, description: '行动能力: mobility compared with the last visit.' })
   mobility?: Trend | null;
 
-  @Field(() => DiseaseStatus, { nullable: true })
+  @Field(() => DiseaseStatus, { nullable: true, description: '疾病状况: SERIOUS requires diseaseName.' })
   disease?: DiseaseStatus | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '疾病名称: the serious illness, up to 100 characters.' })
   diseaseName?: string | null;
 
-  @Field(() => Trend, { nullable: true })
+  @Field(() => Trend, { nullable: true, description: '情绪状态: mood compared with the last visit.' })
   mood?: Trend | null;
 
-  @Field(() => Safety, { nullable: true })
+  @Field(() => Safety, { nullable: true, description: '燃气安全: gas safety.' })
   gasSafety?: Safety | null;
 
-  @Field(() => Safety, { nullable: true })
+  @Field(() => Safety, { nullable: true, description: '水暖安全: water and heating safety.' })
   waterHeatingSafety?: Safety | null;
 
-  @Field(() => Safety, { nullable: true })
+  @Field(() => Safety, { nullable: true, description: '用电安全: electrical safety.' })
   electricitySafety?: Safety | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: '住房存在安全隐患: true raises an urgent alert under the default alert rules (referred to housing 住建).' })
   housingUnsafe?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: '无人照料: the elder has no one caring for them; true raises an urgent alert under the default alert rules.' })
   unattended?: boolean | null;
 
-  @Field(() => Trend, { nullable: true })
+  @Field(() => Trend, { nullable: true, description: '个人卫生: personal hygiene compared with the last visit.' })
   personalHygiene?: Trend | null;
 
-  @Field(() => Trend, { nullable: true })
+  @Field(() => Trend, { nullable: true, description: '家庭卫生: home hygiene compared with the last visit.' })
   homeHygiene?: Trend | null;
 
-  @Field(() => Trend, { nullable: true })
+  @Field(() => Trend, { nullable: true, description: '室内环境: the indoor living environment compared with the last visit.' })
   indoorEnvironment?: Trend | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '老年人服务需求: what the elder asks for, up to 1,000 characters.' })
   serviceNeeds?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '实施关爱服务建议: the care the visitor recommends, up to 1,000 characters.' })
   careSuggestions?: string | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: '探访人员签字: the paper form carries the visitor’s signature (default false).' })
   visitorSigned?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: '被探访人签字: the paper form carries the elder’s (or a family member’s) signature (default false).' })
   elderSigned?: boolean | null;
 
-  @Field(() => Satisfaction, { nullable: true })
+  @Field(() => Satisfaction, { nullable: true, description: '老年人服务满意度评价: the elder’s satisfaction rating.' })
   satisfaction?: Satisfaction | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free notes, up to 1,000 characters.' })
   notes?: string | null;
 }
 
@@ -444,13 +444,13 @@ export class VisitProofInput {
 
 @InputType({ description: 'A visit record. Only `elderId`, `visitedAt` and `method` are required.' })
 export class RecordVisitInput extends VisitFindingsInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The elder visited.' })
   elderId!: string;
 
   @Field(() => GraphQLDateTimeISO, { description: 'Not in the future, not before the archive was registered.' })
   visitedAt!: Date;
 
-  @Field(() => VisitMethod)
+  @Field(() => VisitMethod, { description: '探访方式: how the visit was made.' })
   method!: VisitMethod;
 
   @Field(() => ID, { nullable: true, description: 'Default: the visitor linked to your login.' })
@@ -462,16 +462,16 @@ export class RecordVisitInput extends VisitFindingsInput {
   })
   idempotencyKey?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The extra-visit campaign (叠加探访) this visit is for; it must cover the elder’s region and the visit day.' })
   campaignId?: string | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'GPS latitude in decimal degrees, -90 to 90; give both or neither. Kept only with consent (proof).' })
   latitude?: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'GPS longitude in decimal degrees, -180 to 180; give both or neither.' })
   longitude?: number | null;
 
-  @Field(() => [CareServiceInput], { nullable: true })
+  @Field(() => [CareServiceInput], { nullable: true, description: '关爱服务情况: services delivered on this visit.' })
   careServices?: CareServiceInput[] | null;
 
   @Field(() => VisitProofInput, { nullable: true, description: 'Signatures, photo and location consent. A drawn signature also sets `visitorSigned`/`elderSigned`.' })
@@ -479,24 +479,24 @@ export class RecordVisitInput extends VisitFindingsInput {
 }
 
 
-@InputType()
+@InputType({ description: 'Which visits to list; every condition given must hold.' })
 export class VisitFilter {
   @Field(() => String, { nullable: true, description: 'Region subtree (default: your jurisdiction).' })
   regionCode?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Only this elder’s visits.' })
   elderId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Only this visitor’s visits.' })
   visitorId?: string | null;
 
-  @Field(() => [VisitMethod], { nullable: true })
+  @Field(() => [VisitMethod], { nullable: true, description: 'Only visits made in one of these ways.' })
   methods?: VisitMethod[] | null;
 
-  @Field(() => LocalDate, { nullable: true })
+  @Field(() => LocalDate, { nullable: true, description: 'Visits on or after this day (YYYY-MM-DD, China time).' })
   from?: string | null;
 
-  @Field(() => LocalDate, { nullable: true })
+  @Field(() => LocalDate, { nullable: true, description: 'Visits on or before this day (YYYY-MM-DD, China time).' })
   to?: string | null;
 
   @Field(() => [VisitFlag], { nullable: true, description: 'Visits with any of these flags (探访核查).' })
@@ -505,25 +505,25 @@ export class VisitFilter {
 
 @InputType({ description: 'A care service delivered outside a visit (三个一: cleaning, laundry, haircut, ...).' })
 export class RecordCareServiceInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The elder served.' })
   elderId!: string;
 
-  @Field(() => CareKind)
+  @Field(() => CareKind, { description: 'What kind of service.' })
   kind!: CareKind;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What was done, in words.' })
   content?: string | null;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'The day it was delivered (YYYY-MM-DD, China time).' })
   deliveredOn!: string;
 }
 
 @ObjectType('ElderReferenceLocationResult', { description: 'The reference location set, and how many of the elder’s home visits it re-flagged.' })
 export class ElderReferenceLocationResultType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The elder.' })
   elderId!: string;
 
-  @Field(() => ReferenceLocationType)
+  @Field(() => ReferenceLocationType, { description: 'The reference location now in force.' })
   referenceLocation!: ReferenceLocationType;
 
   @Field(() => Int, { description: 'Home visits with GPS whose distance or FAR_FROM_REFERENCE flag changed.' })

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  buildSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isIntrospectionType,
+  isObjectType,
+  isSpecifiedScalarType,
+  type GraphQLSchema,
+} from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { printAppSchema } from '../../packages/api/src/graphql/schema.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The ratchet: what is still undocumented. It may only shrink (issue 19 item 1). */
+const listFile = path.join(here, 'schema.undocumented.txt');
+
+/**
+ * Every element a client reads in the contract, by its schema coordinate: types (`Elder`), fields and input fields
+ * (`Elder.birthDate`), arguments (`Query.elders(first)`) and enum values (`AlertStatus.OPEN`). Built-in scalars and
+ * introspection types are the GraphQL specification's, described there.
+ */
+function elements(schema: GraphQLSchema): { coordinate: string; description: string | null | undefined }[] {
+  const found: { coordinate: string; description: string | null | undefined }[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isIntrospectionType(type) || isSpecifiedScalarType(type)) continue;
+    found.push({ coordinate: type.name, description: type.description });
+    if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        found.push({ coordinate: `${type.name}.${field.name}`, description: field.description });
+        if ('args' in field) {
+          for (const arg of field.args) found.push({ coordinate: `${type.name}.${field.name}(${arg.name})`, description: arg.description });
+        }
+      }
+    }
+    if (isEnumType(type)) {
+      for (const value of type.getValues()) found.push({ coordinate: `${type.name}.${value.name}`, description: value.description });
+    }
+  }
+  return found;
+}
+
+describe('the schema documents itself', () => {
+  it('every type, field, argument and enum value has a description, save those still listed in schema.undocumented.txt', async () => {
+    const all = elements(buildSchema(await printAppSchema()));
+    const undocumented = all.filter((e) => !e.description?.trim()).map((e) => e.coordinate).sort();
+    const listed = fs.readFileSync(listFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const listedSet = new Set(listed);
+    const undocumentedSet = new Set(undocumented);
+
+    console.info(`schema descriptions: ${all.length - undocumented.length} of ${all.length} elements described, ${undocumented.length} still listed in schema.undocumented.txt`);
+
+    const fresh = undocumented.filter((c) => !listedSet.has(c));
+    expect(fresh, 'new elements without a description: add `description` to their decorators (what it means, units, limits, scope)').toEqual([]);
+    const stale = listed.filter((c) => !undocumentedSet.has(c));
+    expect(stale, 'described or gone now: delete these lines from tests/api/schema.undocumented.txt (the list only shrinks)').toEqual([]);
+    expect(listed.length, 'schema.undocumented.txt names each element once').toBe(listedSet.size);
+  });
+});
