@@ -71,9 +71,9 @@ export class AgenciesResolver {
       'Register an agency at a region of your jurisdiction (scope user.manage): a partner (police, health, disability, housing) or a service organisation alerts are referred to (SOCIAL_WORK, COUNSELLING, LEGAL_AID), so that its people can be given accounts of its role and its systems API keys. One per kind and region (CONFLICT otherwise); not CIVIL_AFFAIRS. Audited (AGENCY_CREATE).',
   })
   createAgency(
-    @Arg('kind', () => AgencyKindEnum) kind: AgencyKindEnum,
-    @Arg('regionCode', () => String) regionCode: string,
-    @Arg('name', () => String) name: string,
+    @Arg('kind', () => AgencyKindEnum, { description: 'The kind of agency or service organisation (one per kind and region).' }) kind: AgencyKindEnum,
+    @Arg('regionCode', () => String, { description: 'The region it serves (inside your jurisdiction): it sees referrals of elders in that subtree.' }) regionCode: string,
+    @Arg('name', () => String, { description: 'Its official name, e.g. 开平市社会工作服务中心 (2-100 characters).' }) name: string,
     @Ctx() ctx: RequestContext,
   ): Promise<AgencyType> {
     return new AgenciesService(ctx).createAgency(kind, regionCode, name);

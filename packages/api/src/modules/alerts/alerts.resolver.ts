@@ -62,9 +62,9 @@ export class AlertsResolver {
       '转介反馈: the agency an alert is referred to answers it (scope alert.respond:referred). ACCEPT (once, while waiting); DECLINE with the reason in `note` (required): the alert goes back to the town (status ACKNOWLEDGED, referralState DECLINED) to refer elsewhere or handle; OUTCOME with what was done in `note` and `outcomeDate` (required, not in the future, not before the referral day in China time): the town then resolves it. Each answer is a step of the timeline and audited (REFERRAL_RESPOND). NOT_FOUND when the alert is not referred to your agency (or its elder is outside your region); CONFLICT when `version` is stale or the referral was already answered that way.',
   })
   respondToReferral(
-    @Arg('alertId', () => ID) alertId: string,
-    @Arg('version', () => Int) version: number,
-    @Arg('response', () => ReferralResponse) response: ReferralResponse,
+    @Arg('alertId', () => ID, { description: 'The referred alert (from referredAlerts).' }) alertId: string,
+    @Arg('version', () => Int, { description: 'The alert’s version you read (ReferredAlert.version): CONFLICT if it changed since.' }) version: number,
+    @Arg('response', () => ReferralResponse, { description: 'ACCEPT, DECLINE (with the reason) or OUTCOME (with what was done and its date).' }) response: ReferralResponse,
     @Arg('note', () => String, { nullable: true, description: 'The reason (DECLINE) or the outcome (OUTCOME); optional with ACCEPT. At most 1000 characters.' }) note: string | null,
     @Arg('outcomeDate', () => LocalDate, { nullable: true, description: 'OUTCOME only: the day it was dealt with.' }) outcomeDate: string | null,
     @Ctx() ctx: RequestContext,

@@ -12,7 +12,7 @@ export class AssessmentResolver {
   })
   assessment(
     @Arg('regionCode', () => String, { nullable: true, description: 'Default: your jurisdiction.' }) regionCode: string | null,
-    @Arg('period', () => PeriodInput) period: PeriodInput,
+    @Arg('period', () => PeriodInput, { description: 'The period assessed: its kind and any day in it.' }) period: PeriodInput,
     @Arg('targets', () => [AssessmentTargetInput], { nullable: true, description: 'Visit-rate targets per class; a class not given keeps 100%.' })
     targets: AssessmentTargetInput[] | null,
     @Ctx() ctx: RequestContext,

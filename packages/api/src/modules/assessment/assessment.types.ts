@@ -37,19 +37,19 @@ registerEnumType(ReportTimeliness, {
 
 @InputType('AssessmentTargetInput', { description: 'The visit-rate target of one class (0 < rate ≤ 1).' })
 export class AssessmentTargetInput {
-  @Field(() => ElderClassEnum)
+  @Field(() => ElderClassEnum, { description: 'The class (A, B or C) the target is for.' })
   class!: ElderClassEnum;
 
   @Field(() => Float, { description: 'E.g. 1 for 100%.' })
   rate!: number;
 }
 
-@ObjectType('AssessmentTarget')
+@ObjectType('AssessmentTarget', { description: 'A visit-rate target the assessment used for one class (given, or the default 100%).' })
 export class AssessmentTargetType {
-  @Field(() => ElderClassEnum)
+  @Field(() => ElderClassEnum, { description: 'The class (A, B or C).' })
   class!: ElderClassEnum;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The target visit rate, a fraction (1 = 100%).' })
   rate!: number;
 }
 
@@ -57,10 +57,10 @@ export class AssessmentTargetType {
   description: 'The visit rate of one class in a town (the report’s 探访率, for elders of that class on `asOf`), against its target.',
 })
 export class AssessmentClassRateType {
-  @Field(() => ElderClassEnum)
+  @Field(() => ElderClassEnum, { description: 'The class (A, B or C).' })
   class!: ElderClassEnum;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The target visit rate of the class, a fraction (1 = 100%).' })
   target!: number;
 
   @Field(() => Int, { nullable: true, description: 'Visited to standard. Null when withheld (integrators: 1 to 4, or 1 to 4 not visited).' })
@@ -78,7 +78,7 @@ export class AssessmentClassRateType {
 
 @ObjectType('AssessmentRow', { description: 'One town (a child region) of the assessment: its figures, score and rank.' })
 export class AssessmentRowType {
-  @Field(() => RegionType)
+  @Field(() => RegionType, { description: 'The town (region one level down) this row assesses.' })
   region!: Region;
 
   @Field(() => Int, { nullable: true, description: 'Elders to visit (all classes). Null when withheld.' })
@@ -140,19 +140,19 @@ export class AssessmentRowType {
   description: `考核: the towns (regions one level down) of a region for a period, with their figures, score and rank. ${ASSESSMENT_WEIGHTING}`,
 })
 export class AssessmentType {
-  @Field(() => RegionType)
+  @Field(() => RegionType, { description: 'The region whose towns are assessed.' })
   region!: Region;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'The period’s first day (China time).' })
   from!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'The period’s last day (China time).' })
   to!: string;
 
   @Field(() => LocalDate, { description: 'The day the visit rates are judged on: the period’s last day, or today for a running period.' })
   asOf!: string;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When these figures were computed (visit rates from the report rollups when fresh).' })
   computedAt!: Date;
 
   @Field(() => Boolean, { description: 'Counts of 1 to 4 are withheld (integrators), and the rates and averages made of them.' })

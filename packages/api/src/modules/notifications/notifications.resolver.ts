@@ -8,7 +8,7 @@ import { NotificationConnection, NotificationType } from './notifications.types.
 export class NotificationsResolver {
   @Query(() => NotificationConnection, { description: 'Your own notifications (消息通知), newest first; `unreadOnly` for the unread ones.' })
   notifications(
-    @Arg('unreadOnly', () => Boolean, { nullable: true, defaultValue: false }) unreadOnly: boolean,
+    @Arg('unreadOnly', () => Boolean, { nullable: true, defaultValue: false, description: 'Only those not yet marked read.' }) unreadOnly: boolean,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<NotificationType>> {
@@ -22,8 +22,8 @@ export class NotificationsResolver {
 
   @Mutation(() => Int, { description: 'Mark your notifications read: these `ids` (others\' are ignored), or `all`. Returns how many changed.' })
   markNotificationsRead(
-    @Arg('ids', () => [ID], { nullable: true }) ids: string[] | null,
-    @Arg('all', () => Boolean, { nullable: true }) all: boolean | null,
+    @Arg('ids', () => [ID], { nullable: true, description: 'The notifications to mark read (your own; others are ignored).' }) ids: string[] | null,
+    @Arg('all', () => Boolean, { nullable: true, description: 'True: mark every unread notification of yours read.' }) all: boolean | null,
     @Ctx() ctx: RequestContext,
   ): Promise<number> {
     return new NotificationsService(ctx).markRead(ids, all);

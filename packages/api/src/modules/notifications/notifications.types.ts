@@ -15,6 +15,7 @@ export enum NotificationKind {
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',
+  description: 'What a notification tells of: urgent alerts in your area, escalations reaching your level, assignments to you, data conflicts and transfers to settle, reports due in 3 days, returned or approved.',
   valuesConfig: labelled(NotificationKind, {
     ALERT_URGENT: '紧急预警',
     ALERT_ESCALATED: '预警逾期上报',
@@ -29,31 +30,31 @@ registerEnumType(NotificationKind, {
 
 @ObjectType('Notification', { description: 'One notification of the signed-in user (消息通知). No personal data: the link opens the thing itself.' })
 export class NotificationType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The notification’s id (for markNotificationsRead).' })
   id!: string;
 
-  @Field(() => NotificationKind)
+  @Field(() => NotificationKind, { description: 'What kind of event it tells of (紧急预警, 新的探访分配, 报表被退回 ...).' })
   kind!: NotificationKind;
 
   @Field(() => String, { description: 'What happened, in Chinese.' })
   title!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'More detail in Chinese (a return’s reason, a due date), when there is any.' })
   body!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The console route that opens the thing (`/elders/<id>`, `/worklist`, ...).' })
   link!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The elder it concerns, if any (open with elder(id); the read is audited there).' })
   elderId!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The alert it concerns, if any.' })
   alertId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The region it concerns (the alert’s queue, the report’s region), if any.' })
   regionCode!: string | null;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When it was sent.' })
   createdAt!: Date;
 
   @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the user marked it read; null while unread.' })

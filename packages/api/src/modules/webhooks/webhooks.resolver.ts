@@ -24,20 +24,20 @@ export class WebhooksResolver {
 
   @Mutation(() => CreatedWebhookSubscriptionType, { description: 'Register a webhook. The answer holds the signing secret, shown this once.' })
   createWebhookSubscription(
-    @Arg('input', () => CreateWebhookSubscriptionInput) input: CreateWebhookSubscriptionInput,
+    @Arg('input', () => CreateWebhookSubscriptionInput, { description: 'Where to POST and which events.' }) input: CreateWebhookSubscriptionInput,
     @Ctx() ctx: RequestContext,
   ): Promise<CreatedWebhookSubscriptionType> {
     return service(ctx).create(input);
   }
 
   @Mutation(() => Boolean, { description: 'Delete one of your webhook subscriptions: nothing more is sent to it (its log stays).' })
-  deleteWebhookSubscription(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+  deleteWebhookSubscription(@Arg('id', () => ID, { description: 'One of your subscriptions.' }) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
     return service(ctx).delete(id);
   }
 
   @Query(() => WebhookDeliveryConnection, { description: 'The delivery log of a subscription you can see, newest first.' })
   webhookDeliveries(
-    @Arg('subscriptionId', () => ID) subscriptionId: string,
+    @Arg('subscriptionId', () => ID, { description: 'One of your subscriptions (admins: any in their jurisdiction).' }) subscriptionId: string,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<WebhookDeliveryType>> {
