@@ -5,7 +5,7 @@ import { launchChromium, logInAs, requireBuiltConsole } from '../helpers/browser
 import { registerElder, type ElderData } from '../helpers/elders.js';
 
 // The notification bell and the webhooks page (issue 16) in the built console, Debian's Chromium, the real API and
-// database: an urgent alert raised in the town shows in the bell's count and list; opening it goes to the elder and
+// database: an urgent alert raised by a visit in the town shows in the bell's count and list; opening it goes to the elder and
 // clears the count; the page marks all read. A police user registers a webhook, sees the secret once, deletes it.
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 
@@ -45,15 +45,21 @@ describe('admin console in Chromium: notifications and webhooks', () => {
   const raise = (title: string) =>
     t.exec(town, `mutation($input: RaiseAlertInput!) { raiseAlert(input: $input) { id } }`, { input: { elderId: elder.id, severity: 'URGENT', title } });
 
-  it('the bell counts an urgent alert, lists it, opens the elder and clears; the page marks all read', async () => {
-    ok(await raise('邻居来电：老人摔倒'));
+  // Raised by a visit in the town's area (issue 16's wording): the visit's finding of unsafe gas use is URGENT.
+  const visitFindingGas = () =>
+    t.exec(town, `mutation($input: RecordVisitInput!) { recordVisit(input: $input) { id alertIds } }`, {
+      input: { elderId: elder.id, visitedAt: t.clock.now().toISOString(), method: 'HOME', gasSafety: 'UNSAFE' },
+    });
+
+  it('the bell counts an urgent alert raised by a visit, lists it, opens the elder and clears; the page marks all read', async () => {
+    expect(ok(await visitFindingGas()).recordVisit.alertIds).toHaveLength(1);
     const { page, errors } = await newPage();
     await logInAs(page, server.url, town.username, TEST_PASSWORD);
     const count = page.locator('[data-test=bell-count] sup');
     await poll(() => count.innerText()).toBe('1');
     await page.locator('[data-test=bell]').click();
     const item = page.locator('[data-test=bell-item]');
-    await poll(() => item.first().innerText()).toContain('紧急预警：邻居来电：老人摔倒');
+    await poll(() => item.first().innerText()).toContain('紧急预警：燃气使用不安全');
     await item.first().click();
     await page.waitForURL(new RegExp(`/elders/${elder.id}$`));
     // Read on opening; the count is asked again on the route change.
