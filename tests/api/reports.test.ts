@@ -598,8 +598,14 @@ describe('periods', () => {
 /** What an integrator may call: its own session, the region tree, agencies' names and the report. */
 // roles: role names and the scope strings each carries (no person); the console shows them to explain permissions.
 // searchRegions: the same region tree found by part of a name (the region picker), no person.
-const ALLOWED_QUERIES = ['agencies', 'me', 'region', 'regions', 'report', 'roles', 'searchRegions'];
-const ALLOWED_MUTATIONS = ['login', 'logout'];
+// assessment: 考核, aggregates with counts of 1 to 4 withheld like the report (tests/api/assessment.test.ts).
+// notifications, unreadNotificationCount, markNotificationsRead: the integrator's own notifications (none name a person).
+// webhookSubscriptions, webhookDeliveries, create/deleteWebhookSubscription: its own REPORT_APPROVED webhooks (ids only).
+const ALLOWED_QUERIES = [
+  'agencies', 'assessment', 'me', 'notifications', 'region', 'regions', 'report', 'roles', 'searchRegions', 'unreadNotificationCount',
+  'webhookDeliveries', 'webhookSubscriptions',
+];
+const ALLOWED_MUTATIONS = ['createWebhookSubscription', 'deleteWebhookSubscription', 'login', 'logout', 'markNotificationsRead'];
 
 describe('integrators', () => {
   const c = useApp();
@@ -756,7 +762,7 @@ describe('integrators', () => {
   it('may call the aggregate and session fields, which show no person', async () => {
     const me = ok(await c.t.exec<any>(integrator, `{ me { role regionCode scopes region { code } } }`)).me;
     expect(me).toMatchObject({ role: 'INTEGRATOR', regionCode: REGIONS.city, region: { code: REGIONS.city } });
-    expect([...me.scopes].sort()).toEqual(['region.read', 'report.read:aggregate']);
+    expect([...me.scopes].sort()).toEqual(['region.read', 'report.read:aggregate', 'webhook.manage']);
     const regions = ok(await c.t.exec<any>(integrator, `{ regions { code children { code } } }`)).regions;
     expect(regions[0].code).toBe(REGIONS.city);
     expect(regions[0].children.map((r: any) => r.code)).toContain(REGIONS.townA);

@@ -329,7 +329,7 @@ describe('admin console in Chromium: dashboard, reports, alerts', () => {
     await poll(() => page.locator('[data-test=rate-chart] canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-test=stat-open-alerts]').count()).toBe(0);
     expect(await page.locator('[data-test=worklist]').count()).toBe(0);
-    expect(await page.locator('.el-menu-item').allTextContents()).toEqual([expect.stringContaining('工作台'), expect.stringContaining('统计报表'), expect.stringContaining('回调订阅')]);
+    expect(await page.locator('.el-menu-item').allTextContents()).toEqual([expect.stringContaining('工作台'), expect.stringContaining('统计报表'), expect.stringContaining('考核排名'), expect.stringContaining('回调订阅')]);
 
     await page.locator('.el-menu-item', { hasText: '统计报表' }).click();
     const rows = page.locator('[data-test=report-table] .el-table__body tbody tr');
