@@ -63,11 +63,12 @@ const VARIANTS = {
   ElderList: [
     { label: 'overdue filter', variables: () => ({ filter: { overdue: true } }) },
     // The drill from a figure to its people (issue 15): this month's "not visited", last month's, open alerts.
-    { label: 'drill: not visited this month', variables: (ctx) => ({ filter: { period: ctx.month, visited: false } }) },
-    { label: 'drill: not visited last month', variables: (ctx) => ({ filter: { period: ctx.lastMonth, visited: false } }) },
+    // As the console sends them since the one period shape (issue 16 item 5): `periodInput`, not the deprecated label.
+    { label: 'drill: not visited this month', variables: (ctx) => ({ filter: { periodInput: { kind: 'MONTH', date: ctx.today }, visited: false } }) },
+    { label: 'drill: not visited last month', variables: (ctx) => ({ filter: { periodInput: { kind: 'MONTH', date: ctx.lastMonthDay }, visited: false } }) },
     { label: 'drill: unresolved alerts', variables: () => ({ filter: { unresolvedAlerts: true } }) },
   ],
-  Report: [{ label: 'last month', variables: (ctx) => ({ period: ctx.lastMonth }) }],
+  Report: [{ label: 'last month', variables: (ctx) => ({ period: { kind: 'MONTH', date: ctx.lastMonthDay } }) }],
   DashboardVisits: [{ label: 'last month', variables: (ctx) => ({ period: { kind: 'MONTH', date: ctx.lastMonthDay } }) }],
 };
 
