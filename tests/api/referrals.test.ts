@@ -277,9 +277,9 @@ describe('service organisations', () => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${created.createApiClient.key}` },
         body: JSON.stringify({ query: RESPOND, variables: { alertId: alert.id, version: alert.version, response: 'OUTCOME', note: '已调解，子女签订赡养协议', outcomeDate: '2026-11-20' } }),
       });
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as { data?: { respondToReferral: Partial<Alert> }; errors?: unknown[] };
       expect(body.errors).toBeUndefined();
-      expect(body.data.respondToReferral).toMatchObject({ referralState: 'OUTCOME', referralResponseMinutes: 20 * 60, referralOutcomeMinutes: 20 * 60 });
+      expect(body.data?.respondToReferral).toMatchObject({ referralState: 'OUTCOME', referralResponseMinutes: 20 * 60, referralOutcomeMinutes: 20 * 60 });
     } finally {
       await server.close();
     }

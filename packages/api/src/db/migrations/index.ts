@@ -21,9 +21,9 @@ import { Migration20261204004001_survey_rounds } from './Migration20261204004001
 import { Migration20261204007000_visit_proof } from './Migration20261204007000_visit_proof.js';
 import { Migration20261205011000_report_rollup_elder } from './Migration20261205011000_report_rollup_elder.js';
 import { Migration20261205012000_report_submission } from './Migration20261205012000_report_submission.js';
+import { Migration20261205013000_notifications_webhooks } from './Migration20261205013000_notifications_webhooks.js';
 import { Migration20261205014000_referral_responses } from './Migration20261205014000_referral_responses.js';
 import { Migration20261205015000_spot_checks } from './Migration20261205015000_spot_checks.js';
-import { Migration20261205013000_notifications_webhooks } from './Migration20261205013000_notifications_webhooks.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -49,7 +49,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204007000_visit_proof', class: Migration20261204007000_visit_proof },
   { name: 'Migration20261205011000_report_rollup_elder', class: Migration20261205011000_report_rollup_elder },
   { name: 'Migration20261205012000_report_submission', class: Migration20261205012000_report_submission },
+  { name: 'Migration20261205013000_notifications_webhooks', class: Migration20261205013000_notifications_webhooks },
   { name: 'Migration20261205014000_referral_responses', class: Migration20261205014000_referral_responses },
   { name: 'Migration20261205015000_spot_checks', class: Migration20261205015000_spot_checks },
-  { name: 'Migration20261205013000_notifications_webhooks', class: Migration20261205013000_notifications_webhooks },
 ];
