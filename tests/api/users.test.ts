@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../packages/api/src/server.js';
+import { UsersService } from '../../packages/api/src/modules/users/users.service.js';
 import { codeOf, createTestApp, fieldsOf, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 
 const USER = `id username displayName role roleLabel regionCode regionName agencyId active lastLoginAt`;
@@ -237,4 +239,35 @@ describe('updateUser, resetUserPassword, deactivateUser', () => {
     expect(await liveSessions(worker.id)).toBe(0);
   });
 
+});
+
+describe('the first administrator of a new installation (create-admin)', () => {
+  const bootstrap = async (over: Partial<{ username: string; displayName: string; regionCode: string; password: string }> = {}) => {
+    const ctx = await createContext(t.options, { actor: null });
+    return new UsersService(ctx).bootstrapAdmin({ username: 'first.admin', displayName: '首位管理员', regionCode: REGIONS.city, password: 'firstadmin2026', ...over });
+  };
+  const codeOfError = (e: unknown) => (e as { extensions?: { code?: string } }).extensions?.code;
+
+  it('is refused while an active administrator exists', async () => {
+    const error = await bootstrap().catch((e: unknown) => e);
+    expect(codeOfError(error)).toBe('CONFLICT');
+    const [row] = await t.sql(`select count(*)::int as n from app_user where username = 'first.admin'`);
+    expect(row!.n).toBe(0);
+  });
+
+  it('checks its input like createUser (every wrong field at once)', async () => {
+    await t.sql(`update app_user set active = false where role = 'ADMIN'`);
+    const error = (await bootstrap({ username: 'X', password: 'short', regionCode: '999999' }).catch((e: unknown) => e)) as { extensions: { fieldErrors: { field: string }[] } };
+    expect(error.extensions.fieldErrors.map((f) => f.field).sort()).toEqual(['password', 'regionCode', 'username']);
+  });
+
+  it('creates an ADMIN who can log in, audited as a bootstrap; a second one is then refused', async () => {
+    const user = await bootstrap();
+    expect(user).toMatchObject({ username: 'first.admin', role: 'ADMIN', regionCode: REGIONS.city, active: true });
+    await login('first.admin', 'firstadmin2026');
+    const [audit] = await t.sql<{ actor_username: string; detail: { bootstrap: boolean; userId: string } }>(
+      `select actor_username, detail from audit_event where action = 'USER_CREATE' and detail->>'userId' = $1`, [user.id]);
+    expect(audit).toMatchObject({ actor_username: 'bootstrap', detail: { bootstrap: true, userId: user.id } });
+    expect(codeOfError(await bootstrap({ username: 'second.admin' }).catch((e: unknown) => e))).toBe('CONFLICT');
+  });
 });

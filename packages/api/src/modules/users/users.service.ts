@@ -1,7 +1,7 @@
 import { isRole, ROLE_LABELS, ROLE_SCOPES, Scope, type RoleName } from '@tanfang/schema';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireActor, requireScope, type RequestContext } from '../../graphql/context.js';
-import { badInput, FieldErrors, notFound } from '../../graphql/errors.js';
+import { badInput, conflict, FieldErrors, notFound } from '../../graphql/errors.js';
 import { decodeOffset, encodeCursor, pageSize, toConnection, type ConnectionShape } from '../../graphql/pagination.js';
 import { isUuid } from '../../shared/ids.js';
 import { likeContains, toDate } from '../../shared/sql.js';
@@ -123,6 +123,47 @@ export class UsersService {
       await writeAudit(this.ctx, [{
         action: AuditAction.UserCreate, regionCode: user.regionCode,
         changes: diffSnapshots({}, snapshot(user)), detail: { userId: user.id, username: user.username },
+      }], em);
+      return user;
+    });
+  }
+
+  /**
+   * The first administrator of a new installation (`pnpm --filter @tanfang/api create-admin`). Production never loads
+   * demo users, so without this a fresh database has nobody who may create users. It is refused (CONFLICT) once any
+   * active ADMIN exists, so it cannot become a way around `user.manage`; it runs only from the server's shell, never
+   * through the API. Audited as a user creation by `bootstrap`.
+   */
+  async bootstrapAdmin(input: { username: string; displayName: string; regionCode: string; password: string }): Promise<UserType> {
+    const errors = new FieldErrors();
+    const username = input.username.trim().toLowerCase();
+    if (!USERNAME.test(username)) errors.add('username', '用户名为3至50位小写字母、数字或 _ . -', 'A username has 3-50 characters: a-z, 0-9, _ . -');
+    const displayName = this.checkDisplayName(errors, input.displayName);
+    checkPassword(errors, input.password);
+    const [region] = await this.ctx.em.execute<{ code: string }[]>(`select code from region where code = ?`, [input.regionCode.trim()]);
+    if (!region) errors.add('regionCode', '没有这个地区代码（先确认地区树已载入）', 'No region with this code (is the region tree loaded?)');
+    errors.throwIfAny();
+    const passwordHash = await hashPassword(input.password);
+    return this.ctx.em.transactional(async (em) => {
+      // One bootstrap at a time: two shells racing would otherwise both see "no admin yet".
+      await em.execute(`select pg_advisory_xact_lock(hashtext('tanfang.bootstrap_admin'))`);
+      const [existing] = await em.execute<{ username: string }[]>(`select username from app_user where role = 'ADMIN' and active limit 1`);
+      if (existing) {
+        throw conflict(
+          `已有管理员账号（${existing.username}），请由管理员在后台创建用户`,
+          `An administrator already exists (${existing.username}): create users in the console`,
+        );
+      }
+      const [row] = await em.execute<{ id: string }[]>(
+        `insert into app_user (username, display_name, password_hash, role, region_code, created_at, updated_at)
+         values (?, ?, ?, 'ADMIN', ?, ?, ?) on conflict (username) do nothing returning id`,
+        [username, displayName, passwordHash, region!.code, this.ctx.now(), this.ctx.now()],
+      );
+      if (!row) throw badInput('该用户名已被使用', 'This username is taken', 'username');
+      const user = await this.load(row.id, em);
+      await writeAudit(this.ctx, [{
+        action: AuditAction.UserCreate, regionCode: user.regionCode, actorUsername: 'bootstrap',
+        changes: diffSnapshots({}, snapshot(user)), detail: { userId: user.id, username: user.username, bootstrap: true },
       }], em);
       return user;
     });
