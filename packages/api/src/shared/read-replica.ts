@@ -28,6 +28,11 @@ export interface ReadRouting {
   replicas: ReplicaSet;
   /** False for mutations and for actors who wrote within the window. */
   allowed: boolean;
+  /**
+   * The actor authenticated when the request began, whose mutations are stamped. Null for a login: the session row it
+   * writes is nothing the user then reads from a list, so a login does not keep their first pages on the primary.
+   */
+  actorId: string | null;
   /** The replica that served this request's last lag-tolerant read (null: the primary). Tests and logs read it. */
   servedBy: string | null;
 }
@@ -49,7 +54,7 @@ export async function readRoutingFor(
     );
     allowed = rows.length === 0;
   }
-  return { replicas, allowed, servedBy: null };
+  return { replicas, allowed, actorId: actor?.userId ?? null, servedBy: null };
 }
 
 /**
@@ -87,12 +92,13 @@ export const readRoutingPlugin: ApolloServerPlugin<RequestContext> = {
         if (operation?.operation !== 'query' && contextValue.readRouting) contextValue.readRouting.allowed = false;
       },
       async willSendResponse({ operation, contextValue }) {
-        if (operation?.operation !== 'mutation' || !contextValue.actor || !contextValue.readRouting) return;
+        const actorId = contextValue.readRouting?.actorId;
+        if (operation?.operation !== 'mutation' || !actorId) return;
         try {
           await contextValue.em.getConnection().execute(
             `insert into actor_write (actor_id, written_at) values (?, now())
              on conflict (actor_id) do update set written_at = excluded.written_at`,
-            [contextValue.actor.userId],
+            [actorId],
             'run',
           );
         } catch (error) {
