@@ -123,6 +123,20 @@ const REGISTER = `mutation($input: RegisterElderInput!) { registerElder(input: $
 const UPDATE = `mutation($id: ID!, $version: Int!, $input: UpdateElderInput!) { updateElder(id: $id, version: $version, input: $input) { id name version } }`;
 const LIST = `query($text: String!) { elders(filter: { text: $text }) { totalCount nodes { id name } } }`;
 
+// What the console's elder list asks, and nested parts that load by batches (classes, contacts): a list served by
+// the replica must answer them all (entities from the replica, nested loads on either side).
+const FULL_LIST = `query($text: String!) { elders(filter: { text: $text }) { totalCount pageInfo { hasNextPage endCursor }
+  nodes { id name idNumber gender age phone status acceptsVisits circumstances registeredAt
+          region { code name parent { code name } } classification { class } emergencyContacts { name } } } }`;
+
+// The dashboard's reads (report, visit rate, overdue, alert counts), all lag-tolerant.
+const DASHBOARD = `query($region: String, $period: PeriodInput!) {
+  report(regionCode: $region, periodInput: $period) { figures { elders overdueElders visitRate { rate } } children { region { code } figures { elders } } }
+  visitRate(regionCode: $region, period: $period) { numerator denominator }
+  overdueElders(regionCode: $region, first: 1) { totalCount }
+  alerts(filter: { regionCode: $region }, first: 1) { totalCount }
+  assessment(regionCode: $region, period: $period) { rows { region { code } } } }`;
+
 const names = async (base: string, text: string, token: string): Promise<string[]> =>
   (await gql<{ elders: { nodes: { name: string }[] } }>(base, LIST, { text }, token)).elders.nodes.map((n) => n.name);
 
@@ -215,7 +229,7 @@ beforeAll(async () => {
     ...loadConfig({ NODE_ENV: 'test' }),
     worker: 'off',
     replicaUrls: [replicaUrl],
-    readYourWritesSeconds: 2,
+    readYourWritesSeconds: 3,
     replicaMaxLagSeconds: 30,
   };
   instances.push(await startInstance(config), await startInstance(config));
@@ -252,12 +266,20 @@ describe('read replicas (a real PostgreSQL 15 streaming replica, two API instanc
     await replica.query('select pg_wal_replay_pause()');
     await gql(a, UPDATE, { id: elder.id, version: elder.version, input: { name: '关秀兰' } }, writer);
     expect((await primary.query('select name from elder where id = $1', [elder.id])).rows[0].name).toBe('关秀兰');
+    // The writer sees their write at once, also on the instance that did not take it (the stamp is in PostgreSQL).
+    expect(await names(b, '关秀兰', writer)).toEqual(['关秀兰']);
 
     // Another user's list, on the other instance, comes from the replica: still the old name.
     expect(await names(b, '关秀英', reader)).toEqual(['关秀英']);
+    const full = await gql<{ elders: { totalCount: number; nodes: { name: string; region: { parent: { code: string } } }[] } }>(b, FULL_LIST, { text: '关秀' }, reader);
+    expect(full.elders.totalCount).toBe(1);
+    expect(full.elders.nodes[0]).toMatchObject({ name: '关秀英', region: { parent: { code: REGIONS.townA } } });
+    // The dashboard answers from the replica too (no write hides in these reads: a replica would refuse it).
+    const month = { kind: 'MONTH', date: new Date().toISOString().slice(0, 10) };
+    const dashboard = await gql<{ report: { figures: { elders: number } }; overdueElders: { totalCount: number } }>(b, DASHBOARD, { region: REGIONS.city, period: month }, reader);
+    expect(dashboard.report.figures.elders).toEqual(expect.any(Number));
+    expect(dashboard.overdueElders.totalCount).toEqual(expect.any(Number));
     expect(await names(b, '关秀兰', reader)).toEqual([]);
-    // The writer sees their write at once, also on the instance that did not take it (the stamp is in PostgreSQL).
-    expect(await names(b, '关秀兰', writer)).toEqual(['关秀兰']);
     // Only the writer's mutations were stamped (logins are not: they change nothing anyone lists).
     const stamps = await primary.query(`select u.username from actor_write w join app_user u on u.id = w.actor_id`);
     expect(stamps.rows.map((r) => r.username)).toEqual(['writer']);
@@ -268,7 +290,7 @@ describe('read replicas (a real PostgreSQL 15 streaming replica, two API instanc
     expect(state.status).toBe(200);
     expect(state.body.replicas).toEqual([expect.objectContaining({ up: true, serving: true })]);
 
-    // The read-your-writes window (2 s here) ends: the writer's lists go to the replica again (the stale name).
+    // The read-your-writes window (3 s here) ends: the writer's lists go to the replica again (the stale name).
     await expect.poll(() => names(a, '关秀兰', writer)).toEqual([]);
 
     // The reader's list read was audited on the primary (the replica cannot take writes).
