@@ -324,11 +324,17 @@ describe('read replicas (a real PostgreSQL 15 streaming replica, two API instanc
   it('stopping one instance while requests are under way loses none of them', async () => {
     const before = Number((await primary.query('select count(*) from elder')).rows[0].count);
     const births = Array.from({ length: 8 }, (_, i) => `1949-0${(i % 9) + 1}-1${i}`);
+    const server = instances[0]!.server;
+    let taken = 0;
+    server.on('request', () => taken++);
+    const first = new Promise<void>((resolve) => server.once('request', () => resolve()));
     const requests = births.map((birth, i) =>
       gqlAny<{ registerElder: { id: string } }>(REGISTER, { input: { name: `停机${'甲乙丙丁戊己庚辛'[i]}`, regionCode: REGIONS.villageA2, idNumber: idNumberFor(birth) } }, writer),
     );
-    // Instance A stops while they are on their way: those it took are answered, the others go to B.
+    // Instance A stops once it has taken a request: those it took are answered, the others go to B.
+    await first;
     await instances[0]!.stop();
+    expect(taken).toBeGreaterThan(0);
     const answered = await Promise.all(requests);
     expect(answered.every((r) => typeof r.registerElder.id === 'string')).toBe(true);
     // After the stop every request lands on B.

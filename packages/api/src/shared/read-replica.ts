@@ -33,8 +33,6 @@ export interface ReadRouting {
    * writes is nothing the user then reads from a list, so a login does not keep their first pages on the primary.
    */
   actorId: string | null;
-  /** The replica that served this request's last lag-tolerant read (null: the primary). Tests and logs read it. */
-  servedBy: string | null;
 }
 
 /** The request's routing: null without replicas; otherwise allowed unless the actor wrote within `seconds`. */
@@ -54,7 +52,7 @@ export async function readRoutingFor(
     );
     allowed = rows.length === 0;
   }
-  return { replicas, allowed, actorId: actor?.userId ?? null, servedBy: null };
+  return { replicas, allowed, actorId: actor?.userId ?? null };
 }
 
 /**
@@ -69,13 +67,11 @@ export async function lagTolerant<T>(ctx: RequestContext, read: (ctx: RequestCon
   if (!replica) return read(ctx);
   if (ctx.actor) replica.em.setFilterParams('jurisdiction', { prefix: ctx.actor.regionCode });
   try {
-    routing.servedBy = replica.name;
     return await read({ ...ctx, em: replica.em });
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     // The replica is down (or was cut off mid-read): set it aside and answer from the primary.
     routing.replicas.setAside(replica.name, error);
-    routing.servedBy = null;
     return read(ctx);
   }
 }
