@@ -5,13 +5,16 @@ import { initOrm, openDatabase, prepareData } from './db/bootstrap.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './db/seeders/demo.js';
 import { createApp } from './server.js';
 import { startWorker, type JobWorker } from './jobs/queue.js';
+import { ReplicaSet } from './db/replicas.js';
 
 const started = Date.now();
 const config = loadConfig();
 const database = await openDatabase(config);
 const orm = await initOrm(database.url);
 const prepared = await prepareData(orm, config);
-const { app, apollo } = await createApp({ orm, config });
+// Lag-tolerant reads go to these (DATABASE_REPLICA_URLS); none configured: everything on the primary.
+const replicas = await ReplicaSet.open(config.replicaUrls, { maxLagSeconds: config.replicaMaxLagSeconds });
+const { app, apollo } = await createApp({ orm, config, replicas });
 
 const server: Server = await new Promise((resolve, reject) => {
   const s = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -31,6 +34,8 @@ Tanfang 探访 is running (${((Date.now() - started) / 1000).toFixed(1)} s)
   GraphQL API     ${base}/graphql
   Job queue       ${worker ? 'running in this process (TANFANG_WORKER=inline)' : 'off here (TANFANG_WORKER=off): run `pnpm worker`'}
   Database        ${database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'DATABASE_URL'}${
+    replicas.size ? `\n  Read replicas   ${replicas.size} (DATABASE_REPLICA_URLS): lists and reports read from them` : ''
+  }${
     prepared.demo ? `\n  Demo data       ${prepared.demo.elders} elders loaded (first start)` : ''
   }`);
 if (config.seedDemo) {
@@ -52,6 +57,7 @@ async function shutdown(signal: string): Promise<void> {
   await worker?.stop();
   await apollo.stop();
   await orm.close(true);
+  await replicas.close();
   await database.embedded?.stop();
   console.log('Stopped cleanly.');
   process.exit(0);

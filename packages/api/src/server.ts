@@ -30,12 +30,16 @@ import { requestScope } from './shared/request-scope.js';
 import { isStorableText } from './shared/text.js';
 import { precompressed } from './shared/precompressed.js';
 import { mountExplorer, signedInIntrospectionPlugin } from './explorer/explorer.js';
+import type { ReplicaReport, ReplicaSet } from './db/replicas.js';
+import { readRoutingFor, readRoutingPlugin } from './shared/read-replica.js';
 
 export interface AppOptions {
   orm: MikroORM;
   config: AppConfig;
   /** The clock (tests move it). */
   now?: () => Date;
+  /** Streaming replicas for lag-tolerant reads (DATABASE_REPLICA_URLS); absent: every read on the primary. */
+  replicas?: ReplicaSet;
 }
 
 export interface ContextInput {
@@ -61,8 +65,10 @@ export async function createContext(options: AppOptions, input: ContextInput): P
   const now = options.now ?? (() => new Date());
   const em = options.orm.em.fork();
   let actor: Actor | null;
+  let readRouting: RequestContext['readRouting'] = null;
   try {
     actor = input.actor !== undefined ? input.actor : await authenticate(em, input.token ?? null, now());
+    readRouting = await readRoutingFor(em, options.replicas, actor, options.config.readYourWritesSeconds);
   } catch (error) {
     // Apollo would answer "Context creation failed" with HTTP 500: an outage is a 503 to retry. (No plugin runs on
     // this path, so the language is chosen here.)
@@ -83,6 +89,7 @@ export async function createContext(options: AppOptions, input: ContextInput): P
     proof: options.config.proof,
     webhooks: options.config.webhooks,
     reads: new ReadLedger(),
+    readRouting,
   };
 }
 
@@ -119,6 +126,7 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
       responseLimitsPlugin(options.config.maxResponseObjects),
       languagePlugin,
       readAuditPlugin,
+      ...(options.replicas?.size ? [readRoutingPlugin] : []),
       ...(options.config.exposeSqlCount ? [sqlCountPlugin] : []),
       ...(explorerModeOf(options.config) === 'signed-in' ? [signedInIntrospectionPlugin] : []),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
@@ -185,7 +193,7 @@ export async function createApp(options: AppOptions) {
   });
   // Readiness: the database answers and every migration this build knows is applied; 503 otherwise.
   app.get('/readyz', async (_req, res) => {
-    const state = await readiness(options.orm);
+    const state = await readiness(options.orm, options.replicas);
     res.setHeader('Cache-Control', 'no-store');
     if (!state.ready) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(state.ready ? 200 : 503).json(state);
@@ -351,10 +359,21 @@ export interface Readiness {
   database: 'up' | 'down';
   /** Migrations of this build not yet applied to the database (another instance may be applying them). */
   pendingMigrations: string[];
+  /**
+   * Each streaming replica: up, its replay lag in seconds and whether it serves reads. A replica down or behind does
+   * not make the instance unready: its reads go to the primary.
+   */
+  replicas?: ReplicaReport[];
+}
+
+/** Readiness of the primary and, with replicas, each replica's state and lag (measured in parallel). */
+export async function readiness(orm: MikroORM, replicas?: ReplicaSet): Promise<Readiness> {
+  const [state, replicaReports] = await Promise.all([primaryReadiness(orm), replicas?.size ? replicas.probe() : undefined]);
+  return replicaReports ? { ...state, replicas: replicaReports } : state;
 }
 
 /** Answers within 3 s whatever the database does: a load balancer's probe must not hang. */
-export async function readiness(orm: MikroORM): Promise<Readiness> {
+async function primaryReadiness(orm: MikroORM): Promise<Readiness> {
   const check = (async (): Promise<Readiness> => {
     const pending = await orm.getMigrator().getPendingMigrations();
     const pendingMigrations = pending.map((m) => m.name);

@@ -73,6 +73,16 @@ export interface AppConfig {
    * configuration that only turns production on also turns the explorer off.
    */
   explorer: ExplorerMode | null;
+  /**
+   * Streaming replicas (DATABASE_REPLICA_URLS, comma-separated): lag-tolerant reads (lists, reports, dashboards,
+   * drills) go to one of them (shared/read-replica.ts); writes, reads inside mutations and an actor's reads shortly
+   * after their own write stay on the primary. Empty: everything on the primary.
+   */
+  replicaUrls: string[];
+  /** After an actor's write, their reads stay on the primary this many seconds (TANFANG_READ_YOUR_WRITES_SECONDS). */
+  readYourWritesSeconds: number;
+  /** A replica further behind than this (seen by /readyz) gets no reads until it catches up (TANFANG_REPLICA_MAX_LAG_SECONDS). */
+  replicaMaxLagSeconds: number;
 }
 
 export interface WebhookSettings {
@@ -154,5 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { url: env.TANFANG_SMS_URL, template: env.TANFANG_SMS_TEMPLATE || 'TANFANG_URGENT_ALERT', timeoutMs: 10_000 }
       : null,
     explorer: explorerMode(env),
+    replicaUrls: (env.DATABASE_REPLICA_URLS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== ''),
+    readYourWritesSeconds: int('TANFANG_READ_YOUR_WRITES_SECONDS', 5, 0, 3600, env),
+    replicaMaxLagSeconds: int('TANFANG_REPLICA_MAX_LAG_SECONDS', 30, 1, Number.MAX_SAFE_INTEGER, env),
   };
 }

@@ -5,6 +5,7 @@ import type { Loaders } from '../shared/loaders.js';
 import type { ReadLedger } from '../modules/audit/read-audit.js';
 import type { ScopeName } from '@tanfang/schema';
 import type { ProofLimits, WebhookSettings } from '../config/env.js';
+import type { ReadRouting } from '../shared/read-replica.js';
 
 export interface RequestMeta {
   requestId: string;
@@ -40,6 +41,8 @@ export interface RequestContext {
   webhooks?: WebhookSettings;
   /** Archives this request's response carries, written to the audit log before it is sent (read-audit.ts). */
   reads?: ReadLedger;
+  /** Whether lag-tolerant reads may go to a streaming replica (shared/read-replica.ts); absent without replicas. */
+  readRouting?: ReadRouting | null;
 }
 
 export function requireActor(ctx: RequestContext): Actor {

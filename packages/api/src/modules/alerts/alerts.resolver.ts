@@ -9,6 +9,7 @@ import { LocalDate } from '../../graphql/scalars.js';
 import { ReferredAlertType } from '../agencies/agency-views.types.js';
 import { ALERT_ORDER, AlertConnection, AlertFilter, AlertType, RaiseAlertInput, Referral, ReferralResponse } from './alerts.types.js';
 import { ReferralsService } from './referrals.service.js';
+import { lagTolerant } from '../../shared/read-replica.js';
 
 @Resolver(() => AlertType)
 export class AlertsResolver {
@@ -18,7 +19,7 @@ export class AlertsResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<AlertType>> {
-    return new AlertsService(ctx).list(filter, page.first, page.after);
+    return lagTolerant(ctx, (readCtx) => new AlertsService(readCtx).list(filter, page.first, page.after));
   }
 
   @Mutation(() => AlertType, { description: 'Raise an alert by hand (a finding outside the rules, a call from a neighbour).' })

@@ -3,6 +3,7 @@ import type { RequestContext } from '../../graphql/context.js';
 import { PeriodInput } from '../compliance/compliance.types.js';
 import { AssessmentService } from './assessment.service.js';
 import { AssessmentTargetInput, AssessmentType } from './assessment.types.js';
+import { lagTolerant } from '../../shared/read-replica.js';
 
 @Resolver()
 export class AssessmentResolver {
@@ -17,6 +18,6 @@ export class AssessmentResolver {
     targets: AssessmentTargetInput[] | null,
     @Ctx() ctx: RequestContext,
   ): Promise<AssessmentType> {
-    return new AssessmentService(ctx).assessment(regionCode, period, targets);
+    return lagTolerant(ctx, (readCtx) => new AssessmentService(readCtx).assessment(regionCode, period, targets));
   }
 }

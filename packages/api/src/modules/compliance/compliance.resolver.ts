@@ -7,6 +7,7 @@ import { ElderType } from '../elders/elder.types.js';
 import { ElderComplianceType } from '../standards/standards.types.js';
 import { ComplianceService } from './compliance.service.js';
 import { OverdueElderConnection, PeriodInput, VisitorWorkloadType, VisitRateType, WorklistItemType, type OverdueElderType } from './compliance.types.js';
+import { lagTolerant } from '../../shared/read-replica.js';
 
 @Resolver(() => ElderType)
 export class ComplianceResolver {
@@ -26,14 +27,14 @@ export class ComplianceResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<OverdueElderType>> {
-    return new ComplianceService(ctx).overdueElders(regionCode, asOf, page.first, page.after);
+    return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).overdueElders(regionCode, asOf, page.first, page.after));
   }
 
   @Query(() => [WorklistItemType], {
     description: "The logged-in visitor's assigned elders that are overdue or due in their current window, most urgent first.",
   })
   myWorklist(@Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today. Not in the future.' }) asOf: string | null, @Ctx() ctx: RequestContext): Promise<WorklistItemType[]> {
-    return new ComplianceService(ctx).myWorklist(asOf);
+    return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).myWorklist(asOf));
   }
 
   @Query(() => VisitRateType, { description: '探访率 of a region subtree (default: your jurisdiction) for a period; definitions on the VisitRate type.' })
@@ -42,7 +43,7 @@ export class ComplianceResolver {
     @Arg('period', () => PeriodInput, { description: 'The period (PeriodInput: kind and a day inside it).' }) period: PeriodInput,
     @Ctx() ctx: RequestContext,
   ): Promise<VisitRateType> {
-    return new ComplianceService(ctx).visitRate(regionCode, period);
+    return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).visitRate(regionCode, period));
   }
 
   @Query(() => [VisitorWorkloadType], { description: 'Workload of every active visitor of a region subtree, most overdue first.' })
@@ -51,6 +52,6 @@ export class ComplianceResolver {
     @Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today. Not in the future.' }) asOf: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<VisitorWorkloadType[]> {
-    return new ComplianceService(ctx).workload(regionCode, asOf);
+    return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).workload(regionCode, asOf));
   }
 }

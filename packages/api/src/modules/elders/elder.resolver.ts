@@ -31,6 +31,7 @@ import {
   RefusalType,
 } from './elder.types.js';
 import { ageOn } from './id-number.js';
+import { lagTolerant } from '../../shared/read-replica.js';
 
 @Resolver(() => ElderType)
 export class ElderResolver {
@@ -41,7 +42,7 @@ export class ElderResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<Elder>> {
-    return new ElderService(ctx).list(filter, sort, page.first, page.after);
+    return lagTolerant(ctx, (readCtx) => new ElderService(readCtx).list(filter, sort, page.first, page.after));
   }
 
   @Query(() => ElderType, { description: 'One archive. NOT_FOUND if missing or outside your jurisdiction. The read is audited.' })

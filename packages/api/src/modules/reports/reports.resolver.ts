@@ -3,6 +3,7 @@ import type { RequestContext } from '../../graphql/context.js';
 import { PERIOD_LABEL_DEPRECATION, PeriodInput } from '../../graphql/period.js';
 import { ReportsService } from './reports.service.js';
 import { ReportType } from './reports.types.js';
+import { lagTolerant } from '../../shared/read-replica.js';
 
 const PERIOD_INPUT = 'The period (PeriodInput: WEEK, MONTH, QUARTER, HALF_YEAR or YEAR containing `date`). Required unless the deprecated `period` is given.';
 const PERIOD_LABEL = `Deprecated label form: 2026-10 (month), 2026-W43 (ISO week), 2026-Q4, 2026-H1 (half year) or 2026. ${PERIOD_LABEL_DEPRECATION}`;
@@ -19,7 +20,7 @@ export class ReportsResolver {
     @Arg('periodInput', () => PeriodInput, { nullable: true, description: PERIOD_INPUT }) periodInput: PeriodInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<ReportType> {
-    return new ReportsService(ctx).report(regionCode, { label: period, input: periodInput });
+    return lagTolerant(ctx, (readCtx) => new ReportsService(readCtx).report(regionCode, { label: period, input: periodInput }));
   }
 
   @Mutation(() => ReportType, {
