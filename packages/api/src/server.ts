@@ -30,6 +30,7 @@ import { requestScope } from './shared/request-scope.js';
 import { isStorableText } from './shared/text.js';
 import { precompressed } from './shared/precompressed.js';
 import { mountExplorer, signedInIntrospectionPlugin } from './explorer/explorer.js';
+import { scopedIntrospectionPlugin } from './graphql/scoped-schema.js';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -121,6 +122,8 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
       readAuditPlugin,
       ...(options.config.exposeSqlCount ? [sqlCountPlugin] : []),
       ...(explorerModeOf(options.config) === 'signed-in' ? [signedInIntrospectionPlugin] : []),
+      // Introspection describes only the operations the caller's scopes allow (the explorer shows what it may call).
+      scopedIntrospectionPlugin,
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
       // Apollo's default cache-control plugin wraps every field resolver to collect cache hints we never use
       // (responses carry personal data and are not cached): off, which measurably cuts the cost of large lists.
