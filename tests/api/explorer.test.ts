@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explorerModeOf, loadConfig } from '../../packages/api/src/config/env.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, type TestApp, type TestUser } from '../helpers/app.js';
 
 // The API explorer's switch (TANFANG_EXPLORER): off is a 404 like any unknown path (not the console's page) and
 // leaves introspection as it was; on serves the page and GraphiQL's files from this server; signed-in describes the
@@ -89,6 +89,55 @@ describe('API explorer settings', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("introspection describes only the caller's operations and the types they reach; execution is unchanged", async () => {
+    const SHAPE = `{ __schema { queryType { fields { name description } } mutationType { fields { name } } types { name } }
+      userInput: __type(name: "CreateUserInput") { name } deathBatch: __type(name: "DeathRegistrationBatch") { name } }`;
+    type Shape = { __schema: { queryType: { fields: { name: string; description: string }[] }; mutationType: { fields: { name: string }[] } | null; types: { name: string }[] }; userInput: { name: string } | null; deathBatch: { name: string } | null };
+    const seen = async (who: TestUser | null) => {
+      const result = await t.exec<Shape>(who, SHAPE);
+      expect(result.errors).toBeUndefined();
+      const s = result.data!;
+      return {
+        queries: s.__schema.queryType.fields.map((f) => f.name),
+        mutations: s.__schema.mutationType?.fields.map((f) => f.name) ?? [],
+        types: s.__schema.types.map((x) => x.name),
+        userInput: s.userInput,
+        deathBatch: s.deathBatch,
+        descriptions: Object.fromEntries(s.__schema.queryType.fields.map((f) => [f.name, f.description])),
+      };
+    };
+    const police = await t.user('POLICE', '440783');
+    const admin = await t.user('ADMIN', '440783');
+
+    const asPolice = await seen(police);
+    expect(asPolice.mutations).toEqual(expect.arrayContaining(['syncDeathRegistrations', 'syncResidentRoll', 'respondToReferral', 'createApiClient']));
+    expect(asPolice.queries).toEqual(expect.arrayContaining(['changes', 'agencyElders', 'referredAlerts', 'me']));
+    for (const hidden of ['createUser', 'closeReportPeriod', 'syncDisabilityCertificates', 'registerElder']) expect(asPolice.mutations).not.toContain(hidden);
+    for (const hidden of ['elders', 'auditLog', 'users', 'report']) expect(asPolice.queries).not.toContain(hidden);
+    // Types only hidden operations reached are gone; those of its own operations are there.
+    expect(asPolice.userInput).toBeNull();
+    expect(asPolice.types).not.toContain('UserConnection');
+    expect(asPolice.deathBatch).toEqual({ name: 'DeathRegistrationBatch' });
+    expect(asPolice.descriptions.changes).toContain('Who may call it: scope `changes.read:view`');
+
+    const asAdmin = await seen(admin);
+    expect(asAdmin.mutations).toEqual(expect.arrayContaining(['createUser', 'closeReportPeriod']));
+    expect(asAdmin.mutations).not.toContain('syncDeathRegistrations');
+    expect(asAdmin.userInput).toEqual({ name: 'CreateUserInput' });
+
+    // Anonymous (the explorer on, outside production): logging in and asking who one is.
+    const asNobody = await seen(null);
+    expect(asNobody.queries).toEqual(['me']);
+    expect(asNobody.mutations.sort()).toEqual(['login', 'logout']);
+
+    // Only the description is cut: execution validates against the whole schema and the service refuses.
+    const refused = await t.exec(police, `mutation { closeReportPeriod(regionCode: "440783", periodInput: { kind: MONTH, date: "2026-10-01" }) { closed } }`);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredScope: 'report.close:jurisdiction' });
+    // The schema is asked for on its own: with data it would be described from the whole schema.
+    const mixed = await t.exec(police, `{ me { role } __type(name: "CreateUserInput") { name } }`);
+    expect(mixed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('production with the explorer off keeps introspection off', async () => {

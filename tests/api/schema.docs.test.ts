@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   buildSchema,
   isEnumType,
@@ -13,10 +10,6 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printAppSchema } from '../../packages/api/src/graphql/schema.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** The ratchet: what is still undocumented. It may only shrink (issue 19 item 1). */
-const listFile = path.join(here, 'schema.undocumented.txt');
 
 /**
  * Every element a client reads in the contract, by its schema coordinate: types (`Elder`), fields and input fields
@@ -44,19 +37,10 @@ function elements(schema: GraphQLSchema): { coordinate: string; description: str
 }
 
 describe('the schema documents itself', () => {
-  it('every type, field, argument and enum value has a description, save those still listed in schema.undocumented.txt', async () => {
+  it('every type, field, argument and enum value has a description', async () => {
     const all = elements(buildSchema(await printAppSchema()));
     const undocumented = all.filter((e) => !e.description?.trim()).map((e) => e.coordinate).sort();
-    const listed = fs.readFileSync(listFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-    const listedSet = new Set(listed);
-    const undocumentedSet = new Set(undocumented);
-
-    console.info(`schema descriptions: ${all.length - undocumented.length} of ${all.length} elements described, ${undocumented.length} still listed in schema.undocumented.txt`);
-
-    const fresh = undocumented.filter((c) => !listedSet.has(c));
-    expect(fresh, 'new elements without a description: add `description` to their decorators (what it means, units, limits, scope)').toEqual([]);
-    const stale = listed.filter((c) => !undocumentedSet.has(c));
-    expect(stale, 'described or gone now: delete these lines from tests/api/schema.undocumented.txt (the list only shrinks)').toEqual([]);
-    expect(listed.length, 'schema.undocumented.txt names each element once').toBe(listedSet.size);
+    console.info(`schema descriptions: ${all.length - undocumented.length} of ${all.length} elements described`);
+    expect(undocumented, 'elements without a description: add `description` to their decorators (what it means, units, limits, scope)').toEqual([]);
   });
 });

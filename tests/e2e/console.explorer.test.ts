@@ -6,7 +6,8 @@ import { createTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
 import { CHROMIUM, launchChromium, OUTPUT } from '../helpers/browser.js';
 
 // The API explorer (GraphiQL at /explorer) in Debian's Chromium under the server's real CSP (no bypass): a partner's
-// developer pastes the agency's API key, sees the key's scopes, runs a query and reads the answer. One context.
+// developer pastes the agency's API key, sees the key's scopes, runs a query and reads the answer; the docs show only
+// the operations the key may call. One context.
 
 describe('API explorer in Chromium', () => {
   let t: TestApp;
@@ -67,9 +68,24 @@ describe('API explorer in Chromium', () => {
     expect(await response.textContent()).toContain('"totalCount": 0');
     await page.screenshot({ path: path.join(OUTPUT, 'explorer.png') });
 
-    // Its schema came through introspection with the key: the docs explorer knows the partner operations.
+    // Its schema came through introspection with the key, cut to what the key may call: the docs explorer lists
+    // health's sync mutations and the change feed, not the civil-affairs operations (createUser, closeReportPeriod).
     await page.locator('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]').click();
-    await expect.poll(() => page.locator('.graphiql-doc-explorer').textContent()).toContain('Query');
+    const docs = page.locator('.graphiql-doc-explorer');
+    await expect.poll(() => docs.textContent()).toContain('Query');
+    const fieldNames = () => docs.locator('.graphiql-doc-explorer-field-name').allTextContents();
+    await docs.locator('a', { hasText: /^Mutation$/ }).first().click();
+    await expect.poll(fieldNames).toContain('syncHealthChecks');
+    const mutations = await fieldNames();
+    expect(mutations).toEqual(expect.arrayContaining(['syncIncapacityAssessments', 'respondToReferral', 'createApiClient']));
+    for (const hidden of ['createUser', 'closeReportPeriod', 'syncDeathRegistrations', 'registerElder']) expect(mutations).not.toContain(hidden);
+    await docs.locator('.graphiql-doc-explorer-back').click();
+    await docs.locator('a', { hasText: /^Query$/ }).first().click();
+    await expect.poll(fieldNames).toContain('changes');
+    const queries = await fieldNames();
+    expect(queries).toEqual(expect.arrayContaining(['agencyElders', 'referredAlerts', 'me']));
+    for (const hidden of ['auditLog', 'users', 'elders', 'report']) expect(queries).not.toContain(hidden);
+    await page.screenshot({ path: path.join(OUTPUT, 'explorer-docs.png') });
 
     // Without a key it sends the console's own session (the console keeps it under tanfang.token in this tab).
     const town = await t.user('TOWN_OPERATOR', '440783001');

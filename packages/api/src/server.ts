@@ -32,6 +32,7 @@ import { precompressed } from './shared/precompressed.js';
 import { mountExplorer, signedInIntrospectionPlugin } from './explorer/explorer.js';
 import type { ReplicaReport, ReplicaSet } from './db/replicas.js';
 import { readRoutingFor, readRoutingPlugin } from './shared/read-replica.js';
+import { scopedIntrospectionPlugin } from './graphql/scoped-schema.js';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -129,6 +130,8 @@ export async function createApollo(options: AppOptions): Promise<ApolloServer<Re
       ...(options.replicas?.size ? [readRoutingPlugin] : []),
       ...(options.config.exposeSqlCount ? [sqlCountPlugin] : []),
       ...(explorerModeOf(options.config) === 'signed-in' ? [signedInIntrospectionPlugin] : []),
+      // Introspection describes only the operations the caller's scopes allow (the explorer shows what it may call).
+      scopedIntrospectionPlugin,
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
       // Apollo's default cache-control plugin wraps every field resolver to collect cache hints we never use
       // (responses carry personal data and are not cached): off, which measurably cuts the cost of large lists.

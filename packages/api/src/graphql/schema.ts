@@ -28,6 +28,7 @@ import { NotificationsResolver } from '../modules/notifications/notifications.re
 import { WebhooksResolver } from '../modules/webhooks/webhooks.resolver.js';
 import { AssessmentResolver } from '../modules/assessment/assessment.resolver.js';
 import { recordPersonalReads } from '../modules/audit/read-audit.js';
+import { accessInWords, OPERATION_SCOPES } from '@tanfang/schema';
 import { ERROR_CODES_DOC, MUTATIONS_DOC } from './errors.js';
 
 export const resolvers = [
@@ -64,12 +65,21 @@ export function appSchema(): Promise<GraphQLSchema> {
   return built;
 }
 
-/** type-graphql gives the root types no description: the error codes are documented on `Query` (issue 19). */
+/**
+ * type-graphql gives the root types no description: the error codes are documented on `Query` (issue 19). Each root
+ * field's description ends with who may call it, from the same declaration the explorer filters by (OPERATION_SCOPES).
+ */
 function describeRoots(schema: GraphQLSchema): GraphQLSchema {
   const query = schema.getQueryType();
   const mutation = schema.getMutationType();
   if (query) query.description = ERROR_CODES_DOC;
   if (mutation) mutation.description = MUTATIONS_DOC;
+  for (const root of [query, mutation]) {
+    for (const field of Object.values(root?.getFields() ?? {})) {
+      const access = OPERATION_SCOPES[`${root!.name}.${field.name}`];
+      if (access) field.description = [field.description?.trim(), accessInWords(access)].filter(Boolean).join(' ');
+    }
+  }
   return schema;
 }
 

@@ -16,6 +16,7 @@ export enum AgencyKindEnum {
 }
 registerEnumType(AgencyKindEnum, {
   name: 'AgencyKind',
+  description: 'The kind of an agency: a partner that syncs its own records (POLICE, HEALTH, DISABILITY, HOUSING), a service organisation alerts are referred to (SOCIAL_WORK, COUNSELLING, LEGAL_AID), or civil affairs (民政, the lead, never registered as an agency).',
   valuesConfig: labelled(AgencyKindEnum, {
     POLICE: '公安',
     HEALTH: '卫健',
@@ -28,48 +29,48 @@ registerEnumType(AgencyKindEnum, {
   }),
 });
 
-@ObjectType('Agency')
+@ObjectType('Agency', { description: 'A partner agency or service organisation registered at a region: its people get accounts of its role, its systems API keys. Read with region.read (a partner user sees its own agency).' })
 export class AgencyType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The agency\'s id (for apiClients, createApiClient).' })
   id!: string;
 
-  @Field(() => AgencyKindEnum)
+  @Field(() => AgencyKindEnum, { description: 'What kind of agency it is (one per kind and region).' })
   kind!: AgencyKindEnum;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Its official name, e.g. 开平市公安局 (2-100 characters).' })
   name!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The region it serves (2 to 12 digits): it sees and syncs elders of that subtree.' })
   regionCode!: string;
 }
 
 @ObjectType('ApiClient', { description: "A partner system's API key (the key itself is shown once, at creation)." })
 export class ApiClientType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The key\'s id (for revokeApiClient); not the key.' })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The agency whose system uses the key; calls with it act as that agency.' })
   agencyId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What the key is for, e.g. 残联业务系统 (2-100 characters).' })
   name!: string;
 
   @Field(() => String, { description: 'The first characters of the key, to tell keys apart.' })
   keyPrefix!: string;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the key was created.' })
   createdAt!: Date;
 
   @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'Recorded at most once a minute.' })
   lastUsedAt!: Date | null;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When it was revoked (from then on it is UNAUTHENTICATED); null while it works.' })
   revokedAt!: Date | null;
 }
 
-@ObjectType('CreatedApiClient')
+@ObjectType('CreatedApiClient', { description: 'A new API key (createApiClient): its record and, this once, the key itself.' })
 export class CreatedApiClientType {
-  @Field(() => ApiClientType)
+  @Field(() => ApiClientType, { description: 'The stored record of the key (what apiClients lists).' })
   client!: ApiClientType;
 
   @Field(() => String, { description: 'Send as `Authorization: Bearer <key>`. Shown only now: it is stored hashed.' })
@@ -78,34 +79,34 @@ export class CreatedApiClientType {
 
 @ObjectType('AgencyRecord', { description: "One record an agency sent, with its provenance." })
 export class AgencyRecordType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The stored record\'s id.' })
   id!: string;
 
-  @Field(() => AgencyKindEnum)
+  @Field(() => AgencyKindEnum, { description: 'The kind of agency that sent it.' })
   agencyKind!: AgencyKindEnum;
 
   @Field(() => String, { description: 'DISABILITY_CERTIFICATE, DEATH_REGISTRATION, ...' })
   kind!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The agency\'s own id of the record, unique per agency and record kind: a newer sourceVersion of the same externalId updates it.' })
   externalId!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The archive it matched by ID number; null when it matched none (a candidate or no match).' })
   elderId!: string | null;
 
   @Field(() => String, { description: 'Masked.' })
   idNumber!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'The day the fact took effect as the agency says (a death, a certificate\'s issue, an appraisal), China calendar.' })
   effectiveOn!: string;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the API received it.' })
   receivedAt!: Date;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The sync batch it came in (one per idempotencyKey).' })
   batchId!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The agency\'s version of the record: an older one than stored is answered CONFLICT and changes nothing.' })
   sourceVersion!: number;
 
   @Field(() => GraphQLJSON, { description: "The kind's fields as sent." })
@@ -153,31 +154,31 @@ export const STATUS_STRING_DEPRECATION = 'Use statuses (a list of the status enu
   description: '摸排候选对象: someone an agency reported who has no archive yet and meets the criteria. Never a silent archive: the town enrolls or dismisses.',
 })
 export class CandidateType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The candidate\'s id (for enrollCandidate and dismissCandidate).' })
   id!: string;
 
   @Field(() => String, { description: 'Masked.' })
   idNumber!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The name as an agency reported it; null if none did.' })
   name!: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The region the agencies\' records place them in (the village, 12 digits, where known); the town above works the queue.' })
   regionCode!: string;
 
   @Field(() => GraphQLJSON, { description: 'The agency records that put them here: [{ kind, label, agency, externalId, effectiveOn }].' })
   reasons!: unknown[];
 
-  @Field(() => CandidateStatus)
+  @Field(() => CandidateStatus, { description: 'PENDING until the town enrolls (ENROLLED) or dismisses (DISMISSED) them.' })
   status!: CandidateStatus;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the first agency record about them arrived.' })
   firstSeenAt!: Date;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'With ENROLLED: the archive registered for them.' })
   elderId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'With DISMISSED: why they were not enrolled (2-500 characters).' })
   dismissReason!: string | null;
 }
 
@@ -194,76 +195,76 @@ export class EnrollCandidateInput {
 
 @ObjectType('Transfer', { description: 'A move to another village reported by the police: the receiving town accepts or rejects it.' })
 export class TransferType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The transfer\'s id (for acceptTransfer and rejectTransfer).' })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The archive that would move.' })
   elderId!: string;
 
   @Field(() => String, { description: "The elder's name (姓名), read with the row: people, not ids, on the transfer list." })
   elderName!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The village (12 digits) the archive is in now.' })
   fromRegionCode!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The village (12 digits) the police say the elder moved to.' })
   toRegionCode!: string;
 
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'The day of the move, as the police recorded it.' })
   movedOn!: string;
 
-  @Field(() => TransferStatus)
+  @Field(() => TransferStatus, { description: 'PROPOSED until the receiving town accepts or rejects it.' })
   status!: TransferStatus;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the police record proposed it.' })
   proposedAt!: Date;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The receiving town\'s note when accepting, or its reason when rejecting; null until decided.' })
   note!: string | null;
 }
 
 @ObjectType('DataConflict', { description: 'Agencies, or an agency and the archive, disagree: civil affairs settles; nothing is overwritten silently.' })
 export class DataConflictType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The conflict\'s id (for settleDataConflict).' })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The archive the conflict is about.' })
   elderId!: string;
 
   @Field(() => String, { description: "The elder's name (姓名), read with the row: people, not ids, on the conflict list." })
   elderName!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The elder\'s village (12 digits).' })
   regionCode!: string;
 
   @Field(() => String, { description: 'DEATH_VS_ACTIVITY, ARCHIVE_DIFFERS or MOVED_OUTSIDE.' })
   kind!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The archive field the two sides disagree on (status, incapacityLevel, disability, familyPlanningKind, regionCode); null when no single field is at issue.' })
   field!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What the archive says about that field, in words; null when it holds nothing.' })
   archiveValue!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What the agency\'s record says about that field, in words; null when it says nothing.' })
   agencyValue!: string | null;
 
-  @Field(() => [ID])
+  @Field(() => [ID], { description: 'The agency records (AgencyRecord.id) involved.' })
   recordIds!: string[];
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The disagreement in words, for the person who settles it.' })
   detail!: string;
 
-  @Field(() => DataConflictStatus)
+  @Field(() => DataConflictStatus, { description: 'OPEN until settled.' })
   status!: DataConflictStatus;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the conflict was found.' })
   raisedAt!: Date;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'With SETTLED: the ConflictDecision taken (APPLY_AGENCY, KEEP_ARCHIVE or CORRECTED_BY_HAND).' })
   decision!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'With SETTLED: what was checked (2-1000 characters).' })
   note!: string | null;
 }
 
@@ -274,6 +275,7 @@ export enum ConflictDecision {
 }
 registerEnumType(ConflictDecision, {
   name: 'ConflictDecision',
+  description: 'How civil affairs settles a data conflict (settleDataConflict).',
   valuesConfig: labelled(ConflictDecision, {
     APPLY_AGENCY: '采用部门数据（写入档案，重新分类）',
     KEEP_ARCHIVE: '保留档案数据',

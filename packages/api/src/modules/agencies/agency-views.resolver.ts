@@ -11,7 +11,7 @@ export class AgencyViewsResolver {
       "Partner agencies (scope agency.view:duty): the elders of your agency's region subtree that its duty needs, with only the fields its duty needs (see `AgencyElder` and AGENCY_VIEWS). Police and health see every elder; the disability federation, disabled elders; housing, elders whose housing was flagged. FORBIDDEN for an account without an agency. Audited (AGENCY_VIEW_READ).",
   })
   agencyElders(
-    @Arg('filter', () => AgencyElderFilter, { nullable: true }) filter: AgencyElderFilter | null,
+    @Arg('filter', () => AgencyElderFilter, { nullable: true, description: 'Which elders of your view (default: all of them, in your agency\'s region subtree).' }) filter: AgencyElderFilter | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<AgencyElderType>> {

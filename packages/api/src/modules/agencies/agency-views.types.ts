@@ -43,7 +43,7 @@ export class AgencyVillageType {
   @Field(() => String, { description: '12-digit statistical code.' })
   code!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Its name, e.g. 长沙村委会.' })
   name!: string;
 
   @Field(() => String, { description: 'Names from the province down.' })
@@ -52,13 +52,13 @@ export class AgencyVillageType {
 
 @ObjectType('AgencyContact', { description: 'An emergency contact, with the full phone number (police: reaching the family is its duty).' })
 export class AgencyContactType {
-  @Field(() => ContactKind)
+  @Field(() => ContactKind, { description: 'Child, relative or village-committee worker (children first).' })
   kind!: ContactKind;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The contact\'s name.' })
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Relation to the elder in words (e.g. 儿子); null if not recorded.' })
   relation!: string | null;
 
   @Field(() => String, { description: 'Full number.' })
@@ -67,7 +67,7 @@ export class AgencyContactType {
 
 @ObjectType('AgencyHealthFindings', { description: "The latest visit's health findings (any visit method; null findings were not recorded)." })
 export class AgencyHealthFindingsType {
-  @Field(() => LocalDate)
+  @Field(() => LocalDate, { description: 'The day of the visit these findings come from.' })
   visitedOn!: string;
 
   @Field(() => Trend, { nullable: true, description: '表达能力' })
@@ -108,7 +108,7 @@ const only = (who: string, what: string) => `${what} Given to: ${who}; null for 
     "An elder as a partner agency sees them: the fields of its view (AGENCY_VIEWS) are filled, every other field is null. Identity numbers are masked; phones are full where reaching the elder is the agency's duty. Reads are audited (AGENCY_VIEW_READ).",
 })
 export class AgencyElderType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The archive\'s id (the same in referrals, changes and sync answers).' })
   id!: string;
 
   @Field(() => AgencyViewKind, { description: 'The view that filled this record.' })
@@ -174,25 +174,25 @@ export const AgencyElderConnection = connectionOf(
 
 @ObjectType('ReferredAlert', { description: 'An alert referred to your agency: what it needs to act, not the archive.' })
 export class ReferredAlertType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The alert\'s id (for respondToReferral).' })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The elder\'s archive id.' })
   elderId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What happened, in a line.' })
   title!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The circumstances in words; null if none were given.' })
   detail!: string | null;
 
-  @Field(() => AlertSeverity)
+  @Field(() => AlertSeverity, { description: 'URGENT (life or property in danger) or NORMAL.' })
   severity!: AlertSeverity;
 
-  @Field(() => AlertStatus)
+  @Field(() => AlertStatus, { description: 'The alert\'s status at civil affairs (REFERRED while with you; ACKNOWLEDGED after a decline; RESOLVED when closed).' })
   status!: AlertStatus;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the alert was raised.' })
   raisedAt!: Date;
 
   @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When it was (last) referred.' })
@@ -222,7 +222,7 @@ export class ReferredAlertType {
   @Field(() => String, { nullable: true, description: 'Your reason for declining, or the outcome you reported.' })
   referralAnswer!: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The elder\'s name (姓名), to find the person.' })
   elderName!: string;
 
   @Field(() => AgencyVillageType, { description: "The elder's village." })

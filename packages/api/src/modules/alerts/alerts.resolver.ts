@@ -15,7 +15,7 @@ import { lagTolerant } from '../../shared/read-replica.js';
 export class AlertsResolver {
   @Query(() => AlertConnection, { description: `Alerts of elders in your jurisdiction (default: not yet resolved). ${ALERT_ORDER}` })
   alerts(
-    @Arg('filter', () => AlertFilter, { nullable: true }) filter: AlertFilter | null,
+    @Arg('filter', () => AlertFilter, { nullable: true, description: 'Which alerts (default: every alert of your jurisdiction not yet resolved).' }) filter: AlertFilter | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<AlertType>> {
@@ -23,15 +23,15 @@ export class AlertsResolver {
   }
 
   @Mutation(() => AlertType, { description: 'Raise an alert by hand (a finding outside the rules, a call from a neighbour).' })
-  raiseAlert(@Arg('input', () => RaiseAlertInput) input: RaiseAlertInput, @Ctx() ctx: RequestContext): Promise<AlertType> {
+  raiseAlert(@Arg('input', () => RaiseAlertInput, { description: 'The elder, the title, the detail and the severity.' }) input: RaiseAlertInput, @Ctx() ctx: RequestContext): Promise<AlertType> {
     return new AlertsService(ctx).raise(input);
   }
 
   @Mutation(() => AlertType, { description: 'Acknowledge an open alert: escalation stops. CONFLICT if `version` is stale or it is no longer open.' })
   acknowledgeAlert(
-    @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int) version: number,
-    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Arg('id', () => ID, { description: 'The alert (Alert.id).' }) id: string,
+    @Arg('version', () => Int, { description: 'The version you read (Alert.version): CONFLICT if someone changed the alert since.' }) version: number,
+    @Arg('note', () => String, { nullable: true, description: 'What you found or will do (at most 1000 characters).' }) note: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<AlertType> {
     return new AlertsService(ctx).acknowledge(id, version, note);
@@ -39,10 +39,10 @@ export class AlertsResolver {
 
   @Mutation(() => AlertType, { description: '转介: refer the alert to an agency or a professional (acknowledges it if it was open).' })
   referAlert(
-    @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int) version: number,
-    @Arg('to', () => Referral) to: Referral,
-    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Arg('id', () => ID, { description: 'The alert (Alert.id).' }) id: string,
+    @Arg('version', () => Int, { description: 'The version you read (Alert.version): CONFLICT if someone changed the alert since.' }) version: number,
+    @Arg('to', () => Referral, { description: 'Where to refer it: the agencies of that kind whose region holds the elder see it in referredAlerts.' }) to: Referral,
+    @Arg('note', () => String, { nullable: true, description: 'What the receiving agency should know (at most 1000 characters).' }) note: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<AlertType> {
     return new AlertsService(ctx).refer(id, version, to, note);
@@ -50,9 +50,9 @@ export class AlertsResolver {
 
   @Mutation(() => AlertType, { description: 'Resolve the alert with what was done.' })
   resolveAlert(
-    @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int) version: number,
-    @Arg('resolution', () => String) resolution: string,
+    @Arg('id', () => ID, { description: 'The alert (Alert.id).' }) id: string,
+    @Arg('version', () => Int, { description: 'The version you read (Alert.version): CONFLICT if someone changed the alert since.' }) version: number,
+    @Arg('resolution', () => String, { description: 'What was done (2-1000 characters).' }) resolution: string,
     @Ctx() ctx: RequestContext,
   ): Promise<AlertType> {
     return new AlertsService(ctx).resolve(id, version, resolution);

@@ -10,6 +10,7 @@ export enum AlertSeverity {
 }
 registerEnumType(AlertSeverity, {
   name: 'AlertSeverity',
+  description: 'How soon an alert must be acknowledged before it escalates one region level up: URGENT within 2 hours, NORMAL within 3 days.',
   valuesConfig: labelled(AlertSeverity, {
     URGENT: '紧急（危及生命财产安全）：2小时内确认',
     NORMAL: '一般风险隐患：3天内确认',
@@ -24,6 +25,7 @@ export enum AlertStatus {
 }
 registerEnumType(AlertStatus, {
   name: 'AlertStatus',
+  description: 'Where an alert stands: OPEN > ACKNOWLEDGED > REFERRED > RESOLVED (a later step may skip an earlier one, which then counts as done).',
   valuesConfig: labelled(AlertStatus, { OPEN: '待处理', ACKNOWLEDGED: '已确认', REFERRED: '已转介', RESOLVED: '已办结' }),
 });
 
@@ -84,16 +86,16 @@ registerEnumType(ReferralResponse, {
 
 @ObjectType('AlertEvent', { description: 'One step of an alert: who moved it to which status, with a note.' })
 export class AlertEventType {
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the step was made.' })
   at!: Date;
 
-  @Field(() => AlertStatus)
+  @Field(() => AlertStatus, { description: 'The alert\'s status after this step.' })
   status!: AlertStatus;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What the person wrote with the step (at most 1000 characters); null if nothing.' })
   note!: string | null;
 
-  @Field(() => Referral, { nullable: true })
+  @Field(() => Referral, { nullable: true, description: 'With a REFERRED step: where it was referred.' })
   referredTo!: Referral | null;
 
   @Field(() => String, { nullable: true, description: 'Username of who made the step.' })
@@ -117,16 +119,16 @@ export class AlertEventType {
     '紧急情况 / 风险隐患 found on a visit (by the rules table) or raised by hand. Deadline to acknowledge: 2 hours (URGENT) or 3 days (NORMAL); each deadline that passes unacknowledged escalates the alert one region level up (village → town → county), where it shows in that level\'s queue. Escalation is derived from the clock, never stored.',
 })
 export class AlertType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The alert\'s id (pass it to acknowledgeAlert, referAlert, resolveAlert).' })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The elder the alert is about (read `elder` for the name; needs elder.read:jurisdiction).' })
   elderId!: string;
 
   @Field(() => String, { description: "The elder's village." })
   regionCode!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The visit whose findings raised it; null when raised by hand, by an agency record or by the system.' })
   visitId!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The rule that raised it; null when raised by hand.' })
@@ -141,28 +143,28 @@ export class AlertType {
   @Field(() => String, { nullable: true, description: 'Who raised it, by display name (the visitor of the visit, or who raised it by hand); null when raised by an agency record or the system.' })
   raisedByName!: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What happened, in a line (2-100 characters): the rule\'s title, or what the person who raised it wrote.' })
   title!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The circumstances in words (at most 1000 characters); null if none were given.' })
   detail!: string | null;
 
-  @Field(() => AlertSeverity)
+  @Field(() => AlertSeverity, { description: 'URGENT (life or property in danger: 2 hours to acknowledge) or NORMAL (a risk: 3 days).' })
   severity!: AlertSeverity;
 
-  @Field(() => AlertStatus)
+  @Field(() => AlertStatus, { description: 'Where it stands: OPEN, ACKNOWLEDGED, REFERRED or RESOLVED.' })
   status!: AlertStatus;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When it was raised; the acknowledgement deadline counts from here.' })
   raisedAt!: Date;
 
   @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the current level must acknowledge it (null once acknowledged).' })
   acknowledgeBy!: Date | null;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When it was first acknowledged (or referred, which acknowledges it); null while open.' })
   acknowledgedAt!: Date | null;
 
-  @Field(() => Referral, { nullable: true })
+  @Field(() => Referral, { nullable: true, description: 'Where it was (last) referred (转介); null if never referred.' })
   referredTo!: Referral | null;
 
   @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When it was (last) referred.' })
@@ -189,10 +191,10 @@ export class AlertType {
   @Field(() => Referral, { nullable: true, description: 'Where the rule suggests referring it.' })
   suggestedReferral!: Referral | null;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When it was resolved; null until then.' })
   resolvedAt!: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What was done, as written when resolving it (2-1000 characters); null until resolved.' })
   resolution!: string | null;
 
   @Field(() => Int, { description: '0 at the village, 1 escalated to the town, 2 to the county.' })
@@ -204,7 +206,7 @@ export class AlertType {
   @Field(() => Int, { description: 'Pass it back with a change: a stale one is CONFLICT.' })
   version!: number;
 
-  @Field(() => [AlertEventType])
+  @Field(() => [AlertEventType], { description: 'Every step from raising to now, oldest first: who, when, which status, with their note.' })
   events!: AlertEventType[];
 }
 
@@ -216,7 +218,7 @@ export const ALERT_ORDER =
 
 export const AlertConnection = connectionOf('Alert', AlertType, `Alerts. ${ALERT_ORDER}`);
 
-@InputType()
+@InputType({ description: 'Which alerts to list; every condition given must hold. Always inside your jurisdiction.' })
 export class AlertFilter {
   @Field(() => String, { nullable: true, description: 'Elders of this region subtree (default: your jurisdiction).' })
   regionCode?: string | null;
@@ -227,10 +229,10 @@ export class AlertFilter {
   @Field(() => [AlertStatus], { nullable: true, description: 'Default: all but RESOLVED.' })
   status?: AlertStatus[] | null;
 
-  @Field(() => AlertSeverity, { nullable: true })
+  @Field(() => AlertSeverity, { nullable: true, description: 'Only alerts of this severity (default: both).' })
   severity?: AlertSeverity | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Only this elder\'s alerts.' })
   elderId?: string | null;
 
   @Field(() => String, {
@@ -243,17 +245,17 @@ export class AlertFilter {
   escalated?: boolean | null;
 }
 
-@InputType()
+@InputType({ description: 'An alert raised by hand (raiseAlert): about an elder in your jurisdiction, with a title and how urgent it is.' })
 export class RaiseAlertInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The elder it is about, inside your jurisdiction (NOT_FOUND otherwise, like a missing one).' })
   elderId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What happened, in a line: 2-100 characters.' })
   title!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The circumstances: at most 1000 characters; also the note of the first step.' })
   detail?: string | null;
 
-  @Field(() => AlertSeverity)
+  @Field(() => AlertSeverity, { description: 'URGENT when life or property is in danger (2 hours to acknowledge), NORMAL otherwise (3 days).' })
   severity!: AlertSeverity;
 }
