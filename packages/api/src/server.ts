@@ -24,6 +24,7 @@ import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/availability.js
 import { appSchema } from './graphql/schema.js';
 import type { Actor } from './modules/auth/actor.js';
 import { authenticate } from './modules/auth/auth.service.js';
+import type { SessionCache } from './modules/auth/session-cache.js';
 import { Loaders } from './shared/loaders.js';
 import { ReadLedger, readAuditPlugin } from './modules/audit/read-audit.js';
 import { requestScope } from './shared/request-scope.js';
@@ -36,6 +37,8 @@ export interface AppOptions {
   config: AppConfig;
   /** The clock (tests move it). */
   now?: () => Date;
+  /** Actors of recent tokens, dropped on revocation by NOTIFY (main.ts starts it); absent: every request looks up. */
+  sessions?: SessionCache | null;
 }
 
 export interface ContextInput {
@@ -62,7 +65,10 @@ export async function createContext(options: AppOptions, input: ContextInput): P
   const em = options.orm.em.fork();
   let actor: Actor | null;
   try {
-    actor = input.actor !== undefined ? input.actor : await authenticate(em, input.token ?? null, now());
+    actor =
+      input.actor !== undefined ? input.actor
+      : options.sessions ? await options.sessions.authenticate(em, input.token ?? null, now())
+      : await authenticate(em, input.token ?? null, now());
   } catch (error) {
     // Apollo would answer "Context creation failed" with HTTP 500: an outage is a 503 to retry. (No plugin runs on
     // this path, so the language is chosen here.)
@@ -167,7 +173,9 @@ export async function createApp(options: AppOptions) {
   const apollo = await createApollo(options);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // The client's address (audit rows, the per-address login limit) comes from X-Forwarded-For only when the peer is a
+  // proxy we run (TANFANG_TRUSTED_PROXIES, loopback by default); anyone else could write any address into the header.
+  app.set('trust proxy', options.config.trustedProxies.length > 0 ? options.config.trustedProxies : false);
   app.use((_req, res, next) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     next();

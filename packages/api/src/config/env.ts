@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -73,6 +74,23 @@ export interface AppConfig {
    * configuration that only turns production on also turns the explorer off.
    */
   explorer: ExplorerMode | null;
+  /**
+   * The one connection each instance keeps LISTENing for session revocations (DATABASE_LISTEN_URL): LISTEN needs a
+   * session of its own, so behind PgBouncer in transaction mode this points at PostgreSQL directly. Unset: the
+   * database URL.
+   */
+  listenUrl?: string;
+  /**
+   * Seconds a resolved token (session or API key) is kept in this process (TANFANG_SESSION_CACHE_SECONDS); revocations
+   * reach every instance at once by NOTIFY (auth/session-cache.ts). 0: every request looks its token up.
+   */
+  sessionCacheSeconds: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (TANFANG_TRUSTED_PROXIES): Express's `trust proxy` list of addresses,
+   * CIDRs or the names loopback, linklocal, uniquelocal. The client address of audit rows and the per-address login
+   * limit comes from the header only through these; from anyone else it is the connection's peer.
+   */
+  trustedProxies: string[];
 }
 
 export interface WebhookSettings {
@@ -118,8 +136,35 @@ function workerMode(raw: string | undefined): 'inline' | 'off' {
   throw new Error(`TANFANG_WORKER must be "inline" or "off", got "${raw}"`);
 }
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TANFANG_TRUSTED_PROXIES: a comma list; `none` trusts no proxy (the peer is always the client). */
+export function trustedProxiesOf(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return ['loopback'];
+  if (raw.trim() === 'none') return [];
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    const [address, bits, extra] = item.split('/');
+    const family = isIP(address ?? '');
+    const maskOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_NAMES.has(item) && (family === 0 || !maskOk || extra !== undefined)) {
+      throw new Error(
+        `TANFANG_TRUSTED_PROXIES must list addresses, CIDRs (10.0.0.0/8) or loopback, linklocal, uniquelocal separated by commas, or be "none"; "${item}" is none of them`,
+      );
+    }
+  }
+  return items;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
+  // N instances behind a load balancer share one database: an embedded one per instance would split the data (and
+  // the sessions, lockouts and job queue) N ways without anyone noticing. Refused at start, with the fix.
+  if (production && !env.DATABASE_URL) {
+    throw new Error(
+      'DATABASE_URL is required when NODE_ENV=production: every instance must use the same PostgreSQL server (the embedded database is for development on one machine). Set DATABASE_URL=postgres://user:password@host:5432/tanfang',
+    );
+  }
   return {
     port: int('PORT', 4000),
     databaseUrl: env.DATABASE_URL || undefined,
@@ -154,5 +199,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { url: env.TANFANG_SMS_URL, template: env.TANFANG_SMS_TEMPLATE || 'TANFANG_URGENT_ALERT', timeoutMs: 10_000 }
       : null,
     explorer: explorerMode(env),
+    listenUrl: env.DATABASE_LISTEN_URL || undefined,
+    sessionCacheSeconds: int('TANFANG_SESSION_CACHE_SECONDS', 5, 0, 60, env),
+    trustedProxies: trustedProxiesOf(env.TANFANG_TRUSTED_PROXIES),
   };
 }
