@@ -103,7 +103,7 @@ describe('demo data on first start', () => {
   });
 
   it('is never loaded in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).seedDemo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/tanfang' }).seedDemo).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development', TANFANG_DEMO: 'off' }).seedDemo).toBe(false);
     expect(loadConfig({}).seedDemo).toBe(true);
   });

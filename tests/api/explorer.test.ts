@@ -33,10 +33,10 @@ describe('API explorer settings', () => {
 
   it('defaults: on outside production, off in production; an unknown value is refused at start', () => {
     expect(explorerModeOf(loadConfig({ NODE_ENV: 'test' }))).toBe('on');
-    expect(explorerModeOf(loadConfig({ NODE_ENV: 'production' }))).toBe('off');
+    expect(explorerModeOf(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/tanfang' }))).toBe('off');
     // A configuration that only says production (as the hardening tests' servers do) gets production's default.
     expect(explorerModeOf({ ...loadConfig({ NODE_ENV: 'test' }), production: true })).toBe('off');
-    expect(explorerModeOf(loadConfig({ NODE_ENV: 'production', TANFANG_EXPLORER: 'signed-in' }))).toBe('signed-in');
+    expect(explorerModeOf(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/tanfang', TANFANG_EXPLORER: 'signed-in' }))).toBe('signed-in');
     expect(() => loadConfig({ TANFANG_EXPLORER: 'yes' })).toThrow(/TANFANG_EXPLORER must be on, off or signed-in/);
   });
 

@@ -59,7 +59,8 @@ export interface TestApp {
   user(role: RoleName, regionCode: string, username?: string): Promise<TestUser>;
   exec<T = Record<string, any>>(as: TestUser | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
-  listen(config?: Partial<AppConfig>): Promise<{ url: string; close: () => Promise<void> }>;
+  /** The HTTP app on a free port; `options` replaces parts of the app's (another ORM, a session cache: a second instance). */
+  listen(config?: Partial<AppConfig>, options?: Partial<AppOptions>): Promise<{ url: string; close: () => Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -129,8 +130,8 @@ export async function createTestApp(options: { config?: Partial<AppConfig> } = {
       const result = await raw.query(text, params);
       return result.rows;
     },
-    async listen(config = {}) {
-      const { app: express, apollo: httpApollo } = await createApp({ ...appOptions, config: { ...appOptions.config, ...config } });
+    async listen(config = {}, options = {}) {
+      const { app: express, apollo: httpApollo } = await createApp({ ...appOptions, ...options, config: { ...appOptions.config, ...config } });
       const server = await new Promise<Server>((resolve) => {
         const s = express.listen(0, () => resolve(s));
       });

@@ -6,6 +6,7 @@ import { DEMO_PASSWORD, DEMO_USERS } from './db/seeders/demo.js';
 import { createApp } from './server.js';
 import { startWorker, type JobWorker } from './jobs/queue.js';
 import { ReplicaSet } from './db/replicas.js';
+import { SessionCache } from './modules/auth/session-cache.js';
 
 const started = Date.now();
 const config = loadConfig();
@@ -14,7 +15,11 @@ const orm = await initOrm(database.url);
 const prepared = await prepareData(orm, config);
 // Lag-tolerant reads go to these (DATABASE_REPLICA_URLS); none configured: everything on the primary.
 const replicas = await ReplicaSet.open(config.replicaUrls, { maxLagSeconds: config.replicaMaxLagSeconds });
-const { app, apollo } = await createApp({ orm, config, replicas });
+// Resolved tokens kept for a few seconds; revocations arrive by NOTIFY on a connection of its own, straight to
+// PostgreSQL (DATABASE_LISTEN_URL) when DATABASE_URL goes through PgBouncer in transaction mode.
+const sessions = config.sessionCacheSeconds > 0 ? new SessionCache(config.listenUrl ?? database.url, config.sessionCacheSeconds) : null;
+await sessions?.start();
+const { app, apollo } = await createApp({ orm, config, replicas, sessions });
 
 const server: Server = await new Promise((resolve, reject) => {
   const s = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -25,7 +30,9 @@ const server: Server = await new Promise((resolve, reject) => {
 // It also keeps today's compliance snapshot and the report rollups of this and last month current (overdue lists and
 // worklists read the snapshot, reports the rollups) every TANFANG_ROLLUP_SECONDS, once across all instances.
 const worker: JobWorker | null =
-  config.worker === 'inline' ? await startWorker({ connectionString: database.url, config, orm, reportSeconds: config.rollupSeconds }) : null;
+  // Its own connections go straight to PostgreSQL when DATABASE_LISTEN_URL says where: graphile-worker LISTENs for new
+  // jobs and uses named prepared statements, neither of which PgBouncer 1.18 in transaction mode carries.
+  config.worker === 'inline' ? await startWorker({ connectionString: config.listenUrl ?? database.url, config, orm, reportSeconds: config.rollupSeconds }) : null;
 
 const base = `http://localhost:${config.port}`;
 console.log(`
@@ -56,6 +63,7 @@ async function shutdown(signal: string): Promise<void> {
   // Running jobs finish (an HTTP delivery still waiting is aborted after 5 s and retried later, same delivery id).
   await worker?.stop();
   await apollo.stop();
+  await sessions?.stop();
   await orm.close(true);
   await replicas.close();
   await database.embedded?.stop();

@@ -24,6 +24,7 @@ import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/availability.js
 import { appSchema } from './graphql/schema.js';
 import type { Actor } from './modules/auth/actor.js';
 import { authenticate } from './modules/auth/auth.service.js';
+import type { SessionCache } from './modules/auth/session-cache.js';
 import { Loaders } from './shared/loaders.js';
 import { ReadLedger, readAuditPlugin } from './modules/audit/read-audit.js';
 import { requestScope } from './shared/request-scope.js';
@@ -41,6 +42,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Streaming replicas for lag-tolerant reads (DATABASE_REPLICA_URLS); absent: every read on the primary. */
   replicas?: ReplicaSet;
+  /** Actors of recent tokens, dropped on revocation by NOTIFY (main.ts starts it); absent: every request looks up. */
+  sessions?: SessionCache | null;
 }
 
 export interface ContextInput {
@@ -68,7 +71,10 @@ export async function createContext(options: AppOptions, input: ContextInput): P
   let actor: Actor | null;
   let readRouting: RequestContext['readRouting'] = null;
   try {
-    actor = input.actor !== undefined ? input.actor : await authenticate(em, input.token ?? null, now());
+    actor =
+      input.actor !== undefined ? input.actor
+      : options.sessions ? await options.sessions.authenticate(em, input.token ?? null, now())
+      : await authenticate(em, input.token ?? null, now());
     readRouting = await readRoutingFor(em, options.replicas, actor, options.config.readYourWritesSeconds);
   } catch (error) {
     // Apollo would answer "Context creation failed" with HTTP 500: an outage is a 503 to retry. (No plugin runs on
@@ -178,7 +184,9 @@ export async function createApp(options: AppOptions) {
   const apollo = await createApollo(options);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // The client's address (audit rows, the per-address login limit) comes from X-Forwarded-For only when the peer is a
+  // proxy we run (TANFANG_TRUSTED_PROXIES, loopback by default); anyone else could write any address into the header.
+  app.set('trust proxy', options.config.trustedProxies.length > 0 ? options.config.trustedProxies : false);
   app.use((_req, res, next) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     next();

@@ -12,7 +12,9 @@ import { startWorker } from './jobs/queue.js';
 const config = loadConfig();
 const url = config.databaseUrl ?? embeddedUrl(config.embeddedPgPort, 'tanfang');
 const orm = await initOrm(url);
-const worker = await startWorker({ connectionString: url, config, orm, reportSeconds: config.rollupSeconds });
+// The queue's connections straight to PostgreSQL when DATABASE_LISTEN_URL is set (LISTEN and named prepared statements
+// do not pass PgBouncer in transaction mode); the ORM's go through DATABASE_URL like the API's.
+const worker = await startWorker({ connectionString: config.listenUrl ?? url, config, orm, reportSeconds: config.rollupSeconds });
 console.log(`Tanfang job worker running on ${config.databaseUrl ? 'DATABASE_URL' : `the embedded PostgreSQL (port ${config.embeddedPgPort})`}. Ctrl-C stops it.`);
 
 let stopping = false;

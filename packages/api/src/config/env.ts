@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -83,6 +84,23 @@ export interface AppConfig {
   readYourWritesSeconds: number;
   /** A replica further behind than this (seen by /readyz) gets no reads until it catches up (TANFANG_REPLICA_MAX_LAG_SECONDS). */
   replicaMaxLagSeconds: number;
+  /**
+   * The one connection each instance keeps LISTENing for session revocations (DATABASE_LISTEN_URL): LISTEN needs a
+   * session of its own, so behind PgBouncer in transaction mode this points at PostgreSQL directly. Unset: the
+   * database URL.
+   */
+  listenUrl?: string;
+  /**
+   * Seconds a resolved token (session or API key) is kept in this process (TANFANG_SESSION_CACHE_SECONDS); revocations
+   * reach every instance at once by NOTIFY (auth/session-cache.ts). 0: every request looks its token up.
+   */
+  sessionCacheSeconds: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (TANFANG_TRUSTED_PROXIES): Express's `trust proxy` list of addresses,
+   * CIDRs or the names loopback, linklocal, uniquelocal. The client address of audit rows and the per-address login
+   * limit comes from the header only through these; from anyone else it is the connection's peer.
+   */
+  trustedProxies: string[];
 }
 
 export interface WebhookSettings {
@@ -128,8 +146,35 @@ function workerMode(raw: string | undefined): 'inline' | 'off' {
   throw new Error(`TANFANG_WORKER must be "inline" or "off", got "${raw}"`);
 }
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TANFANG_TRUSTED_PROXIES: a comma list; `none` trusts no proxy (the peer is always the client). */
+export function trustedProxiesOf(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return ['loopback'];
+  if (raw.trim() === 'none') return [];
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    const [address, bits, extra] = item.split('/');
+    const family = isIP(address ?? '');
+    const maskOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_NAMES.has(item) && (family === 0 || !maskOk || extra !== undefined)) {
+      throw new Error(
+        `TANFANG_TRUSTED_PROXIES must list addresses, CIDRs (10.0.0.0/8) or loopback, linklocal, uniquelocal separated by commas, or be "none"; "${item}" is none of them`,
+      );
+    }
+  }
+  return items;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
+  // N instances behind a load balancer share one database: an embedded one per instance would split the data (and
+  // the sessions, lockouts and job queue) N ways without anyone noticing. Refused at start, with the fix.
+  if (production && !env.DATABASE_URL) {
+    throw new Error(
+      'DATABASE_URL is required when NODE_ENV=production: every instance must use the same PostgreSQL server (the embedded database is for development on one machine). Set DATABASE_URL=postgres://user:password@host:5432/tanfang',
+    );
+  }
   return {
     port: int('PORT', 4000),
     databaseUrl: env.DATABASE_URL || undefined,
@@ -153,13 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       minMinutes: int('TANFANG_VISIT_MIN_MINUTES', DEFAULT_PROOF_LIMITS.minMinutes, 1, 1440, env),
     },
     worker: workerMode(env.TANFANG_WORKER),
-    webhooks: {
-      timeoutMs: int('TANFANG_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000, env),
-      retrySeconds: int('TANFANG_WEBHOOK_RETRY_SECONDS', 30, 0, 3600, env),
-      maxAttempts: int('TANFANG_WEBHOOK_MAX_ATTEMPTS', 8, 1, 50, env),
-      // A receiver on the office's own network is a test setup; in production it would let a subscriber probe it.
-      allowPrivate: !production && env.TANFANG_WEBHOOK_ALLOW_PRIVATE !== 'off',
-    },
+    webhooks: webhookSettingsOf(env, production),
     sms: env.TANFANG_SMS_URL
       ? { url: env.TANFANG_SMS_URL, template: env.TANFANG_SMS_TEMPLATE || 'TANFANG_URGENT_ALERT', timeoutMs: 10_000 }
       : null,
@@ -167,5 +206,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     replicaUrls: (env.DATABASE_REPLICA_URLS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== ''),
     readYourWritesSeconds: int('TANFANG_READ_YOUR_WRITES_SECONDS', 5, 0, 3600, env),
     replicaMaxLagSeconds: int('TANFANG_REPLICA_MAX_LAG_SECONDS', 30, 1, Number.MAX_SAFE_INTEGER, env),
+    listenUrl: env.DATABASE_LISTEN_URL || undefined,
+    sessionCacheSeconds: int('TANFANG_SESSION_CACHE_SECONDS', 5, 0, 60, env),
+    trustedProxies: trustedProxiesOf(env.TANFANG_TRUSTED_PROXIES),
+  };
+}
+
+/** Outbound webhooks' settings (also the strict default of a context built without a configuration). */
+export function webhookSettingsOf(env: NodeJS.ProcessEnv, production: boolean): WebhookSettings {
+  return {
+    timeoutMs: int('TANFANG_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000, env),
+    retrySeconds: int('TANFANG_WEBHOOK_RETRY_SECONDS', 30, 0, 3600, env),
+    maxAttempts: int('TANFANG_WEBHOOK_MAX_ATTEMPTS', 8, 1, 50, env),
+    // A receiver on the office's own network is a test setup; in production it would let a subscriber probe it.
+    allowPrivate: !production && env.TANFANG_WEBHOOK_ALLOW_PRIVATE !== 'off',
   };
 }

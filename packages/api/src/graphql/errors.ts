@@ -2,7 +2,7 @@ import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { RETRY_AFTER_SECONDS } from '../db/availability.js';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_ATTEMPTS' | 'SERVICE_UNAVAILABLE';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_ATTEMPTS' | 'TOO_MANY_REQUESTS' | 'SERVICE_UNAVAILABLE';
 
 export interface FieldError {
   /** Path of the input field, e.g. `idNumber` or `emergencyContacts.1.phone`. */
@@ -44,6 +44,20 @@ export const serviceUnavailable = (lang: 'zh' | 'en' = 'zh') =>
     retryAfterSeconds: RETRY_AFTER_SECONDS,
     http: { status: 503, headers: new HeaderMap([['retry-after', String(RETRY_AFTER_SECONDS)]]) },
   });
+
+/**
+ * A client address sent too many failed logins: HTTP 429 with Retry-After (seconds until its window ends), so a
+ * script backs off and a person is told when to try again.
+ */
+export const tooManyRequests = (retryAfterSeconds: number) => {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return new AppError(
+    'TOO_MANY_REQUESTS',
+    `此网络地址登录失败次数过多，请于 ${minutes} 分钟后再试；如多人共用同一出口地址，请联系管理员`,
+    `Too many failed logins from this network address: try again in ${minutes} minutes, or tell an administrator if many people share this address`,
+    { retryAfterSeconds, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) } },
+  );
+};
 
 /** Collects field errors so a form shows all of its problems at once, then throws one BAD_USER_INPUT. */
 export class FieldErrors {
@@ -87,6 +101,7 @@ Errors (错误码). Every error has \`message\` (Chinese, or English with \`Acce
 | NOT_FOUND | the record does not exist or is outside your jurisdiction (the two answer alike) | sometimes \`field\` |
 | CONFLICT | the record's state changed or the action was already taken (an alert someone else changed, a period already closed, a candidate already handled) | \`status\`: its current status; \`currentVersion\`: the version to reload; \`closedAt\`: the region code that closed the period |
 | TOO_MANY_ATTEMPTS | 5 failed logins in a row for a username lock it for 15 minutes | \`lockedUntil\`: ISO 8601 time the lock ends |
+| TOO_MANY_REQUESTS | 30 failed logins from one network address within a 15-minute window (HTTP 429, \`Retry-After\` header) | \`retryAfterSeconds\`: seconds until the window ends |
 | SERVICE_UNAVAILABLE | the database is unreachable, or a read could not be audited and was withheld (HTTP 503, \`Retry-After\` header) | \`retryAfterSeconds\`: when to retry (5) |
 | INTERNAL_SERVER_ERROR | a fault of the server: never a stack trace or SQL; the server log has the details | none |
 | GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED | the document does not parse or does not fit the schema, or breaks a shape limit (depth 12, 20 aliases, 20 directives, 5,000 tokens) | none |

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isRole } from '@tanfang/schema';
-import { AppError } from '../../graphql/errors.js';
+import { AppError, tooManyRequests } from '../../graphql/errors.js';
 import type { RequestContext } from '../../graphql/context.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { actorFor, type Actor } from './actor.js';
-import { clearFailures, reserveLoginAttempt } from './login-throttle.js';
+import { clearFailures, releaseIpAttempt, reserveIpAttempt, reserveLoginAttempt } from './login-throttle.js';
 import { burnVerification, verifyPassword } from './password.js';
 import { Session } from './session.entity.js';
 import { ROLE_OF_AGENCY } from '../agencies/agency-kinds.js';
@@ -21,12 +21,23 @@ export const API_KEY_PREFIX = 'tfk_';
 /** An API key acts with the role of its agency's kind (partners and service organisations; never civil affairs). */
 const AGENCY_ROLE: Partial<Record<string, string>> = ROLE_OF_AGENCY;
 
+/** A token's actor, and until when it may act (a session's expiry; null for an API key, which does not expire). */
+export interface ResolvedToken {
+  actor: Actor;
+  expiresAt: Date | null;
+}
+
 /**
  * Resolves a bearer token to its actor in one statement; an unknown, expired or revoked token is no actor.
  * A partner system's API key acts as its agency (role of the agency's kind, the agency's region), and its last use
  * is recorded at most once a minute, in the same statement.
  */
 export async function authenticate(em: EntityManager, token: string | null, now: Date): Promise<Actor | null> {
+  return (await resolveToken(em, token, now))?.actor ?? null;
+}
+
+/** `authenticate` with the token's expiry, for the session cache (auth/session-cache.ts). */
+export async function resolveToken(em: EntityManager, token: string | null, now: Date): Promise<ResolvedToken | null> {
   if (!token || token.length > 200) return null;
   if (token.startsWith(API_KEY_PREFIX)) {
     const rows = await em.getConnection().execute<{ id: string; name: string; agency_id: string; kind: string; region_code: string }[]>(
@@ -44,22 +55,24 @@ export async function authenticate(em: EntityManager, token: string | null, now:
     const client = rows[0];
     const role = client && AGENCY_ROLE[client.kind];
     if (!client || !role || !isRole(role)) return null;
-    return actorFor({
+    const actor = actorFor({
       id: client.id, username: `api:${client.name}`.slice(0, 50), displayName: client.name, role, regionCode: client.region_code,
       agencyId: client.agency_id, apiClient: true,
     });
+    return { actor, expiresAt: null };
   }
   const rows = await em.getConnection().execute<
-    { id: string; username: string; display_name: string; role: string; region_code: string; agency_id: string | null }[]
+    { id: string; username: string; display_name: string; role: string; region_code: string; agency_id: string | null; expires_at: Date | string }[]
   >(
-    `select u.id, u.username, u.display_name, u.role, u.region_code, u.agency_id
+    `select u.id, u.username, u.display_name, u.role, u.region_code, u.agency_id, s.expires_at
        from session s join app_user u on u.id = s.user_id
       where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and u.active`,
     [hashToken(token), now],
   );
   const row = rows[0];
   if (!row || !isRole(row.role)) return null;
-  return actorFor({ id: row.id, username: row.username, displayName: row.display_name, role: row.role, regionCode: row.region_code, agencyId: row.agency_id });
+  const actor = actorFor({ id: row.id, username: row.username, displayName: row.display_name, role: row.role, regionCode: row.region_code, agencyId: row.agency_id });
+  return { actor, expiresAt: new Date(row.expires_at) };
 }
 
 export interface LoginResult {
@@ -79,11 +92,20 @@ export class AuthService {
    * parallel guesses cannot outrun the limit), a name that is no active account is verified against a dummy hash of
    * the same cost, and after MAX_FAILED_LOGINS failures in a row any name answers TOO_MANY_ATTEMPTS until its lock
    * ends. Neither the code, the message nor the time tells whether the name exists.
+   * Before the name, the client's address (through trusted proxies only: TANFANG_TRUSTED_PROXIES) is counted the same
+   * way: MAX_FAILED_LOGINS_PER_IP failures in its 15-minute window answer TOO_MANY_REQUESTS (HTTP 429, Retry-After), so
+   * one address cannot try a few passwords on every name.
    */
   async login(usernameRaw: string, password: string): Promise<LoginResult> {
     const username = usernameRaw.trim();
     const { em } = this.ctx;
     const now = this.ctx.now();
+    const ip = this.ctx.meta.ip;
+
+    const ipAttempt = ip ? await reserveIpAttempt(em, ip, now) : null;
+    if (ipAttempt && !ipAttempt.reserved) {
+      throw tooManyRequests(Math.max(1, Math.ceil((ipAttempt.windowEnd.getTime() - now.getTime()) / 1000)));
+    }
 
     const attempt = await reserveLoginAttempt(em, username, now);
     if (!attempt.reserved) {
@@ -107,6 +129,7 @@ export class AuthService {
     }
 
     await clearFailures(em, account.id);
+    if (ip && ipAttempt?.reserved) await releaseIpAttempt(em, ip, ipAttempt.windowStart);
     const user = await em.findOneOrFail(User, { id: account.id });
     const token = `tf_${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(now.getTime() + this.sessionHours * 3600_000);

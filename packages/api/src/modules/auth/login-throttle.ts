@@ -97,3 +97,50 @@ export async function clearFailures(em: EntityManager, userId: string): Promise<
     'run',
   );
 }
+
+/** Failed logins one client address may make per window, whatever names it tries (issue 18: lockouts were per name). */
+export const MAX_FAILED_LOGINS_PER_IP = 30;
+/** The fixed window of the per-address count. */
+export const IP_WINDOW_MINUTES = 15;
+
+export type IpReservation = { reserved: true; windowStart: Date } | { reserved: false; windowEnd: Date };
+
+/**
+ * Counts one attempt of a client address in its current fixed window, before any password is verified, in ONE upsert
+ * (so parallel guesses from one address cannot outrun the limit, on one instance or many); refused when the window
+ * already holds MAX_FAILED_LOGINS_PER_IP. A successful login gives its attempt back (`releaseIpAttempt`): only failures
+ * count. The same statement prunes a few windows that ended, so the table holds about one window of addresses.
+ */
+export async function reserveIpAttempt(em: EntityManager, ip: string, now: Date): Promise<IpReservation> {
+  const rows = await em.getConnection().execute<{ reserved: boolean; window_start: Date | string }[]>(
+    `with p as (select ?::timestamptz as now, ?::text as ip),
+     w as (select p.ip, date_bin(interval '${IP_WINDOW_MINUTES} minutes', p.now, timestamptz '2000-01-01 00:00:00+00') as start from p),
+     counted as (
+       insert into login_ip_window as l (ip, window_start, failures)
+       select w.ip, w.start, 1 from w
+       on conflict (ip, window_start) do update set failures = l.failures + 1
+        where l.failures < ${MAX_FAILED_LOGINS_PER_IP}
+       returning l.window_start
+     ),
+     pruned as (
+       delete from login_ip_window where (ip, window_start) in (
+         select l.ip, l.window_start from login_ip_window l, w
+          where l.window_start < w.start
+          limit 20 for update skip locked)
+     )
+     select exists (select 1 from counted) as reserved, w.start as window_start from w`,
+    [now, ip.slice(0, 45)],
+  );
+  const row = rows[0]!;
+  const start = new Date(row.window_start);
+  return row.reserved ? { reserved: true, windowStart: start } : { reserved: false, windowEnd: new Date(start.getTime() + IP_WINDOW_MINUTES * 60_000) };
+}
+
+/** A successful login's attempt is not a failure: taken back from the window it was counted in. */
+export async function releaseIpAttempt(em: EntityManager, ip: string, windowStart: Date): Promise<void> {
+  await em.getConnection().execute(
+    `update login_ip_window set failures = failures - 1 where ip = ? and window_start = ? and failures > 0`,
+    [ip.slice(0, 45), windowStart],
+    'run',
+  );
+}

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { loadConfig } from '../../config/env.js';
+import { webhookSettingsOf } from '../../config/env.js';
 import type { RequestContext } from '../../graphql/context.js';
 import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
 import { WebhooksService } from './webhooks.service.js';
@@ -11,7 +11,8 @@ import {
   type WebhookDeliveryType,
 } from './webhooks.types.js';
 
-const service = (ctx: RequestContext) => new WebhooksService(ctx, ctx.webhooks ?? loadConfig({ NODE_ENV: 'production' }).webhooks);
+// A context built without a configuration gets production's webhook rules (private addresses refused).
+const service = (ctx: RequestContext) => new WebhooksService(ctx, ctx.webhooks ?? webhookSettingsOf(process.env, true));
 
 @Resolver(() => WebhookSubscriptionType)
 export class WebhooksResolver {
