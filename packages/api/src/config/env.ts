@@ -73,6 +73,13 @@ export interface AppConfig {
    * configuration that only turns production on also turns the explorer off.
    */
   explorer: ExplorerMode | null;
+  /**
+   * Hot reads (`elders`, `elder`) compiled to one SQL statement (modules/elders/elder.queries.ts):
+   * TANFANG_COMPILED_READS=off takes the entity path for every read. `auditInStatement` writes the read audit in that
+   * statement (a data-modifying CTE); TANFANG_COMPILED_READ_AUDIT=separate leaves it to the read-audit plugin, as a
+   * read-only replica needs.
+   */
+  compiledReads: CompiledReads;
 }
 
 export interface WebhookSettings {
@@ -118,6 +125,17 @@ function workerMode(raw: string | undefined): 'inline' | 'off' {
   throw new Error(`TANFANG_WORKER must be "inline" or "off", got "${raw}"`);
 }
 
+export interface CompiledReads {
+  enabled: boolean;
+  auditInStatement: boolean;
+}
+
+function onOff(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`${name} must be "on" or "off", got "${raw}"`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
   return {
@@ -154,5 +172,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { url: env.TANFANG_SMS_URL, template: env.TANFANG_SMS_TEMPLATE || 'TANFANG_URGENT_ALERT', timeoutMs: 10_000 }
       : null,
     explorer: explorerMode(env),
+    compiledReads: {
+      enabled: onOff('TANFANG_COMPILED_READS', env.TANFANG_COMPILED_READS),
+      auditInStatement: env.TANFANG_COMPILED_READ_AUDIT !== 'separate',
+    },
   };
 }

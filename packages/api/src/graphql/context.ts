@@ -4,7 +4,7 @@ import { AppError } from './errors.js';
 import type { Loaders } from '../shared/loaders.js';
 import type { ReadLedger } from '../modules/audit/read-audit.js';
 import type { ScopeName } from '@tanfang/schema';
-import type { ProofLimits, WebhookSettings } from '../config/env.js';
+import type { CompiledReads, ProofLimits, WebhookSettings } from '../config/env.js';
 
 export interface RequestMeta {
   requestId: string;
@@ -38,6 +38,8 @@ export interface RequestContext {
   proof?: ProofLimits;
   /** Outbound webhooks: URL checks (private addresses) when a subscription is registered (AppConfig `webhooks`). */
   webhooks?: WebhookSettings;
+  /** Hot reads compiled to one statement, and where their audit is written (AppConfig.compiledReads); absent: off. */
+  compiledReads?: CompiledReads;
   /** Archives this request's response carries, written to the audit log before it is sent (read-audit.ts). */
   reads?: ReadLedger;
 }

@@ -28,6 +28,8 @@ import { NotificationsResolver } from '../modules/notifications/notifications.re
 import { WebhooksResolver } from '../modules/webhooks/webhooks.resolver.js';
 import { AssessmentResolver } from '../modules/assessment/assessment.resolver.js';
 import { recordPersonalReads } from '../modules/audit/read-audit.js';
+import { COMPILED_TYPES } from '../modules/elders/elder.queries.js';
+import { serveCompiledObjects } from './compiled-objects.js';
 import { ERROR_CODES_DOC, MUTATIONS_DOC } from './errors.js';
 
 export const resolvers = [
@@ -60,7 +62,7 @@ let built: Promise<GraphQLSchema> | null = null;
 
 /** The schema, built once per process. Validation lives in the services (bilingual field errors). */
 export function appSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: [...resolvers], validate: false }).then(describeRoots).then(recordPersonalReads);
+  built ??= buildSchema({ resolvers: [...resolvers], validate: false }).then(describeRoots).then(recordPersonalReads).then((s) => serveCompiledObjects(s, COMPILED_TYPES));
   return built;
 }
 
