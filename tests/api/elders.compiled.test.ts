@@ -70,10 +70,10 @@ async function auditSince(): Promise<unknown[]> {
 /** The same operation through the entity path and the compiled one: equal answers and equal audit rows. */
 async function both(user: TestUser, query: string, variables: Record<string, unknown> = {}) {
   await auditSince();
-  t.options.config.compiledReads = { enabled: false, auditInStatement: true };
+  t.options.config.compiledReads = { enabled: false, auditInStatement: true, prepared: true };
   const old = await t.exec<any>(user, query, variables);
   const oldAudit = await auditSince();
-  t.options.config.compiledReads = { enabled: true, auditInStatement: true };
+  t.options.config.compiledReads = { enabled: true, auditInStatement: true, prepared: true };
   const compiled = await t.exec<any>(user, query, variables);
   const compiledAudit = await auditSince();
   expect(compiled.errors).toEqual(old.errors);
@@ -139,6 +139,10 @@ describe('compiled reads answer as the entity path does', () => {
     const page = ok(first.compiled).page;
     expect(page.edges[0].node.key).toBeTruthy();
     await both(town, ALIASED, { first: 3, after: page.info.end });
+    // Two root fields serving the same archive: still one row naming both (the plugin writes it, not the statement).
+    const two = await both(town, `query($id: ID!) { a: elder(id: $id) { name } elders(first: 3, filter: { regionCode: "${DEMO_TOWN}" }) {
+      nodes { id emergencyContacts { name } } } b: elder(id: $id) { id householdMembers { name } } }`, { id: townElder });
+    expect(two.audit.find((r: any) => r.elder_id === townElder)).toMatchObject({ detail: { via: expect.arrayContaining(['elder']), parts: expect.arrayContaining(['archive', 'householdMembers']) } });
   });
 
   it('outside the jurisdiction and bad ids are NOT_FOUND, and bad input keeps its error', async () => {
@@ -153,22 +157,22 @@ describe('compiled reads answer as the entity path does', () => {
 
 describe('one statement', () => {
   it('a 50-elder page with region, class, contacts, visits, count and its audit is one SQL statement', async () => {
-    t.options.config.compiledReads = { enabled: true, auditInStatement: true };
+    t.options.config.compiledReads = { enabled: true, auditInStatement: true, prepared: true };
     const compiled = await t.exec<any>(admin, BENCH_LIST, { r: DEMO_CITY });
     expect(ok(compiled).elders.nodes).toHaveLength(50);
     expect(compiled.sqlStatements).toBe(1);
-    t.options.config.compiledReads = { enabled: false, auditInStatement: true };
+    t.options.config.compiledReads = { enabled: false, auditInStatement: true, prepared: true };
     const old = await t.exec<any>(admin, BENCH_LIST, { r: DEMO_CITY });
     expect(old.sqlStatements).toBeGreaterThan(1);
-    t.options.config.compiledReads = { enabled: true, auditInStatement: true };
+    t.options.config.compiledReads = { enabled: true, auditInStatement: true, prepared: true };
   });
 
   it('without the audit in the statement (a replica), the read-audit plugin writes the same rows', async () => {
     await auditSince();
-    t.options.config.compiledReads = { enabled: true, auditInStatement: false };
+    t.options.config.compiledReads = { enabled: true, auditInStatement: false, prepared: true };
     const separate: GqlResult<any> = await t.exec<any>(town, ARCHIVE, { id: townElder });
     const separateAudit = await auditSince();
-    t.options.config.compiledReads = { enabled: true, auditInStatement: true };
+    t.options.config.compiledReads = { enabled: true, auditInStatement: true, prepared: true };
     const inStatement = await t.exec<any>(town, ARCHIVE, { id: townElder });
     expect(separate.data).toEqual(inStatement.data);
     expect(separate.sqlStatements).toBe(2); // the read, then the plugin's insert

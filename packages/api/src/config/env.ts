@@ -128,6 +128,8 @@ function workerMode(raw: string | undefined): 'inline' | 'off' {
 export interface CompiledReads {
   enabled: boolean;
   auditInStatement: boolean;
+  /** Send them as named prepared statements (TANFANG_PREPARED_STATEMENTS=off for a pooler that cannot keep them). */
+  prepared: boolean;
 }
 
 function onOff(name: string, raw: string | undefined): boolean {
@@ -175,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     compiledReads: {
       enabled: onOff('TANFANG_COMPILED_READS', env.TANFANG_COMPILED_READS),
       auditInStatement: env.TANFANG_COMPILED_READ_AUDIT !== 'separate',
+      prepared: onOff('TANFANG_PREPARED_STATEMENTS', env.TANFANG_PREPARED_STATEMENTS),
     },
   };
 }

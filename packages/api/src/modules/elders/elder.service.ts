@@ -50,12 +50,18 @@ import { subtreeFilter } from '../../shared/jurisdiction.js';
 import { drillIds, drillOf } from './elder.drill.js';
 import { applyArchiveChanges, type ArchiveChangeSet } from './archive-changes.js';
 import { markVerified } from '../survey/verification.js';
-import type { GraphQLResolveInfo } from 'graphql';
+import { Kind, type GraphQLResolveInfo } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../graphql/pagination.js';
 import { countResponseItems } from '../../graphql/response-budget.js';
 import { executeBound } from '../../shared/bound-sql.js';
 import type { ReadPart } from '../audit/read-audit.js';
 import { compiledConnection, compileElderById, compileElderList, type CompiledObject, type ReadAuditOptions } from './elder.queries.js';
+
+/** Whether the operation asks for nothing at its root but this field (__typename aside). */
+function soleRootField(info: GraphQLResolveInfo): boolean {
+  const root = info.operation.selectionSet.selections;
+  return root.every((s) => s.kind === Kind.FIELD && (s.name.value === '__typename' || s === info.fieldNodes[0])) && info.fieldNodes.length === 1;
+}
 
 /** The list filters the compiled read covers (elder.queries.ts); any other given takes the entity path. */
 const COMPILED_FILTERS = new Set(['regionCode', 'status', 'acceptsVisits']);
@@ -311,7 +317,7 @@ export class ElderService {
     const audit = this.readAudit(info);
     const statement = compileElderById(info, this.ctx, id, audit);
     if (!statement) return this.get(id);
-    const [row] = await executeBound<{ node: CompiledObject; parts?: ReadPart[] }>(this.ctx.em, statement.sql, statement.params);
+    const [row] = await executeBound<{ node: CompiledObject; parts?: ReadPart[] }>(this.ctx.em, statement.sql, statement.params, { prepare: this.ctx.compiledReads.prepared });
     if (!row) throw notFound('老人档案', 'elder archive');
     if (!audit.inStatement) for (const part of row.parts ?? []) this.ctx.reads?.add(id, audit.via, part);
     return row.node;
@@ -321,8 +327,9 @@ export class ElderService {
   private readAudit(info: GraphQLResolveInfo): ReadAuditOptions {
     const base = auditRow(this.ctx, { action: AuditAction.ElderRead });
     return {
-      // A mutation's returned archive is not a read (read-audit.ts); compiled reads are only queries' root fields.
-      inStatement: this.ctx.compiledReads!.auditInStatement && info.operation.operation === 'query',
+      // In the statement only when this field is the operation's one root field: with others beside it, an archive
+      // they also serve must still be one row naming every field (read-audit.ts), so the plugin writes them all.
+      inStatement: this.ctx.compiledReads!.auditInStatement && info.operation.operation === 'query' && soleRootField(info),
       at: base.at,
       actorId: base.actorId,
       actorUsername: base.actorUsername,
@@ -377,7 +384,7 @@ export class ElderService {
     }, audit);
     if (!compiled) return null;
     const [row] = await executeBound<{ nodes: { n: CompiledObject; k: [string, string]; p?: ReadPart[] }[]; more: boolean; total: number | null }>(
-      this.ctx.em, compiled.statement.sql, compiled.statement.params,
+      this.ctx.em, compiled.statement.sql, compiled.statement.params, { prepare: this.ctx.compiledReads!.prepared },
     );
     const items = row!.nodes;
     countResponseItems(items.length);
