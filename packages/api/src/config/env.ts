@@ -128,7 +128,7 @@ function workerMode(raw: string | undefined): 'inline' | 'off' {
 export interface CompiledReads {
   enabled: boolean;
   auditInStatement: boolean;
-  /** Send them as named prepared statements (TANFANG_PREPARED_STATEMENTS=off for a pooler that cannot keep them). */
+  /** Send them as named prepared statements (TANFANG_PREPARED_STATEMENTS=on; off by default, see loadConfig). */
   prepared: boolean;
 }
 
@@ -177,7 +177,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     compiledReads: {
       enabled: onOff('TANFANG_COMPILED_READS', env.TANFANG_COMPILED_READS),
       auditInStatement: env.TANFANG_COMPILED_READ_AUDIT !== 'separate',
-      prepared: onOff('TANFANG_PREPARED_STATEMENTS', env.TANFANG_PREPARED_STATEMENTS),
+      // Off unless asked: measured here (issue 17) it bought no Node time and no clear wall time on a loaded machine,
+      // and every distinct selection would stay prepared on every pooled connection.
+      prepared: env.TANFANG_PREPARED_STATEMENTS === undefined || env.TANFANG_PREPARED_STATEMENTS === '' ? false : onOff('TANFANG_PREPARED_STATEMENTS', env.TANFANG_PREPARED_STATEMENTS),
     },
   };
 }

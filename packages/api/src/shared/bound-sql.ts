@@ -21,7 +21,7 @@ interface PgClient {
  *
  * `prepare`: outside a transaction, send it as a named prepared statement (named by a hash of its text), which
  * PostgreSQL parses and plans once per connection rather than per request. Behind PgBouncer in transaction mode
- * that needs PgBouncer 1.21+ with `max_prepared_statements`; TANFANG_PREPARED_STATEMENTS=off turns it off.
+ * that needs PgBouncer 1.21+ with `max_prepared_statements`. Compiled reads ask for it with TANFANG_PREPARED_STATEMENTS=on.
  */
 export async function executeBound<T = Record<string, unknown>>(
   em: EntityManager,
