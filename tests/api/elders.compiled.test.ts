@@ -126,7 +126,10 @@ describe('compiled reads answer as the entity path does', () => {
       const elder = ok(archive.compiled).elder;
       expect(elder.classification).toMatchObject({ class: 'A', reasons: [{ code: 'OVERRIDE', text: '独居且近期跌倒' }] });
       expect(elder.emergencyContacts[0].phone).toMatch(/\*{4}/);
-      expect(archive.audit).toEqual([expect.objectContaining({ elder_id: townElder, detail: { via: ['elder'], parts: ['archive', 'emergencyContacts', 'householdMembers'] } })]);
+      // (The demo's elders are drawn anew each run: whether this one also has refusals or help records varies.)
+      expect(archive.audit).toEqual([expect.objectContaining({
+        elder_id: townElder, detail: { via: ['elder'], parts: expect.arrayContaining(['archive', 'emergencyContacts', 'householdMembers']) },
+      })]);
       await both(user, BENCH_ELDER, { id: townElder });
       const list = await both(user, BENCH_LIST, { r: DEMO_TOWN });
       expect(list.audit).toHaveLength(50);

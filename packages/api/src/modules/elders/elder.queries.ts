@@ -14,7 +14,6 @@ import { MAX_PAGE_SIZE } from '../../graphql/pagination.js';
 import { inSubtree, isAncestorOrSelf } from '../../shared/jurisdiction.js';
 import { maskCertificateNumberSql, maskIdNumberSql, maskPhoneSql } from '../../shared/masking.js';
 import { RULE_VERSION } from '../classification/classification.rules.js';
-import { levelOfCode } from '../regions/region.entity.js';
 import { LEVEL_NAMES } from '../regions/region.types.js';
 
 /**
@@ -662,9 +661,4 @@ export function compiledConnection(
     out[info.key] = o;
   }
   return out;
-}
-
-/** Whether a region code the entity path would refuse: then it answers (with its message), not the compiler. */
-export function validRegionFilter(code: string): boolean {
-  return !!levelOfCode(code);
 }
