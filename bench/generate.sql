@@ -59,7 +59,7 @@ select g, v.code as region_code, left(v.code, 6) as county_code,
   join villages v on v.i = (g * 7) % :village_count;
 
 insert into elder (id, county_code, region_code, name, gender, birth_date, id_number, phone, circumstances, incapacity_level,
-                   registered_at, updated_at, accepts_visits, status, computed_class, class_reasons, class_rule_version, class_computed_at)
+                   registered_at, last_verified_on, updated_at, accepts_visits, status, computed_class, class_reasons, class_rule_version, class_computed_at)
 select gen_random_uuid(), x.county_code, x.region_code, '样本' || x.g, case when x.g % 2 = 0 then 'FEMALE' else 'MALE' end, x.birth,
        n.id17 || substr('10X98765432', ((substr(n.id17,1,1)::int*7 + substr(n.id17,2,1)::int*9 + substr(n.id17,3,1)::int*10
          + substr(n.id17,4,1)::int*5 + substr(n.id17,5,1)::int*8 + substr(n.id17,6,1)::int*4 + substr(n.id17,7,1)::int*2
@@ -68,7 +68,9 @@ select gen_random_uuid(), x.county_code, x.region_code, '样本' || x.g, case wh
          + substr(n.id17,16,1)::int*4 + substr(n.id17,17,1)::int*2) % 11) + 1, 1),
        case when x.g % 3 <> 0 then '13' || lpad((x.g::bigint * 7919 % 1000000000)::text, 9, '0') end,
        x.circ, case when 'INCAPACITATED' = any(x.circ) then 'PARTIAL' end,
-       timestamptz '2025-06-01 02:00+00' + (x.g % 150) * interval '1 day', now(), true, 'ACTIVE',
+       timestamptz '2025-06-01 02:00+00' + (x.g % 150) * interval '1 day',
+       -- Confirmed when registered (last_verified_on is required since the dynamic-management migration).
+       date '2025-06-01' + (x.g % 150), now(), true, 'ACTIVE',
        case when 'INCAPACITATED' = any(x.circ) or (x.birth <= date '1946-11-01' and x.circ && '{LIVING_ALONE,EMPTY_NEST,LEFT_BEHIND}') then 'A'
             when 'CARER_OF_DEPENDENT_CHILD' = any(x.circ) then 'B' else 'C' end,
        '[]'::jsonb, 'kaiping-2024.1', now()

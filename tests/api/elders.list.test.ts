@@ -93,13 +93,20 @@ describe('elders: SQL statements per page', () => {
       });
     }
     const q = `query($first: Int) { elders(first: $first) { totalCount nodes { name region { name fullName } emergencyContacts { phone } householdMembers { relation } } } }`;
+    // The entity path (compiled reads off): count + page (region joined) + contacts + household + the read audit,
+    // whatever the page size: no N+1.
+    t.options.config.compiledReads = { ...t.options.config.compiledReads, enabled: false };
     const small = await t.exec<any>(town, q, { first: 5 });
     const large = await t.exec<any>(town, q, { first: 50 });
     expect(ok(large).elders.nodes).toHaveLength(50);
-    // count + page (region joined) + contacts + household + the read audit, whatever the page size: no N+1.
     expect(small.sqlStatements).toBe(5);
     expect(large.sqlStatements).toBe(5);
     const plain = await t.exec<any>(town, `{ elders(first: 50) { totalCount nodes { name region { name } } } }`);
     expect(plain.sqlStatements).toBe(3);
+    // Compiled (elders/elder.queries.ts, the default): the same answer in one statement, its audit included.
+    t.options.config.compiledReads = { ...t.options.config.compiledReads, enabled: true };
+    const compiled = await t.exec<any>(town, q, { first: 50 });
+    expect(compiled.data).toEqual(large.data);
+    expect(compiled.sqlStatements).toBe(1);
   });
 });

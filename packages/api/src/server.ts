@@ -95,6 +95,7 @@ export async function createContext(options: AppOptions, input: ContextInput): P
     idleMinutes: options.config.idleMinutes,
     proof: options.config.proof,
     webhooks: options.config.webhooks,
+    compiledReads: options.config.compiledReads,
     reads: new ReadLedger(),
     readRouting,
   };

@@ -101,6 +101,13 @@ export interface AppConfig {
    * limit comes from the header only through these; from anyone else it is the connection's peer.
    */
   trustedProxies: string[];
+  /**
+   * Hot reads (`elders`, `elder`) compiled to one SQL statement (modules/elders/elder.queries.ts):
+   * TANFANG_COMPILED_READS=off takes the entity path for every read. `auditInStatement` writes the read audit in that
+   * statement (a data-modifying CTE); TANFANG_COMPILED_READ_AUDIT=separate leaves it to the read-audit plugin, as a
+   * read-only replica needs.
+   */
+  compiledReads: CompiledReads;
 }
 
 export interface WebhookSettings {
@@ -166,6 +173,19 @@ export function trustedProxiesOf(raw: string | undefined): string[] {
   return items;
 }
 
+export interface CompiledReads {
+  enabled: boolean;
+  auditInStatement: boolean;
+  /** Send them as named prepared statements (TANFANG_PREPARED_STATEMENTS=on; off by default, see loadConfig). */
+  prepared: boolean;
+}
+
+function onOff(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`${name} must be "on" or "off", got "${raw}"`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
   // N instances behind a load balancer share one database: an embedded one per instance would split the data (and
@@ -209,6 +229,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     listenUrl: env.DATABASE_LISTEN_URL || undefined,
     sessionCacheSeconds: int('TANFANG_SESSION_CACHE_SECONDS', 5, 0, 60, env),
     trustedProxies: trustedProxiesOf(env.TANFANG_TRUSTED_PROXIES),
+    compiledReads: {
+      enabled: onOff('TANFANG_COMPILED_READS', env.TANFANG_COMPILED_READS),
+      auditInStatement: env.TANFANG_COMPILED_READ_AUDIT !== 'separate',
+      // Off unless asked: measured here (issue 17) it bought no Node time and no clear wall time on a loaded machine,
+      // and every distinct selection would stay prepared on every pooled connection.
+      prepared: env.TANFANG_PREPARED_STATEMENTS === undefined || env.TANFANG_PREPARED_STATEMENTS === '' ? false : onOff('TANFANG_PREPARED_STATEMENTS', env.TANFANG_PREPARED_STATEMENTS),
+    },
   };
 }
 

@@ -4,7 +4,7 @@ import { AppError } from './errors.js';
 import type { Loaders } from '../shared/loaders.js';
 import type { ReadLedger } from '../modules/audit/read-audit.js';
 import type { ScopeName } from '@tanfang/schema';
-import type { ProofLimits, WebhookSettings } from '../config/env.js';
+import type { CompiledReads, ProofLimits, WebhookSettings } from '../config/env.js';
 import type { ReadRouting } from '../shared/read-replica.js';
 
 export interface RequestMeta {
@@ -39,6 +39,8 @@ export interface RequestContext {
   proof?: ProofLimits;
   /** Outbound webhooks: URL checks (private addresses) when a subscription is registered (AppConfig `webhooks`). */
   webhooks?: WebhookSettings;
+  /** Hot reads compiled to one statement, and where their audit is written (AppConfig.compiledReads); absent: off. */
+  compiledReads?: CompiledReads;
   /** Archives this request's response carries, written to the audit log before it is sent (read-audit.ts). */
   reads?: ReadLedger;
   /** Whether lag-tolerant reads may go to a streaming replica (shared/read-replica.ts); absent without replicas. */

@@ -29,6 +29,8 @@ import { WebhooksResolver } from '../modules/webhooks/webhooks.resolver.js';
 import { AssessmentResolver } from '../modules/assessment/assessment.resolver.js';
 import { recordPersonalReads } from '../modules/audit/read-audit.js';
 import { accessInWords, OPERATION_SCOPES } from '@tanfang/schema';
+import { COMPILED_TYPES } from '../modules/elders/elder.queries.js';
+import { serveCompiledObjects } from './compiled-objects.js';
 import { ERROR_CODES_DOC, MUTATIONS_DOC } from './errors.js';
 
 export const resolvers = [
@@ -61,7 +63,7 @@ let built: Promise<GraphQLSchema> | null = null;
 
 /** The schema, built once per process. Validation lives in the services (bilingual field errors). */
 export function appSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: [...resolvers], validate: false }).then(describeRoots).then(recordPersonalReads);
+  built ??= buildSchema({ resolvers: [...resolvers], validate: false }).then(describeRoots).then(recordPersonalReads).then((s) => serveCompiledObjects(s, COMPILED_TYPES));
   return built;
 }
 

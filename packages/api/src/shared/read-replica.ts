@@ -67,7 +67,10 @@ export async function lagTolerant<T>(ctx: RequestContext, read: (ctx: RequestCon
   if (!replica) return read(ctx);
   if (ctx.actor) replica.em.setFilterParams('jurisdiction', { prefix: ctx.actor.regionCode });
   try {
-    return await read({ ...ctx, em: replica.em });
+    // A replica refuses writes: a compiled read's audit cannot ride in its statement there, so the read hands its rows
+    // to the read-audit plugin (the shared `reads` ledger), which writes them on the primary.
+    const compiledReads = ctx.compiledReads && { ...ctx.compiledReads, auditInStatement: false };
+    return await read({ ...ctx, em: replica.em, compiledReads });
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     // The replica is down (or was cut off mid-read): set it aside and answer from the primary.

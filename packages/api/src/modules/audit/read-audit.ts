@@ -10,6 +10,7 @@ import {
 } from 'graphql';
 import type { RequestContext } from '../../graphql/context.js';
 import { auditRow, AuditAction } from './audit.service.js';
+import { COMPILED } from '../../graphql/compiled-objects.js';
 
 /**
  * Read audit: every archive a query's response carries is written to the audit log, one row per archive per
@@ -90,6 +91,8 @@ function record(ctx: RequestContext | undefined, info: GraphQLResolveInfo, value
   const items = Array.isArray(value) ? value : [value];
   for (const item of items) {
     if (item === null || typeof item !== 'object') continue;
+    // Served by a compiled read (elders/elder.queries.ts): its statement wrote (or handed over) the audit rows.
+    if ((item as Record<string, unknown>)[COMPILED] === 1) continue;
     const id = elderIdOf(item as Record<string, unknown>);
     if (typeof id === 'string') ctx.reads.add(id, via, part);
   }

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { today, type RequestContext } from '../../graphql/context.js';
 import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
 import { LocalDate } from '../../graphql/scalars.js';
@@ -16,6 +17,7 @@ import {
   UpdateElderInput,
   WithdrawRefusalInput,
 } from './elder.inputs.js';
+import type { CompiledObject } from './elder.queries.js';
 import { ElderService, type ElderIdentity } from './elder.service.js';
 import {
   ArchiveChangeConnection,
@@ -41,13 +43,14 @@ export class ElderResolver {
     @Arg('sort', () => ElderSort, { nullable: true, description: 'The order; omitted: by name.' }) sort: ElderSort | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
-  ): Promise<ConnectionShape<Elder>> {
-    return lagTolerant(ctx, (readCtx) => new ElderService(readCtx).list(filter, sort, page.first, page.after));
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<Elder> | CompiledObject> {
+    return lagTolerant(ctx, (readCtx) => new ElderService(readCtx).listFor(info, filter, sort, page.first, page.after));
   }
 
   @Query(() => ElderType, { description: 'One archive. NOT_FOUND if missing or outside your jurisdiction. The read is audited.' })
-  elder(@Arg('id', () => ID, { description: 'The archive’s id.' }) id: string, @Ctx() ctx: RequestContext): Promise<Elder> {
-    return new ElderService(ctx).get(id);
+  elder(@Arg('id', () => ID, { description: 'The archive’s id.' }) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Elder | CompiledObject> {
+    return new ElderService(ctx).getFor(info, id);
   }
 
   @Mutation(() => ElderIdentityType, {

@@ -26,7 +26,7 @@ import {
 } from '../../graphql/pagination.js';
 import { maskCertificateNumber, maskIdNumber, maskPhone } from '../../shared/masking.js';
 import { AuditEvent, type FieldChange } from '../audit/audit-event.entity.js';
-import { ARCHIVE_CHANGE_ACTIONS, AuditAction, diffSnapshots, writeAudit } from '../audit/audit.service.js';
+import { ARCHIVE_CHANGE_ACTIONS, AuditAction, auditRow, diffSnapshots, writeAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import { countyOf, levelOfCode, Region } from '../regions/region.entity.js';
 import { RegionService } from '../regions/region.service.js';
@@ -50,6 +50,21 @@ import { subtreeFilter } from '../../shared/jurisdiction.js';
 import { drillIds, drillOf } from './elder.drill.js';
 import { applyArchiveChanges, type ArchiveChangeSet } from './archive-changes.js';
 import { markVerified } from '../survey/verification.js';
+import { Kind, type GraphQLResolveInfo } from 'graphql';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../graphql/pagination.js';
+import { countResponseItems } from '../../graphql/response-budget.js';
+import { executeBound } from '../../shared/bound-sql.js';
+import type { ReadPart } from '../audit/read-audit.js';
+import { compiledConnection, compileElderById, compileElderList, type CompiledObject, type ReadAuditOptions } from './elder.queries.js';
+
+/** Whether the operation asks for nothing at its root but this field (__typename aside). */
+function soleRootField(info: GraphQLResolveInfo): boolean {
+  const root = info.operation.selectionSet.selections;
+  return root.every((s) => s.kind === Kind.FIELD && (s.name.value === '__typename' || s === info.fieldNodes[0])) && info.fieldNodes.length === 1;
+}
+
+/** The list filters the compiled read covers (elder.queries.ts); any other given takes the entity path. */
+const COMPILED_FILTERS = new Set(['regionCode', 'status', 'acceptsVisits']);
 
 
 const STATUS_LABELS: Record<ElderStatus, string> = {
@@ -277,6 +292,109 @@ export class ElderService {
       cursor.hasPrevPage,
       total,
     );
+  }
+
+  /**
+   * The list as the GraphQL selection asks for it: compiled to one statement (elder.queries.ts) when the selection,
+   * filter and sort are ones the compiler covers, else the entity path (`list`). Both answer the same.
+   */
+  async listFor(
+    info: GraphQLResolveInfo,
+    filter: ElderFilter | null | undefined,
+    sort: ElderSort | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<ConnectionShape<Elder> | CompiledObject> {
+    requireScope(this.ctx, Scope.ElderRead);
+    return (await this.compiledList(info, filter, sort, first, after)) ?? this.list(filter, sort, first, after);
+  }
+
+  /** One archive as the selection asks for it: compiled when covered, else the entity path (`get`). */
+  async getFor(info: GraphQLResolveInfo, id: string): Promise<Elder | CompiledObject> {
+    requireScope(this.ctx, Scope.ElderRead);
+    if (!this.ctx.compiledReads?.enabled) return this.get(id);
+    if (!isUuid(id)) throw notFound('老人档案', 'elder archive');
+    const audit = this.readAudit(info);
+    const statement = compileElderById(info, this.ctx, id, audit);
+    if (!statement) return this.get(id);
+    const [row] = await executeBound<{ node: CompiledObject; parts?: ReadPart[] }>(this.ctx.em, statement.sql, statement.params, { prepare: this.ctx.compiledReads.prepared });
+    if (!row) throw notFound('老人档案', 'elder archive');
+    if (!audit.inStatement) for (const part of row.parts ?? []) this.ctx.reads?.add(id, audit.via, part);
+    return row.node;
+  }
+
+  /** Who reads, for the audit rows the compiled statement writes (the same values as read-audit.ts writes). */
+  private readAudit(info: GraphQLResolveInfo): ReadAuditOptions {
+    const base = auditRow(this.ctx, { action: AuditAction.ElderRead });
+    return {
+      // In the statement only when this field is the operation's one root field: with others beside it, an archive
+      // they also serve must still be one row naming every field (read-audit.ts), so the plugin writes them all.
+      inStatement: this.ctx.compiledReads!.auditInStatement && info.operation.operation === 'query' && soleRootField(info),
+      at: base.at,
+      actorId: base.actorId,
+      actorUsername: base.actorUsername,
+      actorRole: base.actorRole,
+      requestId: base.requestId,
+      ip: base.ip,
+      via: info.fieldName,
+    };
+  }
+
+  /** Null when not compiled: a filter, sort or input the compiler leaves to the entity path (elder.queries.ts). */
+  private async compiledList(
+    info: GraphQLResolveInfo,
+    filter: ElderFilter | null | undefined,
+    sort: ElderSort | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<CompiledObject | null> {
+    if (!this.ctx.compiledReads?.enabled || info.operation.operation !== 'query') return null;
+    for (const [key, value] of Object.entries(filter ?? {})) {
+      const empty = value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+      if (!empty && !COMPILED_FILTERS.has(key)) return null;
+    }
+    const regionCode = filter?.regionCode?.trim() || null;
+    if (regionCode && !levelOfCode(regionCode)) return null;
+    const field = sort?.field ?? ElderSortField.NAME;
+    const direction = sort?.direction ?? SortDirection.ASC;
+    if (field !== ElderSortField.NAME) return null;
+    const size = first ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) return null;
+    const sortKey = `${field}:${direction}`;
+    let afterValues: [string, string] | null = null;
+    if (after) {
+      // The entity path's cursor: [sort, ORM cursor of (name, id)]; one it would refuse is left to it to refuse.
+      try {
+        const [s, c] = decodeCursor(after, 2);
+        const values = typeof c === 'string' ? decodeCursor(c, 2) : [];
+        if (s !== sortKey || typeof values[0] !== 'string' || typeof values[1] !== 'string' || !isUuid(values[1])) return null;
+        afterValues = [values[0], values[1]];
+      } catch {
+        return null;
+      }
+    }
+    const audit = this.readAudit(info);
+    const compiled = compileElderList(info, this.ctx, {
+      regionCode,
+      status: filter?.status?.length ? filter.status : null,
+      acceptsVisits: filter?.acceptsVisits ?? null,
+      descending: direction === SortDirection.DESC,
+      size,
+      after: afterValues,
+    }, audit);
+    if (!compiled) return null;
+    const [row] = await executeBound<{ nodes: { n: CompiledObject; k: [string, string]; p?: ReadPart[] }[]; more: boolean; total: number | null }>(
+      this.ctx.em, compiled.statement.sql, compiled.statement.params, { prepare: this.ctx.compiledReads!.prepared },
+    );
+    const items = row!.nodes;
+    countResponseItems(items.length);
+    if (!audit.inStatement) for (const item of items) for (const part of item.p ?? []) this.ctx.reads?.add(item.k[1], audit.via, part);
+    return compiledConnection(compiled.connection, items.map((i) => ({ node: i.n, cursor: encodeCursor([sortKey, encodeCursor(i.k)]) })), {
+      hasNextPage: row!.more,
+      hasPreviousPage: !!after,
+      totalCount: row!.total ?? 0,
+      typename: 'ElderConnection',
+    });
   }
 
   /**
