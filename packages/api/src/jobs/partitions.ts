@@ -113,20 +113,21 @@ async function exportTable(client: pg.ClientBase, table: string, dir: string): P
   const hash = createHash('sha256');
   let bytes = 0;
   const copy = client.query(copyTo(`copy (select * from ${quoteIdent(table)} order by id) to stdout with (format csv, header)`));
-  const handle = await fs.promises.open(partial, 'w');
+  await pipeline(
+    copy,
+    createGzip(),
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    }),
+    fs.createWriteStream(partial),
+  );
+  // Written and closed; now on disk (fsync of any descriptor of the file flushes its data) before the rename.
+  const handle = await fs.promises.open(partial, 'r+');
   try {
-    await pipeline(
-      copy,
-      createGzip(),
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          done(null, chunk);
-        },
-      }),
-      handle.createWriteStream({ autoClose: false }),
-    );
     await handle.sync();
   } finally {
     await handle.close();
