@@ -85,8 +85,12 @@ describe('monthly partitions', () => {
     t.clock.set('2031-02-01T00:00:00Z');
     await ensureHistoryPartitions(query, t.clock.now(), 0);
     expect(await partitionOf('audit_event', 'id = $1', [far!.id])).toEqual(['audit_event_p203102']);
-    // Still append-only after the move (the guard is the parent's, on every partition).
+    // Still append-only after the move (the guard is the parent's, on every partition), and no partition can be
+    // emptied by TRUNCATE either (statement triggers are not inherited: each audit partition gets its own).
     await expect(t.sql(`delete from audit_event where id = $1`, [far!.id])).rejects.toThrow(/append-only/);
+    for (const part of ['audit_event_p203102', 'audit_event_p202706', 'audit_event_default']) {
+      await expect(t.sql(`truncate ${part}`)).rejects.toThrow(/append-only/);
+    }
   });
 
   it('a visit recorded through the API lands in its month; its change-log row too; references and keys still hold', async () => {

@@ -49,6 +49,17 @@ const TABLES: { table: string; key: string; pk: string }[] = [
 
 export class Migration20261206016000_partitioned_history extends Migration {
   override async up(): Promise<void> {
+    // TRUNCATE of the parent is refused by its statement trigger, but a statement trigger is not cloned to partitions:
+    // each audit partition gets its own, so that `truncate audit_event_p202612` is refused too (retention drops whole
+    // partitions, after their export, which is not a TRUNCATE).
+    this.addSql(`
+      create function guard_audit_partition(parent text, part text) returns void language plpgsql as $$
+      begin
+        if parent = 'audit_event' then
+          execute format('create trigger audit_event_no_truncate before truncate on %I for each statement execute function audit_event_append_only()', part);
+        end if;
+      end
+      $$;`);
     // The month partition of one table, made if missing; rows the DEFAULT partition holds for the month move into it
     // (PostgreSQL refuses a new partition while the default holds rows of its range). Bounds are China months.
     this.addSql(`
@@ -67,6 +78,7 @@ export class Migration20261206016000_partitioned_history extends Migration {
         execute format('select exists (select 1 from %I where %I >= $1 and %I < $2)', def, key, key) into stranded using lo, hi;
         if not stranded then
           execute format('create table %I partition of %I for values from (%L) to (%L)', part, parent, lo, hi);
+          perform guard_audit_partition(parent, part);
           return true;
         end if;
         -- Rows already in the default partition for this month: detach it, make the month, move them, attach it again.
@@ -79,6 +91,7 @@ export class Migration20261206016000_partitioned_history extends Migration {
         execute format('delete from %I where %I >= $1 and %I < $2', def, key, key) using lo, hi;
         execute format('alter table %I enable trigger user', def);
         execute format('alter table %I attach partition %I default', parent, def);
+        perform guard_audit_partition(parent, part);
         return true;
       end
       $$;`);
@@ -223,6 +236,7 @@ export class Migration20261206016000_partitioned_history extends Migration {
                              including generated including storage including comments, primary key (${pk}))
         partition by range (${key});`);
     this.addSql(`create table ${table}_default partition of ${table} default;`);
+    this.addSql(`select guard_audit_partition('${table}', '${table}_default');`);
     // Monthly partitions over the existing rows' months (at most 50 years back: older rows stay in the default).
     this.addSql(`
       select ensure_month_partition('${table}', '${key}', m::date)
