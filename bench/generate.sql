@@ -101,6 +101,8 @@ select e.id, vi.id, e.county_code, 'PRIMARY', e.registered_at
  where e.name like '样本%';
 
 -- ---- visits: twelve months up to last month, and this month so far; home visits for class A, some unsafe gas
+-- (visit is partitioned by month: the past months get their partitions first, or their rows would all sit in the default)
+select ensure_month_partitions((date_trunc('month', current_date) - interval '13 months')::date, 14);
 insert into visit (elder_id, county_code, region_code, seq, visited_at, visited_on, method, visitor_id, entered_by, entered_at, gas_safety)
 select a.elder_id, e.county_code, e.region_code, m.k + 1, d.day + time '02:00', d.day,
        case when e.computed_class = 'A' or random() < 0.3 then 'HOME' else 'PHONE' end,
@@ -144,9 +146,10 @@ select ag.id, 'HEALTH', r.kind, r.kind || '-' || e.id_number, e.id_number, e.nam
  where e.name like '样本%'
 on conflict (agency_id, kind, external_id) do nothing;
 
--- ---- rebuild the indexes, then vacuum so index-only scans see all-visible pages
+-- ---- rebuild the indexes, then vacuum so index-only scans see all-visible pages (a partitioned table's saved
+-- definition reads ON ONLY, which would build the parent's index alone: built on the whole table instead)
 do $$ declare r record; begin
-  for r in select indexdef from saved_index loop execute r.indexdef; end loop;
+  for r in select indexdef from saved_index loop execute replace(r.indexdef, ' ON ONLY ', ' ON '); end loop;
 end $$;
 set session_replication_role = origin;
 vacuum (analyze) elder, elder_contact, household_member, visitor, assignment, visit, alert, agency_record, region;

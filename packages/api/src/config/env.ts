@@ -60,6 +60,13 @@ export interface AppConfig {
   idleMinutes: number;
   /** Proof of visit: image size limits and the thresholds of the visit flags (TANFANG_PROOF_*, TANFANG_VISIT_*). */
   proof: ProofLimits;
+  /**
+   * Audit retention (TANFANG_AUDIT_RETENTION_MONTHS): months of the audit log kept in the database besides the current
+   * one; older months are exported to gzip CSV files in `auditArchiveDir` and dropped. null (unset): keep everything.
+   */
+  auditRetentionMonths: number | null;
+  /** Where retention writes the exported months (TANFANG_AUDIT_ARCHIVE_DIR; default `<data dir>/audit-archive`). */
+  auditArchiveDir: string;
   /** The job queue (graphile-worker): `inline` runs it inside the API process, `off` leaves it to `pnpm worker`. */
   worker: 'inline' | 'off';
   /** Outbound webhooks: HTTP timeout, retries and whether private addresses may be called (never in production). */
@@ -217,6 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lateEntryHours: int('TANFANG_VISIT_LATE_ENTRY_HOURS', DEFAULT_PROOF_LIMITS.lateEntryHours, 1, Number.MAX_SAFE_INTEGER, env),
       minMinutes: int('TANFANG_VISIT_MIN_MINUTES', DEFAULT_PROOF_LIMITS.minMinutes, 1, 1440, env),
     },
+    auditRetentionMonths: env.TANFANG_AUDIT_RETENTION_MONTHS ? int('TANFANG_AUDIT_RETENTION_MONTHS', 0, 1, 1200, env) : null,
+    auditArchiveDir: path.resolve(REPO_ROOT, env.TANFANG_AUDIT_ARCHIVE_DIR || path.join(env.TANFANG_DATA_DIR || '.data', 'audit-archive')),
     worker: workerMode(env.TANFANG_WORKER),
     webhooks: webhookSettingsOf(env, production),
     sms: env.TANFANG_SMS_URL

@@ -10,6 +10,7 @@ import { loadRegions } from './seeders/regions.js';
 import { loadAlertRules } from '../modules/alerts/alert-rules.reference.js';
 import { reclassifyOutdated } from '../modules/classification/classification.service.js';
 import { loadStandards } from '../modules/standards/standards.reference.js';
+import { ensureHistoryPartitions } from '../jobs/partitions.js';
 
 export interface Database {
   url: string;
@@ -83,6 +84,9 @@ export async function prepareData(orm: MikroORM, config: Pick<AppConfig, 'seedDe
 
 async function prepareDataLocked(orm: MikroORM, config: Pick<AppConfig, 'seedDemo'>, now: Date): Promise<PreparedData> {
   const em = orm.em.fork();
+  // This month's and the next months' partitions of the history tables, before any request or job writes to them
+  // (the daily job keeps them ahead; a database restored from an old backup gets them here).
+  await ensureHistoryPartitions(async (text, values) => ({ rows: await em.execute(text.replace(/\$\d+/g, '?'), values as unknown[]) }), now);
   const regionsLoaded = await loadReferenceData(em, now);
   let demo: DemoSummary | null = null;
   if (config.seedDemo) {

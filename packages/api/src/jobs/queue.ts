@@ -9,6 +9,7 @@ import { refreshRollups, rolledPeriods } from '../modules/reports/reports.rollup
 import { notifyReportsDue } from '../modules/reports/reports.submission.js';
 import { sendSms } from '../modules/notifications/sms.js';
 import { deliverWebhook, queueFeedChanged } from '../modules/webhooks/webhooks.delivery.js';
+import { archiveOldAuditPartitions, ensureHistoryPartitions } from './partitions.js';
 
 /**
  * The job queue: graphile-worker on the application's own PostgreSQL (no other server to run). Jobs are rows in its
@@ -43,6 +44,8 @@ export const TASKS = {
   notifyReportsDue: 'notify_reports_due',
   refreshReports: 'refresh_reports',
   ensureReports: 'ensure_refresh_reports',
+  ensurePartitions: 'ensure_partitions',
+  auditRetention: 'audit_retention',
 } as const;
 
 /** The one job key of the report refresher: at most one such job exists per database, whatever runs. */
@@ -57,6 +60,12 @@ export const CRONTAB = [
   `* * * * * ${TASKS.webhookFeed} ?max=1`,
   // Reports due within three days: each hour is often enough (the dedupe key makes each reminder once).
   `7 * * * * ${TASKS.notifyReportsDue} ?max=1`,
+  // The history tables' monthly partitions, made months ahead (jobs/partitions.ts): daily, so a failed run has months
+  // to be noticed before a month starts without its partitions.
+  `17 3 * * * ${TASKS.ensurePartitions} ?max=1`,
+  // Audit retention (does nothing unless TANFANG_AUDIT_RETENTION_MONTHS is set): daily, at night (China time 11:47 is
+  // 03:47 UTC: the cron runs in the server's zone; either is a quiet hour for the detach's brief lock).
+  `47 3 * * * ${TASKS.auditRetention} ?max=1`,
 ].join('\n');
 /** With the report refresher on: each minute, make sure its job exists (after a crash, or on a fresh database). */
 const REPORTS_CRON = `* * * * * ${TASKS.ensureReports} ?max=1`;
@@ -65,7 +74,7 @@ export interface WorkerOptions {
   /** Either a pool the caller owns or a connection string (the worker then owns its pool). */
   pgPool?: pg.Pool;
   connectionString?: string;
-  config: Pick<AppConfig, 'webhooks' | 'sms'>;
+  config: Pick<AppConfig, 'webhooks' | 'sms'> & Partial<Pick<AppConfig, 'auditRetentionMonths' | 'auditArchiveDir'>>;
   orm: MikroORM;
   /** The clock of the escalation job (tests control it). */
   now?: () => Date;
@@ -138,6 +147,15 @@ export function taskList(options: WorkerOptions): TaskList {
         // The next run, whether this one failed or not (a failure is logged by the queue; the next may succeed).
         await queueReports((text, values) => helpers.query(text, values), seconds, false);
       }
+    },
+    [TASKS.ensurePartitions]: async (_payload, helpers) => {
+      await ensureHistoryPartitions((text, values) => helpers.query(text, values), now());
+    },
+    [TASKS.auditRetention]: async (_payload, helpers) => {
+      const months = config.auditRetentionMonths ?? null;
+      if (months == null || !config.auditArchiveDir) return;
+      // Its own connection: the COPY stream and the session advisory lock need one client for the whole run.
+      await helpers.withPgClient((client) => archiveOldAuditPartitions(client, { months, dir: config.auditArchiveDir!, now: now() }));
     },
     [TASKS.ensureReports]: async (_payload, helpers) => {
       if ((options.reportSeconds ?? 0) > 0) await queueReports((text, values) => helpers.query(text, values), options.reportSeconds!, true);

@@ -24,6 +24,7 @@ import { Migration20261205012000_report_submission } from './Migration2026120501
 import { Migration20261205013000_notifications_webhooks } from './Migration20261205013000_notifications_webhooks.js';
 import { Migration20261205014000_referral_responses } from './Migration20261205014000_referral_responses.js';
 import { Migration20261205015000_spot_checks } from './Migration20261205015000_spot_checks.js';
+import { Migration20261206016000_partitioned_history } from './Migration20261206016000_partitioned_history.js';
 import { Migration20261206017000_stateless_instances } from './Migration20261206017000_stateless_instances.js';
 import { Migration20261206018000_actor_write } from './Migration20261206018000_actor_write.js';
 
@@ -54,6 +55,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205013000_notifications_webhooks', class: Migration20261205013000_notifications_webhooks },
   { name: 'Migration20261205014000_referral_responses', class: Migration20261205014000_referral_responses },
   { name: 'Migration20261205015000_spot_checks', class: Migration20261205015000_spot_checks },
+  { name: 'Migration20261206016000_partitioned_history', class: Migration20261206016000_partitioned_history },
   { name: 'Migration20261206017000_stateless_instances', class: Migration20261206017000_stateless_instances },
   { name: 'Migration20261206018000_actor_write', class: Migration20261206018000_actor_write },
 ];

@@ -76,6 +76,11 @@ export const AuditAction = {
   /** An outbound webhook registered or deleted (issue 16): who, which URL and events; no elder. */
   WebhookCreate: 'WEBHOOK_CREATE',
   WebhookDelete: 'WEBHOOK_DELETE',
+  /**
+   * Audit retention (TANFANG_AUDIT_RETENTION_MONTHS): a month of the audit log detached, exported to a gzip CSV file
+   * (path, rows, bytes, sha256 in the detail) and dropped; written by the job, no actor.
+   */
+  AuditArchive: 'AUDIT_ARCHIVE',
 } as const;
 export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction];
 

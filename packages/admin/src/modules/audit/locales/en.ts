@@ -126,6 +126,7 @@ const en: Shape<typeof zhCN> = {
       REPORT_CLOSE: 'Period closed',
       REPORT_AMEND: 'Closed period amended',
       ASSESSMENT_EXPORT: 'Assessment exported',
+      AUDIT_ARCHIVE: 'Audit log month archived (exported, then dropped)',
       REPORT_SUBMIT: 'Report submitted',
       REPORT_APPROVE: 'Submitted report approved',
       REPORT_RETURN: 'Submitted report returned',

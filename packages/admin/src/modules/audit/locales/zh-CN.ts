@@ -123,6 +123,7 @@ const zhCN = {
       REPORT_CLOSE: '关账',
       REPORT_AMEND: '修订已关账报表',
       ASSESSMENT_EXPORT: '导出考核排名',
+      AUDIT_ARCHIVE: '审计日志归档（按月导出后删除）',
       REPORT_SUBMIT: '报送统计表',
       REPORT_APPROVE: '审核通过报送',
       REPORT_RETURN: '退回报送',
