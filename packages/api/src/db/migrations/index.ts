@@ -24,6 +24,7 @@ import { Migration20261205012000_report_submission } from './Migration2026120501
 import { Migration20261205013000_notifications_webhooks } from './Migration20261205013000_notifications_webhooks.js';
 import { Migration20261205014000_referral_responses } from './Migration20261205014000_referral_responses.js';
 import { Migration20261205015000_spot_checks } from './Migration20261205015000_spot_checks.js';
+import { Migration20261206021000_snapshot_rollups } from './Migration20261206021000_snapshot_rollups.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -52,4 +53,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205013000_notifications_webhooks', class: Migration20261205013000_notifications_webhooks },
   { name: 'Migration20261205014000_referral_responses', class: Migration20261205014000_referral_responses },
   { name: 'Migration20261205015000_spot_checks', class: Migration20261205015000_spot_checks },
+  { name: 'Migration20261206021000_snapshot_rollups', class: Migration20261206021000_snapshot_rollups },
 ];
