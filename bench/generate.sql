@@ -59,7 +59,8 @@ select g, v.code as region_code, left(v.code, 6) as county_code,
   join villages v on v.i = (g * 7) % :village_count;
 
 insert into elder (id, county_code, region_code, name, gender, birth_date, id_number, phone, circumstances, incapacity_level,
-                   registered_at, updated_at, accepts_visits, status, computed_class, class_reasons, class_rule_version, class_computed_at)
+                   registered_at, updated_at, accepts_visits, status, computed_class, class_reasons, class_rule_version, class_computed_at,
+                   last_verified_on)
 select gen_random_uuid(), x.county_code, x.region_code, '样本' || x.g, case when x.g % 2 = 0 then 'FEMALE' else 'MALE' end, x.birth,
        n.id17 || substr('10X98765432', ((substr(n.id17,1,1)::int*7 + substr(n.id17,2,1)::int*9 + substr(n.id17,3,1)::int*10
          + substr(n.id17,4,1)::int*5 + substr(n.id17,5,1)::int*8 + substr(n.id17,6,1)::int*4 + substr(n.id17,7,1)::int*2
@@ -71,7 +72,9 @@ select gen_random_uuid(), x.county_code, x.region_code, '样本' || x.g, case wh
        timestamptz '2025-06-01 02:00+00' + (x.g % 150) * interval '1 day', now(), true, 'ACTIVE',
        case when 'INCAPACITATED' = any(x.circ) or (x.birth <= date '1946-11-01' and x.circ && '{LIVING_ALONE,EMPTY_NEST,LEFT_BEHIND}') then 'A'
             when 'CARER_OF_DEPENDENT_CHILD' = any(x.circ) then 'B' else 'C' end,
-       '[]'::jsonb, 'kaiping-2024.1', now()
+       '[]'::jsonb, 'kaiping-2024.1', now(),
+       -- Verified when registered (the archive's last verification, required since the dynamic-management migration).
+       ((timestamptz '2025-06-01 02:00+00' + (x.g % 150) * interval '1 day') at time zone 'Asia/Shanghai')::date
   from (select *, row_number() over (partition by county_code, birth order by g) as nth from elder_gen) x
   cross join lateral (select x.county_code || to_char(x.birth, 'YYYYMMDD') || lpad(x.nth::text, 3, '0') as id17) n
  order by x.g;
