@@ -25,6 +25,8 @@ import { Migration20261205013000_notifications_webhooks } from './Migration20261
 import { Migration20261205014000_referral_responses } from './Migration20261205014000_referral_responses.js';
 import { Migration20261205015000_spot_checks } from './Migration20261205015000_spot_checks.js';
 import { Migration20261206021000_snapshot_rollups } from './Migration20261206021000_snapshot_rollups.js';
+import { Migration20261206021100_unassigned_elders } from './Migration20261206021100_unassigned_elders.js';
+import { Migration20261206021200_agency_record_counts } from './Migration20261206021200_agency_record_counts.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -54,4 +56,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205014000_referral_responses', class: Migration20261205014000_referral_responses },
   { name: 'Migration20261205015000_spot_checks', class: Migration20261205015000_spot_checks },
   { name: 'Migration20261206021000_snapshot_rollups', class: Migration20261206021000_snapshot_rollups },
+  { name: 'Migration20261206021100_unassigned_elders', class: Migration20261206021100_unassigned_elders },
+  { name: 'Migration20261206021200_agency_record_counts', class: Migration20261206021200_agency_record_counts },
 ];
