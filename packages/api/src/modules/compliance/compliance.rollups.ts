@@ -183,3 +183,19 @@ export async function overduePageFromRollup(em: EntityManager, asOf: string, reg
   );
   return rows.map((r) => r.elder_id);
 }
+
+/**
+ * Every overdue elder of a region subtree today (ids, distinct), from the per-elder rows (one per elder, not one per
+ * requirement) with the dirty elders as they are now. One statement.
+ */
+export async function overdueIdsFromRollup(em: EntityManager, asOf: string, region: string, dirty: string): Promise<string[]> {
+  const rows = await em.execute<{ elder_id: string }[]>(
+    `${liveElderSql()}
+     select s.elder_id from compliance_snapshot_elder s
+      where s.overdue and ${inSubtree('s.region_code')} and not (s.elder_id = any(?::uuid[]))
+     union all
+     select le.elder_id from live_elder le where le.overdue and ${inSubtree('le.region_code')}`,
+    [asOf, dirty, asOf, dirty, region, dirty, region],
+  );
+  return rows.map((r) => r.elder_id);
+}

@@ -8,7 +8,7 @@ import { Elder } from '../elders/elder.entity.js';
 import { ElderStatus } from '../elders/elder.enums.js';
 import { RegionService } from '../regions/region.service.js';
 import { COMPLIANCE_COLUMNS, complianceSql, type ComplianceRow } from '../standards/compliance.sql.js';
-import { complianceSource, snapshotDirty, subtree } from './compliance.snapshot.js';
+import { complianceSource, snapshotDirty, sourceOf, subtree } from './compliance.snapshot.js';
 import { overdueCountFromRollup, overduePageFromRollup, workloadFromRollup, type WorkloadRow } from './compliance.rollups.js';
 import { readRollups } from '../reports/reports.rollup.js';
 import { periodOfInput, shape } from '../reports/reports.service.js';
@@ -112,9 +112,10 @@ export class ComplianceService {
     const region = await this.regionIn(actor, regionCode);
     const size = pageSize(first);
     const offset = decodeOffset(after);
-    const dirty = asOf === today(this.ctx) ? await snapshotDirty(this.ctx.em, asOf) : null;
+    // The snapshot's state, read once: its rollups are of the same day as its rows.
+    const dirty = await snapshotDirty(this.ctx.em, asOf);
     if (dirty !== null) return this.overdueFromRollup(region, asOf, dirty, size, offset);
-    const source = await complianceSource(this.ctx.em, asOf, subtree(region), 'overdue');
+    const source = sourceOf(asOf, subtree(region), dirty, 'overdue');
     const rows = await this.ctx.em.execute<(ComplianceRow & { total: string; max_days: number })[]>(
       `${source.sql},
        ranked as (
@@ -286,15 +287,15 @@ export class ComplianceService {
   }
 
   /**
-   * Workload of every visitor in a region subtree. Today, with a valid snapshot: the per-visitor rollup kept with it,
-   * corrected by the elders changed since (compliance.rollups.ts): the snapshot's state, then one statement reading
-   * the region's visitors. Another day, or while no valid snapshot exists: summed live over the region.
+   * Workload of every visitor in a region subtree. On the day of a valid snapshot (today, once refreshed): the
+   * per-visitor rollup kept with it, corrected by the elders changed since (compliance.rollups.ts): the snapshot's
+   * state, then one statement reading the region's visitors. Any other day: summed live over the region.
    */
   async workload(regionCode: string | null | undefined, asOfArg: string | null | undefined): Promise<VisitorWorkloadType[]> {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const asOf = this.asOfOrToday(asOfArg);
     const region = await this.regionIn(actor, regionCode);
-    const dirty = asOf === today(this.ctx) ? await snapshotDirty(this.ctx.em, asOf) : null;
+    const dirty = await snapshotDirty(this.ctx.em, asOf);
     const rows = dirty !== null ? await workloadFromRollup(this.ctx.em, asOf, region, dirty) : await this.workloadLive(asOf, region);
     return rows.map((r) => ({
       visitorId: r.visitor_id, visitorName: r.visitor_name, elders: Number(r.elders), classA: Number(r.a), classB: Number(r.b),
@@ -304,7 +305,7 @@ export class ComplianceService {
 
   /** The workloads summed over every assigned elder of the region, computed live (any day). */
   private async workloadLive(asOf: string, region: string): Promise<WorkloadRow[]> {
-    const source = await complianceSource(this.ctx.em, asOf, subtree(region));
+    const source = sourceOf(asOf, subtree(region), null);
     return this.ctx.em.execute<WorkloadRow[]>(
       `${source.sql},
        -- Materialized: the compliance rows are computed (live) or read (snapshot) once, whatever the plan around it.

@@ -52,7 +52,11 @@ export async function snapshotDirty(em: EntityManager, asOf: string): Promise<st
  * index instead of a whole region's rows (callers still filter: the live path returns every row).
  */
 export async function complianceSource(em: EntityManager, asOf: string, scope: ComplianceScope, rows?: string): Promise<ComplianceSource> {
-  const dirty = await snapshotDirty(em, asOf);
+  return sourceOf(asOf, scope, await snapshotDirty(em, asOf), rows);
+}
+
+/** complianceSource with the snapshot's dirty elders already read (snapshotDirty): no statement of its own. */
+export function sourceOf(asOf: string, scope: ComplianceScope, dirty: string | null, rows?: string): ComplianceSource {
   if (dirty === null) return { sql: complianceSql(scope.live), params: [asOf, ...scope.params], fromSnapshot: false };
   return {
     sql: `${complianceSql(`(${scope.live}) and e.id = any(?::uuid[])`, { name: 'compliance_live' })},
