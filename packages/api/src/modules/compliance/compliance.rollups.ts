@@ -152,36 +152,29 @@ export async function workloadFromRollup(em: EntityManager, asOf: string, region
   );
 }
 
-/** The number of overdue elders of a region subtree today, from the per-village rollup corrected by the dirty elders. */
-export async function overdueCountFromRollup(em: EntityManager, asOf: string, region: string, dirty: string): Promise<number> {
-  const [row] = await em.execute<{ n: string }[]>(
-    `${liveElderSql()}
-     select (select coalesce(sum(r.elders), 0) from overdue_rollup r where ${inSubtree('r.region_code')})
-          - (select count(*) from compliance_snapshot_elder s where s.elder_id = any(?::uuid[]) and s.overdue and ${inSubtree('s.region_code')})
-          + (select count(*) from live_elder le where le.overdue and ${inSubtree('le.region_code')}) as n`,
-    [asOf, dirty, asOf, dirty, region, dirty, region, region],
-  );
-  return Number(row?.n ?? 0);
-}
-
 /**
- * A page of today's overdue elders of a region subtree in the list's order (most overdue first, class, id): the
- * per-elder rows from their partial index with the dirty elders' stored rows left out, and the dirty elders as they
- * are now. One statement; ids only (the caller reads the page's requirements).
+ * A page of today's overdue elders of a region subtree in the list's order (most overdue first, class, id) and their
+ * number, in one statement. The page: the per-elder rows from their partial index, the dirty elders' stored rows left
+ * out and the dirty elders added as they are now. The number: the per-village rollup, minus the dirty elders' stored
+ * verdicts, plus their live ones. Ids only (the caller reads the page's requirements).
  */
-export async function overduePageFromRollup(em: EntityManager, asOf: string, region: string, dirty: string, limit: number, offset: number): Promise<string[]> {
-  const rows = await em.execute<{ elder_id: string }[]>(
-    `${liveElderSql()}
-     select elder_id from (
+export async function overdueFromRollup(em: EntityManager, asOf: string, region: string, dirty: string, limit: number, offset: number): Promise<{ ids: string[]; total: number }> {
+  const [row] = await em.execute<{ ids: string[] | string; n: string }[]>(
+    `${liveElderSql()},
+     candidate as (
        select s.elder_id, s.max_days, s.cls from compliance_snapshot_elder s
         where s.overdue and ${inSubtree('s.region_code')} and not (s.elder_id = any(?::uuid[]))
        union all
        select le.elder_id, le.max_days, le.cls from live_elder le where le.overdue and ${inSubtree('le.region_code')}
-     ) x
-     order by max_days desc, cls, elder_id limit ? offset ?`,
-    [asOf, dirty, asOf, dirty, region, dirty, region, limit, offset],
+     )
+     select array(select elder_id from candidate order by max_days desc, cls, elder_id limit ? offset ?)::text[] as ids,
+            (select coalesce(sum(r.elders), 0) from overdue_rollup r where ${inSubtree('r.region_code')})
+          - (select count(*) from compliance_snapshot_elder s where s.elder_id = any(?::uuid[]) and s.overdue and ${inSubtree('s.region_code')})
+          + (select count(*) from live_elder le where le.overdue and ${inSubtree('le.region_code')}) as n`,
+    [asOf, dirty, asOf, dirty, region, dirty, region, limit, offset, region, dirty, region, region],
   );
-  return rows.map((r) => r.elder_id);
+  const ids = typeof row!.ids === 'string' ? row!.ids.replace(/[{}]/g, '').split(',').filter(Boolean) : row!.ids;
+  return { ids, total: Number(row!.n) };
 }
 
 /**

@@ -9,7 +9,7 @@ import { ElderStatus } from '../elders/elder.enums.js';
 import { RegionService } from '../regions/region.service.js';
 import { COMPLIANCE_COLUMNS, complianceSql, type ComplianceRow } from '../standards/compliance.sql.js';
 import { complianceSource, snapshotDirty, sourceOf, subtree } from './compliance.snapshot.js';
-import { overdueCountFromRollup, overduePageFromRollup, workloadFromRollup, type WorkloadRow } from './compliance.rollups.js';
+import { overdueFromRollup, workloadFromRollup, type WorkloadRow } from './compliance.rollups.js';
 import { readRollups } from '../reports/reports.rollup.js';
 import { periodOfInput, shape } from '../reports/reports.service.js';
 import { describeRequirement, type ActivityEnum, type ElderClassEnum, type RequirementSourceEnum, type WindowKindEnum } from '../standards/standards.enums.js';
@@ -114,7 +114,7 @@ export class ComplianceService {
     const offset = decodeOffset(after);
     // The snapshot's state, read once: its rollups are of the same day as its rows.
     const dirty = await snapshotDirty(this.ctx.em, asOf);
-    if (dirty !== null) return this.overdueFromRollup(region, asOf, dirty, size, offset);
+    if (dirty !== null) return this.overdueRolled(region, asOf, dirty, size, offset);
     const source = sourceOf(asOf, subtree(region), dirty, 'overdue');
     const rows = await this.ctx.em.execute<(ComplianceRow & { total: string; max_days: number })[]>(
       `${source.sql},
@@ -152,9 +152,8 @@ export class ComplianceService {
    * from the per-village counts, both corrected by the elders changed since: a city's first page and count no longer
    * read every overdue row of the city. Same order and figures as the live list.
    */
-  private async overdueFromRollup(region: string, asOf: string, dirty: string, size: number, offset: number): Promise<ConnectionShape<OverdueElderType>> {
-    const order = await overduePageFromRollup(this.ctx.em, asOf, region, dirty, size + 1, offset);
-    const total = await overdueCountFromRollup(this.ctx.em, asOf, region, dirty);
+  private async overdueRolled(region: string, asOf: string, dirty: string, size: number, offset: number): Promise<ConnectionShape<OverdueElderType>> {
+    const { ids: order, total } = await overdueFromRollup(this.ctx.em, asOf, region, dirty, size + 1, offset);
     const hasNext = order.length > size;
     const ids = order.slice(0, size);
     const rows = ids.length
