@@ -621,6 +621,14 @@ describe('survey candidates', () => {
     // From now on, the agencies' records match the archive.
     const next = await sync(SYNC.healthCheck, health, [{ externalId: ext('TJ'), idNumber, checkedOn: '2026-11-10' }]);
     expect(next.results[0]).toMatchObject({ match: 'ELDER', elderId: elder.id });
+    // The screen's total is a sum of counts kept by triggers: after syncs and an enrolment that placed the waiting
+    // records in a village, it is the live count, for the whole jurisdiction and for one kind.
+    expect(await t.sql(`select agency_id, region_code, kind, n::int from agency_record_count where n <> 0 order by 1, 2, 3`)).toEqual(
+      await t.sql(`select agency_id, coalesce(region_code, '') as region_code, kind, count(*)::int as n from agency_record group by 1, 2, 3 order by 1, 2, 3`));
+    for (const kind of [null, 'INCAPACITY_ASSESSMENT']) {
+      const [live] = await t.sql<{ n: number }>(`select count(*)::int as n from agency_record where starts_with(coalesce(region_code, ''), $1) and ($2::text is null or kind = $2)`, [REGIONS.townA, kind]);
+      expect(ok(await t.exec<any>(town, RECORDS, { filter: kind ? { kind } : null })).agencyRecords.totalCount).toBe(live!.n);
+    }
 
     // Dismissing: a reason is required, then the candidate leaves the queue.
     const other = idNumberFor(birth(1949));

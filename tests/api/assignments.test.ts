@@ -638,6 +638,11 @@ describe('unassignedElders', () => {
     expect(after2.totalCount).toBe(4);
     expect(after2.nodes[0].id).toBe(classA!.id);
     expect(all.map((e) => e.id)).toEqual(expect.arrayContaining(after2.nodes.map((n: { id: string }) => n.id)));
+    // The list reads a maintained set (elder_unassigned): after every write above it is exactly the live anti-join.
+    expect(await t.sql(`select elder_id from elder_unassigned order by elder_id`)).toEqual(
+      await t.sql(`select e.id as elder_id from elder e where e.status = 'ACTIVE'
+                     and not exists (select 1 from assignment a where a.elder_id = e.id and a.role = 'PRIMARY' and a.ends_at is null)
+                   order by e.id`));
 
     // Jurisdiction: town B sees none of them and cannot ask for town A.
     expect(codeOf(await t.exec(townB, UNASSIGNED, { regionCode: region }))).toBe('FORBIDDEN');

@@ -195,6 +195,54 @@ describe('compliance snapshot', () => {
     expect((snap[0]!.data.visitorWorkload as { visitorId: string }[]).map((w) => w.visitorId)).not.toContain(helper.id);
   });
 
+  it('keeps the workload and overdue rollups exact through an assignment, a visit and a closure, before and after the incremental refresh', async () => {
+    await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    const FIGURES = `query($r: String) { visitorWorkload(regionCode: $r) { visitorId elders classA classB classC dueThisWeek overdue }
+      first: overdueElders(regionCode: $r, first: 1) { totalCount pageInfo { hasNextPage } nodes { elder { id } daysOverdue } }
+      all: overdueElders(regionCode: $r, first: 100) { totalCount nodes { elder { id } class daysOverdue } } }`;
+    const figures = async () => {
+      const out: unknown[] = [];
+      for (const r of [REGIONS.villageA2, REGIONS.townA, REGIONS.city]) out.push(ok(await t.exec<any>(admin, FIGURES, { r })));
+      return out;
+    };
+    const live = async () => {
+      const [state] = await t.sql(`select valid from compliance_snapshot_state`);
+      await t.sql(`update compliance_snapshot_state set valid = false`);
+      try { return await figures(); } finally { await t.sql(`update compliance_snapshot_state set valid = $1`, [state!.valid]); }
+    };
+    // The sums must equal the per-elder rows they are kept from (a drift here would be served as a figure).
+    const rollupsMatchRows = async () => {
+      expect(await t.sql(`select visitor_id, elders, class_a, class_b, class_c, due, overdue from workload_rollup order by visitor_id`)).toEqual(
+        await t.sql(`select v as visitor_id, (count(*) filter (where s.active))::int as elders, (count(*) filter (where s.cls = 'A'))::int as class_a,
+                            (count(*) filter (where s.cls = 'B'))::int as class_b, (count(*) filter (where s.cls = 'C'))::int as class_c,
+                            (count(*) filter (where s.due))::int as due, (count(*) filter (where s.overdue))::int as overdue
+                       from compliance_snapshot_elder s cross join unnest(s.visitor_ids) v group by v order by v`));
+      expect(await t.sql(`select region_code, elders from overdue_rollup order by region_code`)).toEqual(
+        await t.sql(`select region_code, count(*)::int as elders from compliance_snapshot_elder where overdue group by region_code order by region_code`));
+    };
+    await rollupsMatchRows();
+    const before = await figures();
+    expect(before).toEqual(await live());
+
+    // A new responsible visitor for an elder of 三埠 village A2, a visit to the most overdue elder, a closed archive.
+    const fresh = ok(await t.exec<any>(admin, CREATE_VISITOR, { input: { name: '快照新探访员', kind: 'VOLUNTEER', regionCode: REGIONS.villageA2 } })).createVisitor;
+    ok(await t.exec(admin, ASSIGN, { input: { visitorId: fresh.id, elderIds: [ids[3]], role: 'PRIMARY' } }));
+    const city = (before[2] as any).all.nodes as { elder: { id: string } }[];
+    ok(await t.exec(admin, VISIT, { i: { elderId: city[0]!.elder.id, visitedAt: '2026-12-01T03:00:00Z', method: 'HOME' } }));
+    const closed = city.map((n) => n.elder.id).find((id) => id !== city[0]!.elder.id && id !== ids[3]);
+    if (closed) await t.sql(`update elder set status = 'DECEASED', status_date = '2026-11-25' where id = $1`, [closed]);
+    expect(await fromSnapshot('2026-12-02')).toBe(true);
+    const changed = await figures();
+    expect(changed).toEqual(await live());
+    expect(changed).not.toEqual(before);
+    const town = (changed[1] as any).visitorWorkload as { visitorId: string; elders: number }[];
+    expect(town.find((w) => w.visitorId === fresh.id)).toMatchObject({ elders: 1 });
+
+    expect(await refreshComplianceSnapshot(t.orm.em, t.clock.now())).toMatchObject({ full: false, valid: true });
+    await rollupsMatchRows();
+    expect(await figures()).toEqual(changed);
+  });
+
   it('never steps over the change of a transaction that commits after a later one', async () => {
     await refreshComplianceSnapshot(t.orm.em, t.clock.now());
     const overdueId = (await answers()).city.nodes[0].elder.id as string;

@@ -110,3 +110,29 @@ describe('elders: SQL statements per page', () => {
     expect(compiled.sqlStatements).toBe(1);
   });
 });
+
+describe('elders: totals from maintained counts', () => {
+  it('a total by region (and status) equals the archives after registering, moving and closing one', async () => {
+    const total = async (filter: Record<string, unknown> | null) => ok(await t.exec<any>(town, LIST, { filter, first: 1 })).elders.totalCount as number;
+    const live = async (prefix: string, statuses: string[] | null) =>
+      (await t.sql<{ n: number }>(`select count(*)::int as n from elder where starts_with(region_code, $1) and ($2::text[] is null or status = any($2))`, [prefix, statuses]))[0]!.n;
+    const check = async () => {
+      const cases: [Record<string, unknown> | null, string, string[] | null][] = [
+        [null, REGIONS.townA, null],
+        [{ regionCode: REGIONS.villageA2 }, REGIONS.villageA2, null],
+        [{ status: ['DECEASED'] }, REGIONS.townA, ['DECEASED']],
+        [{ regionCode: REGIONS.villageA1, status: ['ACTIVE'] }, REGIONS.villageA1, ['ACTIVE']],
+      ];
+      for (const [filter, prefix, statuses] of cases) expect(await total(filter)).toBe(await live(prefix, statuses));
+    };
+    await check();
+    const e = await registerElder(t, town, { name: '赵七', idNumber: idNumberFor('1944-04-04'), circumstances: ['LIVING_ALONE'] });
+    await t.sql(`update elder set region_code = $1 where id = $2`, [REGIONS.villageA2, e.id]);
+    await t.sql(`update elder set status = 'DECEASED', status_date = '2026-11-14' where id = $1`, [e.id]);
+    await check();
+    expect(await total({ regionCode: REGIONS.villageA2, status: ['DECEASED'] })).toBe(1);
+    // The counts are the archives grouped (a drift would be served as a total).
+    expect(await t.sql(`select region_code, status, n::int from elder_region_count where n <> 0 order by 1, 2`)).toEqual(
+      await t.sql(`select region_code, status, count(*)::int as n from elder group by 1, 2 order by 1, 2`));
+  });
+});

@@ -27,6 +27,10 @@ import { Migration20261205015000_spot_checks } from './Migration20261205015000_s
 import { Migration20261206016000_partitioned_history } from './Migration20261206016000_partitioned_history.js';
 import { Migration20261206017000_stateless_instances } from './Migration20261206017000_stateless_instances.js';
 import { Migration20261206018000_actor_write } from './Migration20261206018000_actor_write.js';
+import { Migration20261206021000_snapshot_rollups } from './Migration20261206021000_snapshot_rollups.js';
+import { Migration20261206021100_unassigned_elders } from './Migration20261206021100_unassigned_elders.js';
+import { Migration20261206021200_agency_record_counts } from './Migration20261206021200_agency_record_counts.js';
+import { Migration20261206021300_elder_region_count } from './Migration20261206021300_elder_region_count.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -58,4 +62,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206016000_partitioned_history', class: Migration20261206016000_partitioned_history },
   { name: 'Migration20261206017000_stateless_instances', class: Migration20261206017000_stateless_instances },
   { name: 'Migration20261206018000_actor_write', class: Migration20261206018000_actor_write },
+  { name: 'Migration20261206021000_snapshot_rollups', class: Migration20261206021000_snapshot_rollups },
+  { name: 'Migration20261206021100_unassigned_elders', class: Migration20261206021100_unassigned_elders },
+  { name: 'Migration20261206021200_agency_record_counts', class: Migration20261206021200_agency_record_counts },
+  { name: 'Migration20261206021300_elder_region_count', class: Migration20261206021300_elder_region_count },
 ];

@@ -153,22 +153,45 @@ export class AgenciesService {
     const size = pageSize(first);
     const start = decodeOffset(after);
     if (filter?.elderId && !isUuid(filter.elderId)) return toConnection([], () => '', false, false, 0);
-    const rows = await this.ctx.em.execute<(Record<string, any> & { total: string })[]>(
+    // An agency's own records, or those of the jurisdiction; said apart so that each follows its index in the page's
+    // order (newest first) and stops after the page, instead of sorting every record of a city.
+    const scope = own ? `r.agency_id = ?::uuid` : inSubtree("coalesce(r.region_code, '')");
+    const scopeParam = own ?? actor!.regionCode;
+    const kind = filter?.kind ?? null;
+    const elderId = filter?.elderId ?? null;
+    const rows = await this.ctx.em.execute<Record<string, any>[]>(
       `select r.id, r.agency_kind, r.kind, r.external_id, r.elder_id, r.id_number, to_char(r.effective_on, 'YYYY-MM-DD') as effective_on,
-              r.received_at, r.batch_id, r.source_version, r.payload, count(*) over () as total
+              r.received_at, r.batch_id, r.source_version, r.payload
          from agency_record r
-        where (case when ?::uuid is not null then r.agency_id = ?::uuid
-                    else ${inSubtree("coalesce(r.region_code, '')")} end)
-          and (?::text is null or r.kind = ?) and (?::uuid is null or r.elder_id = ?::uuid)
+        where ${scope} and (?::text is null or r.kind = ?) and (?::uuid is null or r.elder_id = ?::uuid)
         order by r.received_at desc, r.id limit ? offset ?`,
-      [own, own, actor!.regionCode, filter?.kind ?? null, filter?.kind ?? null, filter?.elderId ?? null, filter?.elderId ?? null, size + 1, start],
+      [scopeParam, kind, kind, elderId, elderId, size + 1, start],
     );
+    const total = await this.recordCount(scope, scopeParam, kind, elderId);
     const nodes: AgencyRecordType[] = rows.slice(0, size).map((r) => ({
       id: r.id, agencyKind: r.agency_kind, kind: r.kind, externalId: r.external_id, elderId: r.elder_id, idNumber: maskIdNumber(r.id_number) ?? '',
       effectiveOn: r.effective_on, receivedAt: toDate(r.received_at), batchId: r.batch_id, sourceVersion: r.source_version,
       payload: maskPayload(typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload),
     }));
-    return toConnection(nodes, (n) => encodeCursor([start + nodes.indexOf(n) + 1]), rows.length > size, start > 0, Number(rows[0]?.total ?? 0));
+    return toConnection(nodes, (n) => encodeCursor([start + nodes.indexOf(n) + 1]), rows.length > size, start > 0, total);
+  }
+
+  /**
+   * The screen's total, counted apart from its page. Without an elder: a sum of the counts kept per agency, village
+   * and kind (agency_record_count, exact: written by triggers with the records), a few hundred rows for a city.
+   * One elder's records are few: counted directly.
+   */
+  private async recordCount(scope: string, scopeParam: string, kind: string | null, elderId: string | null): Promise<number> {
+    const [row] = elderId
+      ? await this.ctx.em.execute<{ n: string }[]>(
+          `select count(*) as n from agency_record r where ${scope} and (?::text is null or r.kind = ?) and r.elder_id = ?::uuid`,
+          [scopeParam, kind, kind, elderId],
+        )
+      : await this.ctx.em.execute<{ n: string }[]>(
+          `select coalesce(sum(r.n), 0) as n from agency_record_count r where ${scope} and (?::text is null or r.kind = ?)`,
+          [scopeParam, kind, kind],
+        );
+    return Number(row?.n ?? 0);
   }
 
   // ---- survey queue

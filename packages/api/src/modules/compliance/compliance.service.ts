@@ -8,7 +8,8 @@ import { Elder } from '../elders/elder.entity.js';
 import { ElderStatus } from '../elders/elder.enums.js';
 import { RegionService } from '../regions/region.service.js';
 import { COMPLIANCE_COLUMNS, complianceSql, type ComplianceRow } from '../standards/compliance.sql.js';
-import { complianceSource, subtree } from './compliance.snapshot.js';
+import { complianceSource, snapshotDirty, sourceOf, subtree } from './compliance.snapshot.js';
+import { overdueFromRollup, workloadFromRollup, type WorkloadRow } from './compliance.rollups.js';
 import { readRollups } from '../reports/reports.rollup.js';
 import { periodOfInput, shape } from '../reports/reports.service.js';
 import { describeRequirement, type ActivityEnum, type ElderClassEnum, type RequirementSourceEnum, type WindowKindEnum } from '../standards/standards.enums.js';
@@ -111,7 +112,10 @@ export class ComplianceService {
     const region = await this.regionIn(actor, regionCode);
     const size = pageSize(first);
     const offset = decodeOffset(after);
-    const source = await complianceSource(this.ctx.em, asOf, subtree(region), 'overdue');
+    // The snapshot's state, read once: its rollups are of the same day as its rows.
+    const dirty = await snapshotDirty(this.ctx.em, asOf);
+    if (dirty !== null) return this.overdueRolled(region, asOf, dirty, size, offset);
+    const source = sourceOf(asOf, subtree(region), dirty, 'overdue');
     const rows = await this.ctx.em.execute<(ComplianceRow & { total: string; max_days: number })[]>(
       `${source.sql},
        ranked as (
@@ -137,6 +141,33 @@ export class ComplianceService {
       const elder = elders.get(id);
       if (!elder) continue;
       const mine = rows.filter((r) => r.elder_id === id);
+      const reqs = mine.map(toRequirement).sort(byUrgency);
+      items.push({ elder, class: (mine[0]?.cls?.trim() ?? null) as ElderClassEnum | null, daysOverdue: Math.max(...reqs.map((r) => r.daysOverdue ?? 0)), requirements: reqs });
+    }
+    return toConnection(items, (node) => encodeCursor([offset + items.indexOf(node) + 1]), hasNext, offset > 0, total);
+  }
+
+  /**
+   * Today's overdue list from the per-elder rows kept with the snapshot (their index serves the order) and its total
+   * from the per-village counts, both corrected by the elders changed since: a city's first page and count no longer
+   * read every overdue row of the city. Same order and figures as the live list.
+   */
+  private async overdueRolled(region: string, asOf: string, dirty: string, size: number, offset: number): Promise<ConnectionShape<OverdueElderType>> {
+    const { ids: order, total } = await overdueFromRollup(this.ctx.em, asOf, region, dirty, size + 1, offset);
+    const hasNext = order.length > size;
+    const ids = order.slice(0, size);
+    const rows = ids.length
+      ? await this.ctx.em.execute<ComplianceRow[]>(
+          `${complianceSql('e.id = any(?::uuid[])')} select ${COMPLIANCE_COLUMNS} from compliance where overdue`,
+          [asOf, pgArray(ids)],
+        )
+      : [];
+    const elders = await this.elders(ids);
+    const items: OverdueElderType[] = [];
+    for (const id of ids) {
+      const elder = elders.get(id);
+      const mine = rows.filter((r) => r.elder_id === id);
+      if (!elder || mine.length === 0) continue;
       const reqs = mine.map(toRequirement).sort(byUrgency);
       items.push({ elder, class: (mine[0]?.cls?.trim() ?? null) as ElderClassEnum | null, daysOverdue: Math.max(...reqs.map((r) => r.daysOverdue ?? 0)), requirements: reqs });
     }
@@ -255,15 +286,26 @@ export class ComplianceService {
   }
 
   /**
-   * Workload of every visitor in a region subtree, from today's compliance snapshot (dirty elders recomputed live;
-   * computed live only when no valid snapshot exists for the day): the snapshot's state, then one statement.
+   * Workload of every visitor in a region subtree. On the day of a valid snapshot (today, once refreshed): the
+   * per-visitor rollup kept with it, corrected by the elders changed since (compliance.rollups.ts): the snapshot's
+   * state, then one statement reading the region's visitors. Any other day: summed live over the region.
    */
   async workload(regionCode: string | null | undefined, asOfArg: string | null | undefined): Promise<VisitorWorkloadType[]> {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const asOf = this.asOfOrToday(asOfArg);
     const region = await this.regionIn(actor, regionCode);
-    const source = await complianceSource(this.ctx.em, asOf, subtree(region));
-    const rows = await this.ctx.em.execute<{ visitor_id: string; visitor_name: string; elders: string; a: string; b: string; c: string; due: string; overdue: string }[]>(
+    const dirty = await snapshotDirty(this.ctx.em, asOf);
+    const rows = dirty !== null ? await workloadFromRollup(this.ctx.em, asOf, region, dirty) : await this.workloadLive(asOf, region);
+    return rows.map((r) => ({
+      visitorId: r.visitor_id, visitorName: r.visitor_name, elders: Number(r.elders), classA: Number(r.a), classB: Number(r.b),
+      classC: Number(r.c), dueThisWeek: Number(r.due), overdue: Number(r.overdue),
+    }));
+  }
+
+  /** The workloads summed over every assigned elder of the region, computed live (any day). */
+  private async workloadLive(asOf: string, region: string): Promise<WorkloadRow[]> {
+    const source = sourceOf(asOf, subtree(region), null);
+    return this.ctx.em.execute<WorkloadRow[]>(
       `${source.sql},
        -- Materialized: the compliance rows are computed (live) or read (snapshot) once, whatever the plan around it.
        per_elder as materialized (
@@ -294,10 +336,6 @@ export class ComplianceService {
         order by coalesce(pv.overdue, 0) desc, v.name`,
       [...source.params, asOf, region, region],
     );
-    return rows.map((r) => ({
-      visitorId: r.visitor_id, visitorName: r.visitor_name, elders: Number(r.elders), classA: Number(r.a), classB: Number(r.b),
-      classC: Number(r.c), dueThisWeek: Number(r.due), overdue: Number(r.overdue),
-    }));
   }
 
   private async regionIn(actor: Actor, regionCode: string | null | undefined): Promise<string> {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { chinaDate } from '../../graphql/context.js';
 import { COMPLIANCE_SNAPSHOT_COLUMNS, complianceSql } from '../standards/compliance.sql.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
+import { rebuildRollups, rewriteElders, writeElderRows } from './compliance.rollups.js';
 
 /**
  * The day's compliance snapshot (table compliance_snapshot, see its migration): refreshed in the background, read by
@@ -29,20 +30,34 @@ export interface ComplianceSource {
 }
 
 /**
- * The compliance CTE for `scope` on `asOf`: from the snapshot plus the dirty elders when a valid snapshot of that day
- * exists, else computed live. One extra statement (the snapshot's state and the dirty elders). `rows` (a condition on
- * the columns, e.g. `overdue`) keeps only the rows the caller reads: the snapshot then answers from its partial
- * index instead of a whole region's rows (callers still filter: the live path returns every row).
+ * The elders marked dirty since today's snapshot (a `{...}` uuid array literal), or null when no valid snapshot of
+ * `asOf` exists (readers then compute live). One statement. Readers of the snapshot and of its rollups take these
+ * elders out of what was stored and put them back as they are now, which keeps every answer exact.
  */
-export async function complianceSource(em: EntityManager, asOf: string, scope: ComplianceScope, rows?: string): Promise<ComplianceSource> {
+export async function snapshotDirty(em: EntityManager, asOf: string): Promise<string | null> {
   const [state] = await em.execute<{ dirty: string[] | string }[]>(
     `select coalesce(array(select distinct d.elder_id from compliance_dirty d
                              where d.seq > s.last_seq or not pg_visible_in_snapshot(d.xid, s.seen)), '{}')::text[] as dirty
        from compliance_snapshot_state s where s.as_of = ? and s.valid`,
     [asOf],
   );
-  if (!state) return { sql: complianceSql(scope.live), params: [asOf, ...scope.params], fromSnapshot: false };
-  const dirty = typeof state.dirty === 'string' ? state.dirty : `{${state.dirty.join(',')}}`;
+  if (!state) return null;
+  return typeof state.dirty === 'string' ? state.dirty : `{${state.dirty.join(',')}}`;
+}
+
+/**
+ * The compliance CTE for `scope` on `asOf`: from the snapshot plus the dirty elders when a valid snapshot of that day
+ * exists, else computed live. One extra statement (the snapshot's state and the dirty elders). `rows` (a condition on
+ * the columns, e.g. `overdue`) keeps only the rows the caller reads: the snapshot then answers from its partial
+ * index instead of a whole region's rows (callers still filter: the live path returns every row).
+ */
+export async function complianceSource(em: EntityManager, asOf: string, scope: ComplianceScope, rows?: string): Promise<ComplianceSource> {
+  return sourceOf(asOf, scope, await snapshotDirty(em, asOf), rows);
+}
+
+/** complianceSource with the snapshot's dirty elders already read (snapshotDirty): no statement of its own. */
+export function sourceOf(asOf: string, scope: ComplianceScope, dirty: string | null, rows?: string): ComplianceSource {
+  if (dirty === null) return { sql: complianceSql(scope.live), params: [asOf, ...scope.params], fromSnapshot: false };
   return {
     sql: `${complianceSql(`(${scope.live}) and e.id = any(?::uuid[])`, { name: 'compliance_live' })},
 compliance as (
@@ -110,9 +125,17 @@ export async function refreshComplianceSnapshot(root: EntityManager, now: Date):
       await em.transactional(async (tx) => {
         await tx.execute(`delete from compliance_snapshot where region_code = ? or elder_id in (select id from elder where region_code = ?)`, [code, code], 'run');
         await tx.execute(insert('e.region_code = ?'), [asOf, code], 'run');
+        // The village's per-elder rows (workloads, overdue counts) from the rows just written, in the same transaction.
+        await tx.execute(`delete from compliance_snapshot_elder where region_code = ? or elder_id in (select id from elder where region_code = ?)`, [code, code], 'run');
+        await writeElderRows(tx, asOf, 'e.region_code = ?', [code]);
       });
     }
     await em.execute(`delete from compliance_snapshot s where not exists (select 1 from elder e where e.id = s.elder_id and e.region_code = s.region_code)`, [], 'run');
+    await em.transactional(async (tx) => {
+      await tx.execute(`delete from compliance_snapshot_elder s where not exists (select 1 from elder e where e.id = s.elder_id and e.region_code = s.region_code)`, [], 'run');
+      // The sums from the rows, before the state says valid: readers never see sums of another set of rows.
+      await rebuildRollups(tx);
+    });
     villages = codes.length;
   } else {
     const ids = (await em.execute<{ elder_id: string }[]>(
@@ -126,6 +149,7 @@ export async function refreshComplianceSnapshot(root: EntityManager, now: Date):
       await em.transactional(async (tx) => {
         await tx.execute(`delete from compliance_snapshot where elder_id = any(?::uuid[])`, [array], 'run');
         await tx.execute(insert('e.id = any(?::uuid[])'), [asOf, array], 'run');
+        await rewriteElders(tx, asOf, array);
       });
     }
   }

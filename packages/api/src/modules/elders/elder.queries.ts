@@ -544,8 +544,17 @@ export function compileElderList(info: GraphQLResolveInfo, ctx: RequestContext, 
   if (args.status?.length) conds.push(`e.status = any(${p.ref('status', 'text[]')})`);
   if (args.acceptsVisits !== null) conds.push(`e.accepts_visits = ${p.ref('acceptsVisits', 'boolean')}`);
   const where = conds.join(' and ');
-  // Counted apart from the page, over the elder table alone (an index-only scan), as the entity path counts.
-  const total = connection.totalCountKeys.length ? `(select count(*)::int from elder e where ${where})` : 'null';
+  // Counted apart from the page. A subtree inside the jurisdiction with at most a status is a sum of the counts kept
+  // per village and status (elder_region_count, written by triggers with the archives: exact, as
+  // ElderService.maintainedTotal reads them), so a city's first page does not count a million rows; otherwise over
+  // the elder table alone (an index-only scan), as the entity path counts.
+  const maintained = code.startsWith(actorRegion) && args.acceptsVisits === null;
+  const total = !connection.totalCountKeys.length
+    ? 'null'
+    : maintained
+      ? `(select coalesce(sum(c.n), 0)::int from elder_region_count c where ${inSubtree('c.region_code', codeRef)}${
+          args.status?.length ? ` and c.status = any(${p.ref('status', 'text[]')})` : ''})`
+      : `(select count(*)::int from elder e where ${where})`;
   if (!servesNodes) return { statement: p.bind(`select '[]'::json as nodes, false as more, ${total} as total`), connection };
 
   const dir = args.descending ? 'desc' : 'asc';

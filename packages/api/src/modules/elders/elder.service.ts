@@ -9,7 +9,8 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUuid } from '../../shared/ids.js';
 import { isIsoInstant } from '../../shared/text.js';
-import { complianceSource, subtree } from '../compliance/compliance.snapshot.js';
+import { snapshotDirty, sourceOf, subtree } from '../compliance/compliance.snapshot.js';
+import { overdueIdsFromRollup } from '../compliance/compliance.rollups.js';
 import { groupByKeys } from '../../shared/loaders.js';
 import { likePrefix, pgArray } from '../../shared/sql.js';
 import { reclassify } from '../classification/classification.service.js';
@@ -46,7 +47,7 @@ import { ElderSortField, SortDirection } from './elder.inputs.js';
 import { bornOnOrBefore, isRealDate } from './id-number.js';
 import { pastDate, requiredText, validateArchive, validateRefusal, type CleanArchive } from './elder.validation.js';
 import { refuseAgencyBackedEdits, refuseReopenOfRegisteredDeath } from './archive-governance.js';
-import { subtreeFilter } from '../../shared/jurisdiction.js';
+import { inSubtree, subtreeFilter } from '../../shared/jurisdiction.js';
 import { drillIds, drillOf } from './elder.drill.js';
 import { applyArchiveChanges, type ArchiveChangeSet } from './archive-changes.js';
 import { markVerified } from '../survey/verification.js';
@@ -282,8 +283,9 @@ export class ElderService {
       includeCount: false,
       ...options,
     });
-    // Counted apart: the page joins regions, the count needs only the elder table (an index-only scan).
-    const total = await this.ctx.em.count(Elder, this.whereOf(filter, derived), options);
+    // Counted apart: the page joins regions, the count needs only the elder table (an index-only scan), or only the
+    // maintained counts (maintainedTotal).
+    const total = (await this.maintainedTotal(filter, derived)) ?? (await this.ctx.em.count(Elder, this.whereOf(filter, derived), options));
     const items = cursor.items as Elder[];
     return toConnection(
       items,
@@ -398,6 +400,30 @@ export class ElderService {
   }
 
   /**
+   * The list's total without reading the archives, when the filter allows (null otherwise): a region subtree inside
+   * the jurisdiction with at most a status is a sum of the counts kept per village and status (elder_region_count,
+   * written by triggers with the archives: exact), so a city's first page no longer counts a million rows; today's
+   * overdue elders of the subtree and nothing else are exactly the derived ids already read (distinct, that subtree).
+   */
+  private async maintainedTotal(filter: ElderFilter | null | undefined, derived: string[] | null): Promise<number | null> {
+    const actorRegion = this.ctx.actor!.regionCode;
+    const code = filter?.regionCode?.trim() || actorRegion;
+    if (!code.startsWith(actorRegion)) return null;
+    const narrowed = !!filter && (!!filter.circumstances?.length || filter.ageMin != null || filter.ageMax != null || filter.acceptsVisits != null
+      || !!filter.classes?.length || !!filter.period?.trim() || !!filter.periodInput || filter.visited != null || filter.alertsRaised != null
+      || filter.unresolvedAlerts != null || filter.refused != null || !!filter.text?.trim());
+    if (narrowed) return null;
+    if (filter?.overdue) return derived && !filter.status?.length ? derived.length : null;
+    if (derived) return null;
+    const statuses = filter?.status?.length ? pgArray(filter.status) : null;
+    const [row] = await this.ctx.em.execute<{ n: string }[]>(
+      `select coalesce(sum(n), 0) as n from elder_region_count where ${inSubtree('region_code')} and (?::text[] is null or status = any(?::text[]))`,
+      [code, statuses, statuses],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /**
    * Every elder of a filter in name order, for an export: the same conditions, jurisdiction and derived ids as the
    * list, counted first so that a filter over `limit` is refused before any archive is loaded. The caller audits.
    */
@@ -455,7 +481,10 @@ export class ElderService {
   }
 
   private async overdueIds(prefix: string): Promise<string[]> {
-    const source = await complianceSource(this.ctx.em, this.today, subtree(prefix), 'overdue');
+    // Today's snapshot keeps one row per elder (compliance.rollups.ts): read those rather than every requirement row.
+    const dirty = await snapshotDirty(this.ctx.em, this.today);
+    if (dirty !== null) return overdueIdsFromRollup(this.ctx.em, this.today, prefix, dirty);
+    const source = sourceOf(this.today, subtree(prefix), dirty, 'overdue');
     const rows = await this.ctx.em.execute<{ elder_id: string }[]>(
       `${source.sql} select distinct elder_id from compliance where overdue`,
       source.params,

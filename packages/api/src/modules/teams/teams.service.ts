@@ -371,10 +371,11 @@ export class TeamsService {
     const region = await this.regionIn(actor, regionCode);
     const size = pageSize(first);
     const start = decodeOffset(after);
+    // From the maintained set of active elders without a responsible contact (elder_unassigned, kept exact by
+    // triggers in the writing transaction): a city reads the few left, not every elder it has.
     const rows = await this.ctx.em.execute<{ id: string; total: string }[]>(
-      `select e.id, count(*) over () as total from elder e
-        where ${inSubtree('e.region_code')} and e.status = 'ACTIVE'
-          and not exists (select 1 from assignment a where a.elder_id = e.id and a.role = 'PRIMARY' and a.ends_at is null)
+      `select e.id, count(*) over () as total from elder_unassigned u join elder e on e.id = u.elder_id
+        where ${inSubtree('e.region_code')}
         order by e.computed_class nulls last, e.region_code, e.name, e.id limit ? offset ?`,
       [region, size + 1, start],
     );
