@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { loadConfig } from '../../packages/api/src/config/env.js';
+import { CHROMIUM, CHROMIUM_OPTIONS } from './chromium.js';
 
 // The console tests' shared harness: Debian's Chromium (never a downloaded browser) driving the built console.
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM };
 /** Screenshots and downloads of the console tests. */
 export const OUTPUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../.output/e2e');
 
@@ -18,11 +19,14 @@ export function requireBuiltConsole(): void {
   fs.mkdirSync(OUTPUT, { recursive: true });
 }
 
+/**
+ * The file's browser: a connection to the run's one Chromium (started by the global setup, see chromium.ts), or a
+ * Chromium of its own when the setup has none (a config without that setup). Either way `browser.close()` in the
+ * file's afterAll closes what the file opened: its contexts, and the connection or the browser.
+ */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const endpoint = inject('chromiumEndpoint');
+  return endpoint ? chromium.connect(endpoint) : chromium.launch(CHROMIUM_OPTIONS);
 }
 
 /** Logs a demo user in through the console's login form (tapped on a touch context) and waits to leave /login. */
@@ -54,4 +58,16 @@ export async function consoleToken(page: Page): Promise<string> {
   const token = await page.evaluate(() => sessionStorage.getItem('tanfang.token'));
   if (!token) throw new Error('the page holds no session token: log in first');
   return token;
+}
+
+/**
+ * Waits for the page's finite animations and transitions (Element Plus's enter transitions, a dialog opening) to end:
+ * what a fixed pause before a screenshot or a measurement used to wait for, without waiting longer than they take.
+ * Endless ones (a spinner) are not waited for. Chart libraries that draw on a canvas (ECharts) are not CSS animations
+ * and are not covered.
+ */
+export async function animationsDone(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity).length), { interval: 50 })
+    .toBe(0);
 }
