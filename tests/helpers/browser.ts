@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import { expect } from 'vitest';
 import { loadConfig } from '../../packages/api/src/config/env.js';
-import { CHROMIUM, CHROMIUM_OPTIONS } from './chromium.js';
 
 // The console tests' shared harness: Debian's Chromium (never a downloaded browser) driving the built console.
-export { CHROMIUM };
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots and downloads of the console tests. */
 export const OUTPUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../.output/e2e');
 
@@ -19,14 +18,11 @@ export function requireBuiltConsole(): void {
   fs.mkdirSync(OUTPUT, { recursive: true });
 }
 
-/**
- * The file's browser: a connection to the run's one Chromium (started by the global setup, see chromium.ts), or a
- * Chromium of its own when the setup has none (a config without that setup). Either way `browser.close()` in the
- * file's afterAll closes what the file opened: its contexts, and the connection or the browser.
- */
 export function launchChromium(): Promise<Browser> {
-  const endpoint = inject('chromiumEndpoint');
-  return endpoint ? chromium.connect(endpoint) : chromium.launch(CHROMIUM_OPTIONS);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 }
 
 /** Logs a demo user in through the console's login form (tapped on a touch context) and waits to leave /login. */

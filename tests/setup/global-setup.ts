@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { launchChromiumServer } from '../helpers/chromium.js';
 import type { EmbeddedServer } from '../../packages/api/src/db/embedded-postgres.js';
 
 export const TEMPLATE_DB = 'tanfang_test_template';
@@ -12,8 +11,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
-    /** The run's one Chromium (a Playwright browser server), '' when there is none: see helpers/chromium.ts. */
-    chromiumEndpoint: string;
   }
 }
 
@@ -52,9 +49,6 @@ async function importApiModules() {
 }
 
 async function prepare(project: TestProject) {
-  // Chromium starts while PostgreSQL starts and migrates (it needs a second or two of its own), and every browser file
-  // of the run connects to it instead of launching its own.
-  const browserServer = launchChromiumServer();
   const { startEmbeddedPostgres, initOrm, loadReferenceData, unhook } = await importApiModules();
   let embedded: EmbeddedServer | null = null;
   let adminUrl = process.env.TANFANG_TEST_DATABASE_URL;
@@ -82,10 +76,7 @@ async function prepare(project: TestProject) {
   await orm.close(true);
 
   project.provide('pgAdminUrl', adminUrl);
-  const chromium = await browserServer;
-  project.provide('chromiumEndpoint', chromium?.wsEndpoint() ?? '');
   return async () => {
-    await chromium?.close();
     await embedded?.stop();
     unhook();
   };
