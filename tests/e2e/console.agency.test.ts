@@ -5,7 +5,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_VILLAGE, seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { createTestApp, idNumberFor, type TestApp } from '../helpers/app.js';
-import { animationsDone, launchChromium, requireBuiltConsole, OUTPUT } from '../helpers/browser.js';
+import { launchChromium, requireBuiltConsole, OUTPUT } from '../helpers/browser.js';
 
 // The agency-data pages in Debian's Chromium against the real API: the disability federation uploads a CSV of
 // certificates and sees the per-row answer; the town sees the unregistered person in its survey queue and dismisses.
@@ -55,7 +55,7 @@ describe('agency data pages in Chromium', () => {
   }
 
   async function shot(page: Page, name: string): Promise<void> {
-    await animationsDone(page);
+    await page.waitForTimeout(400);
     await page.screenshot({ path: path.join(OUTPUT, name), fullPage: true });
   }
 

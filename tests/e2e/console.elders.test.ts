@@ -4,7 +4,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TOWN, DEMO_VILLAGE, seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { createTestApp, idNumberFor, type TestApp } from '../helpers/app.js';
-import { animationsDone, launchChromium, requireBuiltConsole, OUTPUT } from '../helpers/browser.js';
+import { launchChromium, requireBuiltConsole, OUTPUT } from '../helpers/browser.js';
 
 // The elder pages of the console in Debian's Chromium against the real API and database: registration with inline
 // errors, the detail tabs, an identity reveal with a purpose, an edit that loses to someone else's save, a visit
@@ -56,7 +56,7 @@ describe('elder pages of the admin console in Chromium', () => {
 
   /** A screenshot once Element Plus's enter transitions (tags, tab bar, radio buttons) have settled. */
   async function shot(page: Page, name: string): Promise<void> {
-    await animationsDone(page);
+    await page.waitForTimeout(400);
     await page.screenshot({ path: path.join(OUTPUT, name), fullPage: true });
   }
 

@@ -3,7 +3,7 @@ import { type Browser, type BrowserContextOptions, type Page } from 'playwright-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { animationsDone, consoleToken, graphqlAs, launchChromium, logInAs, OUTPUT, requireBuiltConsole } from '../helpers/browser.js';
+import { consoleToken, graphqlAs, launchChromium, logInAs, OUTPUT, requireBuiltConsole } from '../helpers/browser.js';
 
 // The visitor's phone (issue 14, items 1 and 4): the worklist as home, the one-column visit form and China time on a
 // phone whose clock is set to Los Angeles. The browser runs on the real clock (the form stamps "now"), so the API's
@@ -168,7 +168,7 @@ describe("the visitor's phone in Chromium: worklist, one-column visit form, Chin
     await page.locator('[data-test=worklist-row]').filter({ hasText: target.elder.name }).first().tap();
     await page.waitForURL(new RegExp(`/elders/${target.elder.id}/visit`));
     await poll(() => page.locator('[data-test=visit-elder-name]').textContent()).toBe(target.elder.name);
-    await animationsDone(page);
+    await page.waitForTimeout(400);
 
     // One column, the first section open and the others folded, the save bar in view without scrolling.
     expect(await page.evaluate(() => window.scrollY)).toBe(0);

@@ -55,15 +55,3 @@ export async function consoleToken(page: Page): Promise<string> {
   if (!token) throw new Error('the page holds no session token: log in first');
   return token;
 }
-
-/**
- * Waits for the page's finite animations and transitions (Element Plus's enter transitions, a dialog opening) to end:
- * what a fixed pause before a screenshot or a measurement used to wait for, without waiting longer than they take.
- * Endless ones (a spinner) are not waited for. Chart libraries that draw on a canvas (ECharts) are not CSS animations
- * and are not covered.
- */
-export async function animationsDone(page: Page): Promise<void> {
-  await expect
-    .poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity).length), { interval: 50 })
-    .toBe(0);
-}
