@@ -10,12 +10,19 @@ import { launchChromium, requireBuiltConsole } from '../helpers/browser.js';
 // from the console itself (the sidebar, or the drawer on a phone), so a page added to the menu later is checked
 // without touching this file. Detail pages and dialogs are opened by hand: an elder's page tab by tab, the assign and
 // reveal dialogs, the visit record form, an alert's dialog, and the users' dialogs.
+//
+// The desktop and the tablet are one walk: the console lays out a tablet as it does a desktop (only a phone gets another
+// layout, useViewport's media query, which a resize switches too), so each page is loaded once and checked at one size,
+// resized to the other and checked again. Every page is still checked at both, and failures name the size; what is
+// saved is the second login and the second load of every page (the phone keeps its own touch context).
 const SIZES = {
   desktop: { width: 1366, height: 768 },
   tablet: { width: 1024, height: 768 },
   phone: { width: 390, height: 844 },
 } as const;
 type Size = keyof typeof SIZES;
+/** The walks: the two sizes that share a layout together, the phone alone. */
+const WALKS: Size[][] = [['desktop', 'tablet'], ['phone']];
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 
 /**
@@ -48,6 +55,7 @@ describe('admin console accessibility (axe-core)', () => {
     await t?.close();
   });
 
+  /** A context at the walk's first size (a phone's is a touch context; the others resize the same one). */
   async function open(size: Size): Promise<{ context: BrowserContext; page: Page }> {
     const viewport = SIZES[size];
     const context = await browser.newContext(
@@ -78,6 +86,22 @@ describe('admin console accessibility (axe-core)', () => {
       rules: [...report.byImpact.moderate, ...report.byImpact.minor].map((v) => v.id),
     });
     found.push(...report.byImpact.critical, ...report.byImpact.serious);
+  }
+
+  /**
+   * Checks the page at each of the walk's sizes: first at the size it is at, then resized to the others (no reload).
+   * A resize lets the page lay itself out again (resize observers, the tables' column widths) before it is checked.
+   */
+  async function checkSizes(page: Page, sizes: Size[], where: (size: Size) => string, found: A11yViolation[]): Promise<void> {
+    const now = page.viewportSize();
+    const current = sizes.find((s) => SIZES[s].width === now?.width && SIZES[s].height === now?.height) ?? sizes[0]!;
+    for (const size of [current, ...sizes.filter((s) => s !== current)]) {
+      if (size !== current) {
+        await page.setViewportSize(SIZES[size]);
+        await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+      }
+      await check(page, where(size), found);
+    }
   }
 
   async function logIn(page: Page, username: string, phone: boolean): Promise<void> {
@@ -115,22 +139,28 @@ describe('admin console accessibility (axe-core)', () => {
     await poll(async () => (await h1.allTextContents()).map((s) => s.trim())).toEqual([title]);
   }
 
-  async function walkRole(username: string, size: Size, minPages: number): Promise<void> {
-    const phone = size === 'phone';
-    const role = `${username} (${size})`;
+  async function walkRole(username: string, sizes: Size[], minPages: number): Promise<void> {
+    const phone = sizes[0] === 'phone';
+    const role = (size: Size) => `${username} (${size})`;
     const found: A11yViolation[] = [];
-    const { context, page } = await open(size);
+    const { context, page } = await open(sizes[0]!);
     await page.goto(`${server.url}/login`);
-    await check(page, `${role} login`, found);
+    await checkSizes(page, sizes, (size) => `${role(size)} login`, found);
     await logIn(page, username, phone);
+    // The menu as the user sees it at every size of the walk: the same entries.
     const menu = await readMenu(page, phone);
-    expect(menu.length, `${role}'s menu`).toBeGreaterThanOrEqual(minPages);
+    for (const size of sizes) {
+      await page.setViewportSize(SIZES[size]);
+      const seen = size === sizes[0] ? menu : await readMenu(page, phone);
+      expect(seen.length, `${role(size)}'s menu`).toBeGreaterThanOrEqual(minPages);
+      expect(seen, `${role(size)}'s menu`).toEqual(menu);
+    }
     for (const title of menu) {
       await openFromMenu(page, title, phone);
-      await check(page, `${role} ${title}`, found);
+      await checkSizes(page, sizes, (size) => `${role(size)} ${title}`, found);
     }
     await context.close();
-    expectNone(role, found);
+    expectNone(`${username} (${sizes.join(', ')})`, found);
   }
 
   function expectNone(who: string, found: A11yViolation[]): void {
@@ -143,22 +173,23 @@ describe('admin console accessibility (axe-core)', () => {
     expect(unexpected, `critical and serious axe violations:\n  ${describeViolations(unexpected)}`).toEqual([]);
   }
 
-  /** Opens a dialog by its button and checks the page with it open; Escape closes it again. */
-  async function checkDialog(page: Page, where: string, found: A11yViolation[], button: string, dialog: string): Promise<void> {
+  /** Opens a dialog by its button and checks the page with it open at each size; Escape closes it again. */
+  async function checkDialog(page: Page, sizes: Size[], where: (size: Size) => string, found: A11yViolation[], button: string, dialog: string): Promise<void> {
     // Element's fixed columns keep a hidden copy of their cells: the visible button is the one a person presses.
     await page.locator(`${button}:visible`).first().click();
     await poll(() => page.locator(dialog).first().isVisible()).toBe(true);
-    await check(page, where, found);
+    await checkSizes(page, sizes, where, found);
     await page.keyboard.press('Escape');
     await poll(() => page.locator(dialog).first().isVisible()).toBe(false);
   }
 
-  /** The town's detail pages and dialogs at one size. */
-  async function walkDetails(size: Size): Promise<void> {
+  /** The town's detail pages and dialogs at the walk's sizes. */
+  async function walkDetails(sizes: Size[]): Promise<void> {
     const found: A11yViolation[] = [];
-    const { context, page } = await open(size);
+    const { context, page } = await open(sizes[0]!);
+    const at = (what: string) => (size: Size) => `town (${size}) ${what}`;
     await page.goto(`${server.url}/login`);
-    await logIn(page, 'town', size === 'phone');
+    await logIn(page, 'town', sizes[0] === 'phone');
     // An elder of the demo village with a responsible visitor, visits and alerts: every tab has rows.
     const [elder] = await t.sql<{ id: string }>(
       `select e.id from elder e where e.region_code = $1 and e.status = 'ACTIVE'
@@ -171,34 +202,34 @@ describe('admin console accessibility (axe-core)', () => {
     for (const tab of ['archive', 'class', 'visits', 'alerts', 'assignments', 'agency', 'history']) {
       await page.goto(`${server.url}/elders/${elder!.id}?tab=${tab}`);
       await poll(() => page.locator('[data-test=elder-name]').count()).toBe(1);
-      await check(page, `town (${size}) elder · ${tab}`, found);
+      await checkSizes(page, sizes, at(`elder · ${tab}`), found);
     }
-    await checkDialog(page, `town (${size}) elder · assign dialog`, found, '[data-test=open-assign-visitor]', '[data-test=assign-visitor-dialog]');
-    await checkDialog(page, `town (${size}) elder · reveal dialog`, found, '[data-test=reveal]', '[data-test=reveal-dialog]');
+    await checkDialog(page, sizes, at('elder · assign dialog'), found, '[data-test=open-assign-visitor]', '[data-test=assign-visitor-dialog]');
+    await checkDialog(page, sizes, at('elder · reveal dialog'), found, '[data-test=reveal]', '[data-test=reveal-dialog]');
     await page.goto(`${server.url}/elders/${elder!.id}/visit`);
-    await check(page, `town (${size}) visit record form`, found);
+    await checkSizes(page, sizes, at('visit record form'), found);
     await page.goto(`${server.url}/alerts`);
     await poll(() => page.locator('[data-test=alert-table] [data-test=refer]').count()).toBeGreaterThan(0);
-    await checkDialog(page, `town (${size}) alert · refer dialog`, found, '[data-test=alert-table] [data-test=refer]', '[data-test=alert-dialog]');
+    await checkDialog(page, sizes, at('alert · refer dialog'), found, '[data-test=alert-table] [data-test=refer]', '[data-test=alert-dialog]');
     await context.close();
-    expectNone(`town (${size}) details`, found);
+    expectNone(`town (${sizes.join(', ')}) details`, found);
   }
 
-  /** The admin's user dialogs at one size: new user, edit, reset password, deactivate. */
-  async function walkUserDialogs(size: Size): Promise<void> {
+  /** The admin's user dialogs at the walk's sizes: new user, edit, reset password, deactivate. */
+  async function walkUserDialogs(sizes: Size[]): Promise<void> {
     const found: A11yViolation[] = [];
-    const { context, page } = await open(size);
+    const { context, page } = await open(sizes[0]!);
     await page.goto(`${server.url}/login`);
-    await logIn(page, 'admin', size === 'phone');
+    await logIn(page, 'admin', sizes[0] === 'phone');
     await page.goto(`${server.url}/users`);
     await poll(() => page.locator('[data-test=user-table] [data-test=user-edit]').count()).toBeGreaterThan(0);
-    const where = (what: string) => `admin (${size}) users · ${what}`;
-    await checkDialog(page, where('new user'), found, '[data-test=user-create]', '[data-test=user-dialog]');
-    await checkDialog(page, where('edit'), found, '[data-test=user-table] [data-test=user-edit]', '[data-test=user-dialog]');
-    await checkDialog(page, where('reset password'), found, '[data-test=user-table] [data-test=user-reset]', '[data-test=reset-dialog]');
-    await checkDialog(page, where('deactivate'), found, '[data-test=user-table] [data-test=user-deactivate]', '[data-test=deactivate-dialog]');
+    const where = (what: string) => (size: Size) => `admin (${size}) users · ${what}`;
+    await checkDialog(page, sizes, where('new user'), found, '[data-test=user-create]', '[data-test=user-dialog]');
+    await checkDialog(page, sizes, where('edit'), found, '[data-test=user-table] [data-test=user-edit]', '[data-test=user-dialog]');
+    await checkDialog(page, sizes, where('reset password'), found, '[data-test=user-table] [data-test=user-reset]', '[data-test=reset-dialog]');
+    await checkDialog(page, sizes, where('deactivate'), found, '[data-test=user-table] [data-test=user-deactivate]', '[data-test=deactivate-dialog]');
     await context.close();
-    expectNone(`admin (${size}) user dialogs`, found);
+    expectNone(`admin (${sizes.join(', ')}) user dialogs`, found);
   }
 
   it('axe runs under the console\'s CSP and reports what is planted in a page', async () => {
@@ -225,13 +256,16 @@ describe('admin console accessibility (axe-core)', () => {
     await context.close();
   }, 60_000);
 
-  for (const size of Object.keys(SIZES) as Size[]) {
-    it(`admin (${size})`, () => walkRole('admin', size, 10), 300_000);
-    it(`town operator (${size})`, () => walkRole('town', size, 5), 240_000);
-    it(`visitor (${size})`, () => walkRole('visitor', size, 1), 120_000);
-    it(`town's detail pages and dialogs (${size})`, () => walkDetails(size), 240_000);
-    it(`admin's user dialogs (${size})`, () => walkUserDialogs(size), 120_000);
+  for (const sizes of WALKS) {
+    // A walk at two sizes checks twice the pages of one: its time limit is that of the two walks it replaces.
+    const limit = (ms: number) => ms * sizes.length;
+    const name = sizes.join(', ');
+    it(`admin (${name})`, () => walkRole('admin', sizes, 10), limit(300_000));
+    it(`town operator (${name})`, () => walkRole('town', sizes, 5), limit(240_000));
+    it(`visitor (${name})`, () => walkRole('visitor', sizes, 1), limit(120_000));
+    it(`town's detail pages and dialogs (${name})`, () => walkDetails(sizes), limit(240_000));
+    it(`admin's user dialogs (${name})`, () => walkUserDialogs(sizes), limit(120_000));
   }
-  it('auditor (desktop)', () => walkRole('auditor', 'desktop', 1), 120_000);
-  it('integrator (desktop)', () => walkRole('integrator', 'desktop', 1), 120_000);
+  it('auditor (desktop)', () => walkRole('auditor', ['desktop'], 1), 120_000);
+  it('integrator (desktop)', () => walkRole('integrator', ['desktop'], 1), 120_000);
 });
