@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { cpuSeconds, loadAverage, treeCpuSeconds } from './lib/cpu.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(BENCH, '..');
@@ -62,34 +63,40 @@ function peakRssMb(pid) {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : null;
 }
-/** CPU seconds used so far by a process, and by PostgreSQL (the postmaster and its current backends). */
-function cpuSeconds(pid) {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch { return 0; }
-}
-/** CPU seconds of the whole machine (all cores), from /proc/stat: what PostgreSQL used is this minus the rest. */
-function machineCpu() {
-  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100; // user nice system irq softirq steal
-}
-// PostgreSQL's backends come and go with the servers' pools, so its share is the machine's minus the two processes
-// measured (the server and this load generator); the machine is otherwise idle during a benchmark.
-const postgresCpu = () => machineCpu() - cpuSeconds(process.pid);
+// CPU seconds of a process, and of PostgreSQL: its postmaster's tree (live backends plus exited ones), not the
+// machine's total minus ours, which counted other sessions' work on a shared machine (bench/lib/cpu.mjs).
+const postgresCpu = () => treeCpuSeconds(embedded.pid());
 async function statements(name) { return (await (await fetch(`http://127.0.0.1:${COUNTER[name]}/`)).json()).statements; }
 
 // ---------------------------------------------------------------------------------------------------------------
 fs.mkdirSync(path.join(BENCH, '.data'), { recursive: true });
 fs.mkdirSync(path.join(BENCH, 'results'), { recursive: true });
 if (!fs.existsSync(path.join(ROOT, 'packages/api/dist/main.js'))) throw new Error('Build first: pnpm build');
-process.on('exit', () => { for (const c of children) try { c.kill('SIGINT'); } catch { /* gone */ } });
-process.on('SIGINT', () => process.exit(130));
 
 log(`${ELDERS} elders, data in ${path.relative(ROOT, DATA_DIR)}, ${CONNECTIONS} connections, ${SECONDS} s per run, taskset ${hasTaskset}`);
+// Since issue 18 a production API refuses to start without DATABASE_URL (instances must share one server), so the
+// bench starts the embedded PostgreSQL itself, with the API's own helper, and hands its URL to every server. It is
+// stopped when the bench ends (finish below).
+const { startEmbeddedPostgres } = await import(path.join(ROOT, 'packages/api/dist/db/embedded-postgres.js'));
+const embedded = await startEmbeddedPostgres({ dataDir: path.join(DATA_DIR, 'pg'), port: PG_PORT, supervise: false });
+async function finish(code) {
+  for (const c of children) try { c.kill('SIGINT'); } catch { /* gone */ }
+  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  await embedded.stop();
+  process.exit(code);
+}
+// A failure at the top level exits without finish(): still stop the servers and PostgreSQL (SIGINT is its fast shutdown).
+process.on('exit', () => {
+  for (const c of children) try { c.kill('SIGINT'); } catch { /* gone */ }
+  try { process.kill(embedded.pid(), 'SIGINT'); } catch { /* stopped */ }
+});
+process.removeAllListeners('SIGINT');
+process.removeAllListeners('SIGTERM');
+process.on('SIGINT', () => void finish(130));
+process.on('SIGTERM', () => void finish(143));
+process.on('unhandledRejection', (e) => { console.error(e); void finish(1); });
 const api = start('ours', path.join(ROOT, 'packages/api/dist/main.js'), {
-  NODE_ENV: 'production', TANFANG_DATA_DIR: DATA_DIR, TANFANG_PG_PORT: String(PG_PORT), PORT: String(PORTS.ours),
-  TANFANG_DEMO: 'off', TANFANG_ROLLUP_SECONDS: '0',
+  NODE_ENV: 'production', DATABASE_URL, PORT: String(PORTS.ours), TANFANG_DEMO: 'off', TANFANG_ROLLUP_SECONDS: '0',
 }, path.join(ROOT, 'packages/api'));
 await waitFor(`http://127.0.0.1:${PORTS.ours}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' }, 'the API');
 // The embedded PostgreSQL was started by the API and inherited its CPU: give it both CPUs again.
@@ -307,23 +314,24 @@ for (const s of scenarios) {
     const sql = (await statements(k)) - before;
     if (!s.amount) await cannon(k, s[k], { duration: 2 }); // warm-up
     resetPeak(pids[k]);
+    const load = loadAverage();
     const before2 = await statements(k);
     const cpu0 = [cpuSeconds(pids[k]), postgresCpu()];
     const r = await cannon(k, s[k], { connections: s.connections, amount: s.amount });
     const cpu1 = [cpuSeconds(pids[k]), postgresCpu()];
-    cpu1[1] -= cpu1[0] - cpu0[0];
     const perRequest = (await statements(k)) - before2;
     const row = {
       scenario: s.name, server: k, requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
       sqlPerRequest: sql, sqlPerRequestUnderLoad: r.requests.total ? +(perRequest / r.requests.total).toFixed(2) : null,
       recordsPerSecond: s.records ? Math.round((s.records * r.requests.total) / (r.duration)) : undefined,
+      load, compiledReads: k === 'ours' ? (process.env.TANFANG_COMPILED_READS || 'on') : undefined,
       peakRssMb: peakRssMb(pids[k]), errors: r.errors + r.non2xx, requests: r.requests.total, seconds: r.duration,
       // Where the time goes: CPU milliseconds per request in the server process and in PostgreSQL (the rest of the machine).
       serverCpuMs: r.requests.total ? +((1000 * (cpu1[0] - cpu0[0])) / r.requests.total).toFixed(2) : null,
       postgresCpuMs: r.requests.total ? +((1000 * (cpu1[1] - cpu0[1])) / r.requests.total).toFixed(2) : null,
     };
     results.push(row);
-    log(`${s.name} ${k}: ${row.requestsPerSecond} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.sqlPerRequest} SQL/req, CPU/req server ${row.serverCpuMs} ms + PostgreSQL ${row.postgresCpuMs} ms, ${row.peakRssMb} MB${row.recordsPerSecond ? `, ${row.recordsPerSecond} records/s` : ''}${row.errors ? `, ${row.errors} ERRORS` : ''}`);
+    log(`${s.name} ${k} (load ${load.join(' ')}): ${row.requestsPerSecond} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.sqlPerRequest} SQL/req, CPU/req server ${row.serverCpuMs} ms + PostgreSQL ${row.postgresCpuMs} ms, ${row.peakRssMb} MB${row.recordsPerSecond ? `, ${row.recordsPerSecond} records/s` : ''}${row.errors ? `, ${row.errors} ERRORS` : ''}`);
   }
 }
 
@@ -354,11 +362,12 @@ if (!ONLY || ONLY.includes('console')) {
   fs.writeFileSync(consoleFile, JSON.stringify(data, null, 2));
   console.log(`\n${consoleTable(data, LABEL)}\n\nWritten to ${path.relative(ROOT, consoleFile)}`);
 }
-if (ONLY && !ONLY.some((s) => PER_SERVER_SCENARIOS.includes(s))) { await db.end(); process.exit(0); }
+if (ONLY && !ONLY.some((s) => PER_SERVER_SCENARIOS.includes(s))) { await db.end(); await finish(0); }
 
 // ---- output
 const machine = { ...machine0(), postgres: (await one('show server_version')).server_version };
-const file = path.join(BENCH, 'results', `${LABEL}.json`);
+// BENCH_RESULTS names another file (e.g. 100k-compiled-off), so a variant run does not replace the main figures.
+const file = path.join(BENCH, 'results', `${process.env.BENCH_RESULTS || LABEL}.json`);
 // A partial run (BENCH_ONLY) replaces only its own scenarios in the file.
 const previous = ONLY && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')).results.filter((r) => !ONLY.includes(r.scenario)) : [];
 results.unshift(...previous);
@@ -372,4 +381,4 @@ for (const s of scenarios) {
 }
 console.log(`\n${lines.join('\n')}\n\nWritten to ${path.relative(ROOT, file)}`);
 await db.end();
-process.exit(0);
+await finish(0);
