@@ -72,6 +72,27 @@ export class NamedParams {
     return this.ref(name, cast);
   }
 
+  /**
+   * A fragment written with `?` placeholders (another module's SQL, e.g. compliance.sql.ts) and its values in order:
+   * each `?` becomes a named value, so that it composes with the planner's text. The fragment must hold no other `?`.
+   */
+  positional(prefix: string, text: string, values: readonly unknown[]): string {
+    let i = 0;
+    const out = text.replace(/\?/g, () => {
+      if (i >= values.length) throw new Error('more placeholders than values');
+      const name = `${prefix}${this.counter++}`;
+      this.named[name] = values[i++];
+      return `{{${name}}}`;
+    });
+    if (i !== values.length) throw new Error('more values than placeholders');
+    return out;
+  }
+
+  /** The value named `name` (undefined when none). */
+  value(name: string): unknown {
+    return this.named[name];
+  }
+
   bind(text: string): CompiledStatement {
     const params: unknown[] = [];
     const sql = text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
@@ -670,4 +691,45 @@ export function compiledConnection(
     out[info.key] = o;
   }
   return out;
+}
+
+// ------------------------------------------------------------------------------------------------- wrapped archives
+
+/**
+ * An archive selection reached through another type (compliance's WorklistItem.elder...), for modules whose reads
+ * wrap archives: `node` is the Elder object over an elder row aliased `e`, `parts(x)` the audit parts of row `x`,
+ * `auditCte(rows)` the audit rows of the archives in relation `rows`, and `p` the parameters the caller's text shares.
+ */
+export interface ElderSelectionPlan {
+  node: string;
+  p: NamedParams;
+  parts: (e: string) => string;
+  auditCte: (rows: string) => string;
+}
+
+/**
+ * The nodes selecting `fieldName` on `typeName` in the root field's selection (fragments merged), when it is asked
+ * under one response key; [] when not asked; null when not compiled (two keys, a directive, a fragment elsewhere).
+ */
+export function selectedField(info: GraphQLResolveInfo, ctx: RequestContext, typeName: string, fieldName: string): FieldNode[] | Unsupported {
+  const type = info.schema.getType(typeName);
+  if (!type || !isObjectType(type)) return null;
+  const plan: Planner = { info, ctx, p: new NamedParams(), aliases: 0, parts: new Map() };
+  const fields = collect(plan, type, info.fieldNodes.map((n) => n.selectionSet!));
+  if (!fields) return null;
+  const hits = fields.filter((f) => f.name === fieldName);
+  if (hits.length > 1) return null;
+  return hits[0]?.nodes ?? [];
+}
+
+/** Plans the Elder selection of `nodes` (selectedField) with the caller's named values; null when not compiled. */
+export function planElderSelection(
+  info: GraphQLResolveInfo, ctx: RequestContext, nodes: readonly FieldNode[], named: Record<string, unknown>, audit: ReadAuditOptions,
+): ElderSelectionPlan | Unsupported {
+  const plan: Planner = { info, ctx, aliases: 0, parts: new Map(), p: new NamedParams({ actorRegion: ctx.actor!.regionCode, ...named, ...auditParams(audit) }) };
+  const fields = collect(plan, info.schema.getType('Elder') as GraphQLObjectType, nodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => !!s));
+  if (!fields) return null;
+  const node = elderSql(plan, fields, 'e');
+  if (!node) return null;
+  return { node, p: plan.p, parts: (e) => partsSql(plan, e), auditCte: (rows) => auditCte(plan, rows) };
 }
