@@ -218,8 +218,8 @@ describe('myWorklist compiled (the archives built in the statement, the rows fro
       const live = await both(user, CONSOLE_WORKLIST);
       expect(ok(live.compiled).myWorklist.length).toBeGreaterThan(0);
       expect(live.audit).toHaveLength(ok(live.compiled).myWorklist.length);
-      await both(user, FULL_WORKLIST, { asOf: '2026-06-30' });
     }
+    await both(workerA, FULL_WORKLIST, { asOf: '2026-06-30' });
     await refreshComplianceSnapshot(t.orm.em, t.clock.now());
     const fromSnapshot = await both(workerA, CONSOLE_WORKLIST);
     worklistElder = ok(fromSnapshot.compiled).myWorklist[0].elder.id;
@@ -251,6 +251,42 @@ describe('myWorklist compiled (the archives built in the statement, the rows fro
     expect(separate.data).toEqual(inStatement.data);
     expect(separateAudit).toEqual(await auditSince());
     expect(separateAudit.length).toBeGreaterThan(0);
+  });
+});
+
+/** The dashboard's card (packages/admin/src/modules/dashboard/dashboard.graphql.ts) and a full overdue page. */
+const OVERDUE_CARD = `query DashboardVisits($regionCode: String) { overdueElders(regionCode: $regionCode, first: 1) { totalCount } }`;
+const OVERDUE_PAGE = `query($r: String, $after: String) { overdueElders(regionCode: $r, first: 5, after: $after) { totalCount
+  pageInfo { hasNextPage hasPreviousPage endCursor }
+  nodes { class daysOverdue elder { id name idNumber age status region { code name } classification { class } }
+    requirements { requirementId description overdue daysOverdue dueBy windowStart windowEnd counted met } } } }`;
+
+describe('overdueElders compiled on a snapshot day (the page read in one statement)', () => {
+  it('answers as the entity path does for a city admin and a town operator, two pages and the card', async () => {
+    await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    // One elder changed since the refresh: recomputed live on both paths.
+    await t.sql(`update elder set accepts_visits = not accepts_visits where id = $1`, [townElder]);
+    for (const [user, region] of [[admin, DEMO_CITY], [town, DEMO_TOWN]] as const) {
+      const first = await both(user, OVERDUE_PAGE, { r: region });
+      const page = ok(first.compiled).overdueElders;
+      expect(page.nodes).toHaveLength(5);
+      expect(first.audit).toHaveLength(5);
+      expect(page.nodes[0].elder.idNumber).toMatch(/\*{8}/);
+      await both(user, OVERDUE_PAGE, { r: region, after: page.pageInfo.endCursor });
+      expect(ok((await both(user, OVERDUE_CARD, { regionCode: null })).compiled).overdueElders.totalCount).toBeGreaterThan(0);
+    }
+  });
+
+  it('statements: the card reads the snapshot state and the counts only; a page adds one statement for its rows and archives', async () => {
+    await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    t.options.config.compiledReads = { enabled: true, auditInStatement: true, prepared: true };
+    ok(await t.exec<any>(admin, OVERDUE_CARD)); // the session is looked up once, then cached
+    expect((await t.exec<any>(admin, OVERDUE_CARD)).sqlStatements).toBe(2);
+    expect((await t.exec<any>(admin, OVERDUE_PAGE)).sqlStatements).toBe(3);
+    t.options.config.compiledReads = { enabled: false, auditInStatement: true, prepared: true };
+    expect((await t.exec<any>(admin, OVERDUE_CARD)).sqlStatements).toBe(4);
+    expect((await t.exec<any>(admin, OVERDUE_PAGE)).sqlStatements).toBe(6); // with the audit rows written apart
+    t.options.config.compiledReads = { enabled: true, auditInStatement: true, prepared: true };
   });
 });
 

@@ -27,8 +27,9 @@ export class ComplianceResolver {
     @Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today. Not in the future.' }) asOf: string | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<OverdueElderType>> {
-    return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).overdueElders(regionCode, asOf, page.first, page.after));
+    return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).overdueElders(regionCode, asOf, page.first, page.after, info));
   }
 
   @Query(() => [WorklistItemType], {

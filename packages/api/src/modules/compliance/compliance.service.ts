@@ -21,7 +21,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { executeBound } from '../../shared/bound-sql.js';
 import { countResponseItems } from '../../graphql/response-budget.js';
 import type { ReadPart } from '../audit/read-audit.js';
-import { planElderSelection, selectedField, type CompiledObject, type NamedParams } from '../elders/elder.queries.js';
+import { COMPILED, planElderSelection, selectedPath, type CompiledObject, type NamedParams } from '../elders/elder.queries.js';
 import { compiledReadAudit } from '../elders/elder.service.js';
 
 /** A YYYY-MM-DD day moved by whole days (calendar arithmetic, no time zone involved). */
@@ -161,7 +161,7 @@ export class ComplianceService {
    * Overdue elders of a region subtree on a date, most overdue first, class A before B before C. Three statements:
    * the page of the derived list (with its total), the archives of the page, their regions.
    */
-  async overdueElders(regionCode: string | null | undefined, asOfArg: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<OverdueElderType>> {
+  async overdueElders(regionCode: string | null | undefined, asOfArg: string | null | undefined, first: number | null | undefined, after: string | null | undefined, info?: GraphQLResolveInfo): Promise<ConnectionShape<OverdueElderType>> {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const asOf = this.asOfOrToday(asOfArg);
     const region = await this.regionIn(actor, regionCode);
@@ -169,7 +169,7 @@ export class ComplianceService {
     const offset = decodeOffset(after);
     // The snapshot's state, read once: its rollups are of the same day as its rows.
     const dirty = await snapshotDirty(this.ctx.em, asOf);
-    if (dirty !== null) return this.overdueRolled(region, asOf, dirty, size, offset);
+    if (dirty !== null) return this.overdueRolled(region, asOf, dirty, size, offset, info);
     const source = sourceOf(asOf, subtree(region), dirty, 'overdue');
     const rows = await this.ctx.em.execute<(ComplianceRow & { total: string; max_days: number })[]>(
       `${source.sql},
@@ -205,28 +205,75 @@ export class ComplianceService {
   /**
    * Today's overdue list from the per-elder rows kept with the snapshot (their index serves the order) and its total
    * from the per-village counts, both corrected by the elders changed since: a city's first page and count no longer
-   * read every overdue row of the city. Same order and figures as the live list.
+   * read every overdue row of the city. Same order and figures as the live list. The page's rows and archives are
+   * then read in one compiled statement (`compiledOverduePage`) when the selection allows, else in three.
    */
-  private async overdueRolled(region: string, asOf: string, dirty: string, size: number, offset: number): Promise<ConnectionShape<OverdueElderType>> {
+  private async overdueRolled(region: string, asOf: string, dirty: string, size: number, offset: number, info?: GraphQLResolveInfo): Promise<ConnectionShape<OverdueElderType>> {
     const { ids: order, total } = await overdueFromRollup(this.ctx.em, asOf, region, dirty, size + 1, offset);
     const hasNext = order.length > size;
     const ids = order.slice(0, size);
+    // A selection of the total alone (the dashboard's card) needs no page: its rows and archives are not read.
+    const page = info && this.ctx.compiledReads?.enabled && !this.asksOverdueItems(info)
+      ? { rows: [], elders: new Map<string, Elder>() }
+      : (info && ids.length ? await this.compiledOverduePage(info, asOf, ids) : null) ?? await this.overduePage(asOf, ids);
+    const items: OverdueElderType[] = [];
+    for (const id of ids) {
+      const elder = page.elders.get(id);
+      const mine = page.rows.filter((r) => r.elder_id === id);
+      if (!elder || mine.length === 0) continue;
+      const reqs = mine.map(toRequirement).sort(byUrgency);
+      items.push({ elder, class: (mine[0]?.cls?.trim() ?? null) as ElderClassEnum | null, daysOverdue: Math.max(...reqs.map((r) => r.daysOverdue ?? 0)), requirements: reqs });
+    }
+    return toConnection(items, (node) => encodeCursor([offset + items.indexOf(node) + 1]), hasNext, offset > 0, total);
+  }
+
+  /** Whether the selection reads the page's items (nodes, edges, or the page's cursors); false for a total alone. */
+  private asksOverdueItems(info: GraphQLResolveInfo): boolean {
+    return (['nodes', 'edges', 'pageInfo'] as const).some((f) => selectedPath(info, this.ctx, [['OverdueElderConnection', f]])?.length !== 0);
+  }
+
+  /** The overdue rows of a page's elders and their archives (entity path: three statements). */
+  private async overduePage(asOf: string, ids: string[]): Promise<{ rows: ComplianceRow[]; elders: Map<string, Elder> }> {
     const rows = ids.length
       ? await this.ctx.em.execute<ComplianceRow[]>(
           `${complianceSql('e.id = any(?::uuid[])')} select ${COMPLIANCE_COLUMNS} from compliance where overdue`,
           [asOf, pgArray(ids)],
         )
       : [];
-    const elders = await this.elders(ids);
-    const items: OverdueElderType[] = [];
-    for (const id of ids) {
-      const elder = elders.get(id);
-      const mine = rows.filter((r) => r.elder_id === id);
-      if (!elder || mine.length === 0) continue;
-      const reqs = mine.map(toRequirement).sort(byUrgency);
-      items.push({ elder, class: (mine[0]?.cls?.trim() ?? null) as ElderClassEnum | null, daysOverdue: Math.max(...reqs.map((r) => r.daysOverdue ?? 0)), requirements: reqs });
-    }
-    return toConnection(items, (node) => encodeCursor([offset + items.indexOf(node) + 1]), hasNext, offset > 0, total);
+    return { rows, elders: await this.elders(ids) };
+  }
+
+  /**
+   * overduePage in one statement: the page's overdue rows (computed live for these elders, as the entity path does)
+   * and the archives of those with rows, built as the selection asks (elders/elder.queries.ts), their read audited.
+   * Null when not compiled (edges selecting the node, a selection the archive compiler leaves to the entity path).
+   */
+  private async compiledOverduePage(info: GraphQLResolveInfo, asOf: string, ids: string[]): Promise<{ rows: ComplianceRow[]; elders: Map<string, Elder> } | null> {
+    if (!this.ctx.compiledReads?.enabled || info.operation.operation !== 'query') return null;
+    const viaEdges = selectedPath(info, this.ctx, [['OverdueElderConnection', 'edges'], ['OverdueElderEdge', 'node'], ['OverdueElder', 'elder']]);
+    if (viaEdges === null || viaEdges.length) return null;
+    const elderNodes = selectedPath(info, this.ctx, [['OverdueElderConnection', 'nodes'], ['OverdueElder', 'elder']]);
+    if (!elderNodes) return null;
+    const audit = compiledReadAudit(this.ctx, info);
+    const plan = planElderSelection(info, this.ctx, elderNodes, { ids: pgArray(ids) }, audit);
+    if (!plan) return null;
+    const servesElders = elderNodes.length > 0;
+    const p = plan.p;
+    const shown = `shown as (select e.* from elder e where e.id = any(${p.ref('ids', 'uuid[]')}) and e.id in (select elder_id from rows)
+      and ${inSubtree('e.region_code', p.ref('actorRegion', 'text'))})`;
+    const archive = `json_build_object('n', ${servesElders ? plan.node : 'null'}, 'id', e.id${servesElders && !audit.inStatement ? `, 'p', ${plan.parts('e')}` : ''})`;
+    const statement = p.bind(`${p.positional('src', complianceSql('e.id = any(?::uuid[])'), [asOf, pgArray(ids)])},
+      rows as (select ${COMPLIANCE_COLUMNS} from compliance where overdue),
+      ${shown}${servesElders && audit.inStatement ? `, ${plan.auditCte('shown')}` : ''}
+      select (select coalesce(json_agg(r), '[]'::json) from rows r) as rows, (select coalesce(json_agg(${archive}), '[]'::json) from shown e) as archives`);
+    const [row] = await executeBound<{ rows: ComplianceRow[]; archives: { n: CompiledObject | null; id: string; p?: ReadPart[] }[] }>(
+      this.ctx.em, statement.sql, statement.params, { prepare: this.ctx.compiledReads.prepared },
+    );
+    countResponseItems(row!.archives.length);
+    if (servesElders && !audit.inStatement) for (const a of row!.archives) for (const part of a.p ?? []) this.ctx.reads?.add(a.id, audit.via, part);
+    // The OverdueElder's own fields are read by name (default resolvers); its elder is the compiled archive (or an
+    // empty marker object when no elder field is asked: it is then never read).
+    return { rows: row!.rows, elders: new Map(row!.archives.map((a) => [a.id, (a.n ?? { [COMPILED]: 1 }) as unknown as Elder])) };
   }
 
   private async countOverdue(region: string, asOf: string): Promise<number> {
@@ -333,7 +380,7 @@ export class ComplianceService {
    */
   private async compiledWorklist(info: GraphQLResolveInfo, actor: Actor, asOf: string): Promise<WorklistItemType[] | null> {
     if (!this.ctx.compiledReads?.enabled || info.operation.operation !== 'query') return null;
-    const elderNodes = selectedField(info, this.ctx, 'WorklistItem', 'elder');
+    const elderNodes = selectedPath(info, this.ctx, [['WorklistItem', 'elder']]);
     if (!elderNodes) return null;
     const audit = compiledReadAudit(this.ctx, info);
     const plan = planElderSelection(info, this.ctx, elderNodes, { userId: actor.userId }, audit);

@@ -708,18 +708,26 @@ export interface ElderSelectionPlan {
 }
 
 /**
- * The nodes selecting `fieldName` on `typeName` in the root field's selection (fragments merged), when it is asked
- * under one response key; [] when not asked; null when not compiled (two keys, a directive, a fragment elsewhere).
+ * The nodes selecting the last field of `steps` (each a type and a field of it, from the root field's type down), in
+ * the root field's selection with fragments merged, when each step is asked under one response key; [] when a step
+ * is not asked; null when not compiled (a step under two keys, a directive, a fragment on another type).
  */
-export function selectedField(info: GraphQLResolveInfo, ctx: RequestContext, typeName: string, fieldName: string): FieldNode[] | Unsupported {
-  const type = info.schema.getType(typeName);
-  if (!type || !isObjectType(type)) return null;
+export function selectedPath(info: GraphQLResolveInfo, ctx: RequestContext, steps: readonly [string, string][]): FieldNode[] | Unsupported {
   const plan: Planner = { info, ctx, p: new NamedParams(), aliases: 0, parts: new Map() };
-  const fields = collect(plan, type, info.fieldNodes.map((n) => n.selectionSet!));
-  if (!fields) return null;
-  const hits = fields.filter((f) => f.name === fieldName);
-  if (hits.length > 1) return null;
-  return hits[0]?.nodes ?? [];
+  let sets: readonly SelectionSetNode[] = info.fieldNodes.map((n) => n.selectionSet!);
+  let nodes: FieldNode[] = [];
+  for (const [typeName, fieldName] of steps) {
+    const type = info.schema.getType(typeName);
+    if (!type || !isObjectType(type)) return null;
+    const fields = collect(plan, type, sets);
+    if (!fields) return null;
+    const hits = fields.filter((f) => f.name === fieldName);
+    if (hits.length > 1) return null;
+    if (!hits[0]) return [];
+    nodes = hits[0].nodes;
+    sets = nodes.map((n) => n.selectionSet).filter((x): x is SelectionSetNode => !!x);
+  }
+  return nodes;
 }
 
 /** Plans the Elder selection of `nodes` (selectedField) with the caller's named values; null when not compiled. */
