@@ -39,6 +39,10 @@ import { LEVEL_NAMES } from '../regions/region.types.js';
  * - Directives (@include/@skip) and fragments on other types fall back.
  * Input the entity path would refuse (a bad region code, page size or cursor) also falls back, so that the refusal
  * and its message stay the entity path's.
+ *
+ * Reads of other modules that wrap archives use the same archive builder (selectedPath, planElderSelection):
+ * compliance's `myWorklist` and the page of `overdueElders` on a snapshot day (compliance.service.ts), whose own
+ * figures come from the same compliance rows as their entity paths, shaped by the same functions.
  */
 
 export { COMPILED };
