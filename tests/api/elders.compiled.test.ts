@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareData } from '../../packages/api/src/db/bootstrap.js';
+import { refreshComplianceSnapshot } from '../../packages/api/src/modules/compliance/compliance.snapshot.js';
 import { DEMO_CITY, DEMO_TOWN, DEMO_VILLAGE } from '../../packages/api/src/db/seeders/demo.js';
 import { maskCertificateNumber, maskCertificateNumberSql, maskIdNumber, maskIdNumberSql, maskPhone, maskPhoneSql } from '../../packages/api/src/shared/masking.js';
 import { codeOf, createTestApp, ok, type GqlResult, type TestApp, type TestUser } from '../helpers/app.js';
@@ -180,6 +181,112 @@ describe('one statement', () => {
     expect(separate.data).toEqual(inStatement.data);
     expect(separate.sqlStatements).toBe(2); // the read, then the plugin's insert
     expect(separateAudit).toEqual(await auditSince());
+  });
+});
+
+/** The console's worklist document (packages/admin/src/modules/visits/visits.graphql.ts), every requirement of every elder. */
+const CONSOLE_WORKLIST = `query MyWorklist { myWorklist { class overdue daysOverdue missedDueBy dueBy daysLeft
+  elder { id name age region { code name } } requirements { requirementId description overdue } } }`;
+/** Every figure, an alias, a fragment and an archive part, with an older day judged. */
+const FULL_WORKLIST = `query($asOf: Date) { list: myWorklist(asOf: $asOf) { __typename ...Item
+  who: elder { ...on Elder { id idNumber phone emergencyContacts { name phone } classification { class } } }
+  requirements { requirementId source sourceName activity minCount window homeOnly description windowStart windowEnd counted met overdue daysOverdue dueBy } } }
+  fragment Item on WorklistItem { class overdue daysOverdue missedDueBy dueBy daysLeft }`;
+
+describe('myWorklist compiled (the archives built in the statement, the rows from the same source)', () => {
+  let workerA: TestUser;
+  let workerB: TestUser;
+  let worklistElder: string;
+
+  beforeAll(async () => {
+    // Two village workers, each the login of the demo visitor holding the most elders of a village of the town.
+    const visitors = await t.sql<{ id: string; region_code: string }>(
+      `select distinct on (v.region_code) v.id, v.region_code from visitor v join assignment a on a.visitor_id = v.id and a.ends_at is null
+        where starts_with(v.region_code, $1) and v.active and v.user_id is null
+        group by v.id order by v.region_code, count(*) desc, v.id limit 2`,
+      [DEMO_TOWN],
+    );
+    expect(visitors).toHaveLength(2);
+    [workerA, workerB] = [await t.user('VILLAGE_WORKER', visitors[0]!.region_code), await t.user('VILLAGE_WORKER', visitors[1]!.region_code)];
+    for (const [i, w] of [workerA, workerB].entries()) {
+      await t.sql(`update visitor set user_id = (select id from app_user where username = $1) where id = $2`, [w.username, visitors[i]!.id]);
+    }
+  });
+
+  it('answers as the entity path does for two visitors, live, from the snapshot and with a changed elder', async () => {
+    for (const user of [workerA, workerB]) {
+      const live = await both(user, CONSOLE_WORKLIST);
+      expect(ok(live.compiled).myWorklist.length).toBeGreaterThan(0);
+      expect(live.audit).toHaveLength(ok(live.compiled).myWorklist.length);
+    }
+    await both(workerA, FULL_WORKLIST, { asOf: '2026-06-30' });
+    await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    const fromSnapshot = await both(workerA, CONSOLE_WORKLIST);
+    worklistElder = ok(fromSnapshot.compiled).myWorklist[0].elder.id;
+    await both(workerB, FULL_WORKLIST);
+    // Changed since the snapshot (a dirty elder, recomputed live): it leaves the worklist on both paths.
+    await t.sql(`update elder set status = 'DECEASED', status_date = '2026-01-02' where id = $1`, [worklistElder]);
+    const dirty = await both(workerA, CONSOLE_WORKLIST);
+    expect(ok(dirty.compiled).myWorklist.map((i: { elder: { id: string } }) => i.elder.id)).not.toContain(worklistElder);
+  });
+
+  it('is two statements (the snapshot state, then the read with its audit) where the entity path takes five', async () => {
+    t.options.config.compiledReads = { enabled: true, auditInStatement: true, prepared: true };
+    const compiled = await t.exec<any>(workerB, CONSOLE_WORKLIST);
+    expect(ok(compiled).myWorklist.length).toBeGreaterThan(0);
+    expect(compiled.sqlStatements).toBe(2);
+    t.options.config.compiledReads = { enabled: false, auditInStatement: true, prepared: true };
+    expect((await t.exec<any>(workerB, CONSOLE_WORKLIST)).sqlStatements).toBe(5);
+    t.options.config.compiledReads = { enabled: true, auditInStatement: true, prepared: true };
+  });
+
+  it('a login with no visitor is refused alike; a replica hands the audit to the plugin', async () => {
+    expect(codeOf((await both(town, CONSOLE_WORKLIST)).compiled)).toBe('FORBIDDEN');
+    await auditSince();
+    t.options.config.compiledReads = { enabled: true, auditInStatement: false, prepared: true };
+    const separate = await t.exec<any>(workerA, FULL_WORKLIST);
+    const separateAudit = await auditSince();
+    t.options.config.compiledReads = { enabled: true, auditInStatement: true, prepared: true };
+    const inStatement = await t.exec<any>(workerA, FULL_WORKLIST);
+    expect(separate.data).toEqual(inStatement.data);
+    expect(separateAudit).toEqual(await auditSince());
+    expect(separateAudit.length).toBeGreaterThan(0);
+  });
+});
+
+/** The dashboard's card (packages/admin/src/modules/dashboard/dashboard.graphql.ts) and a full overdue page. */
+const OVERDUE_CARD = `query DashboardVisits($regionCode: String) { overdueElders(regionCode: $regionCode, first: 1) { totalCount } }`;
+const OVERDUE_PAGE = `query($r: String, $after: String) { overdueElders(regionCode: $r, first: 5, after: $after) { totalCount
+  pageInfo { hasNextPage hasPreviousPage endCursor }
+  nodes { class daysOverdue elder { id name idNumber age status region { code name } classification { class } }
+    requirements { requirementId description overdue daysOverdue dueBy windowStart windowEnd counted met } } } }`;
+
+describe('overdueElders compiled on a snapshot day (the page read in one statement)', () => {
+  it('answers as the entity path does for a city admin and a town operator, two pages and the card', async () => {
+    await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    // One elder changed since the refresh: recomputed live on both paths.
+    await t.sql(`update elder set accepts_visits = not accepts_visits where id = $1`, [townElder]);
+    for (const [user, region] of [[admin, DEMO_CITY], [town, DEMO_TOWN]] as const) {
+      const first = await both(user, OVERDUE_PAGE, { r: region });
+      const page = ok(first.compiled).overdueElders;
+      expect(page.nodes).toHaveLength(5);
+      expect(first.audit).toHaveLength(5);
+      expect(page.nodes[0].elder.idNumber).toMatch(/\*{8}/);
+      await both(user, OVERDUE_PAGE, { r: region, after: page.pageInfo.endCursor });
+      expect(ok((await both(user, OVERDUE_CARD, { regionCode: null })).compiled).overdueElders.totalCount).toBeGreaterThan(0);
+    }
+  });
+
+  it('statements: the card reads the snapshot state and the counts only; a page adds one statement for its rows and archives', async () => {
+    await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    t.options.config.compiledReads = { enabled: true, auditInStatement: true, prepared: true };
+    ok(await t.exec<any>(admin, OVERDUE_CARD)); // the session is looked up once, then cached
+    expect((await t.exec<any>(admin, OVERDUE_CARD)).sqlStatements).toBe(2);
+    expect((await t.exec<any>(admin, OVERDUE_PAGE)).sqlStatements).toBe(3);
+    t.options.config.compiledReads = { enabled: false, auditInStatement: true, prepared: true };
+    expect((await t.exec<any>(admin, OVERDUE_CARD)).sqlStatements).toBe(4);
+    expect((await t.exec<any>(admin, OVERDUE_PAGE)).sqlStatements).toBe(6); // with the audit rows written apart
+    t.options.config.compiledReads = { enabled: true, auditInStatement: true, prepared: true };
   });
 });
 

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
 import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
 import { LocalDate } from '../../graphql/scalars.js';
@@ -26,15 +27,16 @@ export class ComplianceResolver {
     @Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today. Not in the future.' }) asOf: string | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<OverdueElderType>> {
-    return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).overdueElders(regionCode, asOf, page.first, page.after));
+    return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).overdueElders(regionCode, asOf, page.first, page.after, info));
   }
 
   @Query(() => [WorklistItemType], {
     description: "The logged-in visitor's assigned elders that are overdue or due in their current window, most urgent first.",
   })
-  myWorklist(@Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today. Not in the future.' }) asOf: string | null, @Ctx() ctx: RequestContext): Promise<WorklistItemType[]> {
-    return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).myWorklist(asOf));
+  myWorklist(@Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today. Not in the future.' }) asOf: string | null, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<WorklistItemType[]> {
+    return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).myWorklist(asOf, info));
   }
 
   @Query(() => VisitRateType, { description: '探访率 of a region subtree (default: your jurisdiction) for a period; definitions on the VisitRate type.' })

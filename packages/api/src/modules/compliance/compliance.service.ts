@@ -17,6 +17,12 @@ import type { ElderComplianceType, RequirementComplianceType } from '../standard
 import { type OverdueElderType, type PeriodInput, type VisitorWorkloadType, type VisitRateType, type WorklistItemType } from './compliance.types.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
 import { daysBetween } from '../standards/standards.service.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { executeBound } from '../../shared/bound-sql.js';
+import { countResponseItems } from '../../graphql/response-budget.js';
+import type { ReadPart } from '../audit/read-audit.js';
+import { COMPILED, planElderSelection, selectedPath, type CompiledObject, type NamedParams } from '../elders/elder.queries.js';
+import { compiledReadAudit } from '../elders/elder.service.js';
 
 /** A YYYY-MM-DD day moved by whole days (calendar arithmetic, no time zone involved). */
 function addDays(day: string, days: number): string {
@@ -49,9 +55,58 @@ export function toRequirement(r: ComplianceRow): RequirementComplianceType {
   };
 }
 
-/** Most urgent first: overdue longest, then due soonest, then by requirement text. */
+/**
+ * Most urgent first: overdue longest, then due soonest, then by requirement text, then by requirement (a standard and
+ * a campaign may read alike: the order must not depend on the order the statement returned the rows in).
+ */
 function byUrgency(a: RequirementComplianceType, b: RequirementComplianceType): number {
-  return (b.daysOverdue ?? -1) - (a.daysOverdue ?? -1) || (a.dueBy ?? '9999').localeCompare(b.dueBy ?? '9999') || a.description.localeCompare(b.description);
+  return (b.daysOverdue ?? -1) - (a.daysOverdue ?? -1) || (a.dueBy ?? '9999').localeCompare(b.dueBy ?? '9999') || a.description.localeCompare(b.description)
+    || a.requirementId.localeCompare(b.requirementId);
+}
+
+function noVisitor() {
+  return forbidden('您的账号没有关联探访人员，无法查看探访任务', 'Your account is not linked to a visitor, so it has no worklist');
+}
+
+/** Stands for the visitor's id in a source built before the visitor is known (compiledWorklist). */
+const VISITOR = Symbol('visitor');
+
+/** Replaces the named values holding VISITOR by the visitor subquery. */
+function inlineVisitor(text: string, p: NamedParams, visitor: string): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (p.value(name) === VISITOR ? visitor : whole));
+}
+
+/** One worklist entry from the elder's unmet or overdue rows (both paths). */
+function worklistItem(elder: Elder, name: string, rows: ComplianceRow[], asOf: string): WorklistItemType & { sortName: string } {
+  const reqs = rows.map(toRequirement).sort(byUrgency);
+  const overdue = reqs.filter((r) => r.overdue);
+  const dues = reqs.map((r) => r.dueBy).filter((d): d is string => !!d).sort();
+  const daysOverdue = overdue.length ? Math.max(...overdue.map((r) => r.daysOverdue ?? 0)) : null;
+  const dueBy = dues[0] ?? null;
+  // dueBy of an overdue elder is the end of the window now running, a date to come: shown beside "35 days
+  // overdue" it contradicted it. The date that was missed is the one that goes with the days overdue.
+  return {
+    elder,
+    sortName: name,
+    class: (rows[0]?.cls?.trim() ?? null) as ElderClassEnum | null,
+    overdue: daysOverdue !== null,
+    daysOverdue,
+    missedDueBy: daysOverdue !== null ? addDays(asOf, -daysOverdue) : null,
+    dueBy,
+    daysLeft: daysOverdue === null && dueBy ? daysBetween(asOf, dueBy) : null,
+    requirements: reqs,
+  };
+}
+
+/** Most urgent first: overdue longest, then due soonest, then class, then name. */
+function sortWorklist(items: (WorklistItemType & { sortName: string })[]): WorklistItemType[] {
+  return items.sort(
+    (a, b) =>
+      (b.daysOverdue ?? -1) - (a.daysOverdue ?? -1) ||
+      (a.dueBy ?? '9999').localeCompare(b.dueBy ?? '9999') ||
+      (a.class ?? 'Z').localeCompare(b.class ?? 'Z') ||
+      a.sortName.localeCompare(b.sortName),
+  );
 }
 
 export class ComplianceService {
@@ -106,7 +161,7 @@ export class ComplianceService {
    * Overdue elders of a region subtree on a date, most overdue first, class A before B before C. Three statements:
    * the page of the derived list (with its total), the archives of the page, their regions.
    */
-  async overdueElders(regionCode: string | null | undefined, asOfArg: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<OverdueElderType>> {
+  async overdueElders(regionCode: string | null | undefined, asOfArg: string | null | undefined, first: number | null | undefined, after: string | null | undefined, info?: GraphQLResolveInfo): Promise<ConnectionShape<OverdueElderType>> {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const asOf = this.asOfOrToday(asOfArg);
     const region = await this.regionIn(actor, regionCode);
@@ -114,7 +169,7 @@ export class ComplianceService {
     const offset = decodeOffset(after);
     // The snapshot's state, read once: its rollups are of the same day as its rows.
     const dirty = await snapshotDirty(this.ctx.em, asOf);
-    if (dirty !== null) return this.overdueRolled(region, asOf, dirty, size, offset);
+    if (dirty !== null) return this.overdueRolled(region, asOf, dirty, size, offset, info);
     const source = sourceOf(asOf, subtree(region), dirty, 'overdue');
     const rows = await this.ctx.em.execute<(ComplianceRow & { total: string; max_days: number })[]>(
       `${source.sql},
@@ -150,28 +205,75 @@ export class ComplianceService {
   /**
    * Today's overdue list from the per-elder rows kept with the snapshot (their index serves the order) and its total
    * from the per-village counts, both corrected by the elders changed since: a city's first page and count no longer
-   * read every overdue row of the city. Same order and figures as the live list.
+   * read every overdue row of the city. Same order and figures as the live list. The page's rows and archives are
+   * then read in one compiled statement (`compiledOverduePage`) when the selection allows, else in three.
    */
-  private async overdueRolled(region: string, asOf: string, dirty: string, size: number, offset: number): Promise<ConnectionShape<OverdueElderType>> {
+  private async overdueRolled(region: string, asOf: string, dirty: string, size: number, offset: number, info?: GraphQLResolveInfo): Promise<ConnectionShape<OverdueElderType>> {
     const { ids: order, total } = await overdueFromRollup(this.ctx.em, asOf, region, dirty, size + 1, offset);
     const hasNext = order.length > size;
     const ids = order.slice(0, size);
+    // A selection of the total alone (the dashboard's card) needs no page: its rows and archives are not read.
+    const page = info && this.ctx.compiledReads?.enabled && !this.asksOverdueItems(info)
+      ? { rows: [], elders: new Map<string, Elder>() }
+      : (info && ids.length ? await this.compiledOverduePage(info, asOf, ids) : null) ?? await this.overduePage(asOf, ids);
+    const items: OverdueElderType[] = [];
+    for (const id of ids) {
+      const elder = page.elders.get(id);
+      const mine = page.rows.filter((r) => r.elder_id === id);
+      if (!elder || mine.length === 0) continue;
+      const reqs = mine.map(toRequirement).sort(byUrgency);
+      items.push({ elder, class: (mine[0]?.cls?.trim() ?? null) as ElderClassEnum | null, daysOverdue: Math.max(...reqs.map((r) => r.daysOverdue ?? 0)), requirements: reqs });
+    }
+    return toConnection(items, (node) => encodeCursor([offset + items.indexOf(node) + 1]), hasNext, offset > 0, total);
+  }
+
+  /** Whether the selection reads the page's items (nodes, edges, or the page's cursors); false for a total alone. */
+  private asksOverdueItems(info: GraphQLResolveInfo): boolean {
+    return (['nodes', 'edges', 'pageInfo'] as const).some((f) => selectedPath(info, this.ctx, [['OverdueElderConnection', f]])?.length !== 0);
+  }
+
+  /** The overdue rows of a page's elders and their archives (entity path: three statements). */
+  private async overduePage(asOf: string, ids: string[]): Promise<{ rows: ComplianceRow[]; elders: Map<string, Elder> }> {
     const rows = ids.length
       ? await this.ctx.em.execute<ComplianceRow[]>(
           `${complianceSql('e.id = any(?::uuid[])')} select ${COMPLIANCE_COLUMNS} from compliance where overdue`,
           [asOf, pgArray(ids)],
         )
       : [];
-    const elders = await this.elders(ids);
-    const items: OverdueElderType[] = [];
-    for (const id of ids) {
-      const elder = elders.get(id);
-      const mine = rows.filter((r) => r.elder_id === id);
-      if (!elder || mine.length === 0) continue;
-      const reqs = mine.map(toRequirement).sort(byUrgency);
-      items.push({ elder, class: (mine[0]?.cls?.trim() ?? null) as ElderClassEnum | null, daysOverdue: Math.max(...reqs.map((r) => r.daysOverdue ?? 0)), requirements: reqs });
-    }
-    return toConnection(items, (node) => encodeCursor([offset + items.indexOf(node) + 1]), hasNext, offset > 0, total);
+    return { rows, elders: await this.elders(ids) };
+  }
+
+  /**
+   * overduePage in one statement: the page's overdue rows (computed live for these elders, as the entity path does)
+   * and the archives of those with rows, built as the selection asks (elders/elder.queries.ts), their read audited.
+   * Null when not compiled (edges selecting the node, a selection the archive compiler leaves to the entity path).
+   */
+  private async compiledOverduePage(info: GraphQLResolveInfo, asOf: string, ids: string[]): Promise<{ rows: ComplianceRow[]; elders: Map<string, Elder> } | null> {
+    if (!this.ctx.compiledReads?.enabled || info.operation.operation !== 'query') return null;
+    const viaEdges = selectedPath(info, this.ctx, [['OverdueElderConnection', 'edges'], ['OverdueElderEdge', 'node'], ['OverdueElder', 'elder']]);
+    if (viaEdges === null || viaEdges.length) return null;
+    const elderNodes = selectedPath(info, this.ctx, [['OverdueElderConnection', 'nodes'], ['OverdueElder', 'elder']]);
+    if (!elderNodes) return null;
+    const audit = compiledReadAudit(this.ctx, info);
+    const plan = planElderSelection(info, this.ctx, elderNodes, { ids: pgArray(ids) }, audit);
+    if (!plan) return null;
+    const servesElders = elderNodes.length > 0;
+    const p = plan.p;
+    const shown = `shown as (select e.* from elder e where e.id = any(${p.ref('ids', 'uuid[]')}) and e.id in (select elder_id from rows)
+      and ${inSubtree('e.region_code', p.ref('actorRegion', 'text'))})`;
+    const archive = `json_build_object('n', ${servesElders ? plan.node : 'null'}, 'id', e.id${servesElders && !audit.inStatement ? `, 'p', ${plan.parts('e')}` : ''})`;
+    const statement = p.bind(`${p.positional('src', complianceSql('e.id = any(?::uuid[])'), [asOf, pgArray(ids)])},
+      rows as (select ${COMPLIANCE_COLUMNS} from compliance where overdue),
+      ${shown}${servesElders && audit.inStatement ? `, ${plan.auditCte('shown')}` : ''}
+      select (select coalesce(json_agg(r), '[]'::json) from rows r) as rows, (select coalesce(json_agg(${archive}), '[]'::json) from shown e) as archives`);
+    const [row] = await executeBound<{ rows: ComplianceRow[]; archives: { n: CompiledObject | null; id: string; p?: ReadPart[] }[] }>(
+      this.ctx.em, statement.sql, statement.params, { prepare: this.ctx.compiledReads.prepared },
+    );
+    countResponseItems(row!.archives.length);
+    if (servesElders && !audit.inStatement) for (const a of row!.archives) for (const part of a.p ?? []) this.ctx.reads?.add(a.id, audit.via, part);
+    // The OverdueElder's own fields are read by name (default resolvers); its elder is the compiled archive (or an
+    // empty marker object when no elder field is asked: it is then never read).
+    return { rows: row!.rows, elders: new Map(row!.archives.map((a) => [a.id, (a.n ?? { [COMPILED]: 1 }) as unknown as Elder])) };
   }
 
   private async countOverdue(region: string, asOf: string): Promise<number> {
@@ -235,14 +337,20 @@ export class ComplianceService {
     };
   }
 
-  /** The logged-in visitor's elders that are overdue or due in their current window, most urgent first. */
-  async myWorklist(asOfArg: string | null | undefined): Promise<WorklistItemType[]> {
+  /**
+   * The logged-in visitor's elders that are overdue or due in their current window, most urgent first. Compiled
+   * (`compiledWorklist`) when the selection allows, else here: the visitor, the snapshot's state, the rows, the
+   * archives and their regions (five statements).
+   */
+  async myWorklist(asOfArg: string | null | undefined, info?: GraphQLResolveInfo): Promise<WorklistItemType[]> {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const asOf = this.asOfOrToday(asOfArg);
-    const [visitor] = await this.ctx.em.execute<{ id: string }[]>(`select id from visitor where user_id = ? and active`, [actor.userId]);
-    if (!visitor) {
-      throw forbidden('您的账号没有关联探访人员，无法查看探访任务', 'Your account is not linked to a visitor, so it has no worklist');
+    if (info) {
+      const compiled = await this.compiledWorklist(info, actor, asOf);
+      if (compiled) return compiled;
     }
+    const [visitor] = await this.ctx.em.execute<{ id: string }[]>(`select id from visitor where user_id = ? and active`, [actor.userId]);
+    if (!visitor) throw noVisitor();
     const assigned = `(select a.elder_id from assignment a where a.visitor_id = ? and a.ends_at is null)`;
     const source = await complianceSource(this.ctx.em, asOf, {
       live: `${inSubtree('e.region_code')} and e.id in ${assigned}`,
@@ -255,34 +363,56 @@ export class ComplianceService {
     );
     const ids = [...new Set(rows.map((r) => r.elder_id))];
     const elders = await this.elders(ids);
-    const items: WorklistItemType[] = ids.flatMap((id) => {
+    const items = ids.flatMap((id) => {
       const elder = elders.get(id);
-      if (!elder) return [];
-      const reqs = rows.filter((r) => r.elder_id === id).map(toRequirement).sort(byUrgency);
-      const overdue = reqs.filter((r) => r.overdue);
-      const dues = reqs.map((r) => r.dueBy).filter((d): d is string => !!d).sort();
-      const daysOverdue = overdue.length ? Math.max(...overdue.map((r) => r.daysOverdue ?? 0)) : null;
-      const dueBy = dues[0] ?? null;
-      // dueBy of an overdue elder is the end of the window now running, a date to come: shown beside "35 days
-      // overdue" it contradicted it. The date that was missed is the one that goes with the days overdue.
-      return [{
-        elder,
-        class: (rows.find((r) => r.elder_id === id)?.cls?.trim() ?? null) as ElderClassEnum | null,
-        overdue: daysOverdue !== null,
-        daysOverdue,
-        missedDueBy: daysOverdue !== null ? addDays(asOf, -daysOverdue) : null,
-        dueBy,
-        daysLeft: daysOverdue === null && dueBy ? daysBetween(asOf, dueBy) : null,
-        requirements: reqs,
-      }];
+      return elder ? [worklistItem(elder, elder.name, rows.filter((r) => r.elder_id === id), asOf)] : [];
     });
-    return items.sort(
-      (a, b) =>
-        (b.daysOverdue ?? -1) - (a.daysOverdue ?? -1) ||
-        (a.dueBy ?? '9999').localeCompare(b.dueBy ?? '9999') ||
-        (a.class ?? 'Z').localeCompare(b.class ?? 'Z') ||
-        a.elder.name.localeCompare(b.elder.name),
+    return sortWorklist(items);
+  }
+
+  /**
+   * myWorklist in one statement (modules/elders/elder.queries.ts builds the archives as the selection asks, PostgreSQL
+   * the JSON): the visitor, the compliance rows (the snapshot with the elders changed since recomputed live, or live
+   * when there is no valid snapshot: the same source as the entity path), the archives and their read audit. The
+   * snapshot's state is read first, as the entity path reads it, because it decides the shape of the source: two
+   * statements. The rows come back as the entity path reads them and are shaped by the same functions
+   * (worklistItem, sortWorklist), so the figures and the order cannot differ. Null when the selection is not compiled.
+   */
+  private async compiledWorklist(info: GraphQLResolveInfo, actor: Actor, asOf: string): Promise<WorklistItemType[] | null> {
+    if (!this.ctx.compiledReads?.enabled || info.operation.operation !== 'query') return null;
+    const elderNodes = selectedPath(info, this.ctx, [['WorklistItem', 'elder']]);
+    if (!elderNodes) return null;
+    const audit = compiledReadAudit(this.ctx, info);
+    const plan = planElderSelection(info, this.ctx, elderNodes, { userId: actor.userId }, audit);
+    if (!plan) return null;
+    const servesElders = elderNodes.length > 0;
+    const p = plan.p;
+    const visitor = `(select v.id from visitor v where v.user_id = ${p.ref('userId', 'uuid')} and v.active)`;
+    const assigned = `(select a.elder_id from assignment a where a.visitor_id = ? and a.ends_at is null)`;
+    const dirty = await snapshotDirty(this.ctx.em, asOf);
+    const source = sourceOf(asOf, {
+      live: `${inSubtree('e.region_code')} and e.id in ${assigned}`,
+      snapshot: `${inSubtree('s.region_code')} and s.elder_id in ${assigned}`,
+      params: [actor.regionCode, VISITOR],
+    }, dirty, 'not met or overdue');
+    // The visitor's id is not known here: its placeholder takes the visitor subquery instead of a value.
+    const text = inlineVisitor(p.positional('src', source.sql, source.params), p, visitor);
+    const shown = `shown as (select e.* from elder e where e.id in (select elder_id from rows) and ${inSubtree('e.region_code', p.ref('actorRegion', 'text'))})`;
+    const item = `json_build_object('n', ${servesElders ? plan.node : 'null'}, 'name', e.name, 'id', e.id,
+      'r', (select json_agg(r) from rows r where r.elder_id = e.id)${servesElders && !audit.inStatement ? `, 'p', ${plan.parts('e')}` : ''})`;
+    const ctes = `${text},
+      rows as (select ${COMPLIANCE_COLUMNS} from compliance where not met or overdue),
+      ${shown}${servesElders && audit.inStatement ? `, ${plan.auditCte('shown')}` : ''}`;
+    const statement = p.bind(`${ctes}
+      select exists ${visitor} as visitor, (select coalesce(json_agg(${item}), '[]'::json) from shown e) as items`);
+    const [row] = await executeBound<{ visitor: boolean; items: { n: CompiledObject | null; name: string; id: string; r: ComplianceRow[]; p?: ReadPart[] }[] }>(
+      this.ctx.em, statement.sql, statement.params, { prepare: this.ctx.compiledReads.prepared },
     );
+    if (!row!.visitor) throw noVisitor();
+    countResponseItems(row!.items.length);
+    if (servesElders && !audit.inStatement) for (const i of row!.items) for (const part of i.p ?? []) this.ctx.reads?.add(i.id, audit.via, part);
+    // The WorklistItem's own fields are read by name (default resolvers); its elder is the compiled archive.
+    return sortWorklist(row!.items.map((i) => worklistItem(i.n as unknown as Elder, i.name, i.r, asOf)));
   }
 
   /**

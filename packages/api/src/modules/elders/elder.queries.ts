@@ -39,6 +39,10 @@ import { LEVEL_NAMES } from '../regions/region.types.js';
  * - Directives (@include/@skip) and fragments on other types fall back.
  * Input the entity path would refuse (a bad region code, page size or cursor) also falls back, so that the refusal
  * and its message stay the entity path's.
+ *
+ * Reads of other modules that wrap archives use the same archive builder (selectedPath, planElderSelection):
+ * compliance's `myWorklist` and the page of `overdueElders` on a snapshot day (compliance.service.ts), whose own
+ * figures come from the same compliance rows as their entity paths, shaped by the same functions.
  */
 
 export { COMPILED };
@@ -70,6 +74,27 @@ export class NamedParams {
     const name = `${prefix}${this.counter++}`;
     this.named[name] = value;
     return this.ref(name, cast);
+  }
+
+  /**
+   * A fragment written with `?` placeholders (another module's SQL, e.g. compliance.sql.ts) and its values in order:
+   * each `?` becomes a named value, so that it composes with the planner's text. The fragment must hold no other `?`.
+   */
+  positional(prefix: string, text: string, values: readonly unknown[]): string {
+    let i = 0;
+    const out = text.replace(/\?/g, () => {
+      if (i >= values.length) throw new Error('more placeholders than values');
+      const name = `${prefix}${this.counter++}`;
+      this.named[name] = values[i++];
+      return `{{${name}}}`;
+    });
+    if (i !== values.length) throw new Error('more values than placeholders');
+    return out;
+  }
+
+  /** The value named `name` (undefined when none). */
+  value(name: string): unknown {
+    return this.named[name];
   }
 
   bind(text: string): CompiledStatement {
@@ -670,4 +695,53 @@ export function compiledConnection(
     out[info.key] = o;
   }
   return out;
+}
+
+// ------------------------------------------------------------------------------------------------- wrapped archives
+
+/**
+ * An archive selection reached through another type (compliance's WorklistItem.elder...), for modules whose reads
+ * wrap archives: `node` is the Elder object over an elder row aliased `e`, `parts(x)` the audit parts of row `x`,
+ * `auditCte(rows)` the audit rows of the archives in relation `rows`, and `p` the parameters the caller's text shares.
+ */
+export interface ElderSelectionPlan {
+  node: string;
+  p: NamedParams;
+  parts: (e: string) => string;
+  auditCte: (rows: string) => string;
+}
+
+/**
+ * The nodes selecting the last field of `steps` (each a type and a field of it, from the root field's type down), in
+ * the root field's selection with fragments merged, when each step is asked under one response key; [] when a step
+ * is not asked; null when not compiled (a step under two keys, a directive, a fragment on another type).
+ */
+export function selectedPath(info: GraphQLResolveInfo, ctx: RequestContext, steps: readonly [string, string][]): FieldNode[] | Unsupported {
+  const plan: Planner = { info, ctx, p: new NamedParams(), aliases: 0, parts: new Map() };
+  let sets: readonly SelectionSetNode[] = info.fieldNodes.map((n) => n.selectionSet!);
+  let nodes: FieldNode[] = [];
+  for (const [typeName, fieldName] of steps) {
+    const type = info.schema.getType(typeName);
+    if (!type || !isObjectType(type)) return null;
+    const fields = collect(plan, type, sets);
+    if (!fields) return null;
+    const hits = fields.filter((f) => f.name === fieldName);
+    if (hits.length > 1) return null;
+    if (!hits[0]) return [];
+    nodes = hits[0].nodes;
+    sets = nodes.map((n) => n.selectionSet).filter((x): x is SelectionSetNode => !!x);
+  }
+  return nodes;
+}
+
+/** Plans the Elder selection of `nodes` (selectedField) with the caller's named values; null when not compiled. */
+export function planElderSelection(
+  info: GraphQLResolveInfo, ctx: RequestContext, nodes: readonly FieldNode[], named: Record<string, unknown>, audit: ReadAuditOptions,
+): ElderSelectionPlan | Unsupported {
+  const plan: Planner = { info, ctx, aliases: 0, parts: new Map(), p: new NamedParams({ actorRegion: ctx.actor!.regionCode, ...named, ...auditParams(audit) }) };
+  const fields = collect(plan, info.schema.getType('Elder') as GraphQLObjectType, nodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => !!s));
+  if (!fields) return null;
+  const node = elderSql(plan, fields, 'e');
+  if (!node) return null;
+  return { node, p: plan.p, parts: (e) => partsSql(plan, e), auditCte: (rows) => auditCte(plan, rows) };
 }

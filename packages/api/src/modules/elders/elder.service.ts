@@ -64,6 +64,26 @@ function soleRootField(info: GraphQLResolveInfo): boolean {
   return root.every((s) => s.kind === Kind.FIELD && (s.name.value === '__typename' || s === info.fieldNodes[0])) && info.fieldNodes.length === 1;
 }
 
+/**
+ * Who reads, for the audit rows a compiled statement writes (the same values as read-audit.ts writes); shared with
+ * the other modules whose compiled reads serve archives (compliance's worklist).
+ */
+export function compiledReadAudit(ctx: RequestContext, info: GraphQLResolveInfo): ReadAuditOptions {
+  const base = auditRow(ctx, { action: AuditAction.ElderRead });
+  return {
+    // In the statement only when this field is the operation's one root field: with others beside it, an archive
+    // they also serve must still be one row naming every field (read-audit.ts), so the plugin writes them all.
+    inStatement: ctx.compiledReads!.auditInStatement && info.operation.operation === 'query' && soleRootField(info),
+    at: base.at,
+    actorId: base.actorId,
+    actorUsername: base.actorUsername,
+    actorRole: base.actorRole,
+    requestId: base.requestId,
+    ip: base.ip,
+    via: info.fieldName,
+  };
+}
+
 /** The list filters the compiled read covers (elder.queries.ts); any other given takes the entity path. */
 const COMPILED_FILTERS = new Set(['regionCode', 'status', 'acceptsVisits']);
 
@@ -325,21 +345,8 @@ export class ElderService {
     return row.node;
   }
 
-  /** Who reads, for the audit rows the compiled statement writes (the same values as read-audit.ts writes). */
   private readAudit(info: GraphQLResolveInfo): ReadAuditOptions {
-    const base = auditRow(this.ctx, { action: AuditAction.ElderRead });
-    return {
-      // In the statement only when this field is the operation's one root field: with others beside it, an archive
-      // they also serve must still be one row naming every field (read-audit.ts), so the plugin writes them all.
-      inStatement: this.ctx.compiledReads!.auditInStatement && info.operation.operation === 'query' && soleRootField(info),
-      at: base.at,
-      actorId: base.actorId,
-      actorUsername: base.actorUsername,
-      actorRole: base.actorRole,
-      requestId: base.requestId,
-      ip: base.ip,
-      via: info.fieldName,
-    };
+    return compiledReadAudit(this.ctx, info);
   }
 
   /** Null when not compiled: a filter, sort or input the compiler leaves to the entity path (elder.queries.ts). */
