@@ -58,7 +58,9 @@ export default defineConfig({
           // closes them in afterAll; the schema is built once per process by design (graphql/schema.ts). A file that
           // changes module state (process.env, a module's variable, a spy on a module export) must restore it.
           isolate: false,
-          testTimeout: 30_000,
+          // 60 s: with two files at a time on a two-core runner, a browser test that saves and reloads a page shares the
+          // cores with another file's browser and API (runs passing alone in 10-15 s took up to 30 s there).
+          testTimeout: 60_000,
           hookTimeout: 120_000,
           // expect.poll's default (1 s) is shorter than a console page's first data on a busy two-core runner (the elder
           // list took 2 to 3 s while seven sessions built beside it): a poll waits up to 10 s, and still fails then.
