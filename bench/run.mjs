@@ -121,7 +121,10 @@ if (have === 0) {
 
 // What the API's background refresher keeps current (off here, so it cannot disturb a measurement): full on a new
 // day or after generating, else incremental and quick.
-{
+// BENCH_SKIP_REFRESH=1 skips it for scenarios that read neither (elder, list, sync): at 1M a full refresh takes tens of
+// minutes, which a before/after comparison of those reads does not need.
+if (process.env.BENCH_SKIP_REFRESH === '1') log('compliance snapshot and rollups not refreshed (BENCH_SKIP_REFRESH=1)');
+else {
   const t1 = Date.now();
   execFileSync(process.execPath, [path.join(BENCH, 'lib/refresh-rollups.mjs')], { env: { ...process.env, DATABASE_URL }, stdio: 'inherit' });
   log(`compliance snapshot and report rollups refreshed in ${((Date.now() - t1) / 1000).toFixed(0)} s`);

@@ -8,6 +8,7 @@ import { codeOf, createTestApp, idNumberFor, ok, REGIONS, type TestApp, type Tes
 import { registerElder } from '../helpers/elders.js';
 import { archiveOldAuditPartitions, ensureHistoryPartitions } from '../../packages/api/src/jobs/partitions.js';
 import { CRONTAB, TASKS } from '../../packages/api/src/jobs/queue.js';
+import { newestVisitsSql } from '../../packages/api/src/modules/visits/visits.queries.js';
 
 /**
  * Partitioned history (issue 18.3): audit_event, change_log and visit in one partition per China month (migration
@@ -127,6 +128,69 @@ describe('monthly partitions', () => {
         [visit.id],
       ),
     ).rejects.toMatchObject({ code: '23505' });
+  });
+});
+
+describe('visits by elder (the global index a partitioned table cannot have)', () => {
+  const mismatched = `select v.id from visit v full join visit_by_elder k on k.id = v.id and k.visited_at = v.visited_at
+                       where v.id is null or k.id is null or (v.elder_id, v.visited_on, v.method) is distinct from (k.elder_id, k.visited_on, k.method)`;
+
+  it('follows every write: the API, a move to another month, a delete; a date that is not the China date is refused', async () => {
+    t.clock.set('2026-11-20T02:00:00Z');
+    const elder = await registerElder(t, town, { regionCode: REGIONS.villageA1, idNumber: idNumberFor('1943-03-03') });
+    t.clock.set('2027-02-10T02:00:00Z');
+    const ids: string[] = [];
+    for (const [i, at] of ['2026-12-02T03:00:00Z', '2027-01-15T03:00:00Z', '2027-02-08T03:00:00Z'].entries()) {
+      ids.push(ok(await t.exec<{ recordVisit: { id: string } }>(town, RECORD, {
+        input: { elderId: elder.id, visitedAt: at, method: 'PHONE', idempotencyKey: `by-elder-${i}` },
+      })).recordVisit.id);
+    }
+    const indexed = async () =>
+      (await t.sql<{ id: string; on: string }>(
+        `select id, to_char(visited_on, 'YYYY-MM-DD') as on from visit_by_elder where elder_id = $1 order by visited_at desc, id desc`,
+        [elder.id],
+      ));
+    expect(await indexed()).toEqual([
+      { id: ids[2], on: '2027-02-08' }, { id: ids[1], on: '2027-01-15' }, { id: ids[0], on: '2026-12-02' },
+    ]);
+    // A correction by hand that moves a visit to another month (another partition) moves its index row.
+    await t.sql(`update visit set visited_at = '2026-11-25T04:00:00Z', visited_on = '2026-11-25' where id = $1`, [ids[1]]);
+    expect((await indexed()).map((r) => r.on)).toEqual(['2027-02-08', '2026-12-02', '2026-11-25']);
+    // Columns the index does not carry change nothing in it; a delete removes the row.
+    await t.sql(`update visit set notes = 'x' where id = $1`, [ids[0]]);
+    await t.sql(`delete from visit where id = $1`, [ids[2]]);
+    expect((await indexed()).map((r) => r.id)).toEqual([ids[0], ids[1]]);
+    // Readers bound a window of dates by time: a date that is not the China date of the time is refused.
+    await expect(
+      t.sql(`update visit set visited_on = '2026-11-24' where id = $1`, [ids[1]]),
+    ).rejects.toMatchObject({ code: '23514' });
+    // The archive's newest visits and count come from it, newest first.
+    const archive = ok(await t.exec<{ elder: { visits: { totalCount: number; nodes: { id: string; visitedOn: string }[] } } }>(
+      town, `query($id: ID!) { elder(id: $id) { visits(first: 5) { totalCount nodes { id visitedOn } } } }`, { id: elder.id },
+    )).elder;
+    expect(archive.visits.totalCount).toBe(2);
+    expect(archive.visits.nodes.map((v) => v.id)).toEqual([ids[0], ids[1]]);
+    expect(await t.sql(mismatched)).toEqual([]);
+  });
+
+  it('a page of elders with their last visits probes one partition per visit shown, not every month', async () => {
+    const [elder] = await t.sql<{ id: string }>(`select elder_id as id from visit_by_elder group by elder_id order by count(*) desc limit 1`);
+    const plan = (await t.sql<{ 'QUERY PLAN': unknown }>(
+      `explain (analyze, format json) select w.id from ${newestVisitsSql('$1::uuid', '5')} w`,
+      [elder!.id],
+    ))[0]!['QUERY PLAN'] as { Plan: unknown }[];
+    // Run-time pruning: for each visit of the page, only its own month's partition is scanned (the others show no
+    // loop), where asking `visit` by elder probes every month.
+    type Node = { 'Node Type': string; 'Actual Loops': number; 'Actual Rows': number; 'Relation Name'?: string; Plans?: Node[] };
+    const all: Node[] = [];
+    const walk = (n: Node) => { all.push(n); for (const c of n.Plans ?? []) walk(c); };
+    walk(plan[0]!.Plan as Node);
+    const append = all.find((n) => n['Node Type'] === 'Append')!;
+    const members = append.Plans!;
+    expect(members.length).toBeGreaterThan(3);
+    const shown = all.find((n) => n['Node Type'] === 'Limit')!['Actual Rows'];
+    expect(shown).toBeGreaterThan(0);
+    expect(members.reduce((sum, m) => sum + m['Actual Loops'], 0)).toBe(shown);
   });
 });
 

@@ -16,6 +16,7 @@ import { AGENCY_VIEWS, HEALTH_CIRCUMSTANCES, PARTNER_OF_ROLE, type AgencyField, 
 import type { AgencyElderFilter, AgencyElderType, AgencyViewKind, ReferredAlertType } from './agency-views.types.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
 import { REFERRED_COLUMNS, REFERRED_FROM, REFERRED_WHERE, requireReferralAgency, toReferredAlert, type ReferredRow } from '../alerts/referrals.service.js';
+import { lastVisitAtSql } from '../visits/visits.queries.js';
 
 /** The agency a partner user or API client acts for. */
 export interface PartnerAgency {
@@ -162,7 +163,7 @@ export class AgencyViewsService {
     }
     const lateral = latestVisit
       ? `left join lateral (select v.visited_on${[...visitColumns].map((c) => `, v.${c}`).join('')} from visit v
-                              where v.elder_id = e.id order by v.visited_on desc, v.visited_at desc, v.seq desc limit 1) lv on true`
+                              where v.elder_id = e.id and v.visited_at = ${lastVisitAtSql('e.id')} order by v.seq desc limit 1) lv on true`
       : '';
 
     const rows = await this.ctx.em.execute<Row[]>(

@@ -9,6 +9,7 @@ import { applyArchiveChanges, type ArchiveChangeSet } from '../elders/archive-ch
 import { raiseAlerts, resolveAlerts, type AlertToRaise } from '../alerts/alerts.write.js';
 import { RECORD_KINDS, type RecordKind } from './sync.kinds.js';
 import type { AgencyRecordBase } from './sync.types.js';
+import { lastVisitOnSql } from '../visits/visits.queries.js';
 
 export interface MatchedRecord {
   recordId: string;
@@ -211,7 +212,7 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
     // Visits or other agencies' records dated after the death contradict it: civil affairs settles.
     const later = await em.execute<{ elder_id: string; latest: string }[]>(
       `select d.elder_id, to_char(greatest(
-                (select max(v.visited_on) from visit v where v.elder_id = d.elder_id and v.visited_on > d.died_on),
+                ${lastVisitOnSql('d.elder_id', 'd.died_on')},
                 (select max(r.effective_on) from agency_record r where r.elder_id = d.elder_id and r.kind <> 'DEATH_REGISTRATION' and r.effective_on > d.died_on)
               ), 'YYYY-MM-DD') as latest
          from jsonb_to_recordset(?::jsonb) as d(elder_id uuid, died_on date)`,

@@ -215,7 +215,7 @@ export class ComplianceService {
     // A selection of the total alone (the dashboard's card) needs no page: its rows and archives are not read.
     const page = info && this.ctx.compiledReads?.enabled && !this.asksOverdueItems(info)
       ? { rows: [], elders: new Map<string, Elder>() }
-      : (info && ids.length ? await this.compiledOverduePage(info, asOf, ids) : null) ?? await this.overduePage(asOf, ids);
+      : (info && ids.length ? await this.compiledOverduePage(info, asOf, dirty, ids) : null) ?? await this.overduePage(asOf, dirty, ids);
     const items: OverdueElderType[] = [];
     for (const id of ids) {
       const elder = page.elders.get(id);
@@ -232,23 +232,31 @@ export class ComplianceService {
     return (['nodes', 'edges', 'pageInfo'] as const).some((f) => selectedPath(info, this.ctx, [['OverdueElderConnection', f]])?.length !== 0);
   }
 
+  /**
+   * The overdue rows of a page's elders from today's snapshot, the elders changed since recomputed live (the page was
+   * chosen from the same state): computing every page elder live read each requirement's visits month by month, 47 ms
+   * of PostgreSQL per page at 100k (bench/RESULTS.md, 2026-12-05).
+   */
+  private pageSource(asOf: string, dirty: string, ids: string[]) {
+    const page = pgArray(ids);
+    return sourceOf(asOf, { live: 'e.id = any(?::uuid[])', snapshot: 's.elder_id = any(?::uuid[])', params: [page] }, dirty, 'overdue');
+  }
+
   /** The overdue rows of a page's elders and their archives (entity path: three statements). */
-  private async overduePage(asOf: string, ids: string[]): Promise<{ rows: ComplianceRow[]; elders: Map<string, Elder> }> {
+  private async overduePage(asOf: string, dirty: string, ids: string[]): Promise<{ rows: ComplianceRow[]; elders: Map<string, Elder> }> {
+    const source = this.pageSource(asOf, dirty, ids);
     const rows = ids.length
-      ? await this.ctx.em.execute<ComplianceRow[]>(
-          `${complianceSql('e.id = any(?::uuid[])')} select ${COMPLIANCE_COLUMNS} from compliance where overdue`,
-          [asOf, pgArray(ids)],
-        )
+      ? await this.ctx.em.execute<ComplianceRow[]>(`${source.sql} select ${COMPLIANCE_COLUMNS} from compliance where overdue`, source.params)
       : [];
     return { rows, elders: await this.elders(ids) };
   }
 
   /**
-   * overduePage in one statement: the page's overdue rows (computed live for these elders, as the entity path does)
+   * overduePage in one statement: the page's overdue rows (from the snapshot, as the entity path reads them)
    * and the archives of those with rows, built as the selection asks (elders/elder.queries.ts), their read audited.
    * Null when not compiled (edges selecting the node, a selection the archive compiler leaves to the entity path).
    */
-  private async compiledOverduePage(info: GraphQLResolveInfo, asOf: string, ids: string[]): Promise<{ rows: ComplianceRow[]; elders: Map<string, Elder> } | null> {
+  private async compiledOverduePage(info: GraphQLResolveInfo, asOf: string, dirty: string, ids: string[]): Promise<{ rows: ComplianceRow[]; elders: Map<string, Elder> } | null> {
     if (!this.ctx.compiledReads?.enabled || info.operation.operation !== 'query') return null;
     const viaEdges = selectedPath(info, this.ctx, [['OverdueElderConnection', 'edges'], ['OverdueElderEdge', 'node'], ['OverdueElder', 'elder']]);
     if (viaEdges === null || viaEdges.length) return null;
@@ -262,7 +270,8 @@ export class ComplianceService {
     const shown = `shown as (select e.* from elder e where e.id = any(${p.ref('ids', 'uuid[]')}) and e.id in (select elder_id from rows)
       and ${inSubtree('e.region_code', p.ref('actorRegion', 'text'))})`;
     const archive = `json_build_object('n', ${servesElders ? plan.node : 'null'}, 'id', e.id${servesElders && !audit.inStatement ? `, 'p', ${plan.parts('e')}` : ''})`;
-    const statement = p.bind(`${p.positional('src', complianceSql('e.id = any(?::uuid[])'), [asOf, pgArray(ids)])},
+    const source = this.pageSource(asOf, dirty, ids);
+    const statement = p.bind(`${p.positional('src', source.sql, source.params)},
       rows as (select ${COMPLIANCE_COLUMNS} from compliance where overdue),
       ${shown}${servesElders && audit.inStatement ? `, ${plan.auditCte('shown')}` : ''}
       select (select coalesce(json_agg(r), '[]'::json) from rows r) as rows, (select coalesce(json_agg(${archive}), '[]'::json) from shown e) as archives`);

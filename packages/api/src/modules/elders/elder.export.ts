@@ -12,6 +12,7 @@ import type { ElderFilter } from './elder.inputs.js';
 import { ElderService } from './elder.service.js';
 import { requiredText } from './elder.validation.js';
 import { ageOn } from './id-number.js';
+import { lastVisitOnSql } from '../visits/visits.queries.js';
 
 /**
  * The filtered elder list as a spreadsheet (导出名单, issue 15): every page of the filter the console shows, in name
@@ -151,7 +152,7 @@ export async function exportElders(ctx: RequestContext, body: unknown): Promise<
               elder_class_on(e.id, e.computed_class, e.class_at_80, e.turns_80_on, ?::date)::text as cls,
               (select v.name from assignment a join visitor v on v.id = a.visitor_id
                 where a.elder_id = e.id and a.role = 'PRIMARY' and a.ends_at is null) as visitor,
-              (select to_char(max(x.visited_on), 'YYYY-MM-DD') from visit x where x.elder_id = e.id) as last_visit
+              to_char(${lastVisitOnSql('e.id')}, 'YYYY-MM-DD') as last_visit
          from elder e join region r on r.code = e.region_code left join region t on t.code = r.parent_code
         where e.id = any(?::uuid[])`,
       [asOf, pgArray(elders.map((e) => e.id))],

@@ -15,6 +15,7 @@ import { inSubtree, isAncestorOrSelf } from '../../shared/jurisdiction.js';
 import { maskCertificateNumberSql, maskIdNumberSql, maskPhoneSql } from '../../shared/masking.js';
 import { RULE_VERSION } from '../classification/classification.rules.js';
 import { LEVEL_NAMES } from '../regions/region.types.js';
+import { hasVisitSql, newestVisitsSql, visitCountSql } from '../visits/visits.queries.js';
 
 /**
  * The elders module's read layer for hot reads: `elders` (the admin list) and `elder(id)` (the archive) planned from
@@ -324,7 +325,7 @@ function visitsSql(plan: Planner, f: PlannedField, e: string): string | Unsuppor
   let servesVisits = false;
   const shown = `${v}.rn <= ${size}`;
   const body = objectOf(plan, 'VisitConnection', fields, {
-    totalCount: `(select count(*)::int from visit vc where vc.elder_id = ${e}.id)`,
+    totalCount: `${visitCountSql(`${e}.id`)}::int`,
     nodes: (nf) => {
       servesVisits = true;
       const node = visitFields(nf);
@@ -349,10 +350,10 @@ function visitsSql(plan: Planner, f: PlannedField, e: string): string | Unsuppor
   });
   if (!body) return null;
   // Visits served make the archive's read name its visits (read-audit.ts records every Visit returned).
-  if (servesVisits) plan.parts.set('visits', (x) => `exists (select 1 from visit vp where vp.elder_id = ${x}.id)`);
+  if (servesVisits) plan.parts.set('visits', (x) => hasVisitSql(`${x}.id`));
   return `(select ${body} from (
       select w.*, row_number() over (order by w.visited_at desc, w.id desc) as rn from (
-        select * from visit w where w.elder_id = ${e}.id order by w.visited_at desc, w.id desc limit ${size} + 1) w) ${v})`;
+        select * from ${newestVisitsSql(`${e}.id`, `${size} + 1`)} w) w) ${v})`;
 }
 
 /** Parts whose rows make the audit row name them (read-audit.ts RECORDED_ELDER_FIELDS: only when not empty). */

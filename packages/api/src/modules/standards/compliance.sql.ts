@@ -1,4 +1,5 @@
 import { inSubtree } from '../../shared/jurisdiction.js';
+import { visitDatesSql } from '../visits/visits.queries.js';
 /**
  * Compliance, derived in one set-based statement: for each elder in scope and each requirement in force on `as_of`,
  * the current window, the visits (or care services) counted in it, whether it is met, whether the elder is overdue
@@ -83,10 +84,8 @@ counted as (
         from (select case when w.window_kind = 'PERIOD' then w.from_on
                           else visit_window_start(w.window_kind, w.window_days, acts.d) end as w,
                      count(*) as n
-                from (select v.visited_on as d from visit v
-                       where w.activity = 'VISIT' and v.elder_id = w.elder_id
-                         and v.visited_on between w.f_start and p.as_of
-                         and (not w.home_only or v.method = 'HOME')
+                from (select v.visited_on as d from ${visitDatesSql('w.elder_id', 'w.f_start', 'p.as_of')} v
+                       where w.activity = 'VISIT' and (not w.home_only or v.method = 'HOME')
                       union all
                       select cs.delivered_on from care_service cs
                        where w.activity <> 'VISIT' and cs.elder_id = w.elder_id and cs.kind = w.activity

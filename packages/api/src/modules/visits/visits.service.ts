@@ -31,6 +31,7 @@ import type {
 } from './visits.types.js';
 import { flagsOf, proofLimitsOf, validateProof } from './visits.proof.js';
 import { inSubtree, isAncestorOrSelf } from '../../shared/jurisdiction.js';
+import { newestVisitsSql, visitCountSql } from './visits.queries.js';
 
 /** Device clocks drift: a visit stamped a few minutes ahead of the server is not "in the future". */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -349,8 +350,8 @@ export class VisitsService {
           // Each elder's newest visits straight from the (elder_id, visited_at desc) index, and its visit count.
           `select y.*, row_number() over (partition by y.elder_id order by y.visited_at desc, y.id desc) as rn, t.total
              from unnest(?::uuid[]) as ids(elder_id)
-             cross join lateral (${VISIT_SELECT} where v.elder_id = ids.elder_id order by v.visited_at desc, v.id desc limit ?) y
-             cross join lateral (select count(*) as total from visit c where c.elder_id = ids.elder_id) t
+             cross join lateral (${VISIT_SELECT.replace('from visit v', `from ${newestVisitsSql('ids.elder_id', '?')} v`)}) y
+             cross join lateral (select ${visitCountSql('ids.elder_id')} as total) t
             order by y.elder_id, y.visited_at desc, y.id desc`,
           [pgArray(ids), size + 1],
         );
