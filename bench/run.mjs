@@ -78,7 +78,9 @@ log(`${ELDERS} elders, data in ${path.relative(ROOT, DATA_DIR)}, ${CONNECTIONS} 
 // bench starts the embedded PostgreSQL itself, with the API's own helper, and hands its URL to every server. It is
 // stopped when the bench ends (finish below).
 const { startEmbeddedPostgres } = await import(path.join(ROOT, 'packages/api/dist/db/embedded-postgres.js'));
-const embedded = await startEmbeddedPostgres({ dataDir: path.join(DATA_DIR, 'pg'), port: PG_PORT, supervise: false });
+// BENCH_PG_LOG=<file> appends PostgreSQL's log there (e.g. with auto_explain set by ALTER SYSTEM, to read plans).
+const pgLog = process.env.BENCH_PG_LOG ? (line) => fs.appendFileSync(process.env.BENCH_PG_LOG, line) : undefined;
+const embedded = await startEmbeddedPostgres({ dataDir: path.join(DATA_DIR, 'pg'), port: PG_PORT, supervise: false, log: pgLog });
 async function finish(code) {
   for (const c of children) try { c.kill('SIGINT'); } catch { /* gone */ }
   await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)));

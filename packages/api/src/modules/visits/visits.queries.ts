@@ -16,6 +16,15 @@ export function newestVisitsSql(elder: string, limit: string, alias = 'v', selec
           order by k.visited_at desc, k.id desc)`;
 }
 
+/**
+ * newestVisitsSql when only the index's own columns are read (elder_id, visited_at, id, visited_on, method): `visit`
+ * is not joined, so its partitions are neither planned nor probed.
+ */
+export function newestVisitKeysSql(elder: string, limit: string): string {
+  return `(select k.elder_id, k.visited_at, k.id, k.visited_on, k.method from visit_by_elder k where k.elder_id = ${elder}
+            order by k.visited_at desc, k.id desc limit ${limit})`;
+}
+
 /** How many visits the elder `elder` has (an index-only count). */
 export const visitCountSql = (elder: string): string => `(select count(*) from visit_by_elder vc where vc.elder_id = ${elder})`;
 
