@@ -42,6 +42,8 @@ export function consoleQueries(file = GENERATED) {
  */
 const SCREEN_VALUES = {
   SurveyCandidates: () => ({ status: 'PENDING', first: 50 }),
+  // A round's page opens from the rounds list: its id is a survey round's, not an elder's.
+  SurveyRoundDetail: (ctx) => ({ id: ctx.roundId }),
   DataConflicts: () => ({ status: 'OPEN', first: 50 }),
   Transfers: () => ({ status: 'PROPOSED' }),
   UnassignedElders: () => ({ first: 50 }),
@@ -87,6 +89,12 @@ function deriveVariable(def, schema, ctx) {
   if (named === 'ID' && (name === 'id' || name === 'elderId')) return need(ctx.elderId, 'elder in the area');
   if (named === 'ID' && name === 'agencyId') return need(ctx.agencyId, 'agency in the area');
   if (named === 'ID' && name === 'visitorId') return need(ctx.visitorId, 'visitor in the area');
+  if (named === 'ID' && name === 'visitId') return need(ctx.visitId, 'visit of the elder');
+  if (named === 'ID' && name === 'roundId') return need(ctx.roundId, 'survey round of the town');
+  if (named === 'ID' && name === 'drawId') return need(ctx.drawId, 'spot-check draw of the town');
+  if (named === 'ID' && name === 'subscriptionId') return need(ctx.subscriptionId, 'webhook subscription');
+  // The region search box: the first two characters of the town's name, as a person starts typing it.
+  if (named === 'String' && name === 'text') return need(ctx.searchText, 'search text');
   if (named === 'String' && /code$/i.test(name)) {
     // An unset region means the user's whole jurisdiction, which is what the screens send until a person picks one;
     // a required code (a region's name, the children of a region) is the user's own region.
