@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuSeconds, loadAverage, treeCpuSeconds } from './lib/cpu.mjs';
+import { ELDER_OURS, GRAPHQL_PING, LIST_OURS, startHarness, waitFor } from './lib/harness.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(BENCH, '..');
@@ -35,7 +36,6 @@ const COUNTER = { ours: BASE + 11, raw: BASE + 12, postgraphile: BASE + 13 };
 const hasTaskset = (() => { try { execFileSync('taskset', ['-c', '0', 'true']); return true; } catch { return false; } })();
 const pin = (cpu, cmd, args) => (hasTaskset ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args]);
 const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
-const children = [];
 
 function start(name, script, env, cwd) {
   // BENCH_NODE_ARGS_OURS (e.g. --cpu-prof) goes to the API's node only, for profiling.
@@ -44,17 +44,9 @@ function start(name, script, env, cwd) {
   const [cmd, args] = pin(1, process.execPath, [...extra, '--max-semi-space-size=32', '--import', path.join(BENCH, 'lib/count-sql.mjs'), script]);
   const out = fs.openSync(path.join(BENCH, '.data', `${name}-${LABEL}.log`), 'a');
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env, BENCH_COUNTER_PORT: String(COUNTER[name]) }, stdio: ['ignore', out, out] });
-  children.push(child);
-  return child;
+  return harness.track(child);
 }
 
-async function waitFor(url, init, what) {
-  for (let i = 0; i < 600; i++) {
-    try { const r = await fetch(url, init); if (r.status < 500) return; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what} did not start; see bench/.data/*-${LABEL}.log`);
-}
 
 /** The pid of the server process itself (the child may be taskset, which execs it: same pid). */
 const pidOf = (child) => child.pid;
@@ -74,33 +66,13 @@ fs.mkdirSync(path.join(BENCH, 'results'), { recursive: true });
 if (!fs.existsSync(path.join(ROOT, 'packages/api/dist/main.js'))) throw new Error('Build first: pnpm build');
 
 log(`${ELDERS} elders, data in ${path.relative(ROOT, DATA_DIR)}, ${CONNECTIONS} connections, ${SECONDS} s per run, taskset ${hasTaskset}`);
-// Since issue 18 a production API refuses to start without DATABASE_URL (instances must share one server), so the
-// bench starts the embedded PostgreSQL itself, with the API's own helper, and hands its URL to every server. It is
-// stopped when the bench ends (finish below).
-const { startEmbeddedPostgres } = await import(path.join(ROOT, 'packages/api/dist/db/embedded-postgres.js'));
-// BENCH_PG_LOG=<file> appends PostgreSQL's log there (e.g. with auto_explain set by ALTER SYSTEM, to read plans).
-const pgLog = process.env.BENCH_PG_LOG ? (line) => fs.appendFileSync(process.env.BENCH_PG_LOG, line) : undefined;
-const embedded = await startEmbeddedPostgres({ dataDir: path.join(DATA_DIR, 'pg'), port: PG_PORT, supervise: false, log: pgLog });
-async function finish(code) {
-  for (const c of children) try { c.kill('SIGINT'); } catch { /* gone */ }
-  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)));
-  await embedded.stop();
-  process.exit(code);
-}
-// A failure at the top level exits without finish(): still stop the servers and PostgreSQL (SIGINT is its fast shutdown).
-process.on('exit', () => {
-  for (const c of children) try { c.kill('SIGINT'); } catch { /* gone */ }
-  try { process.kill(embedded.pid(), 'SIGINT'); } catch { /* stopped */ }
-});
-process.removeAllListeners('SIGINT');
-process.removeAllListeners('SIGTERM');
-process.on('SIGINT', () => void finish(130));
-process.on('SIGTERM', () => void finish(143));
-process.on('unhandledRejection', (e) => { console.error(e); void finish(1); });
+// The embedded PostgreSQL, stopped with every server when the bench ends (bench/lib/harness.mjs).
+const harness = await startHarness({ root: ROOT, dataDir: path.join(DATA_DIR, 'pg'), port: PG_PORT });
+const { embedded, finish } = harness;
 const api = start('ours', path.join(ROOT, 'packages/api/dist/main.js'), {
   NODE_ENV: 'production', DATABASE_URL, PORT: String(PORTS.ours), TANFANG_DEMO: 'off', TANFANG_ROLLUP_SECONDS: '0',
 }, path.join(ROOT, 'packages/api'));
-await waitFor(`http://127.0.0.1:${PORTS.ours}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' }, 'the API');
+await waitFor(`http://127.0.0.1:${PORTS.ours}/graphql`, GRAPHQL_PING, 'the API');
 // The embedded PostgreSQL was started by the API and inherited its CPU: give it both CPUs again.
 if (hasTaskset) {
   const postmaster = fs.readFileSync(path.join(DATA_DIR, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0].trim();
@@ -167,7 +139,7 @@ const PER_SERVER_SCENARIOS = ['elder', 'list', 'overdue', 'worklist', 'report', 
 const raw = start('raw', path.join(BENCH, 'servers/raw.mjs'), { DATABASE_URL, PORT: String(PORTS.raw) }, BENCH);
 const pgl = start('postgraphile', path.join(BENCH, 'servers/postgraphile.mjs'), { DATABASE_URL, PORT: String(PORTS.postgraphile) }, BENCH);
 await waitFor(`http://127.0.0.1:${PORTS.raw}/elder`, { method: 'POST', body: JSON.stringify({ id: elderIds[0] }) }, 'the raw-SQL server');
-await waitFor(`http://127.0.0.1:${PORTS.postgraphile}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' }, 'PostGraphile');
+await waitFor(`http://127.0.0.1:${PORTS.postgraphile}/graphql`, GRAPHQL_PING, 'PostGraphile');
 const pids = { ours: pidOf(api), raw: pidOf(raw), postgraphile: pidOf(pgl) };
 
 // ---- scenarios: for each server, request bodies (cycled) and a normaliser to one comparable shape
@@ -181,14 +153,9 @@ const maskId = (n) => `${n.slice(0, 6)}********${n.slice(-4)}`;
 const DERIVED = new Set(['AGED_80_PLUS', 'SEVERELY_DISABLED']);
 const byKey = (list) => Object.fromEntries((list ?? []).filter((x) => x.count).map((x) => [x.key, x.count]));
 
-const ELDER_OURS = `query($id: ID!) { elder(id: $id) { id name gender birthDate status idNumber phone circumstances
-  classification { class } region { code name fullName } emergencyContacts { kind name phone } householdMembers { name relation } } }`;
 const ELDER_PGL = `query($id: UUID!) { elderByRowId(rowId: $id) { rowId name gender birthDate status idNumber phone circumstances computedClass
   regionByRegionCode { code name fullName } elderContactsByElderId(orderBy: POSITION_ASC) { nodes { kind name phone } }
   householdMembersByElderId(orderBy: POSITION_ASC) { nodes { name relation } } } }`;
-const LIST_OURS = `query($r: String!) { elders(first: 50, filter: { regionCode: $r }, sort: { field: NAME, direction: ASC }) { totalCount
-  nodes { id name gender birthDate phone classification { class } region { code name } emergencyContacts { name phone }
-  visits(first: 5) { nodes { visitedOn method } } } } }`;
 const LIST_PGL = `query($c: String!) { allElders(first: 50, condition: { countyCode: $c }, orderBy: [NAME_ASC, PRIMARY_KEY_ASC]) { totalCount
   nodes { rowId name gender birthDate phone computedClass regionByRegionCode { code name }
   elderContactsByElderId(orderBy: POSITION_ASC) { nodes { name phone } }

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuSeconds, loadAverage, treeCpuSeconds } from './lib/cpu.mjs';
+import { ELDER_OURS, GRAPHQL_PING, LIST_OURS, startHarness, waitFor } from './lib/harness.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(BENCH, '..');
@@ -36,23 +37,9 @@ const COUNTER = { A: BASE + 41, B: BASE + 42 };
 const log = (...a) => console.log(`[two ${new Date().toISOString().slice(11, 19)}]`, ...a);
 if (!fs.existsSync(path.join(DATA_DIR, 'pg', 'PG_VERSION'))) throw new Error(`No data in ${DATA_DIR}: run pnpm bench first`);
 
-const { startEmbeddedPostgres } = await import(path.join(ROOT, 'packages/api/dist/db/embedded-postgres.js'));
-const embedded = await startEmbeddedPostgres({ dataDir: path.join(DATA_DIR, 'pg'), port: PG_PORT, supervise: false });
-const children = [];
-async function finish(code) {
-  for (const c of children) try { c.kill('SIGINT'); } catch { /* gone */ }
-  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)));
-  await embedded.stop();
-  process.exit(code);
-}
-process.on('exit', () => {
-  for (const c of children) try { c.kill('SIGINT'); } catch { /* gone */ }
-  try { process.kill(embedded.pid(), 'SIGINT'); } catch { /* stopped */ }
-});
-process.removeAllListeners('SIGINT');
-process.removeAllListeners('SIGTERM');
-process.on('SIGINT', () => void finish(130));
-process.on('SIGTERM', () => void finish(143));
+// The embedded PostgreSQL, stopped with both instances when the script ends (bench/lib/harness.mjs).
+const harness = await startHarness({ root: ROOT, dataDir: path.join(DATA_DIR, 'pg'), port: PG_PORT });
+const { embedded, finish } = harness;
 
 function startApi(name, env) {
   const out = fs.openSync(path.join(BENCH, '.data', `two-${name}-${LABEL}.log`), 'a');
@@ -61,24 +48,14 @@ function startApi(name, env) {
     env: { ...process.env, NODE_ENV: 'production', DATABASE_URL, PORT: String(PORTS[name]), TANFANG_DEMO: 'off', TANFANG_ROLLUP_SECONDS: '0',
       BENCH_COUNTER_PORT: String(COUNTER[name]), ...env },
   });
-  children.push(child);
-  return child;
+  return harness.track(child);
 }
-async function waitFor(name) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${PORTS[name]}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' });
-      if (r.status < 500) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`instance ${name} did not start; see bench/.data/two-${name}-${LABEL}.log`);
-}
+const waitForInstance = (name) => waitFor(`http://127.0.0.1:${PORTS[name]}/graphql`, GRAPHQL_PING, `instance ${name}`);
 // A first (it applies migrations, if any), then B, as a rollout would.
 const api = { A: startApi('A', {}) };
-await waitFor('A');
+await waitForInstance('A');
 api.B = startApi('B', { TANFANG_WORKER: 'off' });
-await waitFor('B');
+await waitForInstance('B');
 const statements = async (name) => (await (await fetch(`http://127.0.0.1:${COUNTER[name]}/`)).json()).statements;
 
 const db = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
@@ -93,16 +70,10 @@ if (!token) throw new Error(`login: ${JSON.stringify(login)}`);
 const elderIds = (await db.query(`select id from elder where name like '样本%' order by md5(id::text) limit 200`)).rows.map((r) => r.id);
 await db.end();
 
-// The same documents as bench/run.mjs.
-const ELDER = `query($id: ID!) { elder(id: $id) { id name gender birthDate status idNumber phone circumstances
-  classification { class } region { code name fullName } emergencyContacts { kind name phone } householdMembers { name relation } } }`;
-const LIST = `query($r: String!) { elders(first: 50, filter: { regionCode: $r }, sort: { field: NAME, direction: ASC }) { totalCount
-  nodes { id name gender birthDate phone classification { class } region { code name } emergencyContacts { name phone }
-  visits(first: 5) { nodes { visitedOn method } } } } }`;
 const gql = (query, variables) => ({ path: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
 const scenarios = [
-  { name: 'elder', requests: elderIds.map((id) => gql(ELDER, { id })) },
-  { name: 'list', requests: [gql(LIST, { r: '440783' })] },
+  { name: 'elder', requests: elderIds.map((id) => gql(ELDER_OURS, { id })) },
+  { name: 'list', requests: [gql(LIST_OURS, { r: '440783' })] },
 ].filter((s) => ONLY.includes(s.name));
 
 async function send(name, req) {
