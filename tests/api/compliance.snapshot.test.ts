@@ -98,6 +98,21 @@ describe('compliance snapshot', () => {
     expect(await fromSnapshot('2026-11-10')).toBe(true);
   });
 
+  it('reads the requirements of an overdue page from the snapshot rows, not live (the page was chosen from them)', async () => {
+    const page = ok(await t.exec<any>(admin, OVERDUE, { r: REGIONS.townA, first: 100 })).overdueElders;
+    const first = page.nodes[0];
+    const req = first.requirements[0];
+    // A stored figure the live computation would not give: the page shows it, so the page read the stored row.
+    await t.sql(`update compliance_snapshot set counted = counted + 7 where elder_id = $1 and requirement_id = $2`, [first.elder.id, req.requirementId]);
+    try {
+      const again = ok(await t.exec<any>(admin, OVERDUE, { r: REGIONS.townA, first: 100 })).overdueElders;
+      const shown = again.nodes.find((n: any) => n.elder.id === first.elder.id);
+      expect(shown.requirements.find((r: any) => r.requirementId === req.requirementId).counted).toBe(req.counted + 7);
+    } finally {
+      await t.sql(`update compliance_snapshot set counted = counted - 7 where elder_id = $1 and requirement_id = $2`, [first.elder.id, req.requirementId]);
+    }
+  });
+
   it('shows a visit recorded after the refresh at once (the elder is recomputed live), then takes it in incrementally', async () => {
     const before = await answers();
     const overdueId = before.town.nodes[0].elder.id as string;
