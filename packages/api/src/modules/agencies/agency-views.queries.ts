@@ -81,20 +81,28 @@ export function compileAgencyElders(a: AgencyPageArgs): CompiledStatement {
   const conds = [subtreeOf(code, p.ref('code', 'text')), inSubtree('e.region_code', 'ok.region_code'), view.elders];
   if (a.text) conds.push(p.positional('t', a.text.sql, a.text.params));
   const where = conds.join(' and ');
-  const after = a.after ? ` and (e.name, e.id) > (${p.ref('afterName', 'text')}, ${p.ref('afterId', 'uuid')})` : '';
+  /** The cursor's condition on relation `x` (name, id), with the word joining it; nothing on a first page. */
+  const after = (x: string, word: string) => (a.after ? ` ${word} (${x}.name, ${x}.id) > (${p.ref('afterName', 'text')}, ${p.ref('afterId', 'uuid')})` : '');
   const size = p.ref('size', 'int');
-  // The ids first, limited: columns, contacts and the latest visit are read for the page's rows only.
-  const ids = `ids as (select e.id, e.name from ok, elder e where ${where}${after} order by e.name, e.id limit ${size} + 1)`;
+  const maintained = countedFromMaintained(a.kind, !!a.text);
+  // Counted (a view with its own condition, or a text filter): the view's elders are matched once (materialized: the
+  // disability and housing conditions probe certificates, visits and alerts per elder) and both the count and the
+  // page read them. Otherwise the page's ids are read straight in name order (the list indexes) and limited.
+  const counted = a.total && !maintained;
+  const matched = `matched as materialized (select e.id, e.name from ok, elder e where ${where})`;
+  const ids = counted
+    ? `ids as (select m.id, m.name from matched m${after('m', 'where')} order by m.name, m.id limit ${size} + 1)`
+    : `ids as (select e.id, e.name from ok, elder e where ${where}${after('e', 'and')} order by e.name, e.id limit ${size} + 1)`;
   const shown = `shown as (select i.id, i.name from ids i order by i.name, i.id limit ${size})`;
   const columns = p.positional('f', ['e.id', ...a.selection.columns].join(', '), a.selection.params);
   const page = `page as (select ${columns}, i.name as sort_name from ids i join elder e on e.id = i.id join region r on r.code = e.region_code ${a.selection.lateral})`;
   const total = !a.total
     ? 'null::int'
-    : countedFromMaintained(a.kind, !!a.text)
+    : maintained
       ? `(select coalesce(sum(c.n), 0)::int from ok, elder_region_count c
            where ${inSubtree('c.region_code', p.ref('code', 'text'))} and ${inSubtree('c.region_code', 'ok.region_code')})`
-      : `(select count(*)::int from ok, elder e where ${where})`;
-  const ctes = [ag, ok, ids, shown, page];
+      : `(select count(*)::int from matched)`;
+  const ctes = [ag, ok, ...(counted ? [matched] : []), ids, shown, page];
   if (a.audit.inStatement) {
     // audit.service.ts auditRow's values for an AGENCY_VIEW_READ row (region: the agency's; no elder_id, one row per
     // request naming the elders read in page order), written only when the page has elders.
