@@ -55,7 +55,7 @@ async function both(user: TestUser, variables: Record<string, unknown>, query = 
   expect(now.errors).toEqual(old.errors);
   expect(now.data).toEqual(old.data);
   expect(audit).toEqual(oldAudit);
-  return { data: now.data?.agencyElders, errors: now.errors, audit, statements: [old.sqlStatements, now.sqlStatements] };
+  return { data: now.data?.agencyElders, errors: now.errors, sqlStatements: now.sqlStatements, audit, statements: [old.sqlStatements, now.sqlStatements] };
 }
 
 beforeAll(async () => {
