@@ -40,7 +40,7 @@ async function auditSince(): Promise<unknown[]> {
 }
 
 const compiled = (enabled: boolean, auditInStatement = true) => {
-  t.options.config.compiledReads = { enabled, auditInStatement, prepared: false };
+  t.options.config.compiledReads = { enabled, auditInStatement, prepared: true };
 };
 
 /** The same operation uncompiled and compiled: equal answers, equal audit rows, and the statements of each. */
