@@ -77,22 +77,34 @@ export function compileAgencyElders(a: AgencyPageArgs): CompiledStatement {
   const ag = `ag as (select a.id, a.kind, a.region_code from agency a where a.id = ${p.ref('agencyId', 'uuid')})`;
   const ok = `ok as (select ag.* from ag where ag.kind = ${p.ref('kind', 'text')}${
     a.regionCode ? ` and ${inSubtree(p.ref('filterCode', 'text'), 'ag.region_code')}` : ''})`;
-  // The caller's own subtree is implied by the filter's (checked by the service); the agency's is applied on top.
-  const conds = [subtreeOf(code, p.ref('code', 'text')), inSubtree('e.region_code', 'ok.region_code'), view.elders];
+  // The caller's own subtree is implied by the filter's (checked by the service); the agency's is applied on top, in
+  // one of two disjoint branches. Usually the agency's subtree holds the asked one (a partner works at its agency's
+  // region or below): the asked subtree alone is read, said the way the list indexes read it, and the agency's check
+  // is one value for the whole statement (a gating subquery), so the planner's row estimate stays the subtree's and
+  // a page is read in name order from the index. Otherwise (a user above its agency's region) the agency's subtree,
+  // which then lies inside the asked one; disjoint subtrees read nothing.
+  const codeRef = p.ref('code', 'text');
+  const covered = `${subtreeOf(code, codeRef)} and (select ${inSubtree(codeRef, 'ok.region_code')} from ok)`;
+  const inside = `${inSubtree('e.region_code', '(select ok.region_code from ok)')}
+    and (select not ${inSubtree(codeRef, 'ok.region_code')} and ${inSubtree('ok.region_code', codeRef)} from ok)`;
+  const conds = [view.elders];
   if (a.text) conds.push(p.positional('t', a.text.sql, a.text.params));
-  const where = conds.join(' and ');
+  const rest = conds.join(' and ');
   /** The cursor's condition on relation `x` (name, id), with the word joining it; nothing on a first page. */
   const after = (x: string, word: string) => (a.after ? ` ${word} (${x}.name, ${x}.id) > (${p.ref('afterName', 'text')}, ${p.ref('afterId', 'uuid')})` : '');
   const size = p.ref('size', 'int');
+  const branches = (tail: string) =>
+    [covered, inside].map((scope) => `(select e.id, e.name from elder e where ${scope} and ${rest}${tail})`).join(' union all ');
   const maintained = countedFromMaintained(a.kind, !!a.text);
   // Counted (a view with its own condition, or a text filter): the view's elders are matched once (materialized: the
   // disability and housing conditions probe certificates, visits and alerts per elder) and both the count and the
   // page read them. Otherwise the page's ids are read straight in name order (the list indexes) and limited.
   const counted = a.total && !maintained;
-  const matched = `matched as materialized (select e.id, e.name from ok, elder e where ${where})`;
+  const matched = `matched as materialized (${branches('')})`;
   const ids = counted
     ? `ids as (select m.id, m.name from matched m${after('m', 'where')} order by m.name, m.id limit ${size} + 1)`
-    : `ids as (select e.id, e.name from ok, elder e where ${where}${after('e', 'and')} order by e.name, e.id limit ${size} + 1)`;
+    : `ids as (select u.id, u.name from (${branches(`${after('e', 'and')} order by e.name, e.id limit ${size} + 1`)}) u
+                order by u.name, u.id limit ${size} + 1)`;
   const shown = `shown as (select i.id, i.name from ids i order by i.name, i.id limit ${size})`;
   const columns = p.positional('f', ['e.id', ...a.selection.columns].join(', '), a.selection.params);
   const page = `page as (select ${columns}, i.name as sort_name from ids i join elder e on e.id = i.id join region r on r.code = e.region_code ${a.selection.lateral})`;
