@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Info, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
 import { PageArgs, type ConnectionShape } from '../../graphql/pagination.js';
 import { AgencyViewsService } from './agency-views.service.js';
@@ -14,8 +15,9 @@ export class AgencyViewsResolver {
     @Arg('filter', () => AgencyElderFilter, { nullable: true, description: 'Which elders of your view (default: all of them, in your agency\'s region subtree).' }) filter: AgencyElderFilter | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<AgencyElderType>> {
-    return new AgencyViewsService(ctx).elders(filter, page.first, page.after);
+    return new AgencyViewsService(ctx).elders(filter, page.first, page.after, info);
   }
 
   @Query(() => ReferredAlertConnection, {

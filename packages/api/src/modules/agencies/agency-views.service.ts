@@ -5,7 +5,7 @@ import { decodeCursor, decodeOffset, encodeCursor, invalidCursor, pageSize, toCo
 import { isUuid } from '../../shared/ids.js';
 import { maskCertificateNumber, maskIdNumber } from '../../shared/masking.js';
 import { likePrefix, pgArray } from '../../shared/sql.js';
-import { AuditAction, writeReadAudit } from '../audit/audit.service.js';
+import { AuditAction, writeReadAudit, type AuditEntry } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import type { Circumstance, ContactKind, DisabilityCategory, ElderStatus, Gender, IncapacityLevel } from '../elders/elder.enums.js';
 import { bornOnOrBefore } from '../elders/id-number.js';
@@ -17,6 +17,11 @@ import type { AgencyElderFilter, AgencyElderType, AgencyViewKind, ReferredAlertT
 import { inSubtree } from '../../shared/jurisdiction.js';
 import { REFERRED_COLUMNS, REFERRED_FROM, REFERRED_WHERE, requireReferralAgency, toReferredAlert, type ReferredRow } from '../alerts/referrals.service.js';
 import { lastVisitAtSql } from '../visits/visits.queries.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { executeBound } from '../../shared/bound-sql.js';
+import { selectedPath } from '../elders/elder.queries.js';
+import { compiledReadAudit } from '../elders/elder.service.js';
+import { compileAgencyElders, type AgencySelection } from './agency-views.queries.js';
 
 /** The agency a partner user or API client acts for. */
 export interface PartnerAgency {
@@ -43,10 +48,23 @@ export async function requirePartner(ctx: RequestContext, scope: ScopeName): Pro
     `select id, kind, region_code from agency where id = ?`,
     [actor.agencyId],
   );
-  if (!row || row.kind !== kind) {
-    throw forbidden('您的账号所属部门与角色不符，请联系民政部门管理员', "Your account's agency does not match its role: ask a civil-affairs administrator");
-  }
+  if (!row || row.kind !== kind) throw agencyMismatch();
   return { actor, agency: { id: row.id, kind, regionCode: row.region_code } };
+}
+
+const agencyMismatch = () =>
+  forbidden('您的账号所属部门与角色不符，请联系民政部门管理员', "Your account's agency does not match its role: ask a civil-affairs administrator");
+
+const outsideAgency = (code: string) =>
+  forbidden(`${code} 不在您部门的管辖范围内`, `${code} is outside your agency's region`, { field: 'filter.regionCode' });
+
+/** The AGENCY_VIEW_READ row of an agencyElders page (the compiled statement writes the same in SQL). */
+function agencyReadAudit(agency: PartnerAgency, page: Row[]): AuditEntry {
+  return {
+    action: AuditAction.AgencyViewRead,
+    regionCode: agency.regionCode,
+    detail: { query: 'agencyElders', view: agency.kind, agencyId: agency.id, elderIds: page.map((r) => r.id) },
+  };
 }
 
 interface Params {
@@ -94,6 +112,31 @@ const FIELD_SQL: Record<AgencyField, { columns: string[]; visit?: string[]; para
 
 type Row = Record<string, unknown> & { id: string; sort_name: string; total: number };
 
+/** The columns of `kind`'s view (with their `?` values) and the latest-visit join when a field needs it. */
+function selectionOf(kind: PartnerKind, p: Params): AgencySelection {
+  const columns: string[] = [];
+  const params: unknown[] = [];
+  const visitColumns = new Set<string>();
+  let latestVisit = false;
+  for (const field of AGENCY_VIEWS[kind].fields) {
+    const f = FIELD_SQL[field];
+    columns.push(...f.columns);
+    params.push(...(f.params?.(p) ?? []));
+    if (f.visit) {
+      latestVisit = true;
+      f.visit.forEach((c) => visitColumns.add(c));
+    }
+  }
+  if (latestVisit) {
+    columns.push(`to_char(lv.visited_on, 'YYYY-MM-DD') as lv_visited_on`, ...[...visitColumns].map((c) => `lv.${c} as lv_${c}`));
+  }
+  const lateral = latestVisit
+    ? `left join lateral (select v.visited_on${[...visitColumns].map((c) => `, v.${c}`).join('')} from visit v
+                            where v.elder_id = e.id and v.visited_at = ${lastVisitAtSql('e.id')} order by v.seq desc limit 1) lv on true`
+    : '';
+  return { columns, params, lateral };
+}
+
 /** The text filter, as in the elders list: a full ID number, its last digits (4 or more), or a name prefix. */
 function textCondition(raw: string | null | undefined): { sql: string; params: unknown[] } | null {
   const text = raw?.trim();
@@ -111,16 +154,27 @@ export class AgencyViewsService {
   constructor(private readonly ctx: RequestContext) {}
 
   /**
-   * The caller's agency's view of elders, by name. Three statements whatever the page size: the agency, the page
-   * (with the total, the village, the latest visit and the contacts, as the view needs them), the audit row.
+   * The caller's agency's view of elders, by name. Compiled (agency-views.queries.ts): one statement, the agency, the
+   * page, the total and the audit row together. Uncompiled (TANFANG_COMPILED_READS=off, or input it refuses): three
+   * statements whatever the page size: the agency, the page (with the total, the village, the latest visit and the
+   * contacts, as the view needs them), the audit row.
    */
-  async elders(filter: AgencyElderFilter | null, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<AgencyElderType>> {
+  async elders(
+    filter: AgencyElderFilter | null,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    info?: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<AgencyElderType>> {
     const size = pageSize(first);
     let cursor: [string, string] | null = null;
     if (after) {
       const [name, id] = decodeCursor(after, 2);
       if (typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) throw invalidCursor();
       cursor = [name, id];
+    }
+    if (info && this.ctx.compiledReads?.enabled) {
+      const compiled = await this.compiledElders(info, filter, size, cursor);
+      if (compiled) return compiled;
     }
     const { actor, agency } = await requirePartner(this.ctx, Scope.AgencyViewRead);
     const view = AGENCY_VIEWS[agency.kind];
@@ -132,9 +186,7 @@ export class AgencyViewsService {
       if (!levelOfCode(code)) {
         throw badInput('行政区划代码应为 2、4、6、9 或 12 位数字', 'A region code has 2, 4, 6, 9 or 12 digits', 'filter.regionCode');
       }
-      if (!code.startsWith(agency.regionCode) || !code.startsWith(actor.regionCode)) {
-        throw forbidden(`${code} 不在您部门的管辖范围内`, `${code} is outside your agency's region`, { field: 'filter.regionCode' });
-      }
+      if (!code.startsWith(agency.regionCode) || !code.startsWith(actor.regionCode)) throw outsideAgency(code);
       where.push(inSubtree('e.region_code'));
       baseParams.push(code);
     }
@@ -144,55 +196,74 @@ export class AgencyViewsService {
       baseParams.push(...text.params);
     }
 
-    const p: Params = { today: today(this.ctx) };
-    const columns = ['e.id', 'b.name as sort_name'];
-    const selectParams: unknown[] = [];
-    const visitColumns = new Set<string>();
-    let latestVisit = false;
-    for (const field of view.fields) {
-      const f = FIELD_SQL[field];
-      columns.push(...f.columns);
-      selectParams.push(...(f.params?.(p) ?? []));
-      if (f.visit) {
-        latestVisit = true;
-        f.visit.forEach((c) => visitColumns.add(c));
-      }
-    }
-    if (latestVisit) {
-      columns.push(`to_char(lv.visited_on, 'YYYY-MM-DD') as lv_visited_on`, ...[...visitColumns].map((c) => `lv.${c} as lv_${c}`));
-    }
-    const lateral = latestVisit
-      ? `left join lateral (select v.visited_on${[...visitColumns].map((c) => `, v.${c}`).join('')} from visit v
-                              where v.elder_id = e.id and v.visited_at = ${lastVisitAtSql('e.id')} order by v.seq desc limit 1) lv on true`
-      : '';
-
+    const selection = selectionOf(agency.kind, { today: today(this.ctx) });
+    const columns = ['e.id', 'b.name as sort_name', ...selection.columns];
     const rows = await this.ctx.em.execute<Row[]>(
       `with base as (select e.id, e.name from elder e where ${where.join(' and ')}),
        page as (
          select ${columns.join(', ')}
-           from base b join elder e on e.id = b.id join region r on r.code = e.region_code ${lateral}
+           from base b join elder e on e.id = b.id join region r on r.code = e.region_code ${selection.lateral}
           where ${cursor ? '(b.name, b.id) > (?, ?::uuid)' : 'true'}
           order by b.name, b.id
           limit ?)
        select t.total, p.* from (select count(*)::int as total from base) t left join page p on true
         order by p.sort_name, p.id`,
-      [...baseParams, ...selectParams, ...(cursor ?? []), size + 1],
+      [...baseParams, ...selection.params, ...(cursor ?? []), size + 1],
     );
-    const total = Number(rows[0]?.total ?? 0);
-    const found = rows.filter((r) => r.id !== null);
-    const page = found.slice(0, size);
-    const nodes = page.map((r) => this.toElder(agency.kind, r));
-    if (nodes.length > 0) {
-      await writeReadAudit(this.ctx, [
-        {
-          action: AuditAction.AgencyViewRead,
-          regionCode: agency.regionCode,
-          detail: { query: 'agencyElders', view: agency.kind, agencyId: agency.id, elderIds: nodes.map((n) => n.id) },
-        },
-      ]);
+    const page = rows.filter((r) => r.id !== null);
+    if (page.length > 0) await writeReadAudit(this.ctx, [agencyReadAudit(agency, page.slice(0, size))]);
+    return this.connection(agency.kind, page, size, !!cursor, Number(rows[0]?.total ?? 0));
+  }
+
+  /**
+   * The compiled read (agency-views.queries.ts); null when the input is one the uncompiled path refuses (a bad region
+   * code, a region outside the caller's own subtree, a bad text filter), so that its refusal and message stay the same.
+   */
+  private async compiledElders(
+    info: GraphQLResolveInfo,
+    filter: AgencyElderFilter | null,
+    size: number,
+    cursor: [string, string] | null,
+  ): Promise<ConnectionShape<AgencyElderType> | null> {
+    // requirePartner's checks that need no database, in its order; the agency itself is read in the statement.
+    const actor = requireScope(this.ctx, Scope.AgencyViewRead);
+    const kind = partnerKindOf(actor);
+    const code = filter?.regionCode?.trim() || null;
+    if (code && (!levelOfCode(code) || !code.startsWith(actor.regionCode))) return null;
+    let text: ReturnType<typeof textCondition>;
+    try {
+      text = textCondition(filter?.text);
+    } catch {
+      return null;
     }
+    // Who reads, as the other compiled reads name them; an agency view's row is its own (one per root field), so it
+    // rides in the statement whenever the statement may write, whatever else the operation asks.
+    const audit = { ...compiledReadAudit(this.ctx, info), inStatement: this.ctx.compiledReads!.auditInStatement };
+    const totalAsked = selectedPath(info, this.ctx, [['AgencyElderConnection', 'totalCount']]);
+    const statement = compileAgencyElders({
+      agencyId: actor.agencyId!, kind, actorRegion: actor.regionCode, regionCode: code, text,
+      selection: selectionOf(kind, { today: today(this.ctx) }), after: cursor, size,
+      total: totalAsked === null || totalAsked.length > 0,
+      audit, asyncCommit: !this.ctx.em.isInTransaction(),
+    });
+    const rows = await executeBound<Row & { agency_id: string; agency_kind: string; agency_region: string }>(
+      this.ctx.em, statement.sql, statement.params, { prepare: this.ctx.compiledReads!.prepared },
+    );
+    const head = rows[0];
+    if (!head || head.agency_kind !== kind) throw agencyMismatch();
+    const agency: PartnerAgency = { id: head.agency_id, kind, regionCode: head.agency_region };
+    if (code && !code.startsWith(agency.regionCode)) throw outsideAgency(code);
+    const page = rows.filter((r) => r.id !== null);
+    if (page.length > 0 && !audit.inStatement) await writeReadAudit(this.ctx, [agencyReadAudit(agency, page.slice(0, size))]);
+    return this.connection(kind, page, size, !!cursor, Number(head.total ?? 0));
+  }
+
+  /** The connection of a page read with one row more than its size (whether more follow). */
+  private connection(kind: PartnerKind, found: Row[], size: number, afterCursor: boolean, total: number): ConnectionShape<AgencyElderType> {
+    const page = found.slice(0, size);
+    const nodes = page.map((r) => this.toElder(kind, r));
     const sortName = new Map(page.map((r) => [r.id, r.sort_name]));
-    return toConnection(nodes, (n) => encodeCursor([sortName.get(n.id), n.id]), found.length > size, !!cursor, total);
+    return toConnection(nodes, (n) => encodeCursor([sortName.get(n.id), n.id]), found.length > size, afterCursor, total);
   }
 
   private toElder(kind: PartnerKind, r: Row): AgencyElderType {

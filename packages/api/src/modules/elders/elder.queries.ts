@@ -499,7 +499,8 @@ function partsSql(plan: Planner, e: string): string {
   return `to_jsonb(array_remove(array[${items.join(', ')}]::text[], null))`;
 }
 
-function auditParams(audit: ReadAuditOptions): Record<string, unknown> {
+/** The named values of who reads (auditCte's), for other modules' compiled reads writing their own audit rows. */
+export function auditParams(audit: ReadAuditOptions): Record<string, unknown> {
   return {
     auditAt: audit.at, actorId: audit.actorId, actorUsername: audit.actorUsername, actorRole: audit.actorRole,
     requestId: audit.requestId, ip: audit.ip, via: audit.via,
