@@ -129,9 +129,9 @@ describe('assessment', () => {
     const res = await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER });
     const a = ok(res).assessment;
     // Set-based: a fixed number of statements for the city's towns (no statement per town).
-    // Region, its children, rollup state, then one statement each for rates, alerts, referrals, satisfaction, 报送, 抽查.
+    // Region, its children, rollup state, one for every raw figure (live here: no rollup), 报送, 抽查.
     expect(a.rows).toHaveLength(16);
-    expect(res.sqlStatements).toBe(9);
+    expect(res.sqlStatements).toBe(6);
     expect(a).toMatchObject({ region: { code: REGIONS.city }, from: '2026-11-01', to: '2026-11-30', asOf: '2026-11-30', suppressed: false });
     expect(a.targets).toEqual([{ class: 'A', rate: 1 }, { class: 'B', rate: 1 }, { class: 'C', rate: 1 }]);
     expect(a.weighting).toContain('visits 40%');
@@ -234,20 +234,6 @@ describe('assessment', () => {
     expect(codeOf(await t.exec(admin, ASSESSMENT, { period: { kind: 'MONTH', date: '2027-01-15' } }))).toBe('BAD_USER_INPUT');
   });
 
-  it('reads the report rollups’ per-elder verdicts when they are fresh, with the same figures as live', async () => {
-    const live = ok(await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER })).assessment;
-    await refreshRollups(t.orm.em, '2026-11', t.clock.now());
-    const [{ n }] = await t.sql<{ n: number }>(`select count(*)::int as n from report_rollup_elder where period = '2026-11'`);
-    expect(n).toBe(7);
-    // A verdict changed behind the rollup's back shows the figures are read from it (the live rule would not see it).
-    await t.sql(`update report_rollup_elder set ok = true where period = '2026-11'`);
-    const rolled = ok(await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER })).assessment;
-    expect(rowOf(rolled.rows, REGIONS.townA).visitRate).toBe(1);
-    await t.sql(`delete from report_rollup_state`);
-    const again = ok(await t.exec<any>(admin, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER })).assessment;
-    expect(again.rows).toEqual(live.rows);
-  });
-
   it('integrators get the same rows with counts of 1 to 4 withheld, and the rates and averages made of them', async () => {
     const a = ok(await t.exec<any>(integrator, ASSESSMENT, { regionCode: REGIONS.city, period: NOVEMBER })).assessment;
     expect(a.suppressed).toBe(true);
@@ -313,6 +299,158 @@ describe('assessment', () => {
       expect((await get(`/assessment/${REGIONS.city}.xlsx?kind=MONTH&date=2026-02-30`, admin)).status).toBe(400);
     } finally {
       await server.close();
+    }
+  });
+});
+
+/**
+ * Assessment rollups (issue 17, item 1): for this month and last month (the months the report rollups keep) the
+ * towns' raw figures are rows the report rollups' refresh writes, never judged over the region on a request. They
+ * must be the live answer (computed with the rollups set aside) after every refresh, follow an alert's deadline
+ * between refreshes, give way to live when stale, and cost the same statements whatever the number of towns.
+ */
+describe('assessment rollups', () => {
+  const DECEMBER = { kind: 'MONTH', date: '2026-12-06' };
+  const TIMED = ASSESSMENT.replace('from to asOf', 'from to asOf computedAt');
+  const idOf = async (name: string) => (await t.sql<{ id: string }>(`select id from elder where name = $1`, [name]))[0]!.id;
+  const refresh = async () => {
+    for (const period of ['2026-12', '2026-11']) await refreshRollups(t.orm.em, period, t.clock.now());
+  };
+  const record = async (elderId: string, method: string, satisfaction: string) =>
+    ok(await t.exec(admin, RECORD, { input: { elderId, visitedAt: t.clock.now().toISOString(), method, satisfaction } }));
+  const raise = async (elderId: string, severity: string) =>
+    ok(await t.exec<any>(admin, `mutation($input: RaiseAlertInput!) { raiseAlert(input: $input) { id version } }`, {
+      input: { elderId, severity, title: '邻居来电反映异常' },
+    })).raiseAlert as { id: string; version: number };
+  const ack = async (alert: { id: string; version: number }) =>
+    ok(await t.exec(admin, `mutation($id: ID!, $v: Int!) { acknowledgeAlert(id: $id, version: $v) { id } }`, { id: alert.id, v: alert.version }));
+  const ask = async (as: TestUser, regionCode: string | null, period: object) => {
+    const res = await t.exec<any>(as, TIMED, { regionCode, period });
+    return { a: ok(res).assessment, statements: res.sqlStatements };
+  };
+  /** The answer with the rollups set aside (their day long past: computed live), then put back. */
+  const live = async (as: TestUser, regionCode: string | null, period: object) => {
+    await t.sql(`update report_rollup_state set as_of = as_of - 5`);
+    try {
+      return (await ask(as, regionCode, period)).a;
+    } finally {
+      await t.sql(`update report_rollup_state set as_of = as_of + 5`);
+    }
+  };
+  /** A city and a town (its villages), last month and this month: rolled (6 and 5 statements) and live alike. */
+  const expectLive = async (refreshedAt: string) => {
+    for (const [as, regionCode, statements] of [[admin, REGIONS.city, 6], [townA, null, 5]] as const) {
+      for (const period of [NOVEMBER, DECEMBER]) {
+        const rolled = await ask(as, regionCode, period);
+        expect(rolled.a.computedAt).toBe(refreshedAt);
+        expect(rolled.statements).toBe(statements);
+        const computed = await live(as, regionCode, period);
+        expect(computed.computedAt).toBe(t.clock.now().toISOString());
+        expect(rolled.a.rows).toEqual(computed.rows);
+      }
+    }
+  };
+
+  let pending: { id: string; version: number };
+
+  it('are the live answer for a city and a town, this month and last, and take a visit and an acknowledgement at the next refresh', async () => {
+    t.clock.set('2026-12-06T02:00:00Z');
+    const [a1, b1, c1, a3] = await Promise.all(['甲一', '乙一', '丙一', '甲三'].map(idOf));
+    // December so far: two visits with satisfaction in town A, an urgent alert there acknowledged after 30 minutes,
+    // a normal one in town B not yet acknowledged (due in three days).
+    await record(a1!, 'HOME', 'VERY_SATISFIED');
+    await record(b1!, 'PHONE', 'SATISFIED');
+    const urgent = await raise(a1!, 'URGENT');
+    pending = await raise(a3!, 'NORMAL');
+    t.clock.set('2026-12-06T02:30:00Z');
+    await ack(urgent);
+    await refresh();
+    t.clock.set('2026-12-06T02:31:00Z'); // a minute on: live answers say now, rolled ones the refresh
+    await expectLive('2026-12-06T02:30:00.000Z');
+    const december = (await ask(admin, REGIONS.city, DECEMBER)).a;
+    expect(rowOf(december.rows, REGIONS.townA)).toMatchObject({
+      alertsRaised: 1, acknowledgedOnTimeRate: 1, averageAcknowledgeMinutes: 30, satisfactionResponses: 2, satisfactionAverage: 3.5,
+    });
+    expect(rowOf(december.rows, REGIONS.townB)).toMatchObject({ alertsRaised: 1, acknowledgedOnTimeRate: null });
+    // Last month's hand-computed figures, from the rollups.
+    expect(rowOf((await ask(admin, REGIONS.city, NOVEMBER)).a.rows, REGIONS.townA)).toMatchObject({ visitRate: 0.6, score: 70.4, rank: 1 });
+
+    // A visit (丙一, village A2) and the normal alert acknowledged (village B1): the rollups say what they said until
+    // the next refresh, which recomputes those two villages only.
+    t.clock.set('2026-12-06T03:00:00Z');
+    await record(c1!, 'HOME', 'NEUTRAL');
+    await ack(pending);
+    const before = (await ask(admin, REGIONS.city, DECEMBER)).a;
+    expect(rowOf(before.rows, REGIONS.townA).satisfactionResponses).toBe(2);
+    expect(rowOf(before.rows, REGIONS.townB).acknowledgedOnTimeRate).toBeNull();
+    expect(await refreshRollups(t.orm.em, '2026-12', t.clock.now())).toMatchObject({ full: false, villages: 2 });
+    await refreshRollups(t.orm.em, '2026-11', t.clock.now());
+    t.clock.set('2026-12-06T03:01:00Z');
+    await expectLive('2026-12-06T03:00:00.000Z');
+    const after = (await ask(admin, REGIONS.city, DECEMBER)).a;
+    expect(rowOf(after.rows, REGIONS.townA)).toMatchObject({ satisfactionResponses: 3, satisfactionAverage: 3 });
+    expect(rowOf(after.rows, REGIONS.townB)).toMatchObject({ acknowledgedOnTimeRate: 1, averageAcknowledgeMinutes: 60 });
+  });
+
+  it('count an alert late once its deadline passes, with no refresh in between, as live does', async () => {
+    t.clock.set('2026-12-06T04:00:00Z');
+    await raise(await idOf('丙三'), 'URGENT'); // town B, due at 06:00
+    await refresh();
+    expect(rowOf((await ask(admin, REGIONS.city, DECEMBER)).a.rows, REGIONS.townB)).toMatchObject({ alertsRaised: 2, acknowledgedOnTimeRate: 1 });
+    t.clock.set('2026-12-06T06:30:00Z');
+    const late = await ask(admin, REGIONS.city, DECEMBER);
+    expect(late.a.computedAt).toBe('2026-12-06T04:00:00.000Z');
+    expect(rowOf(late.a.rows, REGIONS.townB)).toMatchObject({ alertsRaised: 2, acknowledgedOnTimeRate: 0.5 });
+    expect(late.a.rows).toEqual((await live(admin, REGIONS.city, DECEMBER)).rows);
+    // A clock behind the refresher's (its late count could hold alerts not yet late then) computes live.
+    t.clock.set('2026-12-06T03:59:00Z');
+    expect((await ask(admin, REGIONS.city, DECEMBER)).a.computedAt).toBe('2026-12-06T03:59:00.000Z');
+  });
+
+  it('follow an elder who moves to another town: the village left is recomputed too, not counted twice', async () => {
+    t.clock.set('2026-12-06T06:40:00Z');
+    // 丙三 (town B: a phone visit in November, an urgent alert in December) moves to village A1 (town A).
+    const [elder] = await t.sql<{ id: string; version: number }>(`select id, version from elder where name = '丙三'`);
+    ok(await t.exec(admin, `mutation($id: ID!, $v: Int!, $i: UpdateElderInput!) { updateElder(id: $id, version: $v, input: $i) { id } }`, {
+      id: elder!.id, v: elder!.version, i: { regionCode: REGIONS.villageA1 },
+    }));
+    // The move is logged under the village left and the one joined (two writes of the archive): both recomputed.
+    expect(await refreshRollups(t.orm.em, '2026-12', t.clock.now())).toMatchObject({ full: false, villages: 2 });
+    await refreshRollups(t.orm.em, '2026-11', t.clock.now());
+    t.clock.set('2026-12-06T06:41:00Z');
+    await expectLive('2026-12-06T06:40:00.000Z');
+    const december = (await ask(admin, REGIONS.city, DECEMBER)).a;
+    expect(rowOf(december.rows, REGIONS.townB).alertsRaised).toBe(1);
+    expect(rowOf(december.rows, REGIONS.townA).alertsRaised).toBe(2);
+  });
+
+  it('give way to live when stale, and cost the same statements whatever the number of towns', async () => {
+    t.clock.set('2026-12-06T06:51:00Z');
+    // A figure changed behind the rollup's back shows where the answer comes from.
+    await t.sql(`update assessment_rollup set satisfaction_n = 40, satisfaction_sum = 160 where period = '2026-11' and region_code = $1`, [REGIONS.townA]);
+    try {
+      expect(rowOf((await ask(admin, REGIONS.city, NOVEMBER)).a.rows, REGIONS.townA).satisfactionResponses).toBe(40);
+      // Rollups of days past (beyond the half hour's grace of a new day) are not used: live, judged now.
+      await t.sql(`update report_rollup_state set as_of = as_of - 1, refreshed_at = refreshed_at - interval '2 days'`);
+      const stale = (await ask(admin, REGIONS.city, NOVEMBER)).a;
+      expect(stale.computedAt).toBe('2026-12-06T06:51:00.000Z');
+      expect(rowOf(stale.rows, REGIONS.townA).satisfactionResponses).toBe(3);
+    } finally {
+      await t.sql(`update report_rollup_state set as_of = as_of + 1, refreshed_at = refreshed_at + interval '2 days'`);
+      await t.sql(`update assessment_rollup set satisfaction_n = 3, satisfaction_sum = 9 where period = '2026-11' and region_code = $1`, [REGIONS.townA]);
+    }
+
+    // 24 more towns: the same statements (one rollup read for every town), 40 rows.
+    const codes = Array.from({ length: 24 }, (_, i) => `${REGIONS.city}${500 + i}`);
+    await t.sql(`insert into region (code, name, level, parent_code, full_name)
+                 select c, '测试镇' || c, 4, $1, '开平市测试镇' || c from unnest($2::text[]) as c`, [REGIONS.city, codes]);
+    try {
+      const more = await ask(admin, REGIONS.city, NOVEMBER);
+      expect(more.a.rows).toHaveLength(40);
+      expect(more.a.computedAt).toBe('2026-12-06T06:40:00.000Z');
+      expect(more.statements).toBe(6);
+    } finally {
+      await t.sql(`delete from region where code = any($1::text[])`, [codes]);
     }
   });
 });

@@ -5,13 +5,14 @@ import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { PeriodKind, type PeriodInput } from '../compliance/compliance.types.js';
 import { Region } from '../regions/region.entity.js';
 import { RegionService } from '../regions/region.service.js';
-import { rollupsUsable } from '../reports/reports.rollup.js';
-import { parsePeriod, perElderRateSql } from '../reports/reports.service.js';
+import { usableRollupState } from '../reports/reports.rollup.js';
+import { parsePeriod } from '../reports/reports.service.js';
 import { SUPPRESS_BELOW } from '../reports/reports.suppression.js';
 import { ElderClassEnum } from '../standards/standards.enums.js';
 import { DEFAULT_DUE_DAY, dueDate, SUBMITTING_LEVELS, submissionPeriod } from '../reports/reports.submission.js';
 import { pgArray } from '../../shared/sql.js';
 import { verificationRates } from '../visits/spot-checks.queries.js';
+import { liveAssessmentFigures, readAssessmentRollup } from './assessment.figures.js';
 import { buildAssessmentWorkbook } from './assessment.xlsx.js';
 import {
   ASSESSMENT_WEIGHTING,
@@ -32,8 +33,8 @@ const DEFAULT_TARGET = 1;
 const WEIGHTS = { visits: 0.4, acknowledgement: 0.15, satisfaction: 0.15, reports: 0.15, verification: 0.15 } as const;
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
-const num = (v: string | number | null | undefined): number => (v === null || v === undefined ? 0 : Number(v));
-const avg = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Math.round(Number(v)));
+/** A mean of whole minutes from a sum and its count (rollups keep both, so sums up the tree stay exact). */
+const mean = (total: string | null, count: number): number | null => (total === null || count === 0 ? null : Math.round(Number(total) / count));
 
 /** The raw figures of one town, before scoring and withholding. */
 interface TownFigures {
@@ -61,9 +62,11 @@ const empty = (): TownFigures => ({
 });
 
 /**
- * 考核: each town (region one level down) of a region for a period, scored and ranked. Every figure is one set-based
- * statement grouped by town (four in all, whatever the number of towns); the visit rates read the per-elder verdicts
- * the report's rollups keep for a running month when they are fresh, else compute them live with the report's rule.
+ * 考核: each town (region one level down) of a region for a period, scored and ranked. The raw figures are one
+ * statement whatever the number of towns: for a running month (this or last) the towns' rows of the assessment
+ * rollups the background refresh keeps beside the report's, else computed live over the region with the same rule
+ * (assessment.figures.ts); 报送 and 抽查 are one statement each over the towns (their rows are few: one per town, the
+ * spot-check sample).
  */
 export class AssessmentService {
   constructor(private readonly ctx: RequestContext) {}
@@ -79,7 +82,9 @@ export class AssessmentService {
     const asOf = to < day ? to : day;
     const childLength = CODE_LENGTH[region.level + 1] ?? 0;
     const children = childLength ? await this.ctx.em.find(Region, { parentCode: region.code }, { orderBy: { code: 'asc' } }) : [];
-    const figures = childLength ? await this.figures(region.code, childLength, { from, to, asOf, label }) : new Map<string, TownFigures>();
+    const { figures, rolled } = childLength
+      ? await this.figures(region.code, childLength, { from, to, asOf, label })
+      : { figures: new Map<string, TownFigures>(), rolled: null };
     if (SUBMITTING_LEVELS.includes(region.level + 1)) await this.reports(children.map((c) => c.code), period, figures);
     if (childLength) {
       // 抽查回访: the spot checks' own rule (one statement for every child), not a copy of it.
@@ -96,7 +101,8 @@ export class AssessmentService {
     for (const r of scored) r.rank = 1 + scored.filter((o) => o.score! > r.score!).length;
     rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.region.code.localeCompare(b.region.code));
     return {
-      region, from, to, asOf, computedAt: this.ctx.now(), suppressed: suppress, targets, weighting: ASSESSMENT_WEIGHTING,
+      // Rolled figures are those of the refresh (the report's asOf and computedAt say the same in the same case).
+      region, from, to, asOf: rolled?.asOf ?? asOf, computedAt: rolled?.refreshedAt ?? this.ctx.now(), suppressed: suppress, targets, weighting: ASSESSMENT_WEIGHTING,
       rows: suppress ? rows.map(withhold) : rows,
     };
   }
@@ -139,74 +145,42 @@ export class AssessmentService {
     return { from: row!.from, to: row!.to, label: null };
   }
 
-  /** Every town's raw figures: four statements, each grouped by town. */
-  private async figures(prefix: string, childLength: number, p: { from: string; to: string; asOf: string; label: string | null }): Promise<Map<string, TownFigures>> {
+  /**
+   * Every town's raw figures, one statement: from the assessment rollups while the report rollups of the month are
+   * usable (the background refresh keeps both; figures as of that refresh, as the report's), else computed live with
+   * the same rule. Scoring, targets and withholding are applied to them afterwards, never stored.
+   */
+  private async figures(
+    prefix: string,
+    childLength: number,
+    p: { from: string; to: string; asOf: string; label: string | null },
+  ): Promise<{ figures: Map<string, TownFigures>; rolled: { asOf: string; refreshedAt: Date } | null }> {
     const em = this.ctx.em;
-    const out = new Map<string, TownFigures>();
-    const of = (child: string) => out.get(child) ?? out.set(child, empty()).get(child)!;
-    const child = (col: string) => `left(${col}, ${childLength})`;
-    const classOn = `coalesce(elder_class_on(e.id, e.computed_class, e.class_at_80, e.turns_80_on, ?::date)::text, 'NONE')`;
-
-    // Visit rates per class: the report's per-elder verdicts (rollups of a running month while fresh, else live).
-    const rolled = p.label !== null && (await rollupsUsable(em, p.label, p.asOf, this.ctx.now()));
-    const rates = rolled
-      ? await em.execute<{ child: string; cls: string; num: string; den: string }[]>(
-          `select ${child('pe.region_code')} as child, ${classOn} as cls, count(*) filter (where pe.ok) as num, count(*) as den
-             from report_rollup_elder pe join elder e on e.id = pe.elder_id
-            where pe.period = ? and starts_with(pe.region_code, ?)
-            group by 1, 2`,
-          [p.asOf, p.label, prefix],
-        )
-      : await em.execute<{ child: string; cls: string; num: string; den: string }[]>(
-          `${perElderRateSql('starts_with(e.region_code, ?)')}
-           select ${child('pe.region_code')} as child, ${classOn} as cls, count(*) filter (where pe.ok) as num, count(*) as den
-             from per_elder pe join elder e on e.id = pe.elder_id
-            group by 1, 2`,
-          [p.asOf, p.from, prefix, p.to, p.asOf],
-        );
-    for (const r of rates) of(r.child).classes.set(r.cls, { num: num(r.num), den: num(r.den) });
-
-    // Acknowledgement of the alerts raised in the period. A resolution acknowledges too (history imported as handled).
-    const acks = await em.execute<{ child: string; raised: string; judged: string; on_time: string; minutes: string | null }[]>(
-      `select ${child('e.region_code')} as child, count(*) as raised,
-              count(*) filter (where x.ack_at is not null or a.raised_at + x.deadline <= ?) as judged,
-              count(*) filter (where x.ack_at <= a.raised_at + x.deadline) as on_time,
-              avg(extract(epoch from x.ack_at - a.raised_at) / 60) as minutes
-         from alert a join elder e on e.id = a.elder_id
-        cross join lateral (select coalesce(a.acknowledged_at, a.resolved_at) as ack_at,
-                                   case a.severity when 'URGENT' then interval '2 hours' else interval '3 days' end as deadline) x
-        where starts_with(e.region_code, ?) and (a.raised_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date
-        group by 1`,
-      [this.ctx.now(), prefix, p.from, p.to],
-    );
-    for (const r of acks) Object.assign(of(r.child), { raised: num(r.raised), judged: num(r.judged), onTime: num(r.on_time), ackMinutes: avg(r.minutes) });
-
-    // Referrals made in the period (the latest referral of each alert) and the agencies' answers.
-    const referrals = await em.execute<{ child: string; n: string; answered: string; response: string | null; outcome: string | null }[]>(
-      `select ${child('e.region_code')} as child, count(*) as n, count(a.referral_responded_at) as answered,
-              avg(extract(epoch from a.referral_responded_at - a.referred_at) / 60) as response,
-              avg(extract(epoch from a.referral_outcome_at - a.referred_at) / 60) as outcome
-         from alert a join elder e on e.id = a.elder_id
-        where a.referred_at is not null and starts_with(e.region_code, ?)
-          and (a.referred_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date
-        group by 1`,
-      [prefix, p.from, p.to],
-    );
-    for (const r of referrals) {
-      Object.assign(of(r.child), { referrals: num(r.n), answered: num(r.answered), responseMinutes: avg(r.response), outcomeMinutes: avg(r.outcome) });
+    const now = this.ctx.now();
+    let rolled = p.label === null ? null : await usableRollupState(em, p.label, p.asOf, now);
+    let raw = rolled ? await readAssessmentRollup(em, p.label!, prefix, childLength, now) : null;
+    if (!raw) {
+      rolled = null;
+      raw = await liveAssessmentFigures(em, prefix, childLength, { ...p, now });
     }
-
-    // Satisfaction, recorded per visit and never totalled elsewhere: the visits of the period that have it.
-    const satisfaction = await em.execute<{ child: string; n: string; average: string | null }[]>(
-      `select ${child('e.region_code')} as child, count(*) as n,
-              avg(case v.satisfaction when 'VERY_SATISFIED' then 4 when 'SATISFIED' then 3 when 'NEUTRAL' then 2 when 'DISSATISFIED' then 1 end) as average
-         from visit v join elder e on e.id = v.elder_id
-        where starts_with(e.region_code, ?) and v.visited_on between ?::date and ?::date and v.satisfaction is not null
-        group by 1`,
-      [prefix, p.from, p.to],
-    );
-    for (const r of satisfaction) Object.assign(of(r.child), { satisfactionN: num(r.n), satisfactionAvg: r.average === null ? null : round(Number(r.average), 2) });
-    return out;
+    const out = new Map<string, TownFigures>();
+    for (const [child, r] of raw) {
+      out.set(child, {
+        ...empty(),
+        classes: new Map(r.classes),
+        raised: r.raised,
+        judged: r.acked + r.lateUnacked,
+        onTime: r.onTime,
+        ackMinutes: mean(r.ackMinutesSum, r.acked),
+        referrals: r.referrals,
+        answered: r.answered,
+        responseMinutes: mean(r.responseMinutesSum, r.answered),
+        outcomeMinutes: mean(r.outcomeMinutesSum, r.outcomes),
+        satisfactionN: r.satisfactionN,
+        satisfactionAvg: r.satisfactionN === 0 ? null : round(r.satisfactionSum / r.satisfactionN, 2),
+      });
+    }
+    return { figures: out, rolled };
   }
 
   /**

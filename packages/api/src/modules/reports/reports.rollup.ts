@@ -4,6 +4,7 @@ import { Loaders } from '../../shared/loaders.js';
 import { pgArray } from '../../shared/sql.js';
 import { parsePeriod, perElderRateParams, perElderRateSql, ReportsService, type RawFigures } from './reports.service.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
+import { dropAssessmentVillages, refreshAssessmentVillage, sumAssessmentAncestors } from '../assessment/assessment.figures.js';
 
 /** Rollups judged on an earlier day than asked are still used for this long into a new day (a full refresh is running). */
 export const ROLLUP_DAY_GRACE_MS = 30 * 60_000;
@@ -74,6 +75,8 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
         [...perElderRateParams(period, asOf, [village]), period.label],
         'run',
       );
+      // The assessment's figures of the village (考核), its visit rates from the verdicts just written.
+      await refreshAssessmentVillage(em, { label: period.label, from: period.from, to: period.to, asOf, now }, village);
     }
     if (full) {
       // A village without elders any more has nothing to report.
@@ -87,6 +90,7 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
         [period.label, pgArray(villages)],
         'run',
       );
+      await dropAssessmentVillages(em, period.label, pgArray(villages));
     }
     // Also when none exist yet (rollups written before region sums were kept).
     const [summed] = await em.execute<{ n: number }[]>(
@@ -127,6 +131,7 @@ async function sumAncestors(em: EntityManager, periodLabel: string, asOf: string
       [periodLabel, asOf, now, periodLabel],
       'run',
     );
+    await sumAssessmentAncestors(tx, periodLabel, asOf, now);
   });
 }
 
@@ -173,11 +178,21 @@ function usable(state: { as_of: string; refreshed_at: Date | string }, asOf: str
 
 /** Whether a report of this period judged on `asOf` answers from the rollups (then its drill lists read them too). */
 export async function rollupsUsable(em: EntityManager, periodLabel: string, asOf: string, now: Date): Promise<boolean> {
+  return (await usableRollupState(em, periodLabel, asOf, now)) !== null;
+}
+
+/** The rollups' day and refresh time when a report of this period judged on `asOf` answers from them, else null. */
+export async function usableRollupState(
+  em: EntityManager,
+  periodLabel: string,
+  asOf: string,
+  now: Date,
+): Promise<{ asOf: string; refreshedAt: Date } | null> {
   const [state] = await em.execute<{ as_of: string; refreshed_at: Date | string }[]>(
     `select to_char(as_of, 'YYYY-MM-DD') as as_of, refreshed_at from report_rollup_state where period = ?`,
     [periodLabel],
   );
-  return !!state && usable(state, asOf, now);
+  return state && usable(state, asOf, now) ? { asOf: state.as_of, refreshedAt: new Date(state.refreshed_at) } : null;
 }
 
 function previousDay(day: string): string {
