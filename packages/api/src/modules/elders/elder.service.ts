@@ -2,6 +2,7 @@ import {
   LockMode,
   OptimisticLockError,
   UniqueConstraintViolationException,
+  raw,
   sql,
   type FilterQuery,
   type QueryOrderMap,
@@ -10,7 +11,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUuid } from '../../shared/ids.js';
 import { isIsoInstant } from '../../shared/text.js';
 import { snapshotDirty, sourceOf, subtree } from '../compliance/compliance.snapshot.js';
-import { overdueIdsFromRollup } from '../compliance/compliance.rollups.js';
+import { overdueConditionFromRollup } from '../compliance/compliance.rollups.js';
 import { groupByKeys } from '../../shared/loaders.js';
 import { likePrefix, pgArray } from '../../shared/sql.js';
 import { reclassify } from '../classification/classification.service.js';
@@ -48,7 +49,7 @@ import { bornOnOrBefore, isRealDate } from './id-number.js';
 import { pastDate, requiredText, validateArchive, validateRefusal, type CleanArchive } from './elder.validation.js';
 import { refuseAgencyBackedEdits, refuseReopenOfRegisteredDeath } from './archive-governance.js';
 import { inSubtree, subtreeFilter } from '../../shared/jurisdiction.js';
-import { drillIds, drillOf } from './elder.drill.js';
+import { drillCondition, drillOf, type DerivedCondition } from './elder.drill.js';
 import { applyArchiveChanges, type ArchiveChangeSet } from './archive-changes.js';
 import { markVerified } from '../survey/verification.js';
 import { Kind, type GraphQLResolveInfo } from 'graphql';
@@ -221,6 +222,16 @@ function subtreeConditions(code: string): FilterQuery<Elder>[] {
   return code ? [{ region: subtreeFilter(code) }] : [];
 }
 
+/**
+ * The derived conditions of a list's filter (ElderService.derived): SQL conditions on the elder alias, the ids of a
+ * live fallback (null when none), and today's overdue number when the snapshot's rollup gave it.
+ */
+interface Derived {
+  conditions: DerivedCondition[];
+  ids: string[] | null;
+  overdueTotal: number | null;
+}
+
 export interface ContactRow {
   id: string;
   elder_id: string;
@@ -291,7 +302,7 @@ export class ElderService {
     }
 
     const orderBy = { [column.key]: dir, id: dir } as QueryOrderMap<Elder>;
-    const derived = await this.derivedIds(filter);
+    const derived = await this.derived(filter);
     // Built twice: raw-SQL keys (region and ID-number search) are used up by the query they are in.
     const options = this.subtreeOptions(filter);
     const cursor = await this.ctx.em.findByCursor(Elder, this.whereOf(filter, derived), {
@@ -410,9 +421,10 @@ export class ElderService {
    * The list's total without reading the archives, when the filter allows (null otherwise): a region subtree inside
    * the jurisdiction with at most a status is a sum of the counts kept per village and status (elder_region_count,
    * written by triggers with the archives: exact), so a city's first page no longer counts a million rows; today's
-   * overdue elders of the subtree and nothing else are exactly the derived ids already read (distinct, that subtree).
+   * overdue elders of the subtree and nothing else are the overdue count already read with their condition (the
+   * snapshot's rollup corrected by the dirty elders), or the live ids' number when there is no snapshot.
    */
-  private async maintainedTotal(filter: ElderFilter | null | undefined, derived: string[] | null): Promise<number | null> {
+  private async maintainedTotal(filter: ElderFilter | null | undefined, derived: Derived | null): Promise<number | null> {
     const actorRegion = this.ctx.actor!.regionCode;
     const code = filter?.regionCode?.trim() || actorRegion;
     if (!code.startsWith(actorRegion)) return null;
@@ -420,7 +432,7 @@ export class ElderService {
       || !!filter.classes?.length || !!filter.period?.trim() || !!filter.periodInput || filter.visited != null || filter.alertsRaised != null
       || filter.unresolvedAlerts != null || filter.refused != null || !!filter.text?.trim());
     if (narrowed) return null;
-    if (filter?.overdue) return derived && !filter.status?.length ? derived.length : null;
+    if (filter?.overdue) return derived && !filter.status?.length ? (derived.overdueTotal ?? derived.ids?.length ?? null) : null;
     if (derived) return null;
     const statuses = filter?.status?.length ? pgArray(filter.status) : null;
     const [row] = await this.ctx.em.execute<{ n: string }[]>(
@@ -436,7 +448,7 @@ export class ElderService {
    */
   async matching(filter: ElderFilter | null | undefined, limit: number): Promise<{ total: number; elders: Elder[] }> {
     requireScope(this.ctx, Scope.ElderRead);
-    const derived = await this.derivedIds(filter);
+    const derived = await this.derived(filter);
     const options = this.subtreeOptions(filter);
     const total = await this.ctx.em.count(Elder, this.whereOf(filter, derived), options);
     if (total > limit) return { total, elders: [] };
@@ -467,31 +479,45 @@ export class ElderService {
 
   /**
    * Conditions that are derived rather than stored (overdue today, and the report's figures of a period: see
-   * elder.drill.ts) are resolved to the ids that meet them first: one statement, only when asked, over the asked
-   * region cut down to the caller's jurisdiction. Null when none is asked.
+   * elder.drill.ts), over the asked region cut down to the caller's jurisdiction. Null when none is asked. They are
+   * SQL conditions on the elder row (semi-joins on the snapshot's and the rollup's per-elder rows), which the page
+   * and count statements carry: the page is then found in name order by the list's indexes and stops after the page,
+   * and no statement sends a region's ids. Only the rare live fallbacks (no valid snapshot today, a period not rolled
+   * up) still resolve to ids first, exactly as before: one statement, only when asked.
    */
-  private async derivedIds(filter: ElderFilter | null | undefined): Promise<string[] | null> {
+  private async derived(filter: ElderFilter | null | undefined): Promise<Derived | null> {
     const drill = drillOf(filter, this.today);
     const regionCode = filter?.regionCode?.trim() || this.ctx.actor!.regionCode;
     const prefix = regionCode.startsWith(this.ctx.actor!.regionCode) ? regionCode : this.ctx.actor!.regionCode;
-    let ids: string[] | null = null;
-    if (filter?.overdue && !drill?.period) ids = await this.overdueIds(prefix);
-    if (drill) {
-      const drilled = await drillIds(this.ctx.em, prefix, drill, this.ctx.now());
-      if (ids === null) ids = drilled;
-      else {
-        const keep = new Set(drilled);
-        ids = ids.filter((id) => keep.has(id));
+    const overdue = !!filter?.overdue && !drill?.period;
+    if (!overdue && !drill) return null;
+    const out: Derived = { conditions: [], ids: null, overdueTotal: null };
+    if (overdue) {
+      // Today's snapshot keeps one row per elder (compliance.rollups.ts): the condition reads those rows.
+      const dirty = await snapshotDirty(this.ctx.em, this.today);
+      if (dirty !== null) {
+        const { total, ...condition } = await overdueConditionFromRollup(this.ctx.em, this.today, prefix, dirty);
+        out.conditions.push(condition);
+        out.overdueTotal = total;
+      } else {
+        out.ids = await this.overdueIdsLive(prefix);
       }
     }
-    return ids;
+    if (drill) {
+      const drilled = await drillCondition(this.ctx.em, prefix, drill, this.ctx.now());
+      if (drilled.kind === 'sql') out.conditions.push(drilled.condition);
+      else if (out.ids === null) out.ids = drilled.ids;
+      else {
+        const keep = new Set(drilled.ids);
+        out.ids = out.ids.filter((id) => keep.has(id));
+      }
+    }
+    return out;
   }
 
-  private async overdueIds(prefix: string): Promise<string[]> {
-    // Today's snapshot keeps one row per elder (compliance.rollups.ts): read those rather than every requirement row.
-    const dirty = await snapshotDirty(this.ctx.em, this.today);
-    if (dirty !== null) return overdueIdsFromRollup(this.ctx.em, this.today, prefix, dirty);
-    const source = sourceOf(this.today, subtree(prefix), dirty, 'overdue');
+  /** Today's overdue elders computed live (no valid snapshot yet today: rare, so read as ids as before). */
+  private async overdueIdsLive(prefix: string): Promise<string[]> {
+    const source = sourceOf(this.today, subtree(prefix), null, 'overdue');
     const rows = await this.ctx.em.execute<{ elder_id: string }[]>(
       `${source.sql} select distinct elder_id from compliance where overdue`,
       source.params,
@@ -499,15 +525,18 @@ export class ElderService {
     return rows.map((r) => r.elder_id);
   }
 
-  private whereOf(filter: ElderFilter | null | undefined, derived: string[] | null = null): FilterQuery<Elder> {
+  private whereOf(filter: ElderFilter | null | undefined, derived: Derived | null = null): FilterQuery<Elder> {
     const and: FilterQuery<Elder>[] = [];
     // A county or town jurisdiction said the way the list indexes read it.
     if (!filter?.regionCode?.trim()) and.push(...subtreeConditions(this.ctx.actor!.regionCode));
     if (!filter) return and.length ? { $and: and } : {};
     // A period's figures judge class and age on the period's day (its last day once ended), as the report does.
     const today = filter.period?.trim() || filter.periodInput ? drillOf(filter, this.today)!.asOf : this.today;
-    // As one array parameter: a city's ids would exceed the bind-parameter limit as an IN list.
-    if (derived) and.push({ [sql`id = any(${pgArray(derived)}::uuid[])`]: true } as FilterQuery<Elder>);
+    // Each derived condition on the query's own elder alias (a fresh fragment per call: raw keys are used up by the
+    // query they are in). The live fallbacks' ids as one array parameter: a city's ids would exceed the
+    // bind-parameter limit as an IN list.
+    for (const c of derived?.conditions ?? []) and.push({ [raw((alias: string) => c.sql(alias), c.params)]: true } as FilterQuery<Elder>);
+    if (derived?.ids) and.push({ [sql`id = any(${pgArray(derived.ids)}::uuid[])`]: true } as FilterQuery<Elder>);
     if (filter.classes?.length) {
       // The class in force on the day (override, else the rules' result with its 80th-birthday switch).
       and.push({ [sql`elder_class_on(id, computed_class, class_at_80, turns_80_on, ${today}::date)`]: { $in: filter.classes } } as FilterQuery<Elder>);
