@@ -87,6 +87,11 @@ export function compiledReadAudit(ctx: RequestContext, info: GraphQLResolveInfo)
 
 /** The list filters the compiled read covers (elder.queries.ts); any other given takes the entity path. */
 const COMPILED_FILTERS = new Set(['regionCode', 'status', 'acceptsVisits']);
+/**
+ * Derived filters (ElderService.derived) the compiled path carries when they are SQL conditions; their live
+ * fallbacks (ids) go to the entity path with the ids already read.
+ */
+const COMPILED_DERIVED_FILTERS = new Set(['overdue', 'period', 'periodInput', 'visited', 'alertsRaised', 'unresolvedAlerts', 'refused']);
 
 
 const STATUS_LABELS: Record<ElderStatus, string> = {
@@ -281,6 +286,7 @@ export class ElderService {
     sort: ElderSort | null | undefined,
     first: number | null | undefined,
     after: string | null | undefined,
+    known?: { derived?: Derived | null },
   ): Promise<ConnectionShape<Elder>> {
     requireScope(this.ctx, Scope.ElderRead);
     const size = pageSize(first);
@@ -302,7 +308,8 @@ export class ElderService {
     }
 
     const orderBy = { [column.key]: dir, id: dir } as QueryOrderMap<Elder>;
-    const derived = await this.derived(filter);
+    // Already read by the compiled path when it handed over (a live fallback's ids): not read twice.
+    const derived = known?.derived !== undefined ? known.derived : await this.derived(filter);
     // Built twice: raw-SQL keys (region and ID-number search) are used up by the query they are in.
     const options = this.subtreeOptions(filter);
     const cursor = await this.ctx.em.findByCursor(Elder, this.whereOf(filter, derived), {
@@ -339,7 +346,8 @@ export class ElderService {
     after: string | null | undefined,
   ): Promise<ConnectionShape<Elder> | CompiledObject> {
     requireScope(this.ctx, Scope.ElderRead);
-    return (await this.compiledList(info, filter, sort, first, after)) ?? this.list(filter, sort, first, after);
+    const known: { derived?: Derived | null } = {};
+    return (await this.compiledList(info, filter, sort, first, after, known)) ?? this.list(filter, sort, first, after, known);
   }
 
   /** One archive as the selection asks for it: compiled when covered, else the entity path (`get`). */
@@ -367,11 +375,15 @@ export class ElderService {
     sort: ElderSort | null | undefined,
     first: number | null | undefined,
     after: string | null | undefined,
+    known: { derived?: Derived | null },
   ): Promise<CompiledObject | null> {
     if (!this.ctx.compiledReads?.enabled || info.operation.operation !== 'query') return null;
+    let derivedAsked = false;
     for (const [key, value] of Object.entries(filter ?? {})) {
       const empty = value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
-      if (!empty && !COMPILED_FILTERS.has(key)) return null;
+      if (empty) continue;
+      if (COMPILED_DERIVED_FILTERS.has(key)) derivedAsked = true;
+      else if (!COMPILED_FILTERS.has(key)) return null;
     }
     const regionCode = filter?.regionCode?.trim() || null;
     if (regionCode && !levelOfCode(regionCode)) return null;
@@ -393,6 +405,13 @@ export class ElderService {
         return null;
       }
     }
+    // Read only once the input is known good (a bad cursor or region stays the entity path's refusal), and handed to
+    // the entity path if it is not compiled after all. A live fallback (ids) is left to the entity path.
+    let derived: Derived | null = null;
+    if (derivedAsked) {
+      derived = known.derived = await this.derived(filter);
+      if (derived?.ids) return null;
+    }
     const audit = this.readAudit(info);
     const compiled = compileElderList(info, this.ctx, {
       regionCode,
@@ -401,6 +420,8 @@ export class ElderService {
       descending: direction === SortDirection.DESC,
       size,
       after: afterValues,
+      derived: derived?.conditions ?? [],
+      knownTotal: derived?.overdueTotal != null ? await this.maintainedTotal(filter, derived) : null,
     }, audit);
     if (!compiled) return null;
     const [row] = await executeBound<{ nodes: { n: CompiledObject; k: [string, string]; p?: ReadPart[] }[]; more: boolean; total: number | null }>(
