@@ -554,9 +554,10 @@ export class ElderService {
     // A period's figures judge class and age on the period's day (its last day once ended), as the report does.
     const today = filter.period?.trim() || filter.periodInput ? drillOf(filter, this.today)!.asOf : this.today;
     // Each derived condition on the query's own elder alias (a fresh fragment per call: raw keys are used up by the
-    // query they are in). The live fallbacks' ids as one array parameter: a city's ids would exceed the
-    // bind-parameter limit as an IN list.
-    for (const c of derived?.conditions ?? []) and.push({ [raw((alias: string) => c.sql(alias), c.params)]: true } as FilterQuery<Elder>);
+    // query they are in), as a bare condition (`[]`: no `= true` around it, which would hide its `exists` from the
+    // planner's semi-join and leave a subplan per row). The live fallbacks' ids as one array parameter: a city's ids
+    // would exceed the bind-parameter limit as an IN list.
+    for (const c of derived?.conditions ?? []) and.push({ [raw((alias: string) => c.sql(alias), c.params)]: [] } as FilterQuery<Elder>);
     if (derived?.ids) and.push({ [sql`id = any(${pgArray(derived.ids)}::uuid[])`]: true } as FilterQuery<Elder>);
     if (filter.classes?.length) {
       // The class in force on the day (override, else the rules' result with its 80th-birthday switch).
