@@ -178,17 +178,37 @@ export async function overdueFromRollup(em: EntityManager, asOf: string, region:
 }
 
 /**
- * Every overdue elder of a region subtree today (ids, distinct), from the per-elder rows (one per elder, not one per
- * requirement) with the dirty elders as they are now. One statement.
+ * Today's overdue elders of a region subtree as a condition on an elder alias (`e`), for the elder list's own page and
+ * count statements: a semi-join on the per-elder rows (primary key by elder id), the dirty elders' stored rows left
+ * out and the dirty elders that are overdue now put back by id. Only those few ids (the elders changed since the
+ * snapshot) travel, never the region's overdue elders. With them, in the same one statement, the number of overdue
+ * elders of the subtree: the per-village rollup, minus the dirty elders' stored verdicts, plus their live ones (as
+ * overdueFromRollup counts them).
  */
-export async function overdueIdsFromRollup(em: EntityManager, asOf: string, region: string, dirty: string): Promise<string[]> {
-  const rows = await em.execute<{ elder_id: string }[]>(
+export async function overdueConditionFromRollup(em: EntityManager, asOf: string, region: string, dirty: string): Promise<{
+  sql: (e: string) => string;
+  params: unknown[];
+  total: number;
+}> {
+  const [row] = await em.execute<{ live: string[] | string; n: string }[]>(
     `${liveElderSql()}
-     select s.elder_id from compliance_snapshot_elder s
-      where s.overdue and ${inSubtree('s.region_code')} and not (s.elder_id = any(?::uuid[]))
-     union all
-     select le.elder_id from live_elder le where le.overdue and ${inSubtree('le.region_code')}`,
-    [asOf, dirty, asOf, dirty, region, dirty, region],
+     select coalesce(array(select le.elder_id from live_elder le where le.overdue and ${inSubtree('le.region_code')}), '{}')::text[] as live,
+            (select coalesce(sum(r.elders), 0) from overdue_rollup r where ${inSubtree('r.region_code')})
+          - (select count(*) from compliance_snapshot_elder s where s.elder_id = any(?::uuid[]) and s.overdue and ${inSubtree('s.region_code')})
+          + (select count(*) from live_elder le where le.overdue and ${inSubtree('le.region_code')}) as n`,
+    [asOf, dirty, asOf, dirty, region, region, dirty, region, region],
   );
-  return rows.map((r) => r.elder_id);
+  const live = typeof row!.live === 'string' ? row!.live : `{${row!.live.join(',')}}`;
+  // Said without the empty parts (no elder changed since the snapshot is the usual case): an `exists` alone is a
+  // semi-join the planner may drive from either side; under `or` it would only be probed row by row.
+  const noDirty = dirty === '{}';
+  const noLive = live === '{}';
+  const stored = (e: string) =>
+    `exists (select 1 from compliance_snapshot_elder s where s.elder_id = ${e}.id and s.overdue and ${inSubtree('s.region_code')})`
+    + (noDirty ? '' : ` and not (${e}.id = any(?::uuid[]))`);
+  return {
+    sql: noLive ? stored : (e) => `((${stored(e)}) or ${e}.id = any(?::uuid[]))`,
+    params: [region, ...(noDirty ? [] : [dirty]), ...(noLive ? [] : [live])],
+    total: Number(row!.n),
+  };
 }

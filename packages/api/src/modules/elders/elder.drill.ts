@@ -60,48 +60,87 @@ export function drillOf(filter: ElderFilter | null | undefined, today: string): 
 }
 
 /**
- * The ids of the elders of the subtree `prefix` that meet every drill condition: one statement, whatever the
- * conditions. Its conditions are per elder (`exists` on the alert and refusal indexes by elder id); the rate rule
- * is the compliance computation the report runs for the same region and period.
+ * A derived condition as SQL on an elder alias (`e` is the alias the caller's query gives the elder table), with its
+ * parameters in text order: the list adds it to its own statements (page and count) as a semi-join, so PostgreSQL
+ * walks the list's name index and stops after the page, instead of the API first reading every matching id of the
+ * region into Node and sending them back as one array (tens or hundreds of thousands of ids for a city, per page).
+ * `ids` is the rare exact fallback that cannot be said as a condition on the elder row (a period computed live):
+ * the ids that meet it.
  */
-export async function drillIds(em: EntityManager, prefix: string, drill: Drill, now: Date): Promise<string[]> {
-  const params: unknown[] = [];
-  let head = '';
-  let join = '';
-  const where: string[] = [inSubtree('e.region_code')];
-  if (drill.period && (drill.visited !== null || drill.overdue)) {
-    if (await rollupsUsable(em, drill.period.label, drill.asOf, now)) {
-      // The report answers this period from its rollups: so does its list, from the verdicts the same refresh kept
-      // per elder (rows, not a city's compliance computed live), and its length is the figure's.
-      join = 'join report_rollup_elder pe on pe.elder_id = e.id and pe.period = ?';
-      params.push(drill.period.label);
-    } else {
-      head = perElderRateSql(inSubtree('e.region_code'));
-      params.push(...perElderRateParams(drill.period, drill.asOf, [prefix]));
-      join = 'join per_elder pe on pe.elder_id = e.id';
-    }
-    if (drill.visited !== null) where.push(drill.visited ? 'pe.ok' : 'not pe.ok');
-    if (drill.overdue) where.push('pe.late');
+export interface DerivedCondition {
+  sql: (e: string) => string;
+  params: unknown[];
+}
+
+export type DrillCondition = { kind: 'sql'; condition: DerivedCondition } | { kind: 'ids'; ids: string[] };
+
+/**
+ * The elders of the subtree `prefix` that meet every drill condition. Each condition is per elder (`exists` on the
+ * rollup's per-elder verdicts, on the alert and refusal indexes by elder id, and the report's `inRegistry`), so it is
+ * returned as SQL for the list's own statements, with no statement of its own beyond the rollups' state. The subtree
+ * itself is not repeated: the list restricts the elder to the asked region and the jurisdiction, which is `prefix`
+ * (ElderService.derived).
+ *
+ * Only when the period's rate verdicts are not rolled up (a past period, or the rollup not refreshed today) are
+ * they computed live for the region, as the report then does; that rare path still reads the ids (one statement),
+ * exactly as before.
+ */
+export async function drillCondition(em: EntityManager, prefix: string, drill: Drill, now: Date): Promise<DrillCondition> {
+  const rated = !!drill.period && (drill.visited !== null || drill.overdue);
+  if (rated && !(await rollupsUsable(em, drill.period!.label, drill.asOf, now))) {
+    return { kind: 'ids', ids: await drillIdsLive(em, prefix, drill) };
   }
-  params.push(prefix);
+  const parts: ((e: string) => string)[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (e: string) => string, ...values: unknown[]) => {
+    parts.push(sql);
+    params.push(...values);
+  };
+  if (rated) {
+    // The report answers this period from its rollups: so does its list, from the verdicts the same refresh kept per
+    // elder (one row per period and elder: the primary key answers the probe), and its length is the figure's.
+    const verdict = [drill.visited === null ? '' : drill.visited ? ' and pe.ok' : ' and not pe.ok', drill.overdue ? ' and pe.late' : ''].join('');
+    add((e) => `exists (select 1 from report_rollup_elder pe where pe.elder_id = ${e}.id and pe.period = ?${verdict})`, drill.period!.label);
+  }
+  conditionsOnElder(drill, add);
+  return { kind: 'sql', condition: { sql: (e) => parts.map((part) => part(e)).join(' and ') || 'true', params } };
+}
+
+/** The conditions every drill puts on the elder row itself, in text order (`add` takes the SQL and its values). */
+function conditionsOnElder(drill: Drill, add: (sql: (e: string) => string, ...values: unknown[]) => void): void {
   if (drill.period) {
     // The report's `inRegistry`: registered by the day judged and not closed before it.
-    where.push(`(e.registered_at at time zone 'Asia/Shanghai')::date <= ?::date and (e.status = 'ACTIVE' or e.status_date > ?::date)`);
-    params.push(drill.asOf, drill.asOf);
+    add((e) => `(${e}.registered_at at time zone 'Asia/Shanghai')::date <= ?::date and (${e}.status = 'ACTIVE' or ${e}.status_date > ?::date)`,
+      drill.asOf, drill.asOf);
   }
   if (drill.alertsRaised && drill.period) {
-    where.push(`exists (select 1 from alert a where a.elder_id = e.id
-                          and (a.raised_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date)`);
-    params.push(drill.period.from, drill.period.to);
+    add((e) => `exists (select 1 from alert a where a.elder_id = ${e}.id
+                          and (a.raised_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date)`,
+      drill.period.from, drill.period.to);
   }
-  if (drill.unresolvedAlerts) where.push(`exists (select 1 from alert a where a.elder_id = e.id and a.status <> 'RESOLVED')`);
+  if (drill.unresolvedAlerts) add((e) => `exists (select 1 from alert a where a.elder_id = ${e}.id and a.status <> 'RESOLVED')`);
   if (drill.refused) {
-    where.push(`exists (select 1 from elder_refusal r where r.elder_id = e.id and r.refused_on <= ?::date
-                          and (r.withdrawn_on is null or r.withdrawn_on > ?::date))`);
-    params.push(drill.asOf, drill.asOf);
+    add((e) => `exists (select 1 from elder_refusal r where r.elder_id = ${e}.id and r.refused_on <= ?::date
+                          and (r.withdrawn_on is null or r.withdrawn_on > ?::date))`,
+      drill.asOf, drill.asOf);
   }
+}
+
+/**
+ * The live fallback: the ids of the elders of the subtree `prefix` that meet every drill condition, the rate rule
+ * computed for the region as the report computes it live. One statement.
+ */
+async function drillIdsLive(em: EntityManager, prefix: string, drill: Drill): Promise<string[]> {
+  const params: unknown[] = [...perElderRateParams(drill.period!, drill.asOf, [prefix]), prefix];
+  const where: string[] = [inSubtree('e.region_code')];
+  if (drill.visited !== null) where.push(drill.visited ? 'pe.ok' : 'not pe.ok');
+  if (drill.overdue) where.push('pe.late');
+  conditionsOnElder(drill, (sql, ...values) => {
+    where.push(sql('e'));
+    params.push(...values);
+  });
   const rows = await em.execute<{ id: string }[]>(
-    `${head} select e.id from elder e ${join} where ${where.join(' and ')}`,
+    `${perElderRateSql(inSubtree('e.region_code'))} select e.id from elder e join per_elder pe on pe.elder_id = e.id where ${where.join(' and ')}`,
     params,
   );
   return rows.map((r) => r.id);

@@ -35,8 +35,10 @@ import { hasVisitSql, newestVisitKeysSql, newestVisitsSql, visitCountSql } from 
  *   region (with parent), classification(asOf), emergencyContacts, householdMembers, helpReceived, refusals, and
  *   visits(first) with id, elderId, seq, visitedAt, visitedOn, method. Anything else (compliance, classHistory,
  *   assignments, history, careServices, referenceLocation, other visit fields, visits with `after`) falls back.
- * - `elders` filters: regionCode, status, acceptsVisits; sort by NAME (either direction); cursors. Other filters
- *   (text, classes, circumstances, ages, overdue, drilled periods) fall back: they need derived ids or validation.
+ * - `elders` filters: regionCode, status, acceptsVisits, and the derived ones when they are SQL conditions (today's
+ *   overdue from the snapshot, a period's figures from the rollups: ElderService.derived), carried inside the
+ *   statement as on the entity path; sort by NAME (either direction); cursors. Other filters (text, classes,
+ *   circumstances, ages, and derived ones computed live, which resolve to ids) fall back.
  * - Directives (@include/@skip) and fragments on other types fall back.
  * Input the entity path would refuse (a bad region code, page size or cursor) also falls back, so that the refusal
  * and its message stay the entity path's.
@@ -528,6 +530,13 @@ export interface ListArgs {
   size: number;
   /** The ORM cursor's values (name, id) to read on after. */
   after: [string, string] | null;
+  /** Derived conditions on the elder alias with their values in text order (ElderService.derived); empty if none. */
+  derived: { sql: (e: string) => string; params: unknown[] }[];
+  /**
+   * The list's total when the caller already knows it (today's overdue of the subtree from the snapshot's rollup,
+   * as the entity path's maintainedTotal answers it); null to count here.
+   */
+  knownTotal: number | null;
 }
 
 /** What of a connection's selection is asked: where the nodes are and which keys the connection answers with. */
@@ -574,15 +583,18 @@ export function compileElderList(info: GraphQLResolveInfo, ctx: RequestContext, 
   if (!code.startsWith(actorRegion)) conds.push(inSubtree('e.region_code', p.ref('actorRegion', 'text')));
   if (args.status?.length) conds.push(`e.status = any(${p.ref('status', 'text[]')})`);
   if (args.acceptsVisits !== null) conds.push(`e.accepts_visits = ${p.ref('acceptsVisits', 'boolean')}`);
+  for (const d of args.derived) conds.push(`(${p.positional('d', d.sql('e'), d.params)})`);
   const where = conds.join(' and ');
   // Counted apart from the page. A subtree inside the jurisdiction with at most a status is a sum of the counts kept
   // per village and status (elder_region_count, written by triggers with the archives: exact, as
   // ElderService.maintainedTotal reads them), so a city's first page does not count a million rows; otherwise over
   // the elder table alone (an index-only scan), as the entity path counts.
-  const maintained = code.startsWith(actorRegion) && args.acceptsVisits === null;
+  const maintained = code.startsWith(actorRegion) && args.acceptsVisits === null && !args.derived.length;
   const total = !connection.totalCountKeys.length
     ? 'null'
-    : maintained
+    : args.knownTotal !== null
+      ? p.add('total', args.knownTotal, 'int')
+      : maintained
       ? `(select coalesce(sum(c.n), 0)::int from elder_region_count c where ${inSubtree('c.region_code', codeRef)}${
           args.status?.length ? ` and c.status = any(${p.ref('status', 'text[]')})` : ''})`
       : `(select count(*)::int from elder e where ${where})`;

@@ -2,6 +2,7 @@ import {
   LockMode,
   OptimisticLockError,
   UniqueConstraintViolationException,
+  raw,
   sql,
   type FilterQuery,
   type QueryOrderMap,
@@ -10,7 +11,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUuid } from '../../shared/ids.js';
 import { isIsoInstant } from '../../shared/text.js';
 import { snapshotDirty, sourceOf, subtree } from '../compliance/compliance.snapshot.js';
-import { overdueIdsFromRollup } from '../compliance/compliance.rollups.js';
+import { overdueConditionFromRollup } from '../compliance/compliance.rollups.js';
 import { groupByKeys } from '../../shared/loaders.js';
 import { likePrefix, pgArray } from '../../shared/sql.js';
 import { reclassify } from '../classification/classification.service.js';
@@ -48,7 +49,7 @@ import { bornOnOrBefore, isRealDate } from './id-number.js';
 import { pastDate, requiredText, validateArchive, validateRefusal, type CleanArchive } from './elder.validation.js';
 import { refuseAgencyBackedEdits, refuseReopenOfRegisteredDeath } from './archive-governance.js';
 import { inSubtree, subtreeFilter } from '../../shared/jurisdiction.js';
-import { drillIds, drillOf } from './elder.drill.js';
+import { drillCondition, drillOf, type DerivedCondition } from './elder.drill.js';
 import { applyArchiveChanges, type ArchiveChangeSet } from './archive-changes.js';
 import { markVerified } from '../survey/verification.js';
 import { Kind, type GraphQLResolveInfo } from 'graphql';
@@ -86,6 +87,11 @@ export function compiledReadAudit(ctx: RequestContext, info: GraphQLResolveInfo)
 
 /** The list filters the compiled read covers (elder.queries.ts); any other given takes the entity path. */
 const COMPILED_FILTERS = new Set(['regionCode', 'status', 'acceptsVisits']);
+/**
+ * Derived filters (ElderService.derived) the compiled path carries when they are SQL conditions; their live
+ * fallbacks (ids) go to the entity path with the ids already read.
+ */
+const COMPILED_DERIVED_FILTERS = new Set(['overdue', 'period', 'periodInput', 'visited', 'alertsRaised', 'unresolvedAlerts', 'refused']);
 
 
 const STATUS_LABELS: Record<ElderStatus, string> = {
@@ -221,6 +227,16 @@ function subtreeConditions(code: string): FilterQuery<Elder>[] {
   return code ? [{ region: subtreeFilter(code) }] : [];
 }
 
+/**
+ * The derived conditions of a list's filter (ElderService.derived): SQL conditions on the elder alias, the ids of a
+ * live fallback (null when none), and today's overdue number when the snapshot's rollup gave it.
+ */
+interface Derived {
+  conditions: DerivedCondition[];
+  ids: string[] | null;
+  overdueTotal: number | null;
+}
+
 export interface ContactRow {
   id: string;
   elder_id: string;
@@ -270,6 +286,7 @@ export class ElderService {
     sort: ElderSort | null | undefined,
     first: number | null | undefined,
     after: string | null | undefined,
+    known?: { derived?: Derived | null },
   ): Promise<ConnectionShape<Elder>> {
     requireScope(this.ctx, Scope.ElderRead);
     const size = pageSize(first);
@@ -291,7 +308,8 @@ export class ElderService {
     }
 
     const orderBy = { [column.key]: dir, id: dir } as QueryOrderMap<Elder>;
-    const derived = await this.derivedIds(filter);
+    // Already read by the compiled path when it handed over (a live fallback's ids): not read twice.
+    const derived = known?.derived !== undefined ? known.derived : await this.derived(filter);
     // Built twice: raw-SQL keys (region and ID-number search) are used up by the query they are in.
     const options = this.subtreeOptions(filter);
     const cursor = await this.ctx.em.findByCursor(Elder, this.whereOf(filter, derived), {
@@ -328,7 +346,8 @@ export class ElderService {
     after: string | null | undefined,
   ): Promise<ConnectionShape<Elder> | CompiledObject> {
     requireScope(this.ctx, Scope.ElderRead);
-    return (await this.compiledList(info, filter, sort, first, after)) ?? this.list(filter, sort, first, after);
+    const known: { derived?: Derived | null } = {};
+    return (await this.compiledList(info, filter, sort, first, after, known)) ?? this.list(filter, sort, first, after, known);
   }
 
   /** One archive as the selection asks for it: compiled when covered, else the entity path (`get`). */
@@ -356,11 +375,15 @@ export class ElderService {
     sort: ElderSort | null | undefined,
     first: number | null | undefined,
     after: string | null | undefined,
+    known: { derived?: Derived | null },
   ): Promise<CompiledObject | null> {
     if (!this.ctx.compiledReads?.enabled || info.operation.operation !== 'query') return null;
+    let derivedAsked = false;
     for (const [key, value] of Object.entries(filter ?? {})) {
       const empty = value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
-      if (!empty && !COMPILED_FILTERS.has(key)) return null;
+      if (empty) continue;
+      if (COMPILED_DERIVED_FILTERS.has(key)) derivedAsked = true;
+      else if (!COMPILED_FILTERS.has(key)) return null;
     }
     const regionCode = filter?.regionCode?.trim() || null;
     if (regionCode && !levelOfCode(regionCode)) return null;
@@ -382,6 +405,13 @@ export class ElderService {
         return null;
       }
     }
+    // Read only once the input is known good (a bad cursor or region stays the entity path's refusal), and handed to
+    // the entity path if it is not compiled after all. A live fallback (ids) is left to the entity path.
+    let derived: Derived | null = null;
+    if (derivedAsked) {
+      derived = known.derived = await this.derived(filter);
+      if (derived?.ids) return null;
+    }
     const audit = this.readAudit(info);
     const compiled = compileElderList(info, this.ctx, {
       regionCode,
@@ -390,6 +420,8 @@ export class ElderService {
       descending: direction === SortDirection.DESC,
       size,
       after: afterValues,
+      derived: derived?.conditions ?? [],
+      knownTotal: derived?.overdueTotal != null ? await this.maintainedTotal(filter, derived) : null,
     }, audit);
     if (!compiled) return null;
     const [row] = await executeBound<{ nodes: { n: CompiledObject; k: [string, string]; p?: ReadPart[] }[]; more: boolean; total: number | null }>(
@@ -410,9 +442,10 @@ export class ElderService {
    * The list's total without reading the archives, when the filter allows (null otherwise): a region subtree inside
    * the jurisdiction with at most a status is a sum of the counts kept per village and status (elder_region_count,
    * written by triggers with the archives: exact), so a city's first page no longer counts a million rows; today's
-   * overdue elders of the subtree and nothing else are exactly the derived ids already read (distinct, that subtree).
+   * overdue elders of the subtree and nothing else are the overdue count already read with their condition (the
+   * snapshot's rollup corrected by the dirty elders), or the live ids' number when there is no snapshot.
    */
-  private async maintainedTotal(filter: ElderFilter | null | undefined, derived: string[] | null): Promise<number | null> {
+  private async maintainedTotal(filter: ElderFilter | null | undefined, derived: Derived | null): Promise<number | null> {
     const actorRegion = this.ctx.actor!.regionCode;
     const code = filter?.regionCode?.trim() || actorRegion;
     if (!code.startsWith(actorRegion)) return null;
@@ -420,7 +453,7 @@ export class ElderService {
       || !!filter.classes?.length || !!filter.period?.trim() || !!filter.periodInput || filter.visited != null || filter.alertsRaised != null
       || filter.unresolvedAlerts != null || filter.refused != null || !!filter.text?.trim());
     if (narrowed) return null;
-    if (filter?.overdue) return derived && !filter.status?.length ? derived.length : null;
+    if (filter?.overdue) return derived && !filter.status?.length ? (derived.overdueTotal ?? derived.ids?.length ?? null) : null;
     if (derived) return null;
     const statuses = filter?.status?.length ? pgArray(filter.status) : null;
     const [row] = await this.ctx.em.execute<{ n: string }[]>(
@@ -436,7 +469,7 @@ export class ElderService {
    */
   async matching(filter: ElderFilter | null | undefined, limit: number): Promise<{ total: number; elders: Elder[] }> {
     requireScope(this.ctx, Scope.ElderRead);
-    const derived = await this.derivedIds(filter);
+    const derived = await this.derived(filter);
     const options = this.subtreeOptions(filter);
     const total = await this.ctx.em.count(Elder, this.whereOf(filter, derived), options);
     if (total > limit) return { total, elders: [] };
@@ -467,31 +500,45 @@ export class ElderService {
 
   /**
    * Conditions that are derived rather than stored (overdue today, and the report's figures of a period: see
-   * elder.drill.ts) are resolved to the ids that meet them first: one statement, only when asked, over the asked
-   * region cut down to the caller's jurisdiction. Null when none is asked.
+   * elder.drill.ts), over the asked region cut down to the caller's jurisdiction. Null when none is asked. They are
+   * SQL conditions on the elder row (semi-joins on the snapshot's and the rollup's per-elder rows), which the page
+   * and count statements carry: the page is then found in name order by the list's indexes and stops after the page,
+   * and no statement sends a region's ids. Only the rare live fallbacks (no valid snapshot today, a period not rolled
+   * up) still resolve to ids first, exactly as before: one statement, only when asked.
    */
-  private async derivedIds(filter: ElderFilter | null | undefined): Promise<string[] | null> {
+  private async derived(filter: ElderFilter | null | undefined): Promise<Derived | null> {
     const drill = drillOf(filter, this.today);
     const regionCode = filter?.regionCode?.trim() || this.ctx.actor!.regionCode;
     const prefix = regionCode.startsWith(this.ctx.actor!.regionCode) ? regionCode : this.ctx.actor!.regionCode;
-    let ids: string[] | null = null;
-    if (filter?.overdue && !drill?.period) ids = await this.overdueIds(prefix);
-    if (drill) {
-      const drilled = await drillIds(this.ctx.em, prefix, drill, this.ctx.now());
-      if (ids === null) ids = drilled;
-      else {
-        const keep = new Set(drilled);
-        ids = ids.filter((id) => keep.has(id));
+    const overdue = !!filter?.overdue && !drill?.period;
+    if (!overdue && !drill) return null;
+    const out: Derived = { conditions: [], ids: null, overdueTotal: null };
+    if (overdue) {
+      // Today's snapshot keeps one row per elder (compliance.rollups.ts): the condition reads those rows.
+      const dirty = await snapshotDirty(this.ctx.em, this.today);
+      if (dirty !== null) {
+        const { total, ...condition } = await overdueConditionFromRollup(this.ctx.em, this.today, prefix, dirty);
+        out.conditions.push(condition);
+        out.overdueTotal = total;
+      } else {
+        out.ids = await this.overdueIdsLive(prefix);
       }
     }
-    return ids;
+    if (drill) {
+      const drilled = await drillCondition(this.ctx.em, prefix, drill, this.ctx.now());
+      if (drilled.kind === 'sql') out.conditions.push(drilled.condition);
+      else if (out.ids === null) out.ids = drilled.ids;
+      else {
+        const keep = new Set(drilled.ids);
+        out.ids = out.ids.filter((id) => keep.has(id));
+      }
+    }
+    return out;
   }
 
-  private async overdueIds(prefix: string): Promise<string[]> {
-    // Today's snapshot keeps one row per elder (compliance.rollups.ts): read those rather than every requirement row.
-    const dirty = await snapshotDirty(this.ctx.em, this.today);
-    if (dirty !== null) return overdueIdsFromRollup(this.ctx.em, this.today, prefix, dirty);
-    const source = sourceOf(this.today, subtree(prefix), dirty, 'overdue');
+  /** Today's overdue elders computed live (no valid snapshot yet today: rare, so read as ids as before). */
+  private async overdueIdsLive(prefix: string): Promise<string[]> {
+    const source = sourceOf(this.today, subtree(prefix), null, 'overdue');
     const rows = await this.ctx.em.execute<{ elder_id: string }[]>(
       `${source.sql} select distinct elder_id from compliance where overdue`,
       source.params,
@@ -499,15 +546,19 @@ export class ElderService {
     return rows.map((r) => r.elder_id);
   }
 
-  private whereOf(filter: ElderFilter | null | undefined, derived: string[] | null = null): FilterQuery<Elder> {
+  private whereOf(filter: ElderFilter | null | undefined, derived: Derived | null = null): FilterQuery<Elder> {
     const and: FilterQuery<Elder>[] = [];
     // A county or town jurisdiction said the way the list indexes read it.
     if (!filter?.regionCode?.trim()) and.push(...subtreeConditions(this.ctx.actor!.regionCode));
     if (!filter) return and.length ? { $and: and } : {};
     // A period's figures judge class and age on the period's day (its last day once ended), as the report does.
     const today = filter.period?.trim() || filter.periodInput ? drillOf(filter, this.today)!.asOf : this.today;
-    // As one array parameter: a city's ids would exceed the bind-parameter limit as an IN list.
-    if (derived) and.push({ [sql`id = any(${pgArray(derived)}::uuid[])`]: true } as FilterQuery<Elder>);
+    // Each derived condition on the query's own elder alias (a fresh fragment per call: raw keys are used up by the
+    // query they are in), as a bare condition (`[]`: no `= true` around it, which would hide its `exists` from the
+    // planner's semi-join and leave a subplan per row). The live fallbacks' ids as one array parameter: a city's ids
+    // would exceed the bind-parameter limit as an IN list.
+    for (const c of derived?.conditions ?? []) and.push({ [raw((alias: string) => c.sql(alias), c.params)]: [] } as FilterQuery<Elder>);
+    if (derived?.ids) and.push({ [sql`id = any(${pgArray(derived.ids)}::uuid[])`]: true } as FilterQuery<Elder>);
     if (filter.classes?.length) {
       // The class in force on the day (override, else the rules' result with its 80th-birthday switch).
       and.push({ [sql`elder_class_on(id, computed_class, class_at_80, turns_80_on, ${today}::date)`]: { $in: filter.classes } } as FilterQuery<Elder>);
