@@ -215,9 +215,13 @@ describe('compliance snapshot', () => {
     const FIGURES = `query($r: String) { visitorWorkload(regionCode: $r) { visitorId elders classA classB classC dueThisWeek overdue }
       first: overdueElders(regionCode: $r, first: 1) { totalCount pageInfo { hasNextPage } nodes { elder { id } daysOverdue } }
       all: overdueElders(regionCode: $r, first: 100) { totalCount nodes { elder { id } class daysOverdue } } }`;
+    type Figures = {
+      visitorWorkload: { visitorId: string; elders: number }[];
+      all: { nodes: { elder: { id: string } }[] };
+    };
     const figures = async () => {
-      const out: unknown[] = [];
-      for (const r of [REGIONS.villageA2, REGIONS.townA, REGIONS.city]) out.push(ok(await t.exec<any>(admin, FIGURES, { r })));
+      const out: Figures[] = [];
+      for (const r of [REGIONS.villageA2, REGIONS.townA, REGIONS.city]) out.push(ok(await t.exec<Figures>(admin, FIGURES, { r })));
       return out;
     };
     const live = async () => {
@@ -242,7 +246,7 @@ describe('compliance snapshot', () => {
     // A new responsible visitor for an elder of 三埠 village A2, a visit to the most overdue elder, a closed archive.
     const fresh = ok(await t.exec<any>(admin, CREATE_VISITOR, { input: { name: '快照新探访员', kind: 'VOLUNTEER', regionCode: REGIONS.villageA2 } })).createVisitor;
     ok(await t.exec(admin, ASSIGN, { input: { visitorId: fresh.id, elderIds: [ids[3]], role: 'PRIMARY' } }));
-    const city = (before[2] as any).all.nodes as { elder: { id: string } }[];
+    const city = before[2]!.all.nodes;
     ok(await t.exec(admin, VISIT, { i: { elderId: city[0]!.elder.id, visitedAt: '2026-12-01T03:00:00Z', method: 'HOME' } }));
     const closed = city.map((n) => n.elder.id).find((id) => id !== city[0]!.elder.id && id !== ids[3]);
     if (closed) await t.sql(`update elder set status = 'DECEASED', status_date = '2026-11-25' where id = $1`, [closed]);
@@ -250,7 +254,7 @@ describe('compliance snapshot', () => {
     const changed = await figures();
     expect(changed).toEqual(await live());
     expect(changed).not.toEqual(before);
-    const town = (changed[1] as any).visitorWorkload as { visitorId: string; elders: number }[];
+    const town = changed[1]!.visitorWorkload;
     expect(town.find((w) => w.visitorId === fresh.id)).toMatchObject({ elders: 1 });
 
     expect(await refreshComplianceSnapshot(t.orm.em, t.clock.now())).toMatchObject({ full: false, valid: true });
