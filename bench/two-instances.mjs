@@ -18,14 +18,10 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuSeconds, loadAverage, treeCpuSeconds } from './lib/cpu.mjs';
-import { ELDER_OURS, GRAPHQL_PING, LIST_OURS, startHarness, waitFor } from './lib/harness.mjs';
+import { CONNECTIONS, ELDER_OURS, ELDERS, GRAPHQL_PING, LABEL, LIST_OURS, SECONDS, startHarness, waitFor } from './lib/harness.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(BENCH, '..');
-const ELDERS = Number(process.env.BENCH_ELDERS ?? 100_000);
-const LABEL = ELDERS >= 1_000_000 ? `${ELDERS / 1_000_000}M` : `${ELDERS / 1000}k`;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ONLY = (process.env.BENCH_ONLY ?? 'elder,list').split(',');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 54341);

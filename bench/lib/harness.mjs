@@ -3,6 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** The settings every bench script reads from its environment (data size, run length, connections). */
+export const ELDERS = Number(process.env.BENCH_ELDERS ?? 100_000);
+/** The data size's name: `100k`, `1M` (bench/.data/pg-<label>, bench/results/<label>.json). */
+export const LABEL = ELDERS >= 1_000_000 ? `${ELDERS / 1_000_000}M` : `${ELDERS / 1000}k`;
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
 /**
  * Starts the embedded PostgreSQL of `dataDir` on `port` and takes over the process's signals: `finish(code)` (also on
  * SIGINT, SIGTERM and an unhandled rejection) stops every tracked child, then PostgreSQL, then exits. Since issue 18 a
