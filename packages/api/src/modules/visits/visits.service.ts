@@ -104,7 +104,11 @@ interface VisitRow {
   proof_location_consent: boolean;
 }
 
-const VISIT_SELECT = `
+/**
+ * The visit rows the API shows, with their visitor, proof flags, care services and alerts. `from` is the visits'
+ * source aliased `v`: the table, or an elder's newest visits found through visit_by_elder (visits.queries.ts).
+ */
+const visitSelect = (from = 'visit v'): string => `
   select v.id, v.elder_id, v.seq, v.visited_at, to_char(v.visited_on, 'YYYY-MM-DD') as visited_on, v.method,
          v.visitor_id, vi.name as visitor_name, vi.kind as visitor_kind, vi.phone as visitor_phone, vi.region_code as visitor_region,
          vi.team_id as visitor_team, vi.user_id as visitor_user, vi.active as visitor_active, to_char(vi.left_on, 'YYYY-MM-DD') as visitor_left_on,
@@ -123,7 +127,7 @@ const VISIT_SELECT = `
                     'deliveredOn', to_char(cs.delivered_on, 'YYYY-MM-DD')) order by cs.recorded_at), '[]')
             from care_service cs where cs.visit_id = v.id) as care_services,
          array(select a.id from alert a where a.visit_id = v.id order by a.raised_at, a.id)::text[] as alert_ids
-    from visit v
+    from ${from}
     left join visitor vi on vi.id = v.visitor_id
     left join app_user u on u.id = v.entered_by
     left join visit_proof p on p.visit_id = v.id`;
@@ -332,7 +336,7 @@ export class VisitsService {
       pageParams.push(at, id);
     }
     const rows = await this.ctx.em.execute<VisitRow[]>(
-      `${VISIT_SELECT} where ${pageWhere.join(' and ')} order by v.visited_at desc, v.id desc limit ?`,
+      `${visitSelect()} where ${pageWhere.join(' and ')} order by v.visited_at desc, v.id desc limit ?`,
       [...pageParams, size + 1],
     );
     const nodes = await this.hydrate(rows.slice(0, size));
@@ -350,7 +354,7 @@ export class VisitsService {
           // Each elder's newest visits straight from the (elder_id, visited_at desc) index, and its visit count.
           `select y.*, row_number() over (partition by y.elder_id order by y.visited_at desc, y.id desc) as rn, t.total
              from unnest(?::uuid[]) as ids(elder_id)
-             cross join lateral (${VISIT_SELECT.replace('from visit v', `from ${newestVisitsSql('ids.elder_id', '?')} v`)}) y
+             cross join lateral (${visitSelect(`${newestVisitsSql('ids.elder_id', '?')} v`)}) y
              cross join lateral (select ${visitCountSql('ids.elder_id')} as total) t
             order by y.elder_id, y.visited_at desc, y.id desc`,
           [pgArray(ids), size + 1],
@@ -379,7 +383,7 @@ export class VisitsService {
   }
 
   async byIds(ids: string[]): Promise<VisitType[]> {
-    const rows = await this.ctx.em.execute<VisitRow[]>(`${VISIT_SELECT} where v.id = any(?::uuid[])`, [pgArray(ids)]);
+    const rows = await this.ctx.em.execute<VisitRow[]>(`${visitSelect()} where v.id = any(?::uuid[])`, [pgArray(ids)]);
     return this.hydrate(rows);
   }
 
