@@ -185,6 +185,9 @@ export async function createApp(options: AppOptions) {
   const apollo = await createApollo(options);
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API answers: each is computed for one POST and never revalidated, and hashing every body was 1–2% of
+  // the API's CPU under load (a profile of `elder(id)`). Files keep theirs: sendFile and express.static set their own.
+  app.set('etag', false);
   // The client's address (audit rows, the per-address login limit) comes from X-Forwarded-For only when the peer is a
   // proxy we run (TANFANG_TRUSTED_PROXIES, loopback by default); anyone else could write any address into the header.
   app.set('trust proxy', options.config.trustedProxies.length > 0 ? options.config.trustedProxies : false);

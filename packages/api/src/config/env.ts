@@ -183,7 +183,7 @@ export function trustedProxiesOf(raw: string | undefined): string[] {
 export interface CompiledReads {
   enabled: boolean;
   auditInStatement: boolean;
-  /** Send them as named prepared statements (TANFANG_PREPARED_STATEMENTS=on; off by default, see loadConfig). */
+  /** Send them as named prepared statements (on unless TANFANG_PREPARED_STATEMENTS=off, see loadConfig). */
   prepared: boolean;
 }
 
@@ -241,9 +241,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     compiledReads: {
       enabled: onOff('TANFANG_COMPILED_READS', env.TANFANG_COMPILED_READS),
       auditInStatement: env.TANFANG_COMPILED_READ_AUDIT !== 'separate',
-      // Off unless asked: measured here (issue 17) it bought no Node time and no clear wall time on a loaded machine,
-      // and every distinct selection would stay prepared on every pooled connection.
-      prepared: env.TANFANG_PREPARED_STATEMENTS === undefined || env.TANFANG_PREPARED_STATEMENTS === '' ? false : onOff('TANFANG_PREPARED_STATEMENTS', env.TANFANG_PREPARED_STATEMENTS),
+      // On unless refused: parsing and planning were most of PostgreSQL's time for `elder(id)` (1.9 of 2.3 ms), and a
+      // connection keeps at most PREPARED_PER_CONNECTION of them (shared/bound-sql.ts). Off for a pooler in
+      // transaction mode older than PgBouncer 1.21 (an unexpected refusal also turns it off by itself).
+      prepared: env.TANFANG_PREPARED_STATEMENTS === undefined || env.TANFANG_PREPARED_STATEMENTS === '' ? true : onOff('TANFANG_PREPARED_STATEMENTS', env.TANFANG_PREPARED_STATEMENTS),
     },
   };
 }

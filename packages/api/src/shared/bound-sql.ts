@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { countSqlStatement } from './request-scope.js';
 
-interface PgConnection {
+/** A pooled node-postgres client: its queries, and the names it believes prepared on its server session. */
+export interface PgConnection {
   query(config: { name?: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+  query(text: string): Promise<{ rows: unknown[] }>;
+  connection: { parsedStatements: Record<string, string> };
 }
 
 interface PgClient {
@@ -13,16 +16,46 @@ interface PgClient {
 }
 
 /**
- * Runs one statement with its parameters sent as bind values, in the EntityManager's transaction. Why not
- * `em.execute`: MikroORM formats every parameter into the SQL text before sending it (to log it), which for the
- * multi-megabyte JSON parameter of a 2,500-row insert costs more than the insert itself (measured here: 1.3 s to
- * format 2.8 MB, against 0.75 s for PostgreSQL to run the statement). Counted like any other statement, and errors
- * are converted as the ORM converts them.
- *
- * `prepare`: outside a transaction, send it as a named prepared statement (named by a hash of its text), which
- * PostgreSQL parses and plans once per connection rather than per request. Behind PgBouncer in transaction mode
- * that needs PgBouncer 1.21+ with `max_prepared_statements`. Compiled reads ask for it with TANFANG_PREPARED_STATEMENTS=on.
+ * How many named statements a pooled connection keeps prepared. Compiled reads have one text per selection set, and a
+ * client may send any selection: without a cap every distinct one would stay planned in every server session for its
+ * lifetime. The console's own documents need a few dozen; past the cap the least recently used is deallocated.
  */
+export const PREPARED_PER_CONNECTION = 64;
+
+/** Per connection, its prepared names from least to most recently used (a Map keeps insertion order). */
+const preparedOn = new WeakMap<PgConnection, Map<string, true>>();
+
+/**
+ * Pools whose server refused a named statement: a pooler in transaction mode without protocol-level prepared
+ * statements (PgBouncer before 1.21) hands the next Bind to a server session that never saw the Parse. From then on
+ * that pool sends compiled reads unnamed, as before: slower to plan, never wrong.
+ */
+const refusedBy = new WeakSet<object>();
+
+/** 26000: no such prepared statement (another server session); 42P05: the name is already prepared there. */
+const POOLER_REFUSALS = new Set(['26000', '42P05']);
+
+/**
+ * Runs `text` as the named statement `name` on one connection, keeping at most `cap` names prepared there: a name
+ * used again moves to the end, and one past the cap deallocates the least recently used first (and tells
+ * node-postgres, so that its next use is parsed again).
+ */
+export async function runPrepared(connection: PgConnection, name: string, text: string, values: readonly unknown[], cap = PREPARED_PER_CONNECTION): Promise<unknown[]> {
+  let names = preparedOn.get(connection);
+  if (!names) preparedOn.set(connection, (names = new Map()));
+  if (names.delete(name)) names.set(name, true);
+  else {
+    while (names.size >= cap) {
+      const oldest = names.keys().next().value as string;
+      names.delete(oldest);
+      delete connection.connection.parsedStatements[oldest];
+      await connection.query(`deallocate ${oldest}`);
+    }
+    names.set(name, true);
+  }
+  return (await connection.query({ name, text, values })).rows;
+}
+
 export async function executeBound<T = Record<string, unknown>>(
   em: EntityManager,
   sql: string,
@@ -32,13 +65,19 @@ export async function executeBound<T = Record<string, unknown>>(
   const trx = em.getTransactionContext() as Knex.Transaction | undefined;
   countSqlStatement();
   try {
-    if (options.prepare && !trx) {
-      const client = em.getConnection().getKnex().client as unknown as PgClient;
+    const client = em.getConnection().getKnex().client as unknown as PgClient;
+    if (options.prepare && !trx && !refusedBy.has(client)) {
       const text = client.positionBindings(sql);
       const name = `tf_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
       const connection = await client.acquireConnection();
       try {
-        return (await connection.query({ name, text, values: params })).rows as T[];
+        return (await runPrepared(connection, name, text, params)) as T[];
+      } catch (error) {
+        // Refused before anything ran (Parse or Bind failed): send it again unnamed, and stop naming on this pool.
+        if (!POOLER_REFUSALS.has((error as { code?: string }).code ?? '')) throw error;
+        refusedBy.add(client);
+        preparedOn.delete(connection);
+        console.warn(`[db] named prepared statements refused (${(error as Error).message}): sending compiled reads unnamed from now on; set TANFANG_PREPARED_STATEMENTS=off behind a pooler in transaction mode`);
       } finally {
         await client.releaseConnection(connection);
       }
