@@ -126,7 +126,11 @@ matched as materialized (
   select s.*, e.id as elder_id, e.region_code as elder_region, e.county_code as elder_county,
          r.source_version as stored_version, r.payload_hash as stored_hash
     from staged s
-    left join elder e on e.id_number = s.id_number and ${inSubtree('e.region_code')}
+    -- One unique-index probe per record (ID numbers are unique): as a plain join the planner hashed the whole
+    -- region's elders for a 5,000-record batch (90-150 ms at 100k elders, against 20 ms probing).
+    left join lateral (
+      select e.id, e.region_code, e.county_code from elder e where e.id_number = s.id_number and ${inSubtree('e.region_code')} limit 1
+    ) e on true
     left join agency_record r on r.agency_id = ? and r.kind = ? and r.external_id = s.external_id
 ),
 written as (
