@@ -62,6 +62,7 @@ describe('monthly partitions', () => {
     for (const table of ['audit_event', 'change_log', 'visit']) expect(await partitions(table)).toContain(`${table}_default`);
     expect(CRONTAB).toMatch(new RegExp(`^\\S+ \\S+ \\* \\* \\* ${TASKS.ensurePartitions} `, 'm'));
     expect(CRONTAB).toContain(TASKS.auditRetention);
+    expect(CRONTAB).toContain(TASKS.failedJobsRetention);
   });
 
   it('a new month has its partitions before it starts (the job near the end of the month before), once', async () => {

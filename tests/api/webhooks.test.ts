@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder, type ElderData } from '../helpers/elders.js';
 import { startReceiver, type Received } from '../helpers/receiver.js';
-import { startWorker, type JobWorker } from '../../packages/api/src/jobs/queue.js';
+import { deleteFailedJobs, FAILED_JOB_DAYS, startWorker, type JobWorker } from '../../packages/api/src/jobs/queue.js';
 import { queueWebhookEvent } from '../../packages/api/src/modules/webhooks/webhooks.delivery.js';
 import { checkWebhookUrl } from '../../packages/api/src/modules/webhooks/webhooks.url.js';
 
@@ -289,5 +289,23 @@ describe('report refresher', () => {
     await expect.poll(async () => (await t.sql<{ key: string; ahead: boolean }>(
       `select key, run_at > now() + interval '59 minutes' as ahead from graphile_worker.jobs where task_identifier = 'refresh_reports' and attempts < max_attempts`,
     )), { timeout: 10_000, interval: 100 }).toEqual([{ key: 'refresh_reports', ahead: true }]);
+  });
+});
+
+describe('failed jobs', () => {
+  it('are removed once they failed for good more than FAILED_JOB_DAYS ago; pending, retrying and recent ones stay', async () => {
+    const [failed] = await t.sql<{ id: string }>(`select id from graphile_worker.add_job('retention_probe', '{}'::json, max_attempts := 1, run_at := now() + interval '1 day')`);
+    await t.sql(`select graphile_worker.permanently_fail_jobs(array[$1::bigint], 'probe')`, [failed!.id]);
+    const [pending] = await t.sql<{ id: string }>(`select id from graphile_worker.add_job('retention_probe', '{}'::json, max_attempts := 5, run_at := now() + interval '1 day')`);
+    const query = async (text: string, values?: unknown[]) => ({ rows: await t.sql(text, values) });
+    const probes = async () => (await t.sql<{ id: string }>(`select id from graphile_worker.jobs where task_identifier = 'retention_probe' order by id`)).map((r) => r.id);
+
+    // Failed today: kept for diagnosis.
+    expect(await deleteFailedJobs(query, new Date())).toBe(0);
+    expect(await probes()).toEqual([failed!.id, pending!.id]);
+    // A month and a day later: the failed one goes, the pending one stays.
+    expect(await deleteFailedJobs(query, new Date(Date.now() + (FAILED_JOB_DAYS + 1) * 86_400_000))).toBe(1);
+    expect(await probes()).toEqual([pending!.id]);
+    await t.sql(`select graphile_worker.complete_jobs(array[$1::bigint])`, [pending!.id]);
   });
 });

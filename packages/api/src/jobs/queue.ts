@@ -46,7 +46,28 @@ export const TASKS = {
   ensureReports: 'ensure_refresh_reports',
   ensurePartitions: 'ensure_partitions',
   auditRetention: 'audit_retention',
+  failedJobsRetention: 'failed_jobs_retention',
 } as const;
+
+/**
+ * Days a job that failed for good (every attempt used) stays in the queue's table. Its outcome is kept where people
+ * look (a webhook delivery's row, a notification's status); the queue's row, with its last error, only for diagnosis.
+ */
+export const FAILED_JOB_DAYS = 30;
+
+/**
+ * Removes jobs that failed for good and last ran more than FAILED_JOB_DAYS before `now`, through the queue's own
+ * `complete_jobs` (which leaves a locked job alone); returns how many. Without it they would pile up for ever.
+ */
+export async function deleteFailedJobs(query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>, now: Date): Promise<number> {
+  const { rows } = await query(
+    `select count(*)::int as n from graphile_worker.complete_jobs(array(
+       select id from graphile_worker.jobs
+        where attempts >= max_attempts and locked_at is null and updated_at < $1::timestamptz - make_interval(days => $2::int)))`,
+    [now, FAILED_JOB_DAYS],
+  );
+  return (rows[0] as { n: number }).n;
+}
 
 /** The one job key of the report refresher: at most one such job exists per database, whatever runs. */
 const REPORTS_KEY = 'refresh_reports';
@@ -66,6 +87,7 @@ export const CRONTAB = [
   // Audit retention (does nothing unless TANFANG_AUDIT_RETENTION_MONTHS is set): daily, at night (China time 11:47 is
   // 03:47 UTC: the cron runs in the server's zone; either is a quiet hour for the detach's brief lock).
   `47 3 * * * ${TASKS.auditRetention} ?max=1`,
+  `53 3 * * * ${TASKS.failedJobsRetention} ?max=1`,
 ].join('\n');
 /** With the report refresher on: each minute, make sure its job exists (after a crash, or on a fresh database). */
 const REPORTS_CRON = `* * * * * ${TASKS.ensureReports} ?max=1`;
@@ -156,6 +178,9 @@ export function taskList(options: WorkerOptions): TaskList {
       if (months == null || !config.auditArchiveDir) return;
       // Its own connection: the COPY stream and the session advisory lock need one client for the whole run.
       await helpers.withPgClient((client) => archiveOldAuditPartitions(client, { months, dir: config.auditArchiveDir!, now: now() }));
+    },
+    [TASKS.failedJobsRetention]: async (_payload, helpers) => {
+      await deleteFailedJobs((text, values) => helpers.query(text, values), now());
     },
     [TASKS.ensureReports]: async (_payload, helpers) => {
       if ((options.reportSeconds ?? 0) > 0) await queueReports((text, values) => helpers.query(text, values), options.reportSeconds!, true);
