@@ -1,6 +1,6 @@
 import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import { isDatabaseUnavailable } from './availability.js';
-import { ormConfig } from './orm-config.js';
+import { ormConfig, POOL_IDLE_MS } from './orm-config.js';
 
 /**
  * The streaming replicas of this instance (DATABASE_REPLICA_URLS), one ORM each, with what this process last learnt
@@ -77,7 +77,7 @@ export class ReplicaSet {
           connect: false,
           ensureDatabase: false,
           // A replica that does not answer is given up quickly: the read then runs on the primary.
-          pool: { min: 0, max: options.pool ?? Number(process.env.TANFANG_DB_POOL ?? 10), acquireTimeoutMillis: 3000 },
+          pool: { min: 0, max: options.pool ?? Number(process.env.TANFANG_DB_POOL ?? 10), acquireTimeoutMillis: 3000, idleTimeoutMillis: POOL_IDLE_MS },
           ...options.overrides,
         }),
       );
