@@ -32,6 +32,15 @@ describe('PagedTable', () => {
     expect(wrapper.find('[data-test=list-error]').exists()).toBe(false);
   });
 
+  it('a capped total reads "10,000+ 条" and the pager shows the page without a page count, next still on', async () => {
+    const wrapper = mountTable({ rows, total: 10000, totalCapped: true, page: 501, pageCount: 500, hasPrev: true, hasNext: true });
+    await flushPromises();
+    expect(wrapper.find('[data-test=total]').text()).toBe('10,000+ 条');
+    expect(wrapper.find('[data-test=page]').text()).toBe('第 501 页');
+    await wrapper.find('[data-test=next]').trigger('click');
+    expect(wrapper.emitted('next')).toHaveLength(1);
+  });
+
   it('says the list is empty in its own words, or the common ones', async () => {
     const own = mountTable({ emptyText: '没有待处理的预警' });
     await flushPromises();

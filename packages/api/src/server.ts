@@ -94,6 +94,7 @@ export async function createContext(options: AppOptions, input: ContextInput): P
     reverifyMonths: options.config.reverifyMonths,
     idleMinutes: options.config.idleMinutes,
     proof: options.config.proof,
+    auditCountCap: options.config.auditCountCap,
     webhooks: options.config.webhooks,
     compiledReads: options.config.compiledReads,
     reads: new ReadLedger(),

@@ -9,6 +9,8 @@ import { useListQuery, type ListFields, type ListQueryState, type ListSort } fro
 export interface PagedConnection<N> {
   nodes: readonly N[];
   totalCount: number;
+  /** True when the API stopped counting at a cap (the audit log): `totalCount` is then a floor. */
+  totalCountCapped?: boolean;
   pageInfo: { hasNextPage: boolean; endCursor?: string | null };
 }
 
@@ -44,6 +46,8 @@ export interface PagedTableState<N> {
   loading: boolean;
   error: string | null;
   total: number;
+  /** `total` is a floor ("10,000+"): the number of pages is not known, only whether another follows. */
+  totalCapped: boolean;
   page: number;
   pageCount: number;
   hasNext: boolean;
@@ -85,6 +89,7 @@ export function usePagedQuery<F extends object, S extends string, Q, V extends A
   const connection = computed(() => (query.data.value ? (options.connection(query.data.value) ?? null) : null));
   const rows = computed<readonly N[]>(() => connection.value?.nodes ?? []);
   const totalCount = computed(() => connection.value?.totalCount ?? 0);
+  const totalCapped = computed(() => connection.value?.totalCountCapped ?? false);
   const pageCount = computed(() => Math.max(1, Math.ceil(totalCount.value / state.pageSize.value)));
   const hasNext = computed(() => connection.value?.pageInfo.hasNextPage ?? false);
   const hasPrev = computed(() => state.page.value > 1);
@@ -103,6 +108,7 @@ export function usePagedQuery<F extends object, S extends string, Q, V extends A
     errorText,
     rows,
     totalCount,
+    totalCapped,
     pageCount,
     hasNext,
     hasPrev,
@@ -111,6 +117,7 @@ export function usePagedQuery<F extends object, S extends string, Q, V extends A
       loading: query.fetching.value,
       error: errorText.value,
       total: totalCount.value,
+      totalCapped: totalCapped.value,
       page: state.page.value,
       pageCount: pageCount.value,
       hasNext: hasNext.value,

@@ -20,6 +20,7 @@ const en: Messages = {
     prev: 'Previous',
     next: 'Next',
     total: '{n} in all',
+    totalCapped: '{n}+ in all',
     page: 'Page {n}',
     pageSize: '{n} per page',
     pageSizeLabel: 'Rows per page',

@@ -18,6 +18,8 @@ export default {
     prev: '上一页',
     next: '下一页',
     total: '共 {n} 条',
+    // A total the API stopped counting at its cap (the audit log): "10,000+ 条".
+    totalCapped: '{n}+ 条',
     page: '第 {n} 页',
     pageSize: '每页 {n} 条',
     // The page-size select's name for screen readers (it has no visible label).

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const DEFAULT_MAX_RESPONSE_OBJECTS = 10_000;
 /** 动态管理: an archive not confirmed for a year is due for re-verification (issue 13). */
 export const DEFAULT_REVERIFY_MONTHS = 12;
+/** The audit log counts its total exactly up to this many events (AppConfig.auditCountCap). */
+export const DEFAULT_AUDIT_COUNT_CAP = 10_000;
 
 /** A working day in the village: the phone keeps its offline copy while the visitor is out, not overnight. */
 export const DEFAULT_IDLE_MINUTES = 480;
@@ -67,6 +69,11 @@ export interface AppConfig {
   auditRetentionMonths: number | null;
   /** Where retention writes the exported months (TANFANG_AUDIT_ARCHIVE_DIR; default `<data dir>/audit-archive`). */
   auditArchiveDir: string;
+  /**
+   * The audit log's total is counted up to this many events and then reported as "at least this many"
+   * (TANFANG_AUDIT_COUNT_CAP, default 10,000): an exact count of a city's log grows with every audited read.
+   */
+  auditCountCap: number;
   /** The job queue (graphile-worker): `inline` runs it inside the API process, `off` leaves it to `pnpm worker`. */
   worker: 'inline' | 'off';
   /** Outbound webhooks: HTTP timeout, retries and whether private addresses may be called (never in production). */
@@ -225,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       minMinutes: int('TANFANG_VISIT_MIN_MINUTES', DEFAULT_PROOF_LIMITS.minMinutes, 1, 1440, env),
     },
     auditRetentionMonths: env.TANFANG_AUDIT_RETENTION_MONTHS ? int('TANFANG_AUDIT_RETENTION_MONTHS', 0, 1, 1200, env) : null,
+    auditCountCap: int('TANFANG_AUDIT_COUNT_CAP', DEFAULT_AUDIT_COUNT_CAP, 1, 1_000_000, env),
     auditArchiveDir: path.resolve(REPO_ROOT, env.TANFANG_AUDIT_ARCHIVE_DIR || path.join(env.TANFANG_DATA_DIR || '.data', 'audit-archive')),
     worker: workerMode(env.TANFANG_WORKER),
     webhooks: webhookSettingsOf(env, production),

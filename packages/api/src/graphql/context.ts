@@ -37,6 +37,8 @@ export interface RequestContext {
   idleMinutes?: number;
   /** Proof of visit: image limits and flag thresholds (AppConfig `proof`); defaults when absent. */
   proof?: ProofLimits;
+  /** Most audit events the audit log counts exactly (AppConfig.auditCountCap); DEFAULT_AUDIT_COUNT_CAP when absent. */
+  auditCountCap?: number;
   /** Outbound webhooks: URL checks (private addresses) when a subscription is registered (AppConfig `webhooks`). */
   webhooks?: WebhookSettings;
   /** Hot reads compiled to one statement, and where their audit is written (AppConfig.compiledReads); absent: off. */

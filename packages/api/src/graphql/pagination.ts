@@ -84,6 +84,8 @@ export interface ConnectionShape<T> {
   nodes: T[];
   pageInfo: PageInfo;
   totalCount: number;
+  /** True when `totalCount` is a floor, not the exact count (a list that stops counting at a cap). */
+  totalCountCapped: boolean;
 }
 
 /** A Relay connection type for `node`, named `<name>Connection` with edges `<name>Edge`. */
@@ -108,8 +110,15 @@ export function connectionOf<T extends object>(name: string, node: ClassType<T>,
     @Field(() => PageInfo, { description: 'Where this page stands: whether more follow and the cursors to read on.' })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: 'Number of items matching the filter, over all pages.' })
+    @Field(() => Int, { description: 'Number of items matching the filter, over all pages; a floor when `totalCountCapped` is true.' })
     totalCount!: number;
+
+    @Field(() => Boolean, {
+      description:
+        'True when the list stopped counting at its cap: more than `totalCount` items match (show it as "10,000+"), and pages still follow through `pageInfo`. '
+        + 'Only lists that grow without end (the audit log) cap their count; every other list counts exactly and answers false.',
+    })
+    totalCountCapped!: boolean;
   }
   return Connection;
 }
@@ -120,6 +129,7 @@ export function toConnection<T>(
   hasNextPage: boolean,
   hasPreviousPage: boolean,
   totalCount: number,
+  totalCountCapped = false,
 ): ConnectionShape<T> {
   // Second line of the response limit: a query stops as soon as its pages hold more than it may return.
   countResponseItems(nodes.length);
@@ -134,6 +144,7 @@ export function toConnection<T>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
     totalCount,
+    totalCountCapped,
   };
 }
 

@@ -4,6 +4,7 @@ export const AuditLogQuery = graphql(`
   query AuditLog($filter: AuditFilter, $first: Int, $after: String) {
     auditLog(filter: $filter, first: $first, after: $after) {
       totalCount
+      totalCountCapped
       pageInfo {
         hasNextPage
         endCursor

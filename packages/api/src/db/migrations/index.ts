@@ -34,6 +34,7 @@ import { Migration20261206021300_elder_region_count } from './Migration202612060
 import { Migration20261206022000_visit_by_elder } from './Migration20261206022000_visit_by_elder.js';
 import { Migration20261206023000_agency_view_indexes } from './Migration20261206023000_agency_view_indexes.js';
 import { Migration20261206024000_assessment_rollup } from './Migration20261206024000_assessment_rollup.js';
+import { Migration20261206025100_console_counts } from './Migration20261206025100_console_counts.js';
 import { Migration20261206025200_elder_history_index } from './Migration20261206025200_elder_history_index.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
@@ -73,5 +74,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206022000_visit_by_elder', class: Migration20261206022000_visit_by_elder },
   { name: 'Migration20261206023000_agency_view_indexes', class: Migration20261206023000_agency_view_indexes },
   { name: 'Migration20261206024000_assessment_rollup', class: Migration20261206024000_assessment_rollup },
+  { name: 'Migration20261206025100_console_counts', class: Migration20261206025100_console_counts },
   { name: 'Migration20261206025200_elder_history_index', class: Migration20261206025200_elder_history_index },
 ];

@@ -99,11 +99,62 @@ export async function drillCondition(em: EntityManager, prefix: string, drill: D
   if (rated) {
     // The report answers this period from its rollups: so does its list, from the verdicts the same refresh kept per
     // elder (one row per period and elder: the primary key answers the probe), and its length is the figure's.
-    const verdict = [drill.visited === null ? '' : drill.visited ? ' and pe.ok' : ' and not pe.ok', drill.overdue ? ' and pe.late' : ''].join('');
-    add((e) => `exists (select 1 from report_rollup_elder pe where pe.elder_id = ${e}.id and pe.period = ?${verdict})`, drill.period!.label);
+    add((e) => `exists (select 1 from report_rollup_elder pe where pe.elder_id = ${e}.id and pe.period = ?${verdictSql(drill, 'pe')})`, drill.period!.label);
   }
   conditionsOnElder(drill, add);
   return { kind: 'sql', condition: { sql: (e) => parts.map((part) => part(e)).join(' and ') || 'true', params } };
+}
+
+/** The rate verdicts a drill asks for, as conditions on the per-elder rows `pe` (each with its leading ` and`). */
+function verdictSql(drill: Drill, pe: string): string {
+  return [drill.visited === null ? '' : drill.visited ? ` and ${pe}.ok` : ` and not ${pe}.ok`, drill.overdue ? ` and ${pe}.late` : ''].join('');
+}
+
+/**
+ * The length of a rated drill's list (visited or overdue in a period, inside the subtree `prefix`, nothing else
+ * narrowing it) without reading the subtree's archives, or null when it cannot be said so (then the list counts as
+ * before). Counting the list itself read every archive of the subtree to test the registry condition beside the
+ * semi-join (a sequential scan of the city's elder table: 199 / 231 ms p50 / p95 for the city at 100k elders).
+ *
+ * The per-elder verdicts were written by the rollup refresh from the archives as they were then, and only for elders
+ * in the registry on the day judged (its `as_of`). So for an archive unchanged since that refresh, "its verdict row
+ * is in `prefix` with the asked verdict" is exactly "the list shows it". Archives changed since (the change log after
+ * the refresh's `last_seq`, or in a transaction its snapshot did not see, as the refresh itself reads them) are
+ * judged on their row with the list's own conditions. So: the verdict rows of the subtree (the figure's own source)
+ * minus the changed archives', plus the changed archives the list shows; exactly the list's length, in one statement
+ * that reads the verdict rows and the few changed archives only. Only when the rollups were judged on the drill's
+ * day (not in the grace half hour of a new day, when they are yesterday's).
+ */
+export async function drillTotalFromRollup(em: EntityManager, prefix: string, drill: Drill): Promise<number | null> {
+  const rated = !!drill.period && (drill.visited !== null || drill.overdue);
+  if (!rated || drill.alertsRaised || drill.unresolvedAlerts || drill.refused) return null;
+  const label = drill.period!.label;
+  const verdict = verdictSql(drill, 'pe');
+  const onElder: string[] = [];
+  const elderParams: unknown[] = [];
+  conditionsOnElder(drill, (sql, ...values) => {
+    onElder.push(sql('e'));
+    elderParams.push(...values);
+  });
+  const [row] = await em.execute<{ usable: boolean; n: number }[]>(
+    `with s as (select last_seq, seen from report_rollup_state where period = ? and as_of = ?::date),
+     changed as materialized (
+       select c.entity_id as id from change_log c where c.entity = 'ELDER' and c.seq > (select last_seq from s)
+       union
+       select c.entity_id from change_log c
+        where c.entity = 'ELDER' and c.xid >= (select pg_snapshot_xmin(seen) from s) and not pg_visible_in_snapshot(c.xid, (select seen from s))
+     )
+     select exists (select 1 from s) as usable,
+       ((select count(*) from report_rollup_elder pe
+          where pe.period = ? and ${inSubtree('pe.region_code')}${verdict} and not exists (select 1 from changed c where c.id = pe.elder_id))
+        -- One archive at a time (lateral): the changed archives are few, never a scan of the subtree.
+        + (select count(*) from changed c cross join lateral (
+             select 1 from elder e
+              where e.id = c.id and ${inSubtree('e.region_code')} and ${onElder.join(' and ')}
+                and exists (select 1 from report_rollup_elder pe where pe.elder_id = e.id and pe.period = ?${verdict})) shown))::int as n`,
+    [label, drill.asOf, label, prefix, prefix, ...elderParams, label],
+  );
+  return row?.usable ? row.n : null;
 }
 
 /** The conditions every drill puts on the elder row itself, in text order (`add` takes the SQL and its values). */

@@ -332,6 +332,7 @@ function visitsSql(plan: Planner, f: PlannedField, e: string): string | Unsuppor
   const shown = `${v}.rn <= ${size}`;
   const body = objectOf(plan, 'VisitConnection', fields, {
     totalCount: `${visitCountSql(`${e}.id`)}::int`,
+    totalCountCapped: 'false', // an archive's visits are counted exactly
     nodes: (nf) => {
       servesVisits = true;
       const node = visitFields(nf);
@@ -547,6 +548,8 @@ export interface ConnectionPlan {
   edges: { key: string; nodeKey: string | null; cursorKeys: string[]; typename: string[] }[];
   pageInfo: { key: string; fields: PlannedField[] }[];
   totalCountKeys: string[];
+  /** Keys of `totalCountCapped`: always false here (the elder list counts exactly). */
+  cappedKeys: string[];
   typenameKeys: string[];
 }
 
@@ -620,10 +623,11 @@ function connectionPlan(plan: Planner, info: GraphQLResolveInfo): ConnectionPlan
   if (!type || !isObjectType(type)) return null;
   const fields = collect(plan, type, info.fieldNodes.map((n) => n.selectionSet!));
   if (!fields) return null;
-  const out: ConnectionPlan = { fields, nodeKeys: [], edges: [], pageInfo: [], totalCountKeys: [], typenameKeys: [] };
+  const out: ConnectionPlan = { fields, nodeKeys: [], edges: [], pageInfo: [], totalCountKeys: [], cappedKeys: [], typenameKeys: [] };
   for (const f of fields) {
     if (f.name === 'nodes') out.nodeKeys.push(f.key);
     else if (f.name === 'totalCount') out.totalCountKeys.push(f.key);
+    else if (f.name === 'totalCountCapped') out.cappedKeys.push(f.key);
     else if (f.name === '__typename') out.typenameKeys.push(f.key);
     else if (f.name === 'pageInfo') {
       const sub = subFields(plan, 'PageInfo', f);
@@ -687,6 +691,7 @@ export function compiledConnection(
   const out: CompiledObject = { [COMPILED]: 1 };
   for (const key of c.typenameKeys) out[key] = page.typename;
   for (const key of c.totalCountKeys) out[key] = page.totalCount;
+  for (const key of c.cappedKeys) out[key] = false;
   if (c.nodeKeys.length) {
     const nodes = items.map((i) => i.node);
     for (const key of c.nodeKeys) out[key] = nodes;

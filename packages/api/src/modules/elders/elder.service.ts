@@ -49,7 +49,7 @@ import { bornOnOrBefore, isRealDate } from './id-number.js';
 import { pastDate, requiredText, validateArchive, validateRefusal, type CleanArchive } from './elder.validation.js';
 import { refuseAgencyBackedEdits, refuseReopenOfRegisteredDeath } from './archive-governance.js';
 import { inSubtree, subtreeFilter } from '../../shared/jurisdiction.js';
-import { drillCondition, drillOf, type DerivedCondition } from './elder.drill.js';
+import { drillCondition, drillOf, drillTotalFromRollup, type DerivedCondition } from './elder.drill.js';
 import { applyArchiveChanges, type ArchiveChangeSet } from './archive-changes.js';
 import { markVerified } from '../survey/verification.js';
 import { Kind, type GraphQLResolveInfo } from 'graphql';
@@ -231,10 +231,30 @@ function subtreeConditions(code: string): FilterQuery<Elder>[] {
  * The derived conditions of a list's filter (ElderService.derived): SQL conditions on the elder alias, the ids of a
  * live fallback (null when none), and today's overdue number when the snapshot's rollup gave it.
  */
+/** Filter fields a drill's total from the rollup covers (drillTotalFromRollup): the region and the drill itself. */
+const DRILL_TOTAL_FILTERS = new Set(['regionCode', 'period', 'periodInput', 'visited', 'overdue']);
+/** Drill switches that narrow only when true (drillOf): false is the same as not given. */
+const SWITCHES_ON_WHEN_TRUE = new Set(['alertsRaised', 'unresolvedAlerts', 'refused']);
+
+/**
+ * Whether nothing but a region inside the jurisdiction and the drill narrows the list, so that the drill's verdict
+ * rows alone say its length. Any other condition (status, class, age, text, alerts, refusals) counts the list.
+ */
+function onlyDrill(filter: ElderFilter | null | undefined, actorRegion: string): boolean {
+  if (!filter) return false;
+  const code = filter.regionCode?.trim() || actorRegion;
+  if (!code.startsWith(actorRegion)) return false;
+  return Object.entries(filter).every(([key, value]) =>
+    DRILL_TOTAL_FILTERS.has(key) || value === null || value === undefined || (typeof value === 'string' && value.trim() === '')
+    || (Array.isArray(value) && value.length === 0) || (value === false && SWITCHES_ON_WHEN_TRUE.has(key)));
+}
+
 interface Derived {
   conditions: DerivedCondition[];
   ids: string[] | null;
   overdueTotal: number | null;
+  /** The list's length read from the period's per-elder verdicts (drillTotalFromRollup); null to count the list. */
+  drillTotal: number | null;
 }
 
 export interface ContactRow {
@@ -421,7 +441,7 @@ export class ElderService {
       size,
       after: afterValues,
       derived: derived?.conditions ?? [],
-      knownTotal: derived?.overdueTotal != null ? await this.maintainedTotal(filter, derived) : null,
+      knownTotal: derived?.drillTotal ?? (derived?.overdueTotal != null ? await this.maintainedTotal(filter, derived) : null),
     }, audit);
     if (!compiled) return null;
     const [row] = await executeBound<{ nodes: { n: CompiledObject; k: [string, string]; p?: ReadPart[] }[]; more: boolean; total: number | null }>(
@@ -446,6 +466,7 @@ export class ElderService {
    * snapshot's rollup corrected by the dirty elders), or the live ids' number when there is no snapshot.
    */
   private async maintainedTotal(filter: ElderFilter | null | undefined, derived: Derived | null): Promise<number | null> {
+    if (derived?.drillTotal != null) return derived.drillTotal;
     const actorRegion = this.ctx.actor!.regionCode;
     const code = filter?.regionCode?.trim() || actorRegion;
     if (!code.startsWith(actorRegion)) return null;
@@ -512,7 +533,7 @@ export class ElderService {
     const prefix = regionCode.startsWith(this.ctx.actor!.regionCode) ? regionCode : this.ctx.actor!.regionCode;
     const overdue = !!filter?.overdue && !drill?.period;
     if (!overdue && !drill) return null;
-    const out: Derived = { conditions: [], ids: null, overdueTotal: null };
+    const out: Derived = { conditions: [], ids: null, overdueTotal: null, drillTotal: null };
     if (overdue) {
       // Today's snapshot keeps one row per elder (compliance.rollups.ts): the condition reads those rows.
       const dirty = await snapshotDirty(this.ctx.em, this.today);
@@ -526,7 +547,12 @@ export class ElderService {
     }
     if (drill) {
       const drilled = await drillCondition(this.ctx.em, prefix, drill, this.ctx.now());
-      if (drilled.kind === 'sql') out.conditions.push(drilled.condition);
+      if (drilled.kind === 'sql') {
+        out.conditions.push(drilled.condition);
+        // Nothing but the region and the drill narrows the list: its length is the verdict rows' (one statement that
+        // reads no archive of the subtree), instead of a count over every archive of the subtree.
+        if (onlyDrill(filter, this.ctx.actor!.regionCode)) out.drillTotal = await drillTotalFromRollup(this.ctx.em, prefix, drill);
+      }
       else if (out.ids === null) out.ids = drilled.ids;
       else {
         const keep = new Set(drilled.ids);

@@ -8,6 +8,7 @@ const en: Shape<typeof zhCN> = {
     nav: 'Audit log',
     title: 'Audit log',
     count: '{n} events',
+    countCapped: '{n}+ events',
     at: 'Time',
     actor: 'User',
     actorRole: 'Role',

@@ -4,6 +4,8 @@ const zhCN = {
     nav: '审计日志',
     title: '审计日志',
     count: '共 {n} 条记录',
+    // The log counts up to a cap (10,000): past it, "10,000+ 条记录", and the pages still go on.
+    countCapped: '{n}+ 条记录',
     at: '时间',
     actor: '操作人',
     actorRole: '角色',
