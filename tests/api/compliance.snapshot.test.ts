@@ -146,6 +146,11 @@ describe('compliance snapshot', () => {
     t.clock.set('2026-12-02T02:00:00Z');
     expect(await fromSnapshot('2026-12-02')).toBe(false);
     const live = await answers();
+    // A stopping worker's signal ends a full refresh between towns: nothing is marked valid, the next run starts over.
+    const stop = new AbortController();
+    stop.abort();
+    await expect(refreshComplianceSnapshot(t.orm.em, t.clock.now(), stop.signal)).rejects.toThrow(/abort/i);
+    expect(await fromSnapshot('2026-12-02')).toBe(false);
     expect(await refreshComplianceSnapshot(t.orm.em, t.clock.now())).toMatchObject({ asOf: '2026-12-02', full: true, valid: true });
     expect(await answers()).toEqual(live);
   });

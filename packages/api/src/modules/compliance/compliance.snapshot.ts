@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { chinaDate } from '../../graphql/context.js';
 import { COMPLIANCE_SNAPSHOT_COLUMNS, complianceSql } from '../standards/compliance.sql.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
+import { pgArray } from '../../shared/sql.js';
 import { rebuildRollups, rewriteElders, writeElderRows } from './compliance.rollups.js';
 
 /**
@@ -94,10 +95,11 @@ async function dirtyHorizon(em: EntityManager): Promise<{ seq: string; seen: str
 
 /**
  * Brings the snapshot to today: every village on a new day or after standards changed (one short transaction per
- * village, so requests never wait behind it), otherwise only the dirty elders. Until a full refresh finishes, readers
+ * town, so requests never wait long behind it), otherwise only the dirty elders. Until a full refresh finishes, readers
  * compute live (the state still names the previous day or is invalid). Idempotent; two refreshers only repeat work.
+ * `signal` (a stopping worker's) ends a full refresh between towns: the state stays invalid, the next run starts over.
  */
-export async function refreshComplianceSnapshot(root: EntityManager, now: Date): Promise<SnapshotRefresh> {
+export async function refreshComplianceSnapshot(root: EntityManager, now: Date, signal?: AbortSignal): Promise<SnapshotRefresh> {
   const started = Date.now();
   const asOf = chinaDate(now);
   const em = root.fork();
@@ -121,13 +123,23 @@ export async function refreshComplianceSnapshot(root: EntityManager, now: Date):
     // Readers must not use a half-built snapshot: mark it invalid first (a new day already fails their as_of check).
     await em.execute(`update compliance_snapshot_state set valid = false where generation = ?`, [generation], 'run');
     const codes = (await em.execute<{ code: string }[]>(`select distinct region_code as code from elder`)).map((r) => r.code);
+    // Town by town: the villages of a town in one short transaction of four statements. Village by village the
+    // statements' fixed cost (planning the compliance rule, round trips) was most of a full refresh: 88 s at 100k
+    // elders, about 15 minutes at 1M, all of it a window in which readers compute live.
+    const towns = new Map<string, string[]>();
     for (const code of codes) {
+      const town = code.length === 12 ? code.slice(0, 9) : code;
+      towns.set(town, [...(towns.get(town) ?? []), code]);
+    }
+    for (const villagesOfTown of towns.values()) {
+      signal?.throwIfAborted();
+      const array = pgArray(villagesOfTown);
       await em.transactional(async (tx) => {
-        await tx.execute(`delete from compliance_snapshot where region_code = ? or elder_id in (select id from elder where region_code = ?)`, [code, code], 'run');
-        await tx.execute(insert('e.region_code = ?'), [asOf, code], 'run');
-        // The village's per-elder rows (workloads, overdue counts) from the rows just written, in the same transaction.
-        await tx.execute(`delete from compliance_snapshot_elder where region_code = ? or elder_id in (select id from elder where region_code = ?)`, [code, code], 'run');
-        await writeElderRows(tx, asOf, 'e.region_code = ?', [code]);
+        await tx.execute(`delete from compliance_snapshot where region_code = any(?::text[]) or elder_id in (select id from elder where region_code = any(?::text[]))`, [array, array], 'run');
+        await tx.execute(insert('e.region_code = any(?::text[])'), [asOf, array], 'run');
+        // The villages' per-elder rows (workloads, overdue counts) from the rows just written, in the same transaction.
+        await tx.execute(`delete from compliance_snapshot_elder where region_code = any(?::text[]) or elder_id in (select id from elder where region_code = any(?::text[]))`, [array, array], 'run');
+        await writeElderRows(tx, asOf, 'e.region_code = any(?::text[])', [array]);
       });
     }
     await em.execute(`delete from compliance_snapshot s where not exists (select 1 from elder e where e.id = s.elder_id and e.region_code = s.region_code)`, [], 'run');
