@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stableJson } from '../../shared/json.js';
 import { pgArray, toDate } from '../../shared/sql.js';
+import { executeBound } from '../../shared/bound-sql.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Scope } from '@tanfang/schema';
 import { chinaDate, requireActor, requireScope, type RequestContext } from '../../graphql/context.js';
@@ -350,14 +351,17 @@ export class VisitsService {
     const size = pageSize(first);
     const batch = await this.ctx.loaders
       .get<string, { nodes: VisitType[]; more: boolean; total: number }>(`visits.ofElder.${size}`, async (ids) => {
-        const rows = await this.ctx.em.execute<(VisitRow & { total: string; rn: string })[]>(
-          // Each elder's newest visits straight from the (elder_id, visited_at desc) index, and its visit count.
+        // Each elder's newest visits straight from visit_by_elder, and its visit count. Bound and prepared like the
+        // compiled reads: planning this lateral over every monthly partition of `visit` is most of its cost.
+        const rows = await executeBound<VisitRow & { total: string; rn: string }>(
+          this.ctx.em,
           `select y.*, row_number() over (partition by y.elder_id order by y.visited_at desc, y.id desc) as rn, t.total
              from unnest(?::uuid[]) as ids(elder_id)
              cross join lateral (${visitSelect(`${newestVisitsSql('ids.elder_id', '?')} v`)}) y
              cross join lateral (select ${visitCountSql('ids.elder_id')} as total) t
             order by y.elder_id, y.visited_at desc, y.id desc`,
           [pgArray(ids), size + 1],
+          { prepare: this.ctx.compiledReads?.prepared ?? false },
         );
         const shown = rows.filter((r) => Number(r.rn) <= size);
         const hydrated = await this.hydrate(shown);
