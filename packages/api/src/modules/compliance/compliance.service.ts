@@ -125,9 +125,12 @@ export class ComplianceService {
     const asOf = this.asOfOrToday(asOfArg);
     const { rows, refused } = await this.ctx.loaders
       .get<string, { rows: ComplianceRow[]; refused: boolean }>(`compliance.byElder.${asOf}`, async (ids) => {
-        const all = await this.ctx.em.execute<ComplianceRow[]>(
+        // Bound and prepared: planning the compliance rule took 8-10 ms of a statement that runs in 1.5 (an archive).
+        const all = await executeBound<ComplianceRow>(
+          this.ctx.em,
           `${complianceSql('e.id = any(?::uuid[])')} select ${COMPLIANCE_COLUMNS} from compliance`,
           [asOf, pgArray(ids)],
+          { prepare: this.ctx.compiledReads?.prepared ?? false },
         );
         // A refusal in force on that day (not today's acceptsVisits: it may have been withdrawn since).
         const refusals = await this.ctx.em.execute<{ elder_id: string }[]>(
