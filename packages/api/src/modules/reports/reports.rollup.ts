@@ -212,9 +212,10 @@ async function sumAncestors(em: EntityManager, periodLabel: string, asOf: string
 }
 
 /**
- * The heavy figures of a region and its children summed from the village rollups, with the time they were computed,
- * or null when there are none for this period judged on this day (or, in the first half hour of a new day while the
- * full refresh runs, on the day before). A report never waits for a city-wide recomputation.
+ * The heavy figures of a region and its children summed from the village rollups, with the day they were judged on
+ * and the time they were computed, or null when they may not answer (see `usable`: a period never rolled up, an
+ * older period not judged on `asOf`, a village's stale rows). A report never waits for a city-wide recomputation:
+ * while the new day's refresh runs, a region above a village answers from the last one, and says so.
  */
 export async function readRollups(
   em: EntityManager,
@@ -228,7 +229,7 @@ export async function readRollups(
     `select to_char(as_of, 'YYYY-MM-DD') as as_of, refreshed_at from report_rollup_state where period = ?`,
     [periodLabel],
   );
-  if (!state || !usable(state, asOf, now)) return null;
+  if (!state || !usable(state, periodLabel, asOf, prefix, now)) return null;
   const refreshedAt = new Date(state.refreshed_at);
   // The region's own row (ALL) and its children's rows, already summed by the refresh (sumAncestors).
   const rows = await em.execute<{ child: string; figure: string; key: string; n: string }[]>(
@@ -246,29 +247,49 @@ export async function readRollups(
   return { figures: out, asOf: state.as_of, refreshedAt };
 }
 
-/** Rollups judged on `asOf`, or in the grace after midnight on the day before (a full refresh is running). */
-function usable(state: { as_of: string; refreshed_at: Date | string }, asOf: string, now: Date): boolean {
+/**
+ * Whether rollups of `periodLabel` in this state answer a question about region `prefix` judged on `asOf`:
+ * - judged on `asOf`: always;
+ * - a running period (this month or last, rolledPeriods) judged on an earlier day, for a region above a village:
+ *   yes, stale and marked (the answer's asOf and computedAt are the rollups'), because computing a city or a town
+ *   live takes a minute at a million elders, longer than anyone waits on a page, and the new day's full refresh is
+ *   on its way (issue 17). A village is small: it is computed live, exact for today;
+ * - otherwise (an older period, a village): in the half hour after midnight, the day before (a full refresh is
+ *   running), else not: live.
+ * A period never rolled up has no state and is computed live until its first refresh (the job does that first).
+ */
+function usable(state: { as_of: string; refreshed_at: Date | string }, periodLabel: string, asOf: string, prefix: string, now: Date): boolean {
+  if (state.as_of === asOf) return true;
+  if (state.as_of < asOf && prefix.length < VILLAGE_LENGTH && rolledPeriods(now).includes(periodLabel)) return true;
   const refreshedAt = new Date(state.refreshed_at);
-  return state.as_of === asOf || (state.as_of < asOf && now.getTime() - refreshedAt.getTime() < ROLLUP_DAY_GRACE_MS + 86_400_000 && state.as_of === previousDay(asOf));
+  return state.as_of < asOf && now.getTime() - refreshedAt.getTime() < ROLLUP_DAY_GRACE_MS + 86_400_000 && state.as_of === previousDay(asOf);
 }
 
-/** Whether a report of this period judged on `asOf` answers from the rollups (then its drill lists read them too). */
-export async function rollupsUsable(em: EntityManager, periodLabel: string, asOf: string, now: Date): Promise<boolean> {
-  return (await usableRollupState(em, periodLabel, asOf, now)) !== null;
-}
-
-/** The rollups' day and refresh time when a report of this period judged on `asOf` answers from them, else null. */
+/** The rollups' day and refresh time when a report of region `prefix` for this period judged on `asOf` answers from them, else null. */
 export async function usableRollupState(
   em: EntityManager,
   periodLabel: string,
   asOf: string,
+  prefix: string,
   now: Date,
 ): Promise<{ asOf: string; refreshedAt: Date } | null> {
   const [state] = await em.execute<{ as_of: string; refreshed_at: Date | string }[]>(
     `select to_char(as_of, 'YYYY-MM-DD') as as_of, refreshed_at from report_rollup_state where period = ?`,
     [periodLabel],
   );
-  return state && usable(state, asOf, now) ? { asOf: state.as_of, refreshedAt: new Date(state.refreshed_at) } : null;
+  return state && usable(state, periodLabel, asOf, prefix, now) ? { asOf: state.as_of, refreshedAt: new Date(state.refreshed_at) } : null;
+}
+
+/**
+ * The running periods in the order the background job refreshes them: a period never rolled up first (until its
+ * first refresh every city or town question about it is computed live: the first minutes of a new month, a first
+ * deploy), then the others. One statement.
+ */
+export async function rolledPeriodsInOrder(em: EntityManager, now: Date): Promise<{ unrolled: string[]; rolled: string[] }> {
+  const periods = rolledPeriods(now);
+  const rows = await em.execute<{ period: string }[]>(`select period from report_rollup_state where period = any(?::text[])`, [pgArray(periods)]);
+  const known = new Set(rows.map((r) => r.period));
+  return { unrolled: periods.filter((p) => !known.has(p)), rolled: periods.filter((p) => known.has(p)) };
 }
 
 function previousDay(day: string): string {
