@@ -21,7 +21,7 @@ export interface RefreshResult {
  * Brings the village rollups of a running period up to date: every village on a new day (requirements turn overdue
  * with the calendar), otherwise only the villages the change log names since the last refresh, plus those whose
  * assignments changed. Heavy figures only (elders, visits, rates, alerts); a full refresh one town at a time (a few
- * statements grouped by village), an incremental one one village at a time, always in short statements, so a
+ * statements grouped by village), an incremental one a village at a time, always in short statements, so a
  * refresh runs beside requests and never holds a long transaction. Two refreshers at once (two API instances) only
  * repeat work: every write is an idempotent upsert.
  */
@@ -57,8 +57,8 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
     const service = new ReportsService(contextFor(em, now));
     const at: RefreshAt = { period, asOf, now };
     if (full) {
-      // Every village: town by town, a few statements per town grouped by village (refreshTown). Codes that are not
-      // villages (an elder registered on a town, should one exist) keep the per-code path.
+      // Every village: town by town, the same statements as for one village but grouped by village (refreshTown).
+      // Codes that are not villages (an elder registered on a town, should one exist) keep the per-code path.
       const towns = new Map<string, string[]>();
       const others: string[] = [];
       for (const code of villages) {
@@ -113,7 +113,7 @@ interface RefreshAt {
 
 /**
  * The rows of each code in `codes`, one code at a time (the incremental path, and the rare code that is not a
- * village): its heavy figures, its elders' verdicts and its assessment row, in four short statements.
+ * village): its heavy figures (nine statements), its elders' verdicts and its assessment row (three more).
  */
 export async function refreshVillages(em: EntityManager, service: ReportsService | null, at: RefreshAt, codes: string[]): Promise<void> {
   const { period, asOf, now } = at;
@@ -145,8 +145,9 @@ export async function refreshVillages(em: EntityManager, service: ReportsService
 }
 
 /**
- * The rows of every village of one town (a full refresh) in four statements grouped by village instead of four
- * per village: at a million elders (thousands of villages) that is thousands of statements fewer per refresh.
+ * The rows of every village of one town (a full refresh) in the statements `refreshVillages` runs for one village,
+ * grouped by village: at a million elders (thousands of villages, ~12 statements each) that is tens of thousands of
+ * statements fewer per refresh, and each plans and scans once per town instead of once per village.
  * The same rules and the same rows as `refreshVillages` for each village: the report's figures grouped by child
  * code (its GROUPING SETS give each village's counts; a village without any gets the empty figures), the verdicts
  * of the town's village elders, the assessment's rows from those verdicts. Per town, not city-wide: each statement
