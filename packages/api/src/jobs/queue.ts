@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/env.js';
 import { ALERT_DERIVED_SQL } from '../modules/alerts/alerts.service.js';
 import { notifyEscalations } from '../modules/notifications/notifications.write.js';
 import { refreshComplianceSnapshot } from '../modules/compliance/compliance.snapshot.js';
-import { refreshRollups, rolledPeriods } from '../modules/reports/reports.rollup.js';
+import { refreshRollups, rolledPeriodsInOrder } from '../modules/reports/reports.rollup.js';
 import { notifyReportsDue } from '../modules/reports/reports.submission.js';
 import { sendSms } from '../modules/notifications/sms.js';
 import { deliverWebhook, queueFeedChanged } from '../modules/webhooks/webhooks.delivery.js';
@@ -163,8 +163,13 @@ export function taskList(options: WorkerOptions): TaskList {
       if (seconds <= 0) return;
       try {
         const at = now();
+        // A period never rolled up (a new month's first minutes, a first deploy) is computed live over whole regions
+        // on every report until its first refresh: that one first, before anything else. A period already rolled up
+        // answers from its last refresh meanwhile (stale, and saying so), so it can wait.
+        const { unrolled, rolled } = await rolledPeriodsInOrder(orm.em.fork(), at);
+        for (const period of unrolled) await refreshRollups(orm.em, period, at);
         await refreshComplianceSnapshot(orm.em, at);
-        for (const period of rolledPeriods(at)) await refreshRollups(orm.em, period, at);
+        for (const period of rolled) await refreshRollups(orm.em, period, at);
       } finally {
         // The next run, whether this one failed or not (a failure is logged by the queue; the next may succeed).
         await queueReports((text, values) => helpers.query(text, values), seconds, false);

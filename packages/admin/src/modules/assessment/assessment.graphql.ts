@@ -10,6 +10,7 @@ export const AssessmentQuery = graphql(`
       from
       to
       asOf
+      computedAt
       suppressed
       weighting
       targets {

@@ -8,6 +8,7 @@ export const DashboardReportQuery = graphql(`
     report(regionCode: $regionCode, periodInput: $period) {
       period
       asOf
+      computedAt
       suppressed
       region {
         code
@@ -51,6 +52,7 @@ export const DashboardVisitsQuery = graphql(`
   query DashboardVisits($regionCode: String, $period: PeriodInput!) {
     visitRate(regionCode: $regionCode, period: $period) {
       asOf
+      computedAt
       numerator
       denominator
       rate

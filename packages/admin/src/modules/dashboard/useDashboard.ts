@@ -65,6 +65,8 @@ export function useDashboard(regionCode: Ref<string | null>) {
       rate,
       overdue,
       asOf: computed(() => (canReport.value ? report.data.value?.report.asOf : visits.data.value?.visitRate.asOf) ?? null),
+      // When the figures were computed: the last background refresh's time on a new day before it is done (StaleMarker).
+      computedAt: computed(() => (canReport.value ? report.data.value?.report.computedAt : visits.data.value?.visitRate.computedAt) ?? null),
       fetching: computed(() => (canReport.value ? report.fetching.value : visits.fetching.value)),
       error: computed(() => errorMessage(canReport.value ? report.error.value : visits.error.value)),
       retry: () => (canReport.value ? report : visits).executeQuery({ requestPolicy: 'network-only' }),

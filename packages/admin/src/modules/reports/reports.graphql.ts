@@ -32,6 +32,7 @@ export const ReportFields = graphql(`
     from
     to
     asOf
+    computedAt
     closed
     closedAt
     version

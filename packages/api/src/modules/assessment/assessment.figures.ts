@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inSubtree } from '../../shared/jurisdiction.js';
+import { pgArray } from '../../shared/sql.js';
 import { perElderRateSql } from '../reports/reports.service.js';
 
 /**
@@ -58,14 +59,15 @@ const sum = (v: string | number | null | undefined): string | null => (v === nul
 /**
  * The statement: every figure of `prefix`'s subtree grouped by `left(region_code, childLength)`, judged on `asOf`
  * (classes, visit rates) and at `now` (alerts not acknowledged), for the period's days `from`..`to`. `only` makes it
- * one row for that code whatever it holds (a village's rollup row, zeros included). Parameters in order.
+ * one row for each of those codes whatever it holds (villages' rollup rows, zeros included; other children left
+ * out). Parameters in order.
  */
 function figuresSql(
   prefix: string,
   childLength: number,
   p: { from: string; to: string; asOf: string; now: Date },
   verdicts: Verdicts,
-  only: string | null,
+  only: string[] | null,
 ): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const child = (col: string) => `left(${col}, ${childLength})`;
@@ -123,7 +125,7 @@ function figuresSql(
           and v.visited_at < (?::date + 1)::timestamp at time zone 'Asia/Shanghai'
         group by 1
      ),
-     keys as (${only ? 'select ?::text as child' : 'select child from rates union select child from acks union select child from refs union select child from sat'})
+     keys as (${only ? 'select unnest(?::text[]) as child' : 'select child from rates union select child from acks union select child from refs union select child from sat'})
      select k.child,
             ${RATE_CLASSES.map((c) => `coalesce(r.${c.toLowerCase()}_num, 0) as ${c.toLowerCase()}_num, coalesce(r.${c.toLowerCase()}_den, 0) as ${c.toLowerCase()}_den`).join(', ')},
             coalesce(a.raised, 0) as raised, coalesce(a.acked, 0) as acked, coalesce(a.on_time, 0) as on_time, a.ack_minutes,
@@ -137,7 +139,7 @@ function figuresSql(
        left join refs f on f.child = k.child
        left join sat s on s.child = k.child`;
   params.push(p.asOf, p.now, p.now, prefix, p.from, p.to, prefix, p.from, p.to, prefix, p.from, p.to, p.from, p.to);
-  if (only) params.push(only);
+  if (only) params.push(pgArray(only));
   return { sql, params };
 }
 
@@ -189,7 +191,32 @@ export async function refreshAssessmentVillage(
   p: { label: string; from: string; to: string; asOf: string; now: Date },
   village: string,
 ): Promise<void> {
-  const { sql, params } = figuresSql(village, village.length, p, { rolled: p.label }, village);
+  await upsertAssessmentRows(em, p, village, village.length, [village]);
+}
+
+/**
+ * The rows of the villages `villages` of one town (a full refresh), one statement grouped by village: the same rule
+ * and the same rows as `refreshAssessmentVillage` for each of them (zeros included), read from the town's verdicts
+ * just written. Per town, not per village (thousands of statements at a million elders), and not city-wide (one
+ * long statement beside requests).
+ */
+export async function refreshAssessmentTown(
+  em: EntityManager,
+  p: { label: string; from: string; to: string; asOf: string; now: Date },
+  town: string,
+  villages: string[],
+): Promise<void> {
+  await upsertAssessmentRows(em, p, town, 12, villages);
+}
+
+async function upsertAssessmentRows(
+  em: EntityManager,
+  p: { label: string; from: string; to: string; asOf: string; now: Date },
+  prefix: string,
+  childLength: number,
+  codes: string[],
+): Promise<void> {
+  const { sql, params } = figuresSql(prefix, childLength, p, { rolled: p.label }, codes);
   await em.execute(
     `insert into assessment_rollup (period, region_code, as_of, judged_at, refreshed_at, ${COLUMNS.join(', ')})
      select ?, f.child, ?, ?, ?, ${COLUMNS.map((c) => `f.${c}`).join(', ')} from (${sql}) f

@@ -147,8 +147,8 @@ export class AssessmentService {
 
   /**
    * Every town's raw figures, one statement: from the assessment rollups while the report rollups of the month are
-   * usable (the background refresh keeps both; figures as of that refresh, as the report's), else computed live with
-   * the same rule. Scoring, targets and withholding are applied to them afterwards, never stored.
+   * usable (the background refresh keeps both; figures as of that refresh, as the report's, also while the new day's
+   * refresh has not yet run: the answer's asOf and computedAt then say so), else computed live with the same rule. Scoring, targets and withholding are applied to them afterwards, never stored.
    */
   private async figures(
     prefix: string,
@@ -157,7 +157,7 @@ export class AssessmentService {
   ): Promise<{ figures: Map<string, TownFigures>; rolled: { asOf: string; refreshedAt: Date } | null }> {
     const em = this.ctx.em;
     const now = this.ctx.now();
-    let rolled = p.label === null ? null : await usableRollupState(em, p.label, p.asOf, now);
+    let rolled = p.label === null ? null : await usableRollupState(em, p.label, p.asOf, prefix, now);
     let raw = rolled ? await readAssessmentRollup(em, p.label!, prefix, childLength, now) : null;
     if (!raw) {
       rolled = null;

@@ -149,10 +149,10 @@ export class AssessmentType {
   @Field(() => LocalDate, { description: 'The period’s last day (China time).' })
   to!: string;
 
-  @Field(() => LocalDate, { description: 'The day the visit rates are judged on: the period’s last day, or today for a running period.' })
+  @Field(() => LocalDate, { description: 'The day the visit rates are judged on: the period’s last day, or today for a running period; the rollups’ day when they answer from an earlier day’s refresh (see `computedAt`).' })
   asOf!: string;
 
-  @Field(() => GraphQLDateTimeISO, { description: 'When these figures were computed (visit rates from the report rollups when fresh).' })
+  @Field(() => GraphQLDateTimeISO, { description: 'When these figures were computed: the last refresh of the report rollups for this month and last month (also while the new day’s refresh has not run), else now.' })
   computedAt!: Date;
 
   @Field(() => Boolean, { description: 'Counts of 1 to 4 are withheld (integrators), and the rates and averages made of them.' })

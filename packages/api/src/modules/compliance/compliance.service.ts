@@ -301,8 +301,9 @@ export class ComplianceService {
    * 探访率: definitions in the VisitRate type's description. A month the background refresh keeps (this month and
    * last month) reads the report's rollup of the region, the same row the report reads, so both answer alike and a
    * city costs what a village costs (two statements: the rollup state, the region's row). Any other period (a
-   * week, quarter, half year, year, or an older month) has no rollup and is computed live over the region, as are
-   * the rolled months while their rollups are stale (readRollups decides, as for the report).
+   * week, quarter, half year, year, or an older month) has no rollup and is computed live over the region, as is a
+   * rolled month never refreshed yet and a village whose rollup is not today's; a city or town answers from the last
+   * refresh until the new day's is done, its asOf and computedAt saying so (readRollups decides, as for the report).
    */
   async visitRate(regionCode: string | null | undefined, period: PeriodInput): Promise<VisitRateType> {
     const actor = requireScope(this.ctx, Scope.VisitRead);

@@ -84,7 +84,7 @@ export class VisitRateType {
 
   @Field(() => GraphQLDateTimeISO, {
     description:
-      'When these figures were computed: the last refresh of the report rollups (this month and last month, refreshed in the background; the same figures as `report`), or now (any other period, or while the rollups are stale).',
+      'When these figures were computed: the last refresh of the report rollups (this month and last month, refreshed in the background; the same figures as `report`), also while the new day’s refresh has not run, for a city or town, judged on `asOf`), or now (any other period, a month never refreshed yet, or a village whose rollup is not today’s).',
   })
   computedAt!: Date;
 

@@ -4,7 +4,7 @@ import { periodOfArgs } from '../../graphql/period.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
 import { asOfPeriod, perElderRateParams, perElderRateSql, type Period } from '../reports/reports.service.js';
 import type { ElderFilter } from './elder.inputs.js';
-import { rollupsUsable } from '../reports/reports.rollup.js';
+import { usableRollupState } from '../reports/reports.rollup.js';
 
 /**
  * The people behind a figure (issue 15): the elder list narrowed to those a report or dashboard count is made of.
@@ -81,14 +81,19 @@ export type DrillCondition = { kind: 'sql'; condition: DerivedCondition } | { ki
  * itself is not repeated: the list restricts the elder to the asked region and the jurisdiction, which is `prefix`
  * (ElderService.derived).
  *
- * Only when the period's rate verdicts are not rolled up (a past period, or the rollup not refreshed today) are
- * they computed live for the region, as the report then does; that rare path still reads the ids (one statement),
- * exactly as before.
+ * Only when the report computes the period's rates live (a period not rolled up, an older period, a village whose
+ * rollup is not today's) are they computed live for the region, as the report then does; that rare path still reads
+ * the ids (one statement), exactly as before.
  */
-export async function drillCondition(em: EntityManager, prefix: string, drill: Drill, now: Date): Promise<DrillCondition> {
-  const rated = !!drill.period && (drill.visited !== null || drill.overdue);
-  if (rated && !(await rollupsUsable(em, drill.period!.label, drill.asOf, now))) {
-    return { kind: 'ids', ids: await drillIdsLive(em, prefix, drill) };
+export async function drillCondition(em: EntityManager, prefix: string, asked: Drill, now: Date): Promise<DrillCondition> {
+  const rated = !!asked.period && (asked.visited !== null || asked.overdue);
+  let drill = asked;
+  if (rated) {
+    const rolled = await usableRollupState(em, asked.period!.label, asked.asOf, prefix, now);
+    if (!rolled) return { kind: 'ids', ids: await drillIdsLive(em, prefix, asked) };
+    // A stale figure (the report answers from the last refresh, judged on an earlier day: issue 17) counts the
+    // registry of that day: so does its list, with the verdicts of the same refresh, and it keeps the figure's length.
+    if (rolled.asOf !== asked.asOf) drill = { ...asked, asOf: rolled.asOf };
   }
   const parts: ((e: string) => string)[] = [];
   const params: unknown[] = [];

@@ -2,9 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { chinaDate, type RequestContext } from '../../graphql/context.js';
 import { Loaders } from '../../shared/loaders.js';
 import { pgArray } from '../../shared/sql.js';
-import { parsePeriod, perElderRateParams, perElderRateSql, ReportsService, type RawFigures } from './reports.service.js';
+import { parsePeriod, perElderRateParams, perElderRateSql, ReportsService, type Period, type RawFigures } from './reports.service.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
-import { dropAssessmentVillages, refreshAssessmentVillage, sumAssessmentAncestors } from '../assessment/assessment.figures.js';
+import { dropAssessmentVillages, refreshAssessmentTown, refreshAssessmentVillage, sumAssessmentAncestors } from '../assessment/assessment.figures.js';
 
 /** Rollups judged on an earlier day than asked are still used for this long into a new day (a full refresh is running). */
 export const ROLLUP_DAY_GRACE_MS = 30 * 60_000;
@@ -20,9 +20,10 @@ export interface RefreshResult {
 /**
  * Brings the village rollups of a running period up to date: every village on a new day (requirements turn overdue
  * with the calendar), otherwise only the villages the change log names since the last refresh, plus those whose
- * assignments changed. Heavy figures only (elders, visits, rates, alerts); one village at a time, in short
- * statements, so a refresh runs beside requests and never holds a long transaction. Two refreshers at once (two API
- * instances) only repeat work: every write is an idempotent upsert.
+ * assignments changed. Heavy figures only (elders, visits, rates, alerts); a full refresh one town at a time (a few
+ * statements grouped by village), an incremental one a village at a time, always in short statements, so a
+ * refresh runs beside requests and never holds a long transaction. Two refreshers at once (two API instances) only
+ * repeat work: every write is an idempotent upsert.
  */
 export async function refreshRollups(root: EntityManager, periodLabel: string, now: Date): Promise<RefreshResult | null> {
   const started = Date.now();
@@ -54,29 +55,22 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
           [state.last_seq, state.seen, state.seen, state.seen, state.refreshed_at, state.refreshed_at],
         )).map((r) => r.code);
     const service = new ReportsService(contextFor(em, now));
-    for (const village of villages) {
-      const figures = await service.figures(village, 0, period, asOf, 'heavy');
-      const all = figures.get('ALL') ?? new Map();
-      await em.execute(
-        `insert into report_rollup (period, region_code, as_of, figures, refreshed_at) values (?, ?, ?, ?::jsonb, ?)
-         on conflict (period, region_code) do update set as_of = excluded.as_of, figures = excluded.figures, refreshed_at = excluded.refreshed_at`,
-        [period.label, village, asOf, JSON.stringify(Object.fromEntries([...all.entries()].map(([f, keys]) => [f, Object.fromEntries(keys)]))), now],
-        'run',
-      );
-      // The people behind the village's rate figures (the drill from a count to its list reads these): the same
-      // per-elder rule as the figures. An elder who moved is re-keyed by the upsert, so the old village's delete
-      // (before or after) never removes them.
-      await em.execute(`delete from report_rollup_elder where period = ? and region_code = ?`, [period.label, village], 'run');
-      await em.execute(
-        `${perElderRateSql(inSubtree('e.region_code'))}
-         insert into report_rollup_elder (period, elder_id, region_code, ok, late)
-         select ?, elder_id, region_code, ok, late from per_elder
-         on conflict (period, elder_id) do update set region_code = excluded.region_code, ok = excluded.ok, late = excluded.late`,
-        [...perElderRateParams(period, asOf, [village]), period.label],
-        'run',
-      );
-      // The assessment's figures of the village (考核), its visit rates from the verdicts just written.
-      await refreshAssessmentVillage(em, { label: period.label, from: period.from, to: period.to, asOf, now }, village);
+    const at: RefreshAt = { period, asOf, now };
+    if (full) {
+      // Every village: town by town, the same statements as for one village but grouped by village (refreshTown).
+      // Codes that are not villages (an elder registered on a town, should one exist) keep the per-code path.
+      const towns = new Map<string, string[]>();
+      const others: string[] = [];
+      for (const code of villages) {
+        if (code.length === VILLAGE_LENGTH) (towns.get(code.slice(0, TOWN_LENGTH)) ?? towns.set(code.slice(0, TOWN_LENGTH), []).get(code.slice(0, TOWN_LENGTH))!).push(code);
+        else others.push(code);
+      }
+      for (const [town, list] of towns) await refreshTown(em, service, at, town, list);
+      await refreshVillages(em, service, at, others);
+    } else {
+      // The villages the change log names: usually a handful, so one village at a time (a town-wide statement would
+      // recompute its untouched villages too).
+      await refreshVillages(em, service, at, villages);
     }
     if (full) {
       // A village without elders any more has nothing to report.
@@ -105,6 +99,89 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
     );
     return { period: period.label, asOf, villages: villages.length, full, ms: Date.now() - started };
   }
+}
+
+const TOWN_LENGTH = 9;
+const VILLAGE_LENGTH = 12;
+
+/** What a refresh judges: the period, the day its figures are judged on, the refresh's time. */
+interface RefreshAt {
+  period: Period;
+  asOf: string;
+  now: Date;
+}
+
+/**
+ * The rows of each code in `codes`, one code at a time (the incremental path, and the rare code that is not a
+ * village): its heavy figures (nine statements), its elders' verdicts and its assessment row (three more).
+ */
+export async function refreshVillages(em: EntityManager, service: ReportsService | null, at: RefreshAt, codes: string[]): Promise<void> {
+  const { period, asOf, now } = at;
+  const reports = service ?? new ReportsService(contextFor(em, now));
+  for (const village of codes) {
+    const figures = await reports.figures(village, 0, period, asOf, 'heavy');
+    const all = figures.get('ALL') ?? new Map();
+    await em.execute(
+      `insert into report_rollup (period, region_code, as_of, figures, refreshed_at) values (?, ?, ?, ?::jsonb, ?)
+       on conflict (period, region_code) do update set as_of = excluded.as_of, figures = excluded.figures, refreshed_at = excluded.refreshed_at`,
+      [period.label, village, asOf, JSON.stringify(plainFigures(all)), now],
+      'run',
+    );
+    // The people behind the village's rate figures (the drill from a count to its list reads these): the same
+    // per-elder rule as the figures. An elder who moved is re-keyed by the upsert, so the old village's delete
+    // (before or after) never removes them.
+    await em.execute(`delete from report_rollup_elder where period = ? and region_code = ?`, [period.label, village], 'run');
+    await em.execute(
+      `${perElderRateSql(inSubtree('e.region_code'))}
+       insert into report_rollup_elder (period, elder_id, region_code, ok, late)
+       select ?, elder_id, region_code, ok, late from per_elder
+       on conflict (period, elder_id) do update set region_code = excluded.region_code, ok = excluded.ok, late = excluded.late`,
+      [...perElderRateParams(period, asOf, [village]), period.label],
+      'run',
+    );
+    // The assessment's figures of the village (考核), its visit rates from the verdicts just written.
+    await refreshAssessmentVillage(em, { label: period.label, from: period.from, to: period.to, asOf, now }, village);
+  }
+}
+
+/**
+ * The rows of every village of one town (a full refresh) in the statements `refreshVillages` runs for one village,
+ * grouped by village: at a million elders (thousands of villages, ~12 statements each) that is tens of thousands of
+ * statements fewer per refresh, and each plans and scans once per town instead of once per village.
+ * The same rules and the same rows as `refreshVillages` for each village: the report's figures grouped by child
+ * code (its GROUPING SETS give each village's counts; a village without any gets the empty figures), the verdicts
+ * of the town's village elders, the assessment's rows from those verdicts. Per town, not city-wide: each statement
+ * stays short beside requests. The town's writes are one transaction, so a reader never sees its verdicts half
+ * replaced (deleted, not yet inserted).
+ */
+export async function refreshTown(em: EntityManager, service: ReportsService | null, at: RefreshAt, town: string, villages: string[]): Promise<void> {
+  const { period, asOf, now } = at;
+  const reports = service ?? new ReportsService(contextFor(em, now));
+  const figures = await reports.figures(town, VILLAGE_LENGTH, period, asOf, 'heavy');
+  const rows = villages.map((code) => ({ code, figures: plainFigures(figures.get(code) ?? new Map()) }));
+  await em.transactional(async (tx) => {
+    await tx.execute(
+      `insert into report_rollup (period, region_code, as_of, figures, refreshed_at)
+       select ?, r.code, ?, r.figures, ? from jsonb_to_recordset(?::jsonb) as r(code text, figures jsonb)
+       on conflict (period, region_code) do update set as_of = excluded.as_of, figures = excluded.figures, refreshed_at = excluded.refreshed_at`,
+      [period.label, asOf, now, JSON.stringify(rows)],
+      'run',
+    );
+    await tx.execute(`delete from report_rollup_elder where period = ? and region_code = any(?::text[])`, [period.label, pgArray(villages)], 'run');
+    await tx.execute(
+      `${perElderRateSql('e.region_code = any(?::text[])')}
+       insert into report_rollup_elder (period, elder_id, region_code, ok, late)
+       select ?, elder_id, region_code, ok, late from per_elder
+       on conflict (period, elder_id) do update set region_code = excluded.region_code, ok = excluded.ok, late = excluded.late`,
+      [...perElderRateParams(period, asOf, [pgArray(villages)]), period.label],
+      'run',
+    );
+    await refreshAssessmentTown(tx, { label: period.label, from: period.from, to: period.to, asOf, now }, town, villages);
+  });
+}
+
+function plainFigures(all: Map<string, Map<string, number>>): RawFigures {
+  return Object.fromEntries([...all.entries()].map(([f, keys]) => [f, Object.fromEntries(keys)]));
 }
 
 /**
@@ -136,9 +213,10 @@ async function sumAncestors(em: EntityManager, periodLabel: string, asOf: string
 }
 
 /**
- * The heavy figures of a region and its children summed from the village rollups, with the time they were computed,
- * or null when there are none for this period judged on this day (or, in the first half hour of a new day while the
- * full refresh runs, on the day before). A report never waits for a city-wide recomputation.
+ * The heavy figures of a region and its children summed from the village rollups, with the day they were judged on
+ * and the time they were computed, or null when they may not answer (see `usable`: a period never rolled up, an
+ * older period not judged on `asOf`, a village's stale rows). A report never waits for a city-wide recomputation:
+ * while the new day's refresh runs, a region above a village answers from the last one, and says so.
  */
 export async function readRollups(
   em: EntityManager,
@@ -152,7 +230,7 @@ export async function readRollups(
     `select to_char(as_of, 'YYYY-MM-DD') as as_of, refreshed_at from report_rollup_state where period = ?`,
     [periodLabel],
   );
-  if (!state || !usable(state, asOf, now)) return null;
+  if (!state || !usable(state, periodLabel, asOf, prefix, now)) return null;
   const refreshedAt = new Date(state.refreshed_at);
   // The region's own row (ALL) and its children's rows, already summed by the refresh (sumAncestors).
   const rows = await em.execute<{ child: string; figure: string; key: string; n: string }[]>(
@@ -170,29 +248,49 @@ export async function readRollups(
   return { figures: out, asOf: state.as_of, refreshedAt };
 }
 
-/** Rollups judged on `asOf`, or in the grace after midnight on the day before (a full refresh is running). */
-function usable(state: { as_of: string; refreshed_at: Date | string }, asOf: string, now: Date): boolean {
+/**
+ * Whether rollups of `periodLabel` in this state answer a question about region `prefix` judged on `asOf`:
+ * - judged on `asOf`: always;
+ * - a running period (this month or last, rolledPeriods) judged on an earlier day, for a region above a village:
+ *   yes, stale and marked (the answer's asOf and computedAt are the rollups'), because computing a city or a town
+ *   live takes a minute at a million elders, longer than anyone waits on a page, and the new day's full refresh is
+ *   on its way (issue 17). A village is small: it is computed live, exact for today;
+ * - otherwise (an older period, a village): in the half hour after midnight, the day before (a full refresh is
+ *   running), else not: live.
+ * A period never rolled up has no state and is computed live until its first refresh (the job does that first).
+ */
+function usable(state: { as_of: string; refreshed_at: Date | string }, periodLabel: string, asOf: string, prefix: string, now: Date): boolean {
+  if (state.as_of === asOf) return true;
+  if (state.as_of < asOf && prefix.length < VILLAGE_LENGTH && rolledPeriods(now).includes(periodLabel)) return true;
   const refreshedAt = new Date(state.refreshed_at);
-  return state.as_of === asOf || (state.as_of < asOf && now.getTime() - refreshedAt.getTime() < ROLLUP_DAY_GRACE_MS + 86_400_000 && state.as_of === previousDay(asOf));
+  return state.as_of < asOf && now.getTime() - refreshedAt.getTime() < ROLLUP_DAY_GRACE_MS + 86_400_000 && state.as_of === previousDay(asOf);
 }
 
-/** Whether a report of this period judged on `asOf` answers from the rollups (then its drill lists read them too). */
-export async function rollupsUsable(em: EntityManager, periodLabel: string, asOf: string, now: Date): Promise<boolean> {
-  return (await usableRollupState(em, periodLabel, asOf, now)) !== null;
-}
-
-/** The rollups' day and refresh time when a report of this period judged on `asOf` answers from them, else null. */
+/** The rollups' day and refresh time when a report of region `prefix` for this period judged on `asOf` answers from them, else null. */
 export async function usableRollupState(
   em: EntityManager,
   periodLabel: string,
   asOf: string,
+  prefix: string,
   now: Date,
 ): Promise<{ asOf: string; refreshedAt: Date } | null> {
   const [state] = await em.execute<{ as_of: string; refreshed_at: Date | string }[]>(
     `select to_char(as_of, 'YYYY-MM-DD') as as_of, refreshed_at from report_rollup_state where period = ?`,
     [periodLabel],
   );
-  return state && usable(state, asOf, now) ? { asOf: state.as_of, refreshedAt: new Date(state.refreshed_at) } : null;
+  return state && usable(state, periodLabel, asOf, prefix, now) ? { asOf: state.as_of, refreshedAt: new Date(state.refreshed_at) } : null;
+}
+
+/**
+ * The running periods in the order the background job refreshes them: a period never rolled up first (until its
+ * first refresh every city or town question about it is computed live: the first minutes of a new month, a first
+ * deploy), then the others. One statement.
+ */
+export async function rolledPeriodsInOrder(em: EntityManager, now: Date): Promise<{ unrolled: string[]; rolled: string[] }> {
+  const periods = rolledPeriods(now);
+  const rows = await em.execute<{ period: string }[]>(`select period from report_rollup_state where period = any(?::text[])`, [pgArray(periods)]);
+  const known = new Set(rows.map((r) => r.period));
+  return { unrolled: periods.filter((p) => !known.has(p)), rolled: periods.filter((p) => known.has(p)) };
 }
 
 function previousDay(day: string): string {

@@ -27,6 +27,14 @@ import { periodOfArgs, type PeriodChoice } from '../../graphql/period.js';
 type Row = { child: string | null; key: string | null; n: string };
 
 /**
+ * The period's days (parameters: first, last day) as times of `v.visited_at`, beside `v.visited_on between`: the same
+ * visits (a check keeps visited_on the China date of visited_at), but visit is partitioned by visited_at, so only the
+ * period's partitions are read. Without it the visits figures of a town probed all 18 monthly partitions: 45% of a
+ * full rollup refresh at 100k elders (issue 17).
+ */
+const VISITED_IN_PERIOD = `v.visited_at >= (?::date)::timestamp at time zone 'Asia/Shanghai' and v.visited_at < (?::date + 1)::timestamp at time zone 'Asia/Shanghai'`;
+
+/**
  * The visit rate's rule, one row per elder of `scope` (a condition on alias `e`): `per_elder(elder_id, region_code,
  * ok, late)`. The denominator is every row; the numerator the rows with `ok` (every requirement judged in the period
  * met, or its window still open at the period's end, and none overdue); the overdue figure the rows with `late`.
@@ -403,8 +411,8 @@ export class ReportsService {
     put('visitsByMethod', await grouped(
       `select ${child('e.region_code')} as child, v.method as key
          from visit v join elder e on e.id = v.elder_id
-        where starts_with(e.region_code, ?) and v.visited_on between ?::date and ?::date`,
-      [prefix, period.from, period.to],
+        where starts_with(e.region_code, ?) and v.visited_on between ?::date and ?::date and ${VISITED_IN_PERIOD}`,
+      [prefix, period.from, period.to, period.from, period.to],
     ));
     // Visit rate and overdue: the same derived compliance as visitRate/overdueElders, one row per elder and figure.
     put('rate', await em.execute<Row[]>(
@@ -432,8 +440,8 @@ export class ReportsService {
            select 'flagged' where v.flags <> '{}'
            union all
            select f from unnest(v.flags) as f) k(key)
-        where starts_with(e.region_code, ?) and v.visited_on between ?::date and ?::date`,
-      [prefix, period.from, period.to],
+        where starts_with(e.region_code, ?) and v.visited_on between ?::date and ?::date and ${VISITED_IN_PERIOD}`,
+      [prefix, period.from, period.to, period.from, period.to],
     ));
     put('alertsOpenedByKind', await grouped(
       `select ${child('e.region_code')} as child, coalesce(a.rule_code, 'MANUAL') as key

@@ -138,11 +138,11 @@ export class ReportType {
   @Field(() => LocalDate, { description: 'Last day of the period (China time).' })
   to!: string;
 
-  @Field(() => LocalDate, { description: 'The day requirements and the registry are judged on: `to`, or today for a running period.' })
+  @Field(() => LocalDate, { description: 'The day requirements and the registry are judged on: `to`, or today for a running period; an earlier day when a city or town answers from the last rollup refresh while the new day’s runs (then `computedAt` is not today: show it).' })
   asOf!: string;
 
   @Field(() => GraphQLDateTimeISO, {
-    description: 'When these figures were computed: now (live), the last rollup refresh (running months, refreshed every 30 s), or the close.',
+    description: 'When these figures were computed: now (live), the last rollup refresh (running months, refreshed every 30 s; for a city or town also while the new day’s refresh has not run, judged on `asOf`), or the close.',
   })
   computedAt!: Date;
 
