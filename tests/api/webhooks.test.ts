@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder, type ElderData } from '../helpers/elders.js';
@@ -289,6 +290,39 @@ describe('report refresher', () => {
     await expect.poll(async () => (await t.sql<{ key: string; ahead: boolean }>(
       `select key, run_at > now() + interval '59 minutes' as ahead from graphile_worker.jobs where task_identifier = 'refresh_reports' and attempts < max_attempts`,
     )), { timeout: 10_000, interval: 100 }).toEqual([{ key: 'refresh_reports', ahead: true }]);
+  });
+
+  it('a stop past its grace ends a running refresh between towns, and its next run is queued at once, not an interval later', async () => {
+    // Only this test's worker runs the refresh (the others would finish it and hide whether it was cut short).
+    for (const w of workers.splice(0)) await w.stop();
+    await registerElder(t, admin, { name: '司马秀兰', regionCode: REGIONS.villageB1, idNumber: idNumberFor('1943-03-04') });
+    // A new day for both (a full refresh, town by town), and the refresher due now.
+    await t.sql(`update report_rollup_state set as_of = as_of - 1`);
+    await t.sql(`update compliance_snapshot_state set valid = false`);
+    // The snapshot's first town waits on this lock, so the stop lands while the refresh runs.
+    const blocker = new pg.Client({ connectionString: t.dbUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table compliance_snapshot in exclusive mode');
+      await t.sql(`select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where task_identifier = 'refresh_reports'), run_at := now())`);
+      const w = await work({ reportSeconds: 3600, abortAfterMs: 50 });
+      await expect.poll(async () => (await t.sql(`select 1 from pg_locks where relation = 'compliance_snapshot'::regclass and not granted`)).length, { timeout: 20_000, interval: 50 }).toBeGreaterThan(0);
+      const stopping = w.stop();
+      await new Promise((resolve) => setTimeout(resolve, 200)); // past the 50 ms grace: the signal is aborted
+      await blocker.query('commit');
+      await stopping;
+    } finally {
+      await blocker.end();
+    }
+    // Cut short: the snapshot was not finished, and the next run waits for no interval; nothing is left locked.
+    expect((await t.sql(`select 1 from compliance_snapshot_state where valid`)).length).toBe(0);
+    expect(await t.sql<{ locked: boolean; soon: boolean }>(
+      `select locked_at is not null as locked, run_at < now() + interval '1 minute' as soon from graphile_worker.jobs where task_identifier = 'refresh_reports'`,
+    )).toEqual([{ locked: false, soon: true }]);
+    // The next worker finishes it.
+    await work({ reportSeconds: 3600 });
+    await expect.poll(async () => (await t.sql(`select 1 from compliance_snapshot_state where valid`)).length, { timeout: 20_000, interval: 100 }).toBe(1);
   });
 });
 

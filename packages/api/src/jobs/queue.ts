@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Logger, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
 import type { AppConfig } from '../config/env.js';
 import { ALERT_DERIVED_SQL } from '../modules/alerts/alerts.service.js';
@@ -121,7 +122,7 @@ export interface WorkerOptions {
  * last 10 minutes: a refresh never takes that long; an older lock is a crashed worker's). Without that check a seed
  * while a refresh runs would start a second one beside it. The interval travels in the payload, so any worker runs it.
  */
-async function queueReports(query: (text: string, values?: unknown[]) => Promise<unknown>, seconds: number, seed: boolean): Promise<void> {
+async function queueReports(query: (text: string, values?: unknown[]) => Promise<unknown>, seconds: number, seed: boolean, runInSeconds = seed ? 0 : seconds): Promise<void> {
   await query(
     `select graphile_worker.add_job($1, json_build_object('seconds', $2::int), run_at := now() + make_interval(secs => $3::int),
                                     job_key := $4, job_key_mode := 'replace', max_attempts := 1)
@@ -129,7 +130,7 @@ async function queueReports(query: (text: string, values?: unknown[]) => Promise
          or not exists (select 1 from graphile_worker.jobs j
                          where j.task_identifier = $1
                            and (j.attempts < j.max_attempts or j.locked_at > now() - interval '10 minutes'))`,
-    [TASKS.refreshReports, seconds, seed ? 0 : seconds, REPORTS_KEY, seed],
+    [TASKS.refreshReports, seconds, runInSeconds, REPORTS_KEY, seed],
   );
 }
 
@@ -161,18 +162,27 @@ export function taskList(options: WorkerOptions): TaskList {
     [TASKS.refreshReports]: async (payload, helpers) => {
       const seconds = Number((payload as { seconds?: number } | null)?.seconds ?? options.reportSeconds ?? 0);
       if (seconds <= 0) return;
+      // The worker's abort signal (a stop past its grace) ends each refresh between towns: a stop no longer waits
+      // for a whole refresh, and the job is not left locked by a process that is gone.
+      const signal = helpers.abortSignal;
+      let stopped = false;
       try {
         const at = now();
         // A period never rolled up (a new month's first minutes, a first deploy) is computed live over whole regions
         // on every report until its first refresh: that one first, before anything else. A period already rolled up
         // answers from its last refresh meanwhile (stale, and saying so), so it can wait.
         const { unrolled, rolled } = await rolledPeriodsInOrder(orm.em.fork(), at);
-        for (const period of unrolled) await refreshRollups(orm.em, period, at);
-        await refreshComplianceSnapshot(orm.em, at);
-        for (const period of rolled) await refreshRollups(orm.em, period, at);
+        for (const period of unrolled) await refreshRollups(orm.em, period, at, signal);
+        await refreshComplianceSnapshot(orm.em, at, signal);
+        for (const period of rolled) await refreshRollups(orm.em, period, at, signal);
+      } catch (error) {
+        // Cut short by the stop (not a failure): what was done stays, the rest is the next run's, queued at once
+        // below so that another worker, or this one's next start, takes it up.
+        if (!signal.aborted) throw error;
+        stopped = true;
       } finally {
         // The next run, whether this one failed or not (a failure is logged by the queue; the next may succeed).
-        await queueReports((text, values) => helpers.query(text, values), seconds, false);
+        await queueReports((text, values) => helpers.query(text, values), seconds, false, stopped ? 0 : seconds);
       }
     },
     [TASKS.ensurePartitions]: async (_payload, helpers) => {
@@ -199,7 +209,14 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
   const ownPool = options.pgPool ? null : new pg.Pool({ connectionString: options.connectionString, max: (options.concurrency ?? 4) + 2 });
   ownPool?.on('error', () => undefined);
   ownPool?.on('connect', (client) => client.on('error', () => undefined));
+  // The pool's id is what its jobs are locked by (see stop()).
+  const events: WorkerEvents = new EventEmitter();
+  let poolId: string | null = null;
+  events.on('pool:create', ({ workerPool }) => {
+    poolId = workerPool.id;
+  });
   const runner = await run({
+    events,
     pgPool: options.pgPool ?? ownPool!,
     taskList: taskList(options),
     crontab: options.cron === false ? '' : (options.reportSeconds ?? 0) > 0 ? `${CRONTAB}\n${REPORTS_CRON}` : CRONTAB,
@@ -222,6 +239,10 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
       stopped ??= runner
         .stop()
         .then(() => runner.promise.catch(() => undefined))
+        // graphile-worker records a finished job without waiting for it (completeJob is not awaited), so a job that
+        // ended during the stop could stay locked by this gone pool for its 4-hour lock timeout. Unlock ours with its
+        // own function for dead workers: a job already recorded is gone and unaffected.
+        .then(() => (poolId ? (options.pgPool ?? ownPool!).query(`select graphile_worker.force_unlock_workers(array[$1::text])`, [poolId]).catch(() => undefined) : null))
         .then(() => ownPool?.end());
       return stopped;
     },

@@ -25,7 +25,7 @@ export interface RefreshResult {
  * refresh runs beside requests and never holds a long transaction. Two refreshers at once (two API instances) only
  * repeat work: every write is an idempotent upsert.
  */
-export async function refreshRollups(root: EntityManager, periodLabel: string, now: Date): Promise<RefreshResult | null> {
+export async function refreshRollups(root: EntityManager, periodLabel: string, now: Date, signal?: AbortSignal): Promise<RefreshResult | null> {
   const started = Date.now();
   const period = parsePeriod(periodLabel);
   const today = chinaDate(now);
@@ -65,12 +65,16 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
         if (code.length === VILLAGE_LENGTH) (towns.get(code.slice(0, TOWN_LENGTH)) ?? towns.set(code.slice(0, TOWN_LENGTH), []).get(code.slice(0, TOWN_LENGTH))!).push(code);
         else others.push(code);
       }
-      for (const [town, list] of towns) await refreshTown(em, service, at, town, list);
-      await refreshVillages(em, service, at, others);
+      // A stopping worker's signal ends it between towns: the state keeps the last complete refresh, read as before.
+      for (const [town, list] of towns) {
+        signal?.throwIfAborted();
+        await refreshTown(em, service, at, town, list);
+      }
+      await refreshVillages(em, service, at, others, signal);
     } else {
       // The villages the change log names: usually a handful, so one village at a time (a town-wide statement would
       // recompute its untouched villages too).
-      await refreshVillages(em, service, at, villages);
+      await refreshVillages(em, service, at, villages, signal);
     }
     if (full) {
       // A village without elders any more has nothing to report.
@@ -115,10 +119,11 @@ interface RefreshAt {
  * The rows of each code in `codes`, one code at a time (the incremental path, and the rare code that is not a
  * village): its heavy figures (nine statements), its elders' verdicts and its assessment row (three more).
  */
-export async function refreshVillages(em: EntityManager, service: ReportsService | null, at: RefreshAt, codes: string[]): Promise<void> {
+export async function refreshVillages(em: EntityManager, service: ReportsService | null, at: RefreshAt, codes: string[], signal?: AbortSignal): Promise<void> {
   const { period, asOf, now } = at;
   const reports = service ?? new ReportsService(contextFor(em, now));
   for (const village of codes) {
+    signal?.throwIfAborted();
     const figures = await reports.figures(village, 0, period, asOf, 'heavy');
     const all = figures.get('ALL') ?? new Map();
     await em.execute(
