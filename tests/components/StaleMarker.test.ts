@@ -1,7 +1,7 @@
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
-import StaleMarker from '../../packages/admin/src/modules/reports/components/StaleMarker.vue';
-import { staleSince } from '../../packages/admin/src/modules/reports/staleness';
+import StaleMarker from '../../packages/admin/src/components/StaleMarker.vue';
+import { staleSince } from '../../packages/admin/src/format/staleness';
 import { i18n } from '../../packages/admin/src/plugins/i18n';
 
 // Issue 17: figures from an earlier day's refresh (a city's report while the new day's refresh runs) say so in

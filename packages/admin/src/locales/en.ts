@@ -21,6 +21,9 @@ const en: Messages = {
     next: 'Next',
     total: '{n} in all',
     totalCapped: '{n}+ in all',
+    // Figures from an earlier day's background refresh (StaleMarker: the report, the dashboard, the assessment).
+    staleAsOf: 'Figures as of {month}/{day} {time}',
+    staleHint: 'Today’s figures are being updated in the background; these are from the last update. Reload once it is done to see today’s.',
     page: 'Page {n}',
     pageSize: '{n} per page',
     pageSizeLabel: 'Rows per page',

@@ -20,6 +20,9 @@ export default {
     total: '共 {n} 条',
     // A total the API stopped counting at its cap (the audit log): "10,000+ 条".
     totalCapped: '{n}+ 条',
+    // Figures from an earlier day's background refresh (StaleMarker: the report, the dashboard, the assessment).
+    staleAsOf: '统计截至 {month}月{day}日 {time}',
+    staleHint: '今日数据正在后台更新，此处为上次统计的结果；更新完成后刷新页面即可看到今日数据',
     page: '第 {n} 页',
     pageSize: '每页 {n} 条',
     // The page-size select's name for screen readers (it has no visible label).

@@ -30,8 +30,6 @@ const en: Shape<typeof zhCN> = {
     closedAt: 'Closed at {at}',
     live: 'Open (live figures)',
     asOf: 'As of {date}',
-    staleAsOf: 'Figures as of {month}/{day} {time}',
-    staleHint: 'Today’s figures are being updated in the background; these are from the last update. Reload once it is done to see today’s.',
     range: '{from} to {to}',
     drillHint: 'Click a row of a region below to open it',
     download: 'Download xlsx',

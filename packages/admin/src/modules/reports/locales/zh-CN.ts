@@ -26,8 +26,6 @@ const zhCN = {
     closedAt: '关账时间 {at}',
     live: '未关账（实时数据）',
     asOf: '截至 {date}',
-    staleAsOf: '统计截至 {month}月{day}日 {time}',
-    staleHint: '今日数据正在后台更新，此处为上次统计的结果；更新完成后刷新页面即可看到今日数据',
     range: '{from} 至 {to}',
     drillHint: '点击下级地区所在行，查看其下一级',
     download: '下载 xlsx',

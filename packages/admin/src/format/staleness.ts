@@ -1,4 +1,4 @@
-import { chinaDate, chinaDateTime } from '../../format/time';
+import { chinaDate, chinaDateTime } from './time';
 
 /**
  * When figures were not computed today (China time), the moment they were, in parts for the "统计截至 12月4日 23:10"
