@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, REGIONS, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
-import { launchChromium, OUTPUT, requireBuiltConsole } from '../helpers/browser.js';
+import { launchChromium, logInAs, newConsolePage, OUTPUT, requireBuiltConsole } from '../helpers/browser.js';
 
 // The audit log past its count cap (issue 17): the API counts at most `auditCountCap` events (10,000 in production,
 // 5 here) and the console says "5+ 条记录", shows the page without a page count, and still pages on by cursor, with the
@@ -32,24 +32,9 @@ describe('the capped audit log in Chromium', () => {
     await t?.close();
   });
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
-    return page;
-  }
-
   it('says "5+ 条", pages past the cap with next, and the back button restores the page', async () => {
-    const page = await newPage();
-    await page.goto(`${server.url}/login`);
-    await page.locator('[data-test=username] input, input[data-test=username]').first().fill('cap-auditor');
-    await page.locator('[data-test=password] input, input[data-test=password]').first().fill(TEST_PASSWORD);
-    await page.locator('[data-test=login-submit]').click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    const page = await newConsolePage(browser, consoleErrors);
+    await logInAs(page, server.url, 'cap-auditor', TEST_PASSWORD);
     await page.goto(`${server.url}/audit`);
 
     const rows = page.locator('[data-test=audit-table] tbody tr.el-table__row');

@@ -25,6 +25,25 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * A new page in a context of its own (Chinese locale, the given viewport), whose console errors and uncaught page
+ * errors are collected into `errors` with the page's address, so a test can end by expecting none.
+ */
+export async function newConsolePage(
+  browser: Browser,
+  errors: string[],
+  options: { viewport?: { width: number; height: number }; timeout?: number } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: options.viewport ?? { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(options.timeout ?? 15_000);
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
 /** Logs a demo user in through the console's login form (tapped on a touch context) and waits to leave /login. */
 export async function logInAs(page: Page, baseUrl: string, username: string, password = 'demo1234'): Promise<void> {
   await page.goto(`${baseUrl}/login`);
