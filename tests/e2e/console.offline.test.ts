@@ -155,6 +155,19 @@ describe('the field app offline in Chromium', () => {
   }
 
   /** Opens the worklist's elder by name (search, then tap) and waits for the form. */
+  /**
+   * Opens the phone's menu drawer until its logout shows. The drawer closes on any route change, and after a queued
+   * visit the page may still be settling its address: on a loaded machine a single tap could open it just before
+   * that closed it again (seen once in CI). Tapping the button only ever opens it.
+   */
+  async function openMenu(page: Page): Promise<void> {
+    const logout = page.locator('[data-test=logout]');
+    await poll(async () => {
+      if (!(await logout.isVisible())) await page.locator('[data-test=menu-button]').tap({ timeout: 2_000 }).catch(() => undefined);
+      return logout.isVisible();
+    }).toBe(true);
+  }
+
   async function openVisit(page: Page, elder: { id: string; name: string }): Promise<void> {
     if (!page.url().endsWith('/worklist')) await page.goto(`${server.url}/worklist`);
     const search = page.locator('input[data-test=worklist-search], [data-test=worklist-search] input').first();
@@ -341,7 +354,7 @@ describe('the field app offline in Chromium', () => {
     await page.locator('[data-test=visit-submit]').tap();
     await poll(() => page.locator('[data-test=visit-queued]').isVisible()).toBe(true);
     // Logging out with a visit still waiting asks first; cancelled, nothing changes.
-    await page.locator('[data-test=menu-button]').tap();
+    await openMenu(page);
     await page.locator('[data-test=logout]').tap();
     await poll(() => page.locator('.el-message-box').textContent()).toContain('还有 1 条探访记录未上传');
     await page.locator('.el-message-box').getByText('取消', { exact: true }).tap();
@@ -353,7 +366,7 @@ describe('the field app offline in Chromium', () => {
     await page.goto(`${server.url}/worklist`);
     // The upload happens on its own once online; wait for it before logging out.
     await poll(() => page.locator('[data-test=outbox-badge]').count()).toBe(0);
-    await page.locator('[data-test=menu-button]').tap();
+    await openMenu(page);
     await page.locator('[data-test=logout]').tap();
     await page.waitForURL(/\/login/);
     expect(await stores()).toEqual({ cache: 0, outbox: 0, keys: 0 });
