@@ -36,6 +36,7 @@ import { Migration20261206023000_agency_view_indexes } from './Migration20261206
 import { Migration20261206024000_assessment_rollup } from './Migration20261206024000_assessment_rollup.js';
 import { Migration20261206025100_console_counts } from './Migration20261206025100_console_counts.js';
 import { Migration20261206025200_elder_history_index } from './Migration20261206025200_elder_history_index.js';
+import { Migration20261206025300_change_log_elder_index } from './Migration20261206025300_change_log_elder_index.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -76,4 +77,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206024000_assessment_rollup', class: Migration20261206024000_assessment_rollup },
   { name: 'Migration20261206025100_console_counts', class: Migration20261206025100_console_counts },
   { name: 'Migration20261206025200_elder_history_index', class: Migration20261206025200_elder_history_index },
+  { name: 'Migration20261206025300_change_log_elder_index', class: Migration20261206025300_change_log_elder_index },
 ];
