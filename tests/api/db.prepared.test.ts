@@ -36,16 +36,18 @@ describe('named prepared statements', () => {
     const client = clientOf(orm);
     const connection = await client.acquireConnection();
     try {
-      const run = async (k: number) => (await runPrepared(connection, `tf_test_${k}`, `select $1::int + ${k} as n`, [1], 3)) as { n: number }[];
+      // Names as executeBound makes them: base64url, with upper case and '-' (deallocated quoted).
+      const name = (k: number) => `tf_Test-${k}`;
+      const run = async (k: number) => (await runPrepared(connection, name(k), `select $1::int + ${k} as n`, [1], 3)) as { n: number }[];
       for (const k of [1, 2, 3]) expect(await run(k)).toEqual([{ n: 1 + k }]);
-      expect(await preparedNames(connection)).toEqual(['tf_test_1', 'tf_test_2', 'tf_test_3']);
+      expect(await preparedNames(connection)).toEqual([name(1), name(2), name(3)]);
       // Using 1 again makes 2 the least recently used: the fourth statement deallocates 2, not 1.
       await run(1);
       expect(await run(4)).toEqual([{ n: 5 }]);
-      expect(await preparedNames(connection)).toEqual(['tf_test_1', 'tf_test_3', 'tf_test_4']);
+      expect(await preparedNames(connection)).toEqual([name(1), name(3), name(4)]);
       // A deallocated statement used again is parsed again (node-postgres was told), and answers.
       expect(await run(2)).toEqual([{ n: 3 }]);
-      expect(await preparedNames(connection)).toEqual(['tf_test_1', 'tf_test_2', 'tf_test_4']);
+      expect(await preparedNames(connection)).toEqual([name(1), name(2), name(4)]);
     } finally {
       await connection.query('deallocate all');
       await client.releaseConnection(connection);
