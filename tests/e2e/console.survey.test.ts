@@ -166,8 +166,14 @@ describe('admin console in Chromium: survey rounds', () => {
     await dialog.locator('input[data-test=round-name], [data-test=round-name] input').first().fill('春节前摸排');
     // A village is not an area a round runs over.
     await dialog.locator('.el-cascader').click();
-    await page.locator('.el-cascader-node', { hasText: '三埠街道' }).click();
-    await page.locator('.el-cascader-node', { hasText: '东河社区居委会' }).locator('.el-radio').click();
+    // The town's villages load when it is opened; a click that lands while the panel is still settling opens
+    // nothing (failed once in CI), so open it until a village shows.
+    const village = page.locator('.el-cascader-node', { hasText: '东河社区居委会' });
+    await poll(async () => {
+      if (!(await village.isVisible())) await page.locator('.el-cascader-node', { hasText: '三埠街道' }).locator('.el-cascader-node__label').click({ timeout: 2_000 }).catch(() => undefined);
+      return village.isVisible();
+    }).toBe(true);
+    await village.locator('.el-radio').click();
     await dialog.locator('[data-test=create-round]').click();
     await poll(() => dialog.locator('.el-form-item__error').first().textContent()).toBe('请选择摸排范围');
     await dialog.locator('.el-cascader').click();
