@@ -138,6 +138,49 @@ describe('compiled reads answer as the entity path does', () => {
     }
   });
 
+  it("a kept plan binds each request's own values: the archive, the caller, variables and today's date", async () => {
+    // One document, sent again and again as a client does: the plan is kept after the first request (elder.queries.ts
+    // keptPlan), so a value bound from the first request and reused would answer the wrong archive or age here.
+    const KEPT = `query Kept($id: ID!, $asOf: Date) { elder(id: $id) { id name age years: age(asOf: $asOf) region { code }
+      classification { class reasons { code text } } visits(first: 2) { totalCount } } }`;
+    const [{ id: otherTownElder }] = await t.sql<{ id: string }>(
+      `select id from elder where starts_with(region_code, $1) and id <> $2 order by id desc limit 1`, [DEMO_TOWN, townElder]);
+    const seen = new Set<string>();
+    try {
+      for (const user of [admin, town, admin]) {
+        for (const id of [townElder, otherTownElder, townElder]) {
+          for (const asOf of [null, '2031-01-01']) {
+            const read = await both(user, KEPT, { id, asOf });
+            expect(ok(read.compiled).elder.id).toBe(id);
+            expect(read.audit).toEqual([expect.objectContaining({ elder_id: id, actor_username: user.username })]);
+            seen.add(JSON.stringify(ok(read.compiled).elder));
+          }
+        }
+        // Outside the town, through the same kept plan: not found for the town operator, found for the city.
+        const outside = await t.exec(user, KEPT, { id: outsideElder, asOf: null });
+        if (user === town) expect(codeOf(outside)).toBe('NOT_FOUND');
+        else expect(ok(outside).elder.id).toBe(outsideElder);
+      }
+      // A year later the default age moves with today's date.
+      const before = ok(await t.exec<any>(admin, KEPT, { id: townElder, asOf: null })).elder.age;
+      t.clock.set('2027-11-16T02:00:00Z');
+      const later = await both(admin, KEPT, { id: townElder, asOf: null });
+      expect(ok(later.compiled).elder.age).toBe(before + 1);
+    } finally {
+      t.clock.set('2026-11-15T02:00:00Z');
+    }
+    // Two archives, each with and without the later asOf.
+    expect(seen.size).toBe(4);
+  });
+
+  it('a variable the root argument shares with a nested one is not kept out of the plan', async () => {
+    const SHARED = `query Shared($id: ID!) { elder(id: $id) { id name } again: elder(id: $id) { id } }`;
+    for (const id of [townElder, outsideElder]) {
+      const read = await both(admin, SHARED, { id });
+      expect(ok(read.compiled)).toEqual({ elder: { id, name: expect.any(String) }, again: { id } });
+    }
+  });
+
   it('aliases, fragments, inline fragments, edges and nested visit pages', async () => {
     const first = await both(admin, ALIASED, { first: 4 });
     const page = ok(first.compiled).page;

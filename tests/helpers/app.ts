@@ -131,10 +131,8 @@ export async function createTestApp(options: { config?: Partial<AppConfig> } = {
       return result.rows;
     },
     async listen(config = {}, options = {}) {
-      const { app: express, apollo: httpApollo } = await createApp({ ...appOptions, ...options, config: { ...appOptions.config, ...config } });
-      const server = await new Promise<Server>((resolve) => {
-        const s = express.listen(0, () => resolve(s));
-      });
+      const { apollo: httpApollo, listen } = await createApp({ ...appOptions, ...options, config: { ...appOptions.config, ...config } });
+      const server = await listen(0);
       servers.push(server);
       const { port } = server.address() as AddressInfo;
       return {

@@ -19,11 +19,9 @@ const replicas = await ReplicaSet.open(config.replicaUrls, { maxLagSeconds: conf
 // PostgreSQL (DATABASE_LISTEN_URL) when DATABASE_URL goes through PgBouncer in transaction mode.
 const sessions = config.sessionCacheSeconds > 0 ? new SessionCache(config.listenUrl ?? database.url, config.sessionCacheSeconds) : null;
 await sessions?.start();
-const { app, apollo } = await createApp({ orm, config, replicas, sessions });
+const { apollo, listen } = await createApp({ orm, config, replicas, sessions });
 
-const server: Server = await new Promise((resolve, reject) => {
-  const s = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(s)));
-});
+const server: Server = await listen(config.port);
 
 // The job queue (notifications' SMS, webhooks, escalation notices): inside this process unless TANFANG_WORKER=off,
 // when `pnpm worker` runs it alone. Several of either kind may run: jobs are locked one worker at a time.

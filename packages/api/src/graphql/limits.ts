@@ -133,6 +133,8 @@ function formatted(error: AppError): GraphQLFormattedError {
  * Either way the whole answer is refused, never a partial one that looks complete.
  */
 export function responseLimitsPlugin(max: number): ApolloServerPlugin<RequestContext> {
+  // Estimates that no variable changes, per operation node (Apollo keeps the parsed document of a query text).
+  const fixedEstimates = new WeakMap<OperationDefinitionNode, number>();
   return {
     async requestDidStart() {
       let isQuery = false;
@@ -155,15 +157,24 @@ export function responseLimitsPlugin(max: number): ApolloServerPlugin<RequestCon
             for (const n of todo) done.add(n);
             return coerced;
           };
-          const fragments: Fragments = {};
-          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-          let estimate: number;
-          try {
-            estimate = estimateObjects(schema, operation, fragments, variablesFor);
-          } catch (error) {
-            // Variables that do not coerce are refused by execution with a precise message: nothing to estimate.
-            if (error instanceof InvalidVariables) return;
-            throw error;
+          let estimate = fixedEstimates.get(operation);
+          if (estimate === undefined) {
+            const fragments: Fragments = {};
+            for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+            let consulted = false;
+            try {
+              estimate = estimateObjects(schema, operation, fragments, (node) => {
+                const values = variablesFor(node);
+                consulted ||= done.size > 0;
+                return values;
+              });
+            } catch (error) {
+              // Variables that do not coerce are refused by execution with a precise message: nothing to estimate.
+              if (error instanceof InvalidVariables) return;
+              throw error;
+            }
+            // No page size read a variable: the estimate is the document's alone, the same for every request sending it.
+            if (!consulted) fixedEstimates.set(operation, estimate);
           }
           if (estimate > max) throw responseTooLarge(estimate, max, true);
           isQuery = operation.operation === 'query';

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { Kind, visit, type ASTNode, type GraphQLFormattedError } from 'graphql';
+import { Kind, visit, type ASTNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { requestScope } from '../shared/request-scope.js';
 import { findInvalidText, isStorableText } from '../shared/text.js';
 import type { RequestContext } from './context.js';
@@ -112,6 +112,25 @@ function literalPath(ancestors: readonly (ASTNode | readonly ASTNode[])[]): stri
 }
 
 /**
+ * The argument path of the first string literal PostgreSQL could not store, or null; once per document (Apollo keeps
+ * the parsed document of a query text, so the walk is not repeated for every request sending it).
+ */
+const literalChecks = new WeakMap<DocumentNode, string | null>();
+function unstorableLiteral(document: DocumentNode): string | null {
+  const known = literalChecks.get(document);
+  if (known !== undefined) return known;
+  let inLiteral: string | null = null;
+  visit(document, {
+    StringValue(node, _key, parent, _path, ancestors) {
+      // `ancestors` stops above the direct parent (the argument or input field holding the string).
+      if (inLiteral === null && !isStorableText(node.value)) inLiteral = literalPath(parent ? [...ancestors, parent] : ancestors);
+    },
+  });
+  literalChecks.set(document, inLiteral);
+  return inLiteral;
+}
+
+/**
  * Every string a request carries, in its variables or written in the query, is checked once here, so no service
  * has to remember it and no `\u0000` ever reaches SQL as an internal error.
  */
@@ -121,13 +140,7 @@ export const inputTextPlugin: ApolloServerPlugin<RequestContext> = {
       async didResolveOperation({ request, document }) {
         const inVariables = findInvalidText(request.variables ?? {}, '');
         if (inVariables !== null) throw invalidText(inVariables);
-        let inLiteral: string | null = null;
-        visit(document, {
-          StringValue(node, _key, parent, _path, ancestors) {
-            // `ancestors` stops above the direct parent (the argument or input field holding the string).
-            if (inLiteral === null && !isStorableText(node.value)) inLiteral = literalPath(parent ? [...ancestors, parent] : ancestors);
-          },
-        });
+        const inLiteral = unstorableLiteral(document);
         if (inLiteral !== null) throw invalidText(inLiteral);
       },
     };

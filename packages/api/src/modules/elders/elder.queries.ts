@@ -101,13 +101,102 @@ export class NamedParams {
   }
 
   bind(text: string): CompiledStatement {
-    const params: unknown[] = [];
+    const { sql, names } = this.bindNames(text);
+    return { sql, params: names.map((n) => this.named[n]) };
+  }
+
+  /** `bind` without the values: the text with `?` and the names in text order (what a kept plan reuses). */
+  bindNames(text: string): { sql: string; names: string[] } {
+    const names: string[] = [];
     const sql = text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-      params.push(this.named[name]);
+      names.push(name);
       return '?';
     });
-    return { sql, params };
+    return { sql, names };
   }
+
+  /** Every named value (those given and those met while planning). */
+  values(): Readonly<Record<string, unknown>> {
+    return this.named;
+  }
+}
+
+/**
+ * A planned statement kept for the next request with the same selection: its text, the names of its values in text
+ * order, and the values met while planning (a field's arguments, today's date), which the key below fixes.
+ */
+interface KeptPlan {
+  sql: string;
+  names: string[];
+  planned: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Plans kept per selection (the field node: Apollo keeps a parsed document per query text, so a client sending the
+ * same document sends the same nodes), then by what else planning reads: the caller's scopes, language, today's date,
+ * whether the audit is in the statement and the other variables' values. Planning `elder(id)` was 5% of the API's CPU
+ * per archive read; a bounded number per selection, since variables may vary.
+ */
+const keptPlans = new WeakMap<FieldNode, Map<string, KeptPlan>>();
+const PLANS_PER_SELECTION = 16;
+
+/** How often each variable is used in the document (a variable used by the root argument only may be left out of the key). */
+const variableUses = new WeakMap<GraphQLResolveInfo['operation'], Map<string, number>>();
+
+function usesOf(info: GraphQLResolveInfo): Map<string, number> {
+  let uses = variableUses.get(info.operation);
+  if (!uses) {
+    uses = new Map();
+    const counted = uses;
+    const count = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach(count);
+      const n = node as { kind?: string; name?: { value: string } };
+      if (n.kind === Kind.VARIABLE_DEFINITION) return;
+      if (n.kind === Kind.VARIABLE) counted.set(n.name!.value, (counted.get(n.name!.value) ?? 0) + 1);
+      for (const key in n) if (key !== 'loc') count((n as Record<string, unknown>)[key]);
+    };
+    count(info.operation);
+    for (const fragment of Object.values(info.fragments)) count(fragment);
+    variableUses.set(info.operation, uses);
+  }
+  return uses;
+}
+
+/**
+ * The key of a kept plan, or null when the selection must be planned afresh: the request's own values (`requestNamed`:
+ * the root argument, the caller's region, the audit's who and when) are bound anew each time and left out; a variable
+ * feeding the root argument is left out only when nothing else in the document uses it.
+ */
+function planKey(info: GraphQLResolveInfo, ctx: RequestContext, audit: ReadAuditOptions, rootArgument: string): string | null {
+  const arg = info.fieldNodes[0]?.arguments?.find((a) => a.name.value === rootArgument);
+  let skip: string | null = null;
+  if (arg?.value.kind === Kind.VARIABLE) {
+    skip = arg.value.name.value;
+    if ((usesOf(info).get(skip) ?? 0) !== 1) return null;
+  }
+  const variables: Record<string, unknown> = {};
+  for (const name in info.variableValues) if (name !== skip) variables[name] = info.variableValues[name];
+  const scopes = [...(ctx.actor?.scopes ?? [])].sort().join(',');
+  return `${scopes}|${ctx.meta.lang}|${today(ctx)}|${audit.inStatement}|${JSON.stringify(variables)}`;
+}
+
+function keptPlan(info: GraphQLResolveInfo, key: string | null, requestNamed: Record<string, unknown>): CompiledStatement | null {
+  const plan = key === null ? undefined : keptPlans.get(info.fieldNodes[0]!)?.get(key);
+  if (!plan) return null;
+  return { sql: plan.sql, params: plan.names.map((n) => (n in requestNamed ? requestNamed[n] : plan.planned[n])) };
+}
+
+function keepPlan(info: GraphQLResolveInfo, key: string | null, p: NamedParams, text: string): CompiledStatement {
+  const { sql, names } = p.bindNames(text);
+  const values = p.values();
+  if (key !== null) {
+    let plans = keptPlans.get(info.fieldNodes[0]!);
+    if (!plans) keptPlans.set(info.fieldNodes[0]!, (plans = new Map()));
+    if (plans.size >= PLANS_PER_SELECTION) plans.delete(plans.keys().next().value as string);
+    plans.set(key, { sql, names, planned: { ...values } });
+  }
+  return { sql, params: names.map((n) => values[n]) };
 }
 
 /** A field as the response names it: its schema name, its arguments and every node selecting it (merged). */
@@ -358,9 +447,11 @@ function visitsSql(plan: Planner, f: PlannedField, e: string): string | Unsuppor
   if (!body) return null;
   // Visits served make the archive's read name its visits (read-audit.ts records every Visit returned).
   if (servesVisits) plan.parts.set('visits', (x) => hasVisitSql(`${x}.id`));
+  // `group by ()`: one row whatever is selected (`visits { totalCount }` alone aggregates nothing, and without it gave
+  // a row per visit: "more than one row returned by a subquery").
   return `(select ${body} from (
       select w.*, row_number() over (order by w.visited_at desc, w.id desc) as rn from (
-        select * from ${needsVisitRow ? newestVisitsSql(`${e}.id`, `${size} + 1`) : newestVisitKeysSql(`${e}.id`, `${size} + 1`)} w) w) ${v})`;
+        select * from ${needsVisitRow ? newestVisitsSql(`${e}.id`, `${size} + 1`) : newestVisitKeysSql(`${e}.id`, `${size} + 1`)} w) w) ${v} group by ())`;
 }
 
 /** Parts whose rows make the audit row name them (read-audit.ts RECORDED_ELDER_FIELDS: only when not empty). */
@@ -512,7 +603,11 @@ export function auditParams(audit: ReadAuditOptions): Record<string, unknown> {
 
 /** `elder(id)`: the archive as one JSON value (`node`), null outside the jurisdiction, its read audited. */
 export function compileElderById(info: GraphQLResolveInfo, ctx: RequestContext, id: string, audit: ReadAuditOptions): CompiledStatement | Unsupported {
-  const plan: Planner = { info, ctx, p: new NamedParams({ id, actorRegion: ctx.actor!.regionCode, ...auditParams(audit) }), aliases: 0, parts: new Map() };
+  const requestNamed = { id, actorRegion: ctx.actor!.regionCode, ...auditParams(audit) };
+  const key = planKey(info, ctx, audit, 'id');
+  const kept = keptPlan(info, key, requestNamed);
+  if (kept) return kept;
+  const plan: Planner = { info, ctx, p: new NamedParams({ ...requestNamed }), aliases: 0, parts: new Map() };
   const fields = collect(plan, info.schema.getType('Elder') as GraphQLObjectType, info.fieldNodes.map((n) => n.selectionSet!));
   if (!fields) return null;
   const node = elderSql(plan, fields, 'e');
@@ -520,7 +615,7 @@ export function compileElderById(info: GraphQLResolveInfo, ctx: RequestContext, 
   const p = plan.p;
   const row = `row as (select e.* from elder e where e.id = ${p.ref('id', 'uuid')} and ${inSubtree('e.region_code', p.ref('actorRegion', 'text'))})`;
   const select = `select ${node} as node${audit.inStatement ? '' : `, ${partsSql(plan, 'e')} as parts`} from row e`;
-  return p.bind(audit.inStatement ? `with ${row}, ${auditCte(plan, 'row')} ${select}` : `with ${row} ${select}`);
+  return keepPlan(info, key, p, audit.inStatement ? `with ${row}, ${auditCte(plan, 'row')} ${select}` : `with ${row} ${select}`);
 }
 
 export interface ListArgs {
