@@ -412,16 +412,16 @@ export class ComplianceService {
     const text = inlineVisitor(p.positional('src', source.sql, source.params), p, visitor);
     const shown = `shown as (select e.* from elder e where e.id in (select elder_id from rows) and ${inSubtree('e.region_code', p.ref('actorRegion', 'text'))})`;
     const item = `json_build_object('n', ${servesElders ? plan.node : 'null'}, 'name', e.name, 'id', e.id,
-      'r', g.r${servesElders && !audit.inStatement ? `, 'p', ${plan.parts('e')}` : ''})`;
-    // The rows grouped per elder once (a hash join), not searched per elder: at 742 elders that search was a
-    // quadratic 570,000 comparisons.
+      'r', (select g.m from grouped g) -> e.id::text${servesElders && !audit.inStatement ? `, 'p', ${plan.parts('e')}` : ''})`;
+    // The rows grouped per elder once, into one jsonb object keyed by elder (looked up per elder by binary search),
+    // not searched per elder: at 742 elders that search was a quadratic 570,000 comparisons, and a join on the grouped
+    // rows was planned as a nested loop (a CTE's row estimate is tiny) that grouped them again for every elder.
     const ctes = `${text},
       rows as (select ${COMPLIANCE_COLUMNS} from compliance where not met or overdue),
-      grouped as (select r.elder_id, json_agg(r) as r from rows r group by r.elder_id),
+      grouped as (select jsonb_object_agg(x.elder_id, x.r) as m from (select r.elder_id, jsonb_agg(r) as r from rows r group by r.elder_id) x),
       ${shown}${servesElders && audit.inStatement ? `, ${plan.auditCte('shown')}` : ''}`;
     const statement = p.bind(`${ctes}
-      select exists ${visitor} as visitor,
-             (select coalesce(json_agg(${item}), '[]'::json) from shown e left join grouped g on g.elder_id = e.id) as items`);
+      select exists ${visitor} as visitor, (select coalesce(json_agg(${item}), '[]'::json) from shown e) as items`);
     const [row] = await executeBound<{ visitor: boolean; items: { n: CompiledObject | null; name: string; id: string; r: ComplianceRow[]; p?: ReadPart[] }[] }>(
       this.ctx.em, statement.sql, statement.params, { prepare: this.ctx.compiledReads.prepared },
     );
