@@ -119,5 +119,34 @@ describe('a drill list counted from the verdicts of the rollup refresh', () => {
     await expectExact(townA, ['关新来', '李伟']);
     await expectExact(townB, ['关国华', '陈沙塘']);
     await expectExact(admin, ['关国华', '关新来', '李伟', '陈沙塘']);
+    await expectCountsKept();
+  });
+
+  it('the per-village verdict counts follow every write of the verdicts: a village refresh, a re-keyed move, a full refresh', async () => {
+    // 李伟 moves to town B: the village refresh of B re-keys his verdict row (an upsert from A's village).
+    ok(await t.exec(admin, UPDATE, { id: e.staying, version: 1, input: { regionCode: REGIONS.villageB1 } }));
+    await refreshRollups(t.orm.em, '2026-11', t.clock.now());
+    await expectCountsKept();
+    await expectExact(townA, ['关新来']);
+    await expectExact(townB, ['关国华', '李伟', '陈沙塘']);
+    // A full refresh (a new day) replaces every village's verdicts town by town.
+    t.clock.set('2026-11-16T02:00:00Z');
+    try {
+      await refreshRollups(t.orm.em, '2026-11', t.clock.now());
+      await expectCountsKept();
+      const [row] = await t.sql<{ n: string }>(`select coalesce(sum(n), 0) as n from report_rollup_verdict_count where period = '2026-11' and not ok`);
+      expect(Number(row!.n)).toBe(4);
+      await expectExact(admin, ['关国华', '关新来', '李伟', '陈沙塘']);
+    } finally {
+      t.clock.set(TODAY);
+    }
   });
 });
+
+/** The kept counts are exactly the verdict rows grouped (a counter left at zero is no row). */
+async function expectCountsKept(): Promise<void> {
+  const kept = await t.sql(`select period, region_code, ok, late, n::int from report_rollup_verdict_count where n <> 0 order by 1, 2, 3, 4`);
+  const counted = await t.sql(`select period, region_code, ok, late, count(*)::int as n from report_rollup_elder group by 1, 2, 3, 4 order by 1, 2, 3, 4`);
+  expect(counted.length).toBeGreaterThan(0);
+  expect(kept).toEqual(counted);
+}

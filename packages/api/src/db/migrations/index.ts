@@ -37,6 +37,7 @@ import { Migration20261206024000_assessment_rollup } from './Migration2026120602
 import { Migration20261206025100_console_counts } from './Migration20261206025100_console_counts.js';
 import { Migration20261206025200_elder_history_index } from './Migration20261206025200_elder_history_index.js';
 import { Migration20261206025300_change_log_elder_index } from './Migration20261206025300_change_log_elder_index.js';
+import { Migration20261206025400_rollup_verdict_count } from './Migration20261206025400_rollup_verdict_count.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -78,4 +79,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206025100_console_counts', class: Migration20261206025100_console_counts },
   { name: 'Migration20261206025200_elder_history_index', class: Migration20261206025200_elder_history_index },
   { name: 'Migration20261206025300_change_log_elder_index', class: Migration20261206025300_change_log_elder_index },
+  { name: 'Migration20261206025400_rollup_verdict_count', class: Migration20261206025400_rollup_verdict_count },
 ];
