@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { complianceSql } from '../standards/compliance.sql.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
+import { executeBound } from '../../shared/bound-sql.js';
 
 /**
  * Region-wide figures of today kept with the compliance snapshot (tables in Migration20261206021000_snapshot_rollups):
@@ -158,8 +159,10 @@ export async function workloadFromRollup(em: EntityManager, asOf: string, region
  * out and the dirty elders added as they are now. The number: the per-village rollup, minus the dirty elders' stored
  * verdicts, plus their live ones. Ids only (the caller reads the page's requirements).
  */
-export async function overdueFromRollup(em: EntityManager, asOf: string, region: string, dirty: string, limit: number, offset: number): Promise<{ ids: string[]; total: number }> {
-  const [row] = await em.execute<{ ids: string[] | string; n: string }[]>(
+export async function overdueFromRollup(em: EntityManager, asOf: string, region: string, dirty: string, limit: number, offset: number, prepare = false): Promise<{ ids: string[]; total: number }> {
+  // Bound, not formatted into the text, and prepared when asked: parsing and planning the live part's rules took
+  // about 6 ms of every overdue page, against 0.5 ms to run it.
+  const [row] = await executeBound<{ ids: string[] | string; n: string }>(em,
     `${liveElderSql()},
      candidate as (
        select s.elder_id, s.max_days, s.cls from compliance_snapshot_elder s
@@ -172,6 +175,7 @@ export async function overdueFromRollup(em: EntityManager, asOf: string, region:
           - (select count(*) from compliance_snapshot_elder s where s.elder_id = any(?::uuid[]) and s.overdue and ${inSubtree('s.region_code')})
           + (select count(*) from live_elder le where le.overdue and ${inSubtree('le.region_code')}) as n`,
     [asOf, dirty, asOf, dirty, region, dirty, region, limit, offset, region, dirty, region, region],
+    { prepare },
   );
   const ids = typeof row!.ids === 'string' ? row!.ids.replace(/[{}]/g, '').split(',').filter(Boolean) : row!.ids;
   return { ids, total: Number(row!.n) };
@@ -185,18 +189,19 @@ export async function overdueFromRollup(em: EntityManager, asOf: string, region:
  * elders of the subtree: the per-village rollup, minus the dirty elders' stored verdicts, plus their live ones (as
  * overdueFromRollup counts them).
  */
-export async function overdueConditionFromRollup(em: EntityManager, asOf: string, region: string, dirty: string): Promise<{
+export async function overdueConditionFromRollup(em: EntityManager, asOf: string, region: string, dirty: string, prepare = false): Promise<{
   sql: (e: string) => string;
   params: unknown[];
   total: number;
 }> {
-  const [row] = await em.execute<{ live: string[] | string; n: string }[]>(
+  const [row] = await executeBound<{ live: string[] | string; n: string }>(em,
     `${liveElderSql()}
      select coalesce(array(select le.elder_id from live_elder le where le.overdue and ${inSubtree('le.region_code')}), '{}')::text[] as live,
             (select coalesce(sum(r.elders), 0) from overdue_rollup r where ${inSubtree('r.region_code')})
           - (select count(*) from compliance_snapshot_elder s where s.elder_id = any(?::uuid[]) and s.overdue and ${inSubtree('s.region_code')})
           + (select count(*) from live_elder le where le.overdue and ${inSubtree('le.region_code')}) as n`,
     [asOf, dirty, asOf, dirty, region, region, dirty, region, region],
+    { prepare },
   );
   const live = typeof row!.live === 'string' ? row!.live : `{${row!.live.join(',')}}`;
   // Said without the empty parts (no elder changed since the snapshot is the usual case): an `exists` alone is a

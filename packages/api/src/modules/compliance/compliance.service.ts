@@ -212,7 +212,7 @@ export class ComplianceService {
    * then read in one compiled statement (`compiledOverduePage`) when the selection allows, else in three.
    */
   private async overdueRolled(region: string, asOf: string, dirty: string, size: number, offset: number, info?: GraphQLResolveInfo): Promise<ConnectionShape<OverdueElderType>> {
-    const { ids: order, total } = await overdueFromRollup(this.ctx.em, asOf, region, dirty, size + 1, offset);
+    const { ids: order, total } = await overdueFromRollup(this.ctx.em, asOf, region, dirty, size + 1, offset, this.ctx.compiledReads?.prepared ?? false);
     const hasNext = order.length > size;
     const ids = order.slice(0, size);
     // A selection of the total alone (the dashboard's card) needs no page: its rows and archives are not read.

@@ -538,7 +538,7 @@ export class ElderService {
       // Today's snapshot keeps one row per elder (compliance.rollups.ts): the condition reads those rows.
       const dirty = await snapshotDirty(this.ctx.em, this.today);
       if (dirty !== null) {
-        const { total, ...condition } = await overdueConditionFromRollup(this.ctx.em, this.today, prefix, dirty);
+        const { total, ...condition } = await overdueConditionFromRollup(this.ctx.em, this.today, prefix, dirty, this.ctx.compiledReads?.prepared ?? false);
         out.conditions.push(condition);
         out.overdueTotal = total;
       } else {
