@@ -39,9 +39,12 @@ function mostIdsInOneStatement(): number {
   return most;
 }
 
-/** Compiled (one statement) or through the entity path: both are checked. */
+/**
+ * Compiled (one statement) or through the entity path: both are checked. Unnamed statements, so that knex's query
+ * event (which the checks below read) sees every statement: a named prepared one goes to the connection directly.
+ */
 function setCompiled(enabled: boolean): void {
-  t.options.config.compiledReads = { ...t.options.config.compiledReads, enabled };
+  t.options.config.compiledReads = { ...t.options.config.compiledReads, enabled, prepared: false };
 }
 
 async function list(filter: Record<string, unknown>) {
