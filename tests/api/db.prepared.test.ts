@@ -54,6 +54,28 @@ describe('named prepared statements', () => {
     }
   });
 
+  it('runs a statement asked generic on its generic plan, leaving the session as it was, errors included', async () => {
+    const client = clientOf(orm);
+    const connection = await client.acquireConnection();
+    try {
+      const text = `select count(*)::int as n from generate_series(1, $1::int) g`;
+      for (const n of [3, 5, 7]) expect(await runPrepared(connection, 'tf_generic', text, [n], 64, true)).toEqual([{ n }]);
+      // Planned once and reused: no custom plan (without `generic`, PostgreSQL plans the first five anew).
+      const { rows } = await connection.query({ text: `select generic_plans, custom_plans from pg_prepared_statements where name = 'tf_generic'`, values: [] });
+      expect(rows).toEqual([{ generic_plans: '3', custom_plans: '0' }]);
+      // SET LOCAL: the session's own setting is untouched, and no transaction is left open.
+      const mode = async () => ((await connection.query({ text: `select current_setting('plan_cache_mode') as m, now() = statement_timestamp() as outside`, values: [] })).rows[0]);
+      expect(await mode()).toEqual({ m: 'auto', outside: true });
+      // An error inside rolls its transaction back: the connection goes on.
+      await expect(runPrepared(connection, 'tf_generic_error', `select 1 / ($1::int - 1) as n`, [1], 64, true)).rejects.toThrow(/division by zero/);
+      expect(await mode()).toEqual({ m: 'auto', outside: true });
+      expect(await runPrepared(connection, 'tf_generic_error', `select 1 / ($1::int - 1) as n`, [2], 64, true)).toEqual([{ n: 1 }]);
+    } finally {
+      await connection.query('deallocate all');
+      await client.releaseConnection(connection);
+    }
+  });
+
   it('passes other errors through unchanged, and goes on naming', async () => {
     const em = orm.em.fork();
     await expect(executeBound(em, `select 1 / (? - 1) as n`, [1], { prepare: true })).rejects.toThrow(/division by zero/);

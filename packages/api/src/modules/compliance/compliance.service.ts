@@ -130,7 +130,7 @@ export class ComplianceService {
           this.ctx.em,
           `${complianceSql('e.id = any(?::uuid[])')} select ${COMPLIANCE_COLUMNS} from compliance`,
           [asOf, pgArray(ids)],
-          { prepare: this.ctx.compiledReads?.prepared ?? false },
+          { prepare: this.ctx.compiledReads?.prepared ?? false, generic: true },
         );
         // A refusal in force on that day (not today's acceptsVisits: it may have been withdrawn since).
         const refusals = await this.ctx.em.execute<{ elder_id: string }[]>(

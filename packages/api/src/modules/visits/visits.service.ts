@@ -361,7 +361,7 @@ export class VisitsService {
              cross join lateral (select ${visitCountSql('ids.elder_id')} as total) t
             order by y.elder_id, y.visited_at desc, y.id desc`,
           [pgArray(ids), size + 1],
-          { prepare: this.ctx.compiledReads?.prepared ?? false },
+          { prepare: this.ctx.compiledReads?.prepared ?? false, generic: true },
         );
         const shown = rows.filter((r) => Number(r.rn) <= size);
         const hydrated = await this.hydrate(shown);
