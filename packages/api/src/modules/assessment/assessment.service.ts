@@ -3,7 +3,7 @@ import { requireScope, today, type RequestContext } from '../../graphql/context.
 import { badInput, FieldErrors } from '../../graphql/errors.js';
 import { AuditAction, writeAudit } from '../audit/audit.service.js';
 import { PeriodKind, type PeriodInput } from '../compliance/compliance.types.js';
-import { Region } from '../regions/region.entity.js';
+import { LEVEL_CODE_LENGTH, Region } from '../regions/region.entity.js';
 import { RegionService } from '../regions/region.service.js';
 import { usableRollupState } from '../reports/reports.rollup.js';
 import { parsePeriod } from '../reports/reports.service.js';
@@ -25,7 +25,8 @@ import {
 } from './assessment.types.js';
 
 /** Code length of each region level: a child of a level-n region has the next length. */
-const CODE_LENGTH = [0, 2, 4, 6, 9, 12];
+/** Code lengths per level (the regions module's). */
+const CODE_LENGTH: readonly number[] = LEVEL_CODE_LENGTH;
 const CLASSES = [ElderClassEnum.A, ElderClassEnum.B, ElderClassEnum.C];
 /** Plan 002 (Kaiping): every elder visited to standard every month, whatever the class. */
 const DEFAULT_TARGET = 1;

@@ -177,8 +177,17 @@ function planKey(info: GraphQLResolveInfo, ctx: RequestContext, audit: ReadAudit
   }
   const variables: Record<string, unknown> = {};
   for (const name in info.variableValues) if (name !== skip) variables[name] = info.variableValues[name];
-  const scopes = [...(ctx.actor?.scopes ?? [])].sort().join(',');
-  return `${scopes}|${ctx.meta.lang}|${today(ctx)}|${audit.inStatement}|${JSON.stringify(variables)}`;
+  return `${scopeKey(ctx)}|${ctx.meta.lang}|${today(ctx)}|${audit.inStatement}|${JSON.stringify(variables)}`;
+}
+
+/** The caller's scopes as one string, once per scope set (an actor's set lives as long as its cached session). */
+const scopeKeys = new WeakMap<object, string>();
+function scopeKey(ctx: RequestContext): string {
+  const scopes = ctx.actor?.scopes;
+  if (!scopes) return '';
+  let key = scopeKeys.get(scopes);
+  if (key === undefined) scopeKeys.set(scopes, (key = [...scopes].sort().join(',')));
+  return key;
 }
 
 function keptPlan(info: GraphQLResolveInfo, key: string | null, requestNamed: Record<string, unknown>): CompiledStatement | null {

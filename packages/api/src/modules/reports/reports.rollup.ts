@@ -4,6 +4,7 @@ import { Loaders } from '../../shared/loaders.js';
 import { pgArray } from '../../shared/sql.js';
 import { parsePeriod, perElderRateParams, perElderRateSql, ReportsService, type Period, type RawFigures } from './reports.service.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
+import { LEVEL_CODE_LENGTH, VILLAGE_LEVEL } from '../regions/region.entity.js';
 import { dropAssessmentVillages, refreshAssessmentTown, refreshAssessmentVillage, sumAssessmentAncestors } from '../assessment/assessment.figures.js';
 
 /** Rollups judged on an earlier day than asked are still used for this long into a new day (a full refresh is running). */
@@ -62,8 +63,14 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
       const towns = new Map<string, string[]>();
       const others: string[] = [];
       for (const code of villages) {
-        if (code.length === VILLAGE_LENGTH) (towns.get(code.slice(0, TOWN_LENGTH)) ?? towns.set(code.slice(0, TOWN_LENGTH), []).get(code.slice(0, TOWN_LENGTH))!).push(code);
-        else others.push(code);
+        if (code.length !== VILLAGE_LENGTH) {
+          others.push(code);
+          continue;
+        }
+        const town = code.slice(0, TOWN_LENGTH);
+        const list = towns.get(town);
+        if (list) list.push(code);
+        else towns.set(town, [code]);
       }
       // A stopping worker's signal ends it between towns: the state keeps the last complete refresh, read as before.
       for (const [town, list] of towns) {
@@ -105,8 +112,8 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
   }
 }
 
-const TOWN_LENGTH = 9;
-const VILLAGE_LENGTH = 12;
+const TOWN_LENGTH = LEVEL_CODE_LENGTH[4];
+const VILLAGE_LENGTH = LEVEL_CODE_LENGTH[VILLAGE_LEVEL];
 
 /** What a refresh judges: the period, the day its figures are judged on, the refresh's time. */
 interface RefreshAt {

@@ -8,7 +8,7 @@ import { buildWorkbook } from './reports.xlsx.js';
 import { readRollups } from './reports.rollup.js';
 import { protectTable, SUPPRESS_BELOW, TOTAL, type Withholding } from './reports.suppression.js';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
-import { Region } from '../regions/region.entity.js';
+import { LEVEL_CODE_LENGTH, Region } from '../regions/region.entity.js';
 import { RegionService } from '../regions/region.service.js';
 import { complianceSql } from '../standards/compliance.sql.js';
 import type { CountByType, ReportAmendmentType, ReportFiguresType, ReportType } from './reports.types.js';
@@ -17,7 +17,8 @@ import type { CountByType, ReportAmendmentType, ReportFiguresType, ReportType } 
 export type FigureParts = 'all' | 'heavy' | 'light';
 
 /** Code length of each region level: a child of a level-n region has the next length. */
-const CODE_LENGTH = [0, 2, 4, 6, 9, 12];
+/** Code lengths per level (the regions module's). */
+const CODE_LENGTH: readonly number[] = LEVEL_CODE_LENGTH;
 
 // The one period parser lives in shared/period.ts (labels and PeriodInput alike); re-exported for the report's users.
 export { parsePeriod, periodOfInput, type Period } from '../../shared/period.js';
