@@ -48,6 +48,9 @@ const asImpact = (v: ImpactValue | undefined | null): Impact => (v && (IMPACTS a
  * and returns the violations grouped by impact, each element's selector listed.
  */
 export async function runAxe(page: Page, label: string): Promise<AxeReport> {
+  // A toast or dialog half-way through its Vue transition is drawn at partial opacity, which axe reads as too little
+  // contrast (a fading "saved" message failed a CI run): let running transitions end before measuring the page.
+  await page.waitForFunction(() => !document.querySelector('[class*="-leave-active"], [class*="-enter-active"]'), null, { timeout: 5000 });
   const injectedBy = await inject(page);
   const results = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<AxeResults> } }).axe;
