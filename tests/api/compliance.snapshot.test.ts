@@ -2,8 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadReferenceData } from '../../packages/api/src/db/bootstrap.js';
 import { loadRegions } from '../../packages/api/src/db/seeders/regions.js';
-import { complianceSource, refreshComplianceSnapshot, subtree } from '../../packages/api/src/modules/compliance/compliance.snapshot.js';
-import { createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
+import { complianceSource, refreshComplianceSnapshot, SNAPSHOT_TABLES, subtree } from '../../packages/api/src/modules/compliance/compliance.snapshot.js';
+import { analyzeCounts, createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder } from '../helpers/elders.js';
 
 /**
@@ -122,8 +122,11 @@ describe('compliance snapshot', () => {
     expect(now).not.toEqual(before);
     expect(await fromSnapshot('2026-11-10')).toBe(true);
 
+    const analyzed = await analyzeCounts(t, SNAPSHOT_TABLES);
     const result = await refreshComplianceSnapshot(t.orm.em, t.clock.now());
     expect(result).toMatchObject({ full: false, elders: 1, valid: true });
+    // A refresh of a few elders leaves the statistics alone (a full one renews them: see the new-day case).
+    expect(await analyzeCounts(t, SNAPSHOT_TABLES)).toEqual(analyzed);
     expect(await answers()).toEqual(now);
     // The dirty marks every reader has moved past are trimmed.
     const [{ n }] = await t.sql<{ n: number }>(`select count(*)::int as n from compliance_dirty`);
@@ -151,7 +154,11 @@ describe('compliance snapshot', () => {
     stop.abort();
     await expect(refreshComplianceSnapshot(t.orm.em, t.clock.now(), stop.signal)).rejects.toThrow(/abort/i);
     expect(await fromSnapshot('2026-12-02')).toBe(false);
+    const analyzed = await analyzeCounts(t, SNAPSHOT_TABLES);
     expect(await refreshComplianceSnapshot(t.orm.em, t.clock.now())).toMatchObject({ asOf: '2026-12-02', full: true, valid: true });
+    // Every row was rewritten: each table's statistics are renewed, so the first plans of the day see its rows.
+    const after = await analyzeCounts(t, SNAPSHOT_TABLES);
+    for (const table of SNAPSHOT_TABLES) expect(after[table], table).toBe(analyzed[table] + 1);
     expect(await answers()).toEqual(live);
   });
 

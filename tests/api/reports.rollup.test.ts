@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshRollups } from '../../packages/api/src/modules/reports/reports.rollup.js';
-import { createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
+import { refreshRollups, ROLLUP_TABLES } from '../../packages/api/src/modules/reports/reports.rollup.js';
+import { analyzeCounts, createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder } from '../helpers/elders.js';
 
 /**
@@ -118,8 +118,11 @@ describe('report rollups', () => {
     const beforeRate = await rates(REGIONS.townB);
     expect(beforeRate.visitRate).toEqual(beforeRate.report);
     expect(beforeRate.visitRate).toMatchObject({ numerator: 0, denominator: 1 });
+    const analyzed = await analyzeCounts(t, ROLLUP_TABLES);
     const result = await refreshRollups(t.orm.em, '2026-11', t.clock.now());
     expect(result).toMatchObject({ full: false, villages: 1 });
+    // One village rewritten: the statistics are left alone (a full refresh renews them, see the new-day case).
+    expect(await analyzeCounts(t, ROLLUP_TABLES)).toEqual(analyzed);
     const after = ok(await t.exec<any>(admin, REPORT, { r: REGIONS.townB, p: '2026-11' })).report.figures;
     expect(after.visits).toBe(1);
     expect(after.visitRate).toMatchObject({ numerator: 1, denominator: 1 });
@@ -147,7 +150,11 @@ describe('report rollups', () => {
     expect(staleRate.visitRate).toEqual(staleRate.report);
     expect(staleRate.visitRate).toMatchObject({ asOf: '2026-11-11', computedAt: '2026-11-11T02:31:00.000Z' });
     t.clock.set('2026-11-11T00:10:00Z');
+    const analyzed = await analyzeCounts(t, ROLLUP_TABLES);
     expect(await refreshRollups(t.orm.em, '2026-11', t.clock.now())).toMatchObject({ full: true, asOf: '2026-11-11' });
+    // The full refresh rewrote every row: each table's statistics are renewed with it.
+    const after = await analyzeCounts(t, ROLLUP_TABLES);
+    for (const table of ROLLUP_TABLES) expect(after[table], table).toBe(analyzed[table] + 1);
     const fresh = ok(await t.exec<any>(admin, `query { report(regionCode: "${REGIONS.villageA1}", period: "2026-11") { asOf computedAt figures { visits } } }`)).report;
     expect(fresh).toMatchObject({ asOf: '2026-11-11', computedAt: '2026-11-11T00:10:00.000Z', figures: { visits: 2 } });
     // A period without rollups is computed live.

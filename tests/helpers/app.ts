@@ -161,6 +161,13 @@ export async function createTestApp(options: { config?: Partial<AppConfig> } = {
   return app;
 }
 
+/** How many times each table was analyzed by hand (ANALYZE, not autovacuum): to see that a step refreshed statistics. */
+export async function analyzeCounts(t: TestApp, tables: readonly string[]): Promise<Record<string, number>> {
+  const rows = await t.sql<{ relname: string; n: number }>(
+    `select relname, analyze_count::int as n from pg_stat_user_tables where relname = any($1::text[])`, [tables]);
+  return Object.fromEntries(tables.map((name) => [name, rows.find((r) => r.relname === name)?.n ?? -1]));
+}
+
 /** The first error's code, or undefined. */
 export function codeOf(result: GqlResult<unknown>): string | undefined {
   return result.errors?.[0]?.extensions?.code;

@@ -11,6 +11,9 @@ import { rebuildRollups, rewriteElders, writeElderRows } from './compliance.roll
  * are recomputed live in the same statement and the snapshot's rows for them are ignored.
  */
 
+/** The tables a full refresh rewrites, analyzed after it. */
+export const SNAPSHOT_TABLES = ['compliance_snapshot', 'compliance_snapshot_elder', 'workload_rollup', 'overdue_rollup'] as const;
+
 /** A condition on alias `e` (elder) for live rows and the same condition on alias `s` (snapshot), with parameters. */
 export interface ComplianceScope {
   live: string;
@@ -172,6 +175,10 @@ export async function refreshComplianceSnapshot(root: EntityManager, now: Date, 
     'run',
   );
   const valid = Number((marked as { affectedRows?: number }).affectedRows ?? 0) > 0;
+  // Every row was rewritten: the planner's statistics describe yesterday's rows, or none at all on a new database
+  // (the first plans then assume a handful of rows, and the drills and workloads took 100-250 ms instead of 15-40
+  // until autovacuum came round). A sample of each table, a second or two at a million elders, once a day.
+  if (full) await em.execute(`analyze ${SNAPSHOT_TABLES.join(', ')}`, [], 'run');
   // What every reader has moved past is no longer needed (marks of still-running transactions are kept).
   await em.execute(`delete from compliance_dirty where seq <= ? and pg_visible_in_snapshot(xid, ?::pg_snapshot)`, [horizon.seq, horizon.seen], 'run');
   return { asOf, full, villages, elders, valid, ms: Date.now() - started };

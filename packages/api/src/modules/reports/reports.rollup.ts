@@ -10,6 +10,9 @@ import { dropAssessmentVillages, refreshAssessmentTown, refreshAssessmentVillage
 /** Rollups judged on an earlier day than asked are still used for this long into a new day (a full refresh is running). */
 export const ROLLUP_DAY_GRACE_MS = 30 * 60_000;
 
+/** The tables a full refresh rewrites, analyzed after it (as the compliance snapshot's: SNAPSHOT_TABLES). */
+export const ROLLUP_TABLES = ['report_rollup', 'report_rollup_elder', 'report_rollup_verdict_count', 'assessment_rollup'] as const;
+
 export interface RefreshResult {
   period: string;
   asOf: string;
@@ -108,6 +111,8 @@ export async function refreshRollups(root: EntityManager, periodLabel: string, n
       [period.label, asOf, seq, seen, now],
       'run',
     );
+    // Fresh statistics for the rewritten rows (see refreshComplianceSnapshot).
+    if (full) await em.execute(`analyze ${ROLLUP_TABLES.join(', ')}`, [], 'run');
     return { period: period.label, asOf, villages: villages.length, full, ms: Date.now() - started };
   }
 }
