@@ -106,7 +106,7 @@ const { hashPassword } = await import(path.join(ROOT, 'packages/api/dist/modules
 const hash = await hashPassword(password);
 const county = '440783';
 const town = (await one(`select code from region where level = 4 and parent_code = $1 order by code limit 1`, [county])).code;
-const visitorRow = await one(`select v.id, v.region_code from visitor v where starts_with(v.region_code, $1) and v.name like '探访员%' order by v.region_code limit 1`, [town]);
+const visitorRow = await one(`select v.id, v.region_code from visitor v where starts_with(v.region_code, $1) and v.name like '探访员%' order by v.region_code, v.name limit 1`, [town]);
 await db.query(`insert into app_user (username, display_name, password_hash, role, region_code) values
   ('bench-admin', '压测管理员', $1, 'ADMIN', '4407'), ('bench-visitor', '压测探访员', $1, 'VILLAGE_WORKER', $2),
   ('bench-town', '压测乡镇经办人', $1, 'TOWN_OPERATOR', $3)
