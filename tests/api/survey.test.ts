@@ -144,6 +144,11 @@ describe('dynamic management: last verified and re-verification', () => {
     const second = ok(await t.exec<any>(admin, DUE, { r: REGIONS.townA, first: 1, after: first.pageInfo.endCursor })).reverificationDue;
     expect(second.nodes[0].elder.id).not.toBe(first.nodes[0].elder.id);
     expect(second.pageInfo.hasNextPage).toBe(false);
+    // The total is the region's count, the dashboard's figure, on every page (past the end too), not the page's.
+    expect(second.totalCount).toBe(2);
+    const past = ok(await t.exec<any>(admin, DUE, { r: REGIONS.townA, first: 1, after: second.pageInfo.endCursor })).reverificationDue;
+    expect(past).toMatchObject({ totalCount: 2, nodes: [] });
+    expect(ok(await t.exec<any>(admin, SUMMARY, { r: REGIONS.townA })).reverificationSummary.due).toBe(2);
     const [audit] = await t.sql<{ n: number }>(
       `select count(*)::int as n from audit_event where action = 'ELDER_READ' and actor_id = $1 and elder_id = $2 and detail->'via' ? 'reverificationDue'`,
       [admin.id, first.nodes[0].elder.id],
