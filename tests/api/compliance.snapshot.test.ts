@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadReferenceData } from '../../packages/api/src/db/bootstrap.js';
 import { loadRegions } from '../../packages/api/src/db/seeders/regions.js';
 import { complianceSource, refreshComplianceSnapshot, SNAPSHOT_TABLES, subtree } from '../../packages/api/src/modules/compliance/compliance.snapshot.js';
-import { analyzeCounts, createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
+import { analyzeCounts, codeOf, createTestApp, idNumberFor, ok, REGIONS, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder } from '../helpers/elders.js';
 
 /**
@@ -220,6 +220,43 @@ describe('compliance snapshot', () => {
     // All three visitors work in 三埠街道 (townA); a village's list leaves out the town-level helper.
     expect(town.map((w) => w.visitorId).sort()).toEqual(city.map((w) => w.visitorId).sort());
     expect((snap[0]!.data.visitorWorkload as { visitorId: string }[]).map((w) => w.visitorId)).not.toContain(helper.id);
+  });
+
+  it('pages the workloads (visitorWorkloads) in the order and with the figures of the whole list, from the snapshot and live', async () => {
+    const ALL = `query($r: String) { visitorWorkload(regionCode: $r) { visitorId visitorName elders classA classB classC dueThisWeek overdue } }`;
+    const PAGE = `query($r: String, $first: Int, $after: String) { visitorWorkloads(regionCode: $r, first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } nodes { visitorId visitorName elders classA classB classC dueThisWeek overdue } } }`;
+    const walk = async () => {
+      const all = ok(await t.exec<any>(admin, ALL, { r: REGIONS.city })).visitorWorkload as unknown[];
+      const paged: unknown[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 10; i++) {
+        const page: any = ok(await t.exec<any>(admin, PAGE, { r: REGIONS.city, first: 1, after })).visitorWorkloads;
+        expect(page.totalCount).toBe(all.length);
+        paged.push(...page.nodes);
+        if (!page.pageInfo.hasNextPage) {
+          // Past the last page: no rows, the same total.
+          const past = ok(await t.exec<any>(admin, PAGE, { r: REGIONS.city, first: 1, after: page.pageInfo.endCursor })).visitorWorkloads;
+          expect(past).toMatchObject({ totalCount: all.length, nodes: [] });
+          break;
+        }
+        after = page.pageInfo.endCursor;
+      }
+      return { all, paged };
+    };
+    await refreshComplianceSnapshot(t.orm.em, t.clock.now());
+    expect(await fromSnapshot('2026-12-02')).toBe(true);
+    const snap = await walk();
+    expect(snap.all.length).toBeGreaterThanOrEqual(3);
+    expect(snap.paged).toEqual(snap.all);
+    const [state] = await t.sql(`select valid from compliance_snapshot_state`);
+    await t.sql(`update compliance_snapshot_state set valid = false`);
+    const live = await walk().finally(() => t.sql(`update compliance_snapshot_state set valid = $1`, [state!.valid]));
+    expect(live.paged).toEqual(live.all);
+    expect(live.all).toEqual(snap.all);
+    // Outside the jurisdiction: refused like every region argument.
+    const worker2 = await t.user('TOWN_OPERATOR', REGIONS.townB);
+    expect(codeOf(await t.exec(worker2, PAGE, { r: REGIONS.townA, first: 1 }))).toBe('FORBIDDEN');
   });
 
   it('keeps the workload and overdue rollups exact through an assignment, a visit and a closure, before and after the incremental refresh', async () => {

@@ -30,6 +30,7 @@ export const OPERATION_SCOPES: Readonly<Record<string, OperationAccess>> = {
   'Query.myWorklist': [Scope.VisitRead],
   'Query.visitRate': [Scope.VisitRead],
   'Query.visitorWorkload': [Scope.VisitRead],
+  'Query.visitorWorkloads': [Scope.VisitRead],
   'Query.visitStandards': [Scope.StandardRead],
   'Query.campaigns': [Scope.StandardRead],
   'Query.teams': [Scope.VisitRead],

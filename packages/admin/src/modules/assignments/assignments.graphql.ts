@@ -67,16 +67,23 @@ export const TeamsQuery = graphql(`
 `);
 
 export const VisitorWorkloadQuery = graphql(`
-  query VisitorWorkload($regionCode: String) {
-    visitorWorkload(regionCode: $regionCode) {
-      visitorId
-      visitorName
-      elders
-      classA
-      classB
-      classC
-      dueThisWeek
-      overdue
+  query VisitorWorkload($regionCode: String, $first: Int, $after: String) {
+    visitorWorkloads(regionCode: $regionCode, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        visitorId
+        visitorName
+        elders
+        classA
+        classB
+        classC
+        dueThisWeek
+        overdue
+      }
     }
   }
 `);

@@ -7,7 +7,7 @@ import type { Elder } from '../elders/elder.entity.js';
 import { ElderType } from '../elders/elder.types.js';
 import { ElderComplianceType } from '../standards/standards.types.js';
 import { ComplianceService } from './compliance.service.js';
-import { OverdueElderConnection, PeriodInput, VisitorWorkloadType, VisitRateType, WorklistItemType, type OverdueElderType } from './compliance.types.js';
+import { OverdueElderConnection, PeriodInput, VisitorWorkloadConnection, VisitorWorkloadType, VisitRateType, WorklistItemType, type OverdueElderType } from './compliance.types.js';
 import { lagTolerant } from '../../shared/read-replica.js';
 
 @Resolver(() => ElderType)
@@ -55,5 +55,17 @@ export class ComplianceResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<VisitorWorkloadType[]> {
     return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).workload(regionCode, asOf));
+  }
+
+  @Query(() => VisitorWorkloadConnection, {
+    description: 'The visitors of a region subtree (default: your jurisdiction) with their workloads on `asOf` (default today), a page at a time: most overdue first, then by name. The same figures as `visitorWorkload`, which answers every visitor at once and is refused above the response limit (a city of a million elders has over 13,000 visitors).',
+  })
+  visitorWorkloads(
+    @Arg('regionCode', () => String, { nullable: true, description: 'Region (division code, 2 to 12 digits) inside your jurisdiction; omitted: your whole jurisdiction.' }) regionCode: string | null,
+    @Arg('asOf', () => LocalDate, { nullable: true, description: 'The day to judge on (YYYY-MM-DD, China time); omitted: today. Not in the future.' }) asOf: string | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<VisitorWorkloadType>> {
+    return lagTolerant(ctx, (readCtx) => new ComplianceService(readCtx).workloadPage(regionCode, asOf, page.first, page.after));
   }
 }

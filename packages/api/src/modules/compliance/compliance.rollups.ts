@@ -116,13 +116,21 @@ export interface WorkloadRow {
   c: string;
   due: string;
   overdue: string;
+  /** The region's visitors in all (every row carries it: a page's total). */
+  total: string;
+}
+
+/** A page of rows (limit and offset); none: every row. */
+export interface RowPage {
+  limit: number;
+  offset: number;
 }
 
 /**
  * Workloads of the active visitors of a region subtree from the rollup, corrected by the dirty elders (stored rows
  * out, live rows in). One statement; the same answer as summing every assigned elder's compliance.
  */
-export async function workloadFromRollup(em: EntityManager, asOf: string, region: string, dirty: string): Promise<WorkloadRow[]> {
+export async function workloadFromRollup(em: EntityManager, asOf: string, region: string, dirty: string, page?: RowPage): Promise<WorkloadRow[]> {
   return em.execute<WorkloadRow[]>(
     `${liveElderSql()},
      delta as (
@@ -143,13 +151,13 @@ export async function workloadFromRollup(em: EntityManager, asOf: string, region
             coalesce(r.elders, 0) + coalesce(d.elders, 0) as elders,
             coalesce(r.class_a, 0) + coalesce(d.a, 0) as a, coalesce(r.class_b, 0) + coalesce(d.b, 0) as b,
             coalesce(r.class_c, 0) + coalesce(d.c, 0) as c, coalesce(r.due, 0) + coalesce(d.due, 0) as due,
-            coalesce(r.overdue, 0) + coalesce(d.overdue, 0) as overdue
+            coalesce(r.overdue, 0) + coalesce(d.overdue, 0) as overdue, count(*) over () as total
        from visitor v
        left join workload_rollup r on r.visitor_id = v.id
        left join delta d on d.visitor_id = v.id
       where ${inSubtree('v.region_code')} and v.active
-      order by coalesce(r.overdue, 0) + coalesce(d.overdue, 0) desc, v.name`,
-    [asOf, dirty, asOf, dirty, dirty, region],
+      order by coalesce(r.overdue, 0) + coalesce(d.overdue, 0) desc, v.name, v.id${page ? ' limit ? offset ?' : ''}`,
+    [asOf, dirty, asOf, dirty, dirty, region, ...(page ? [page.limit, page.offset] : [])],
   );
 }
 

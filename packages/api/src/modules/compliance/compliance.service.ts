@@ -9,7 +9,7 @@ import { ElderStatus } from '../elders/elder.enums.js';
 import { RegionService } from '../regions/region.service.js';
 import { COMPLIANCE_COLUMNS, complianceSql, type ComplianceRow } from '../standards/compliance.sql.js';
 import { complianceSource, snapshotDirty, sourceOf, subtree } from './compliance.snapshot.js';
-import { overdueFromRollup, workloadFromRollup, type WorkloadRow } from './compliance.rollups.js';
+import { overdueFromRollup, workloadFromRollup, type RowPage, type WorkloadRow } from './compliance.rollups.js';
 import { readRollups } from '../reports/reports.rollup.js';
 import { periodOfInput, shape } from '../reports/reports.service.js';
 import { describeRequirement, type ActivityEnum, type ElderClassEnum, type RequirementSourceEnum, type WindowKindEnum } from '../standards/standards.enums.js';
@@ -438,19 +438,30 @@ export class ComplianceService {
    * state, then one statement reading the region's visitors. Any other day: summed live over the region.
    */
   async workload(regionCode: string | null | undefined, asOfArg: string | null | undefined): Promise<VisitorWorkloadType[]> {
+    return (await this.workloadRows(regionCode, asOfArg)).map(workloadOf);
+  }
+
+  /** `workload` a page at a time, in the same order (most overdue first, then by name), with the region's total. */
+  async workloadPage(regionCode: string | null | undefined, asOfArg: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<VisitorWorkloadType>> {
+    const size = pageSize(first);
+    const offset = decodeOffset(after);
+    const rows = await this.workloadRows(regionCode, asOfArg, { limit: size + 1, offset });
+    const nodes = rows.slice(0, size).map(workloadOf);
+    // Past the last page no row carries the total: counted again (rare: a stale cursor).
+    const total = rows[0] ? Number(rows[0].total) : offset === 0 ? 0 : Number((await this.workloadRows(regionCode, asOfArg, { limit: 1, offset: 0 }))[0]?.total ?? 0);
+    return toConnection(nodes, (node) => encodeCursor([offset + nodes.indexOf(node) + 1]), rows.length > size, offset > 0, total);
+  }
+
+  private async workloadRows(regionCode: string | null | undefined, asOfArg: string | null | undefined, page?: RowPage): Promise<WorkloadRow[]> {
     const actor = requireScope(this.ctx, Scope.VisitRead);
     const asOf = this.asOfOrToday(asOfArg);
     const region = await this.regionIn(actor, regionCode);
     const dirty = await snapshotDirty(this.ctx.em, asOf);
-    const rows = dirty !== null ? await workloadFromRollup(this.ctx.em, asOf, region, dirty) : await this.workloadLive(asOf, region);
-    return rows.map((r) => ({
-      visitorId: r.visitor_id, visitorName: r.visitor_name, elders: Number(r.elders), classA: Number(r.a), classB: Number(r.b),
-      classC: Number(r.c), dueThisWeek: Number(r.due), overdue: Number(r.overdue),
-    }));
+    return dirty !== null ? workloadFromRollup(this.ctx.em, asOf, region, dirty, page) : this.workloadLive(asOf, region, page);
   }
 
   /** The workloads summed over every assigned elder of the region, computed live (any day). */
-  private async workloadLive(asOf: string, region: string): Promise<WorkloadRow[]> {
+  private async workloadLive(asOf: string, region: string, page?: RowPage): Promise<WorkloadRow[]> {
     const source = sourceOf(asOf, subtree(region), null);
     return this.ctx.em.execute<WorkloadRow[]>(
       `${source.sql},
@@ -477,11 +488,11 @@ export class ComplianceService {
        )
        select v.id as visitor_id, v.name as visitor_name, coalesce(pv.elders, 0) as elders,
               coalesce(pv.a, 0) as a, coalesce(pv.b, 0) as b, coalesce(pv.c, 0) as c,
-              coalesce(pv.due, 0) as due, coalesce(pv.overdue, 0) as overdue
+              coalesce(pv.due, 0) as due, coalesce(pv.overdue, 0) as overdue, count(*) over () as total
          from visitor v left join per_visitor pv on pv.visitor_id = v.id
         where ${inSubtree('v.region_code')} and v.active
-        order by coalesce(pv.overdue, 0) desc, v.name`,
-      [...source.params, asOf, region, region],
+        order by coalesce(pv.overdue, 0) desc, v.name, v.id${page ? ' limit ? offset ?' : ''}`,
+      [...source.params, asOf, region, region, ...(page ? [page.limit, page.offset] : [])],
     );
   }
 
@@ -496,4 +507,12 @@ export class ComplianceService {
     const list = await this.ctx.em.find(Elder, { id: { $in: ids } }, { populate: ['region'] });
     return new Map(list.map((e) => [e.id, e]));
   }
+}
+
+/** A workload row as the API answers it. */
+function workloadOf(r: WorkloadRow): VisitorWorkloadType {
+  return {
+    visitorId: r.visitor_id, visitorName: r.visitor_name, elders: Number(r.elders), classA: Number(r.a), classB: Number(r.b),
+    classC: Number(r.c), dueThisWeek: Number(r.due), overdue: Number(r.overdue),
+  };
 }

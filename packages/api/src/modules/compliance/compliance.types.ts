@@ -127,3 +127,5 @@ export class VisitorWorkloadType {
   @Field(() => Int, { description: 'Of them, elders with an overdue requirement on the day judged.' })
   overdue!: number;
 }
+
+export const VisitorWorkloadConnection = connectionOf('VisitorWorkload', VisitorWorkloadType, 'Visitors’ workloads, most overdue first, then by name.');
