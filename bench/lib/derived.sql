@@ -5,6 +5,9 @@
 -- Runs inside generate.sql, and alone on a city generated before it existed:
 --   psql -v ON_ERROR_STOP=1 -f bench/lib/derived.sql
 set session_replication_role = replica;
+-- Statistics first: inside generate.sql the tables were just loaded, and with none the anti-join below was planned as
+-- a nested loop over every pair of archive and assignment (minutes at 100k).
+analyze elder, assignment, visit;
 
 -- visit_home_verifies (dynamic management): a home visit confirms the archive on its day
 update elder e set last_verified_on = v.visited_on
