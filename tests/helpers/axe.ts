@@ -49,8 +49,14 @@ const asImpact = (v: ImpactValue | undefined | null): Impact => (v && (IMPACTS a
  */
 export async function runAxe(page: Page, label: string): Promise<AxeReport> {
   // A toast or dialog half-way through its Vue transition is drawn at partial opacity, which axe reads as too little
-  // contrast (a fading "saved" message failed a CI run): let running transitions end before measuring the page.
-  await page.waitForFunction(() => !document.querySelector('[class*="-leave-active"], [class*="-enter-active"]'), null, { timeout: 5000 });
+  // contrast (a fading "saved" message failed a CI run): let running transitions end before measuring the page. A
+  // toast still showing is waited out too (the console's close by themselves within 3 to 8 s): one whose time ran out
+  // while axe was measuring started to fade under it and failed another run.
+  await page.waitForFunction(
+    () => !document.querySelector('.el-message, .el-notification, [class*="-leave-active"], [class*="-enter-active"]'),
+    null,
+    { timeout: 12_000 },
+  );
   const injectedBy = await inject(page);
   const results = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<AxeResults> } }).axe;
