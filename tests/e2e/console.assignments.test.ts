@@ -99,6 +99,11 @@ describe('console: assignments and visit standards', () => {
     expect(await names.allTextContents()).toContain(held!.visitor_name);
     await expect.poll(() => page.locator('[data-test=workload-table] [data-test=reassign]').count()).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(OUTPUT, 'assignments-workload.png'), fullPage: true });
+    // The workload list's area is in the URL: a reload (or a link) with it opens that tab, filtered, not the first one.
+    await page.goto(`${page.url().split('?')[0]}?wregion=${DEMO_TOWN}`);
+    await expect.poll(() => names.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await names.allTextContents()).toContain(held!.visitor_name);
+    expect((await page.locator('.el-tabs__item.is-active').textContent())?.trim()).toBe('工作量');
 
     // A leaving visitor hands every elder over to another in one step.
     // (The receiver's area must cover the elders: pick one whose area contains the leaving visitor's.)
