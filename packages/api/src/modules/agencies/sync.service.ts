@@ -192,6 +192,11 @@ export class SyncService {
     const agencyRegion = head!.region_code;
     const day = today(this.ctx);
     const now = this.ctx.now();
+    // Checking and hashing the records needs no database: done before the agency's lock is taken, so that a second
+    // batch's checks run while the first one writes (they held the lock for a third of a 5,000-record batch).
+    const rows = validate(spec, batch.records, day);
+    const valid = rows.filter((r) => r.status !== SyncStatus.REJECTED);
+    const columns = stagedColumns(spec, valid);
     try {
       return await this.ctx.em.transactional(async (em) => {
         await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`sync:${agencyId}:${kindName}`]);
@@ -200,11 +205,8 @@ export class SyncService {
         if (twin) return twin;
 
         const batchId = randomUUID();
-        const rows = validate(spec, batch.records, day);
-        const valid = rows.filter((r) => r.status !== SyncStatus.REJECTED);
-
         // Stage, match and write: one statement for the whole batch, whatever its size.
-        const staged = valid.length ? await this.stage(em, spec, valid, { agencyId, agencyRegion, batchId, now }) : [];
+        const staged = valid.length ? await this.stage(em, spec, columns, { agencyId, agencyRegion, batchId, now }) : [];
         const changed: MatchedRecord[] = [];
         for (let i = 0; i < valid.length; i++) {
           const r = valid[i]!;
@@ -280,45 +282,17 @@ export class SyncService {
   private async stage(
     em: EntityManager,
     spec: RecordKind,
-    valid: Row[],
+    columns: StagedColumns,
     at: { agencyId: string; agencyRegion: string; batchId: string; now: Date },
   ): Promise<StagedRow[]> {
-    const n = valid.length;
-    const ord: number[] = new Array(n);
-    const externalIds: string[] = new Array(n);
-    const idNumbers: string[] = new Array(n);
-    const names: (string | null)[] = new Array(n);
-    const regions: (string | null)[] = new Array(n);
-    const versions: number[] = new Array(n);
-    const payloads: string[] = new Array(n);
-    const effective: string[] = new Array(n);
-    const hashes: string[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const r = valid[i]!;
-      const rec = r.record;
-      const payload = spec.payload(rec);
-      const name = rec.name?.trim() || null;
-      // The person is part of the content: the same version about another ID number is a conflict, not "unchanged".
-      r.hash = createHash('sha256').update(stableJson({ payload, idNumber: rec.idNumber, name: rec.name ?? null, regionCode: rec.regionCode ?? null })).digest('hex');
-      ord[i] = i;
-      externalIds[i] = r.externalId;
-      idNumbers[i] = rec.idNumber;
-      names[i] = name;
-      regions[i] = rec.regionCode ?? null;
-      versions[i] = rec.sourceVersion;
-      payloads[i] = JSON.stringify(payload);
-      effective[i] = spec.effectiveOn(rec);
-      hashes[i] = r.hash;
-    }
     const { agencyId, agencyRegion: region, batchId, now } = at;
     const rows = await executeBound<StagedRow>(em, STAGE_AND_UPSERT, [
-      pgArrayOrNull(ord), pgArray(externalIds), pgArray(idNumbers), pgArrayOrNull(names), pgArrayOrNull(regions),
-      pgArrayOrNull(versions), pgArray(payloads), pgArray(effective), pgArray(hashes),
+      ...columns.arrays,
       region, agencyId, spec.kind, // matched
       agencyId, spec.agency, spec.kind, region, region, region, batchId, now, now, // written
     ]);
     // Back in the order staged (the statement's answer has no order of its own).
-    const byOrd: StagedRow[] = new Array(n);
+    const byOrd: StagedRow[] = new Array(columns.n);
     for (const r of rows) byOrd[r.ord] = r;
     return byOrd;
   }
@@ -399,6 +373,44 @@ function dedupeByIdNumber<T extends { id_number: string; reason: unknown }>(rows
  * externalId in the batch are rejected after the first. Valid records start as CREATED; the staging statement decides
  * UPDATED, UNCHANGED and CONFLICT from what is stored.
  */
+/** The valid records as the staging statement's column arrays, each record's content hash set on its row. */
+function stagedColumns(spec: RecordKind, valid: Row[]) {
+  const n = valid.length;
+  const ord: number[] = new Array(n);
+  const externalIds: string[] = new Array(n);
+  const idNumbers: string[] = new Array(n);
+  const names: (string | null)[] = new Array(n);
+  const regions: (string | null)[] = new Array(n);
+  const versions: number[] = new Array(n);
+  const payloads: string[] = new Array(n);
+  const effective: string[] = new Array(n);
+  const hashes: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = valid[i]!;
+    const rec = r.record;
+    const payload = spec.payload(rec);
+    const name = rec.name?.trim() || null;
+    // The person is part of the content: the same version about another ID number is a conflict, not "unchanged".
+    r.hash = createHash('sha256').update(stableJson({ payload, idNumber: rec.idNumber, name: rec.name ?? null, regionCode: rec.regionCode ?? null })).digest('hex');
+    ord[i] = i;
+    externalIds[i] = r.externalId;
+    idNumbers[i] = rec.idNumber;
+    names[i] = name;
+    regions[i] = rec.regionCode ?? null;
+    versions[i] = rec.sourceVersion;
+    payloads[i] = JSON.stringify(payload);
+    effective[i] = spec.effectiveOn(rec);
+    hashes[i] = r.hash;
+  }
+  // In STAGE_AND_UPSERT's unnest order.
+  const arrays = [
+    pgArrayOrNull(ord), pgArray(externalIds), pgArray(idNumbers), pgArrayOrNull(names), pgArrayOrNull(regions),
+    pgArrayOrNull(versions), pgArray(payloads), pgArray(effective), pgArray(hashes),
+  ];
+  return { n, arrays };
+}
+type StagedColumns = ReturnType<typeof stagedColumns>;
+
 function validate(spec: RecordKind, records: readonly AgencyRecordBase[], day: string): Row[] {
   const rows: Row[] = new Array(records.length);
   const seen = new Set<string>();
