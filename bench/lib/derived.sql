@@ -24,6 +24,11 @@ insert into elder_region_count (region_code, status, n)
 select region_code, status, count(*) from elder group by 1, 2
 on conflict (region_code, status) do update set n = excluded.n;
 
+-- visitor_region_count_* (today's visitors by place and kind, for the report)
+insert into visitor_region_count (region_code, kind, active, n)
+select region_code, kind, active, count(*) from visitor group by 1, 2, 3
+on conflict (region_code, kind, active) do update set n = excluded.n;
+
 -- agency_record_count_* (agency record totals)
 insert into agency_record_count (agency_id, region_code, kind, n)
 select agency_id, coalesce(region_code, ''), kind, count(*) from agency_record group by 1, 2, 3
@@ -39,4 +44,4 @@ select e.id from elder e
 on conflict do nothing;
 
 set session_replication_role = origin;
-vacuum (analyze) elder, visit_by_elder, elder_region_count, agency_record_count, elder_unassigned;
+vacuum (analyze) elder, visit_by_elder, elder_region_count, visitor_region_count, agency_record_count, elder_unassigned;

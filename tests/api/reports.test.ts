@@ -476,6 +476,22 @@ describe('report figures on constructed history (October 2026)', () => {
     expect(byKey(r.figures.alertsOpenedByKind)).toEqual({ MANUAL: 1 });
   });
 
+  it("today's visitors come from the per-place counts the visitor table keeps: one who joins or leaves today counts at once", async () => {
+    const visitors = async () => byKey((await report(c, c.admin, '2026-11', REGIONS.townA)).figures.visitorsByKind);
+    expect(await visitors()).toEqual({ VILLAGE_STAFF: 1, SOCIAL_WORKER: 1, PEER_ELDER: 1 });
+    const joined = ok(await c.t.exec<any>(c.admin, CREATE_VISITOR, { input: { name: '探访员今日', kind: 'VOLUNTEER', regionCode: REGIONS.villageA2 } })).createVisitor.id;
+    expect(await visitors()).toEqual({ VILLAGE_STAFF: 1, SOCIAL_WORKER: 1, PEER_ELDER: 1, VOLUNTEER: 1 });
+    ok(await c.t.exec(c.admin, `mutation($from: ID!, $to: ID!) { reassignVisitor(from: $from, to: $to, leftOn: "2026-11-15", reason: "离岗") { ended } }`,
+      { from: joined, to: ids.visitorA2 }));
+    // Left today: no longer a visitor of today (as a past day's figure counts: left on or before the day).
+    expect(await visitors()).toEqual({ VILLAGE_STAFF: 1, SOCIAL_WORKER: 1, PEER_ELDER: 1 });
+    // The counts are the visitors, counted again one by one.
+    const recount = await c.t.sql(`select region_code, kind, active, count(*)::int as n from visitor group by 1, 2, 3 order by 1, 2, 3`);
+    const kept = await c.t.sql(`select region_code, kind, active, n::int as n from visitor_region_count where n <> 0 order by 1, 2, 3`);
+    expect(kept).toEqual(recount);
+    expect(kept.length).toBeGreaterThan(3);
+  });
+
   it('runs the same number of SQL statements for a village, a town and the city, and for more data', async () => {
     const cost = async (regionCode: string) => {
       const result = await c.t.exec(c.admin, REPORT, { period: '2026-10', regionCode });
