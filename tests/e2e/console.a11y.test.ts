@@ -1,6 +1,6 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_VILLAGE, seedDemo } from '../../packages/api/src/db/seeders/demo.js';
+import { DEMO_TOWN, DEMO_VILLAGE, seedDemo } from '../../packages/api/src/db/seeders/demo.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { describeViolations, IMPACTS, runAxe, type A11yViolation, type AxeReport } from '../helpers/axe.js';
 import { launchChromium, requireBuiltConsole } from '../helpers/browser.js';
@@ -208,6 +208,11 @@ describe('admin console accessibility (axe-core)', () => {
     await checkDialog(page, sizes, at('elder · reveal dialog'), found, '[data-test=reveal]', '[data-test=reveal-dialog]');
     await page.goto(`${server.url}/elders/${elder!.id}/visit`);
     await checkSizes(page, sizes, at('visit record form'), found);
+    // The workload tab of the assignments page (the menu opens its first tab): a paged table of visitors, opened by
+    // its URL as a link or a reload opens it.
+    await page.goto(`${server.url}/assignments?wregion=${DEMO_TOWN}`);
+    await poll(() => page.locator('[data-test=workload-table] [data-test=workload-name]').count()).toBeGreaterThan(0);
+    await checkSizes(page, sizes, at('assignments · workload tab'), found);
     await page.goto(`${server.url}/alerts`);
     await poll(() => page.locator('[data-test=alert-table] [data-test=refer]').count()).toBeGreaterThan(0);
     await checkDialog(page, sizes, at('alert · refer dialog'), found, '[data-test=alert-table] [data-test=refer]', '[data-test=alert-dialog]');
