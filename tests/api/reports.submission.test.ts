@@ -26,6 +26,7 @@ const SUBMIT = `mutation($r: String!, $p: PeriodInput!) { submitReport(regionCod
 const APPROVE = `mutation($r: String!, $p: PeriodInput!, $v: Int!) { approveReport(regionCode: $r, period: $p, version: $v) { status version decidedBy } }`;
 const RETURN = `mutation($r: String!, $p: PeriodInput!, $v: Int!, $why: String!) { returnReport(regionCode: $r, period: $p, version: $v, reason: $why) { status version reason decidedBy } }`;
 const DUE = `mutation($r: String!, $k: PeriodKind!, $d: Int!) { setReportDueDay(regionCode: $r, kind: $k, day: $d) { regionCode kind day } }`;
+const DAYS = `query($r: String) { reportDueDays(regionCode: $r) { regionCode kind day setOn } }`;
 const REPORT = `query($r: String, $p: String!) { report(regionCode: $r, period: $p) { figures { visits } childSubmissions { region { code } status version } } }`;
 
 const stateOf = async (as: TestUser, region: string, period = OCT) => ok(await t.exec<any>(as, ONE, { r: region, p: period })).reportSubmission;
@@ -79,6 +80,26 @@ describe('due dates and lateness', () => {
     expect(codeOf(await t.exec(otherCounty, DUE, { r: REGIONS.townA, k: 'MONTH', d: 3 }))).toBe('NOT_FOUND');
     const [audit] = await t.sql<{ n: number }>(`select count(*)::int as n from audit_event where action = 'REPORT_DUE_DAY_SET'`);
     expect(audit!.n).toBe(2);
+  });
+
+  it('reportDueDays: each kind sent upward with the day in force and where it is set (the console\'s form reads it)', async () => {
+    // Set in the test above: the city's month on the 8th, town B's on the 2nd.
+    const days = async (as: TestUser, r?: string) => ok(await t.exec<any>(as, DAYS, { r })).reportDueDays;
+    expect(await days(admin)).toEqual([
+      { regionCode: REGIONS.city, kind: 'MONTH', day: 8, setOn: REGIONS.city },
+      { regionCode: REGIONS.city, kind: 'QUARTER', day: 10, setOn: null },
+      { regionCode: REGIONS.city, kind: 'YEAR', day: 20, setOn: null },
+    ]);
+    expect((await days(admin, REGIONS.townA))[0]).toEqual({ regionCode: REGIONS.townA, kind: 'MONTH', day: 8, setOn: REGIONS.city });
+    expect((await days(admin, REGIONS.townB))[0]).toEqual({ regionCode: REGIONS.townB, kind: 'MONTH', day: 2, setOn: REGIONS.townB });
+    // Kinds that are not reported upward have no due day to set.
+    for (const k of ['WEEK', 'HALF_YEAR']) {
+      const refused = await t.exec(admin, DUE, { r: REGIONS.townA, k, d: 3 });
+      expect(codeOf(refused), k).toBe('BAD_USER_INPUT');
+      expect(refused.errors![0]!.message, k).toMatch(/不需报送/);
+    }
+    // Read by those who set them: a town operator has no scope for it.
+    expect(codeOf(await t.exec(townA, DAYS, { r: REGIONS.townA }))).toBe('FORBIDDEN');
   });
 
   it('submissionsDueWithin names the regions due soon with nothing submitted (for the notifier)', async () => {
@@ -243,6 +264,7 @@ describe('every operation: outside the jurisdiction answers like a missing regio
     ['approveReport', APPROVE, (r) => ({ r, p: OCT, v: 1 })],
     ['returnReport', RETURN, (r) => ({ r, p: OCT, v: 1, why: '请核对' })],
     ['setReportDueDay', DUE, (r) => ({ r, k: 'MONTH', d: 3 })],
+    ['reportDueDays', DAYS, (r) => ({ r })],
   ];
   for (const [name, query, vars] of ops) {
     it(`${name}: another county's town and a missing town are both NOT_FOUND, with the same message`, async () => {

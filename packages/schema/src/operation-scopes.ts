@@ -53,6 +53,7 @@ export const OPERATION_SCOPES: Readonly<Record<string, OperationAccess>> = {
   'Query.reportSubmission': [Scope.ReportSubmit, Scope.ReportApprove],
   'Query.reportSubmissions': [Scope.ReportApprove],
   'Query.reportSubmissionPeriods': [Scope.ReportSubmit, Scope.ReportApprove],
+  'Query.reportDueDays': [Scope.ReportSchedule],
   'Query.agencyElders': [Scope.AgencyViewRead],
   'Query.referredAlerts': [Scope.AlertReadReferred],
   'Query.changes': [Scope.ChangesRead],

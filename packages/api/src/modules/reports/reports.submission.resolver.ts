@@ -73,8 +73,18 @@ export class ReportSubmissionResolver {
     return (await new ReportSubmissionService(ctx).decide(regionCode, period, version, ReportSubmissionStatus.RETURNED, reason)).state;
   }
 
+  @Query(() => [ReportDueDayType], {
+    description: `The due day of each kind of report sent upward (MONTH, QUARTER, YEAR) in force for a region, and where it is set (the region itself, a region above, or the default). For those who set due days (scope report.schedule).`,
+  })
+  reportDueDays(
+    @Arg('regionCode', () => String, { nullable: true, description: 'The region (inside your jurisdiction); omitted: your own.' }) regionCode: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ReportDueDayType[]> {
+    return new ReportSubmissionService(ctx).dueDaysOf(regionCode);
+  }
+
   @Mutation(() => ReportDueDayType, {
-    description: `Set the day of the month after a period by which reports of a kind are due, for a region and its subtree (the nearest region above that sets one wins). Defaults: MONTH the 5th, QUARTER the 10th, HALF_YEAR the 15th, YEAR the 20th.`,
+    description: `Set the day of the month after a period by which reports of a kind are due, for a region and its subtree (the nearest region above that sets one wins). Defaults: MONTH the 5th, QUARTER the 10th, YEAR the 20th. WEEK and HALF_YEAR are not reported upward: BAD_USER_INPUT.`,
   })
   setReportDueDay(
     @Arg('regionCode', () => String, { description: 'The region to set it on (its subtree inherits it); inside your jurisdiction.' }) regionCode: string,

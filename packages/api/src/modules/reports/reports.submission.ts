@@ -354,7 +354,9 @@ export class ReportSubmissionService {
   async setDueDay(regionCode: string, kind: PeriodKind, day: number): Promise<ReportDueDayType> {
     const actor = requireScope(this.ctx, Scope.ReportSchedule);
     const region = await this.regionIn(actor, regionCode);
-    if (kind === PeriodKind.WEEK) throw badInput('周报不需报送，没有报送期限', 'Weeks are not reported upward and have no due day', 'kind');
+    if (!SUBMITTABLE.has(kind)) {
+      throw badInput(`${KIND_LABEL[kind].zh}报不需报送，没有报送期限（月报、季报、年报才有）`, `A ${KIND_LABEL[kind].en} is not reported upward and has no due day (months, quarters and years do)`, 'kind');
+    }
     if (!Number.isInteger(day) || day < 1 || day > 28) {
       throw badInput('报送日应为次月 1 日至 28 日', 'The due day must be the 1st to the 28th of the month after the period', 'day');
     }
@@ -367,7 +369,27 @@ export class ReportSubmissionService {
       );
       await writeAudit(this.ctx, [{ action: AuditAction.ReportDueDaySet, regionCode: region.code, detail: { kind, day } }], em);
     });
-    return { regionCode: region.code, kind, day };
+    return { regionCode: region.code, kind, day, setOn: region.code };
+  }
+
+  /** The due day of each reported kind in force for a region (default: yours), and where it is set. One statement. */
+  async dueDaysOf(regionCode: string | null | undefined): Promise<ReportDueDayType[]> {
+    const actor = requireScope(this.ctx, Scope.ReportSchedule);
+    const region = await this.regionIn(actor, regionCode ?? actor.regionCode);
+    const kinds = [...SUBMITTABLE] as (keyof typeof DEFAULT_DUE_DAY)[];
+    const rows = await this.ctx.em.execute<{ kind: keyof typeof DEFAULT_DUE_DAY; day: number | null; set_on: string | null }[]>(
+      `select k.kind, d.day, d.region_code as set_on
+         from unnest(?::text[]) as k(kind)
+         left join lateral (select d.day, d.region_code from report_due_day d
+                             where starts_with(?, d.region_code) and d.kind = k.kind
+                             order by length(d.region_code) desc limit 1) d on true`,
+      [pgArray(kinds), region.code],
+    );
+    const byKind = new Map(rows.map((r) => [r.kind, r]));
+    return kinds.map((kind) => {
+      const set = byKind.get(kind);
+      return { regionCode: region.code, kind: kind as PeriodKind, day: set?.day ?? DEFAULT_DUE_DAY[kind], setOn: set?.set_on ?? null };
+    });
   }
 
   /** Why a decision changed nothing: no such version (NOT_FOUND), or it is decided or superseded (CONFLICT). */

@@ -116,4 +116,10 @@ export class ReportDueDayType {
 
   @Field(() => Int, { description: 'Day of the month after the period ends (1 to 28).' })
   day!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The region whose setting is in force: `regionCode` itself, a region above it, or null when none is set and the default applies.',
+  })
+  setOn!: string | null;
 }
