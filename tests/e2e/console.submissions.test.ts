@@ -147,6 +147,40 @@ describe('admin console in Chromium: 报送 (report submission)', () => {
     expect(county.errors).toEqual([]);
   }, 90_000); // about 25 s alone; more on a runner shared with other test files
 
+  it('the county sets its towns\' monthly due day on the page (报送期限), and the list follows it except where a town set its own', async () => {
+    const { page, errors } = await pageAs('admin');
+    await page.goto(`${server.url}/reports/submissions?p=2026-10`);
+    const card = page.locator('[data-test=due-days]');
+    // Set in beforeAll: the month by the 20th on the county itself; quarters and years by the default.
+    await poll(() => card.locator('[data-test=due-day-MONTH]').textContent()).toBe('期满后次月 20 日');
+    const monthRow = card.locator('.el-table__body tbody tr').first();
+    expect(await monthRow.textContent()).toContain('月报');
+    expect(await monthRow.textContent()).toContain('本级设置');
+    expect(await card.locator('.el-table__body tbody tr').nth(1).textContent()).toContain('默认');
+    await card.locator('[data-test=due-edit-MONTH]').click();
+    const dialog = page.locator('[data-test=due-dialog]');
+    await dialog.waitFor();
+    const input = dialog.locator('[data-test=due-day-input] input');
+    await input.fill('12');
+    await input.blur();
+    const a11y = await runAxe(page, 'submissions · due day dialog');
+    expect(a11y.byImpact.critical.concat(a11y.byImpact.serious), describeViolations(a11y.byImpact.critical.concat(a11y.byImpact.serious))).toEqual([]);
+    await dialog.locator('[data-test=confirm-due]').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await poll(() => page.locator('.el-message--success').first().textContent()).toContain('月报在期满后次月 12 日前报送');
+    await poll(() => card.locator('[data-test=due-day-MONTH]').textContent()).toBe('期满后次月 12 日');
+    // The towns' October is now due on 12 November, except 沙塘镇, which keeps its own 10th.
+    const dueOf = (name: string) => page.locator('[data-test=child-table] .el-table__body tbody tr', { hasText: name }).first().locator('td').nth(2).textContent();
+    await poll(() => dueOf('三埠街道')).toBe('2026-11-12');
+    expect(await dueOf('沙塘镇')).toBe('2026-11-10');
+    const [stored] = await t.sql<{ day: number }>(`select day from report_due_day where region_code = $1 and kind = 'MONTH'`, [REGIONS.city]);
+    expect(stored!.day).toBe(12);
+    expect(errors).toEqual([]);
+    await page.context().close();
+    // Back to the 20th for the other cases of this file.
+    ok(await t.exec(await demoUser('admin'), `mutation { setReportDueDay(regionCode: "${REGIONS.city}", kind: MONTH, day: 20) { day } }`));
+  }, 60_000);
+
   it('fits a phone: neither the town’s nor the county’s page reaches past the screen (tables scroll inside themselves)', async () => {
     for (const [username, ready] of [['town', '[data-test=own-status]'], ['admin', '[data-test=child-status]']] as const) {
       const { page, errors } = await pageAs(username, { width: 390, height: 844 });

@@ -90,3 +90,25 @@ export const ReturnReportMutation = graphql(`
     }
   }
 `);
+
+export const ReportDueDaysQuery = graphql(`
+  query ReportDueDays($regionCode: String) {
+    reportDueDays(regionCode: $regionCode) {
+      regionCode
+      kind
+      day
+      setOn
+    }
+  }
+`);
+
+export const SetReportDueDayMutation = graphql(`
+  mutation SetReportDueDay($regionCode: String!, $kind: PeriodKind!, $day: Int!) {
+    setReportDueDay(regionCode: $regionCode, kind: $kind, day: $day) {
+      regionCode
+      kind
+      day
+      setOn
+    }
+  }
+`);

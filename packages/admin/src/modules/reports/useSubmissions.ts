@@ -9,7 +9,9 @@ import {
   ApproveReportMutation,
   ChildSubmissionsQuery,
   OwnSubmissionQuery,
+  ReportDueDaysQuery,
   ReturnReportMutation,
+  SetReportDueDayMutation,
   SubmissionPeriodsQuery,
   SubmitReportMutation,
 } from './submissions.graphql';
@@ -29,6 +31,8 @@ export function useSubmissions() {
   const session = useSession();
   const canSubmit = computed(() => session.can(Scope.ReportSubmit));
   const canApprove = computed(() => session.can(Scope.ReportApprove));
+  /** Setting due days for one's region and the regions below (civil affairs above the towns). */
+  const canSchedule = computed(() => session.can(Scope.ReportSchedule));
   const ownCode = computed(() => session.me.value?.regionCode ?? '');
   const period = computed(() => {
     const p = route.query.p;
@@ -59,6 +63,12 @@ export function useSubmissions() {
     const s = own.data.value?.reportSubmission;
     return s && (s.status === 'SUBMITTED' || s.status === 'APPROVED') ? (s.versions[0] ?? null) : null;
   });
+  const dueDays = useQuery({
+    query: ReportDueDaysQuery,
+    variables: computed(() => ({ regionCode: ownCode.value })),
+    pause: computed(() => !canSchedule.value || !ownCode.value),
+  });
+  const setDue = useMutation(SetReportDueDayMutation);
   const submit = useMutation(SubmitReportMutation);
   const approve = useMutation(ApproveReportMutation);
   const ret = useMutation(ReturnReportMutation);
@@ -69,6 +79,7 @@ export function useSubmissions() {
       own.executeQuery({ requestPolicy: 'network-only' });
     }
     if (canApprove.value) children.executeQuery({ requestPolicy: 'network-only' });
+    if (canSchedule.value) dueDays.executeQuery({ requestPolicy: 'network-only' });
   }
   const outcome = (result: { data?: unknown; error?: Parameters<typeof errorMessage>[0] }): Outcome => {
     reload();
@@ -94,7 +105,12 @@ export function useSubmissions() {
     children: computed(() => children.data.value?.reportSubmissions ?? []),
     childrenFetching: children.fetching,
     childrenError: computed(() => errorMessage(children.error.value)),
-    acting: computed(() => submit.fetching.value || approve.fetching.value || ret.fetching.value),
+    canSchedule,
+    /** The due day of each kind sent upward in force for one's region, and where each is set (null: the default). */
+    dueDays: computed(() => dueDays.data.value?.reportDueDays ?? []),
+    dueDaysFetching: dueDays.fetching,
+    dueDaysError: computed(() => errorMessage(dueDays.error.value)),
+    acting: computed(() => submit.fetching.value || approve.fetching.value || ret.fetching.value || setDue.fetching.value),
     reload,
     async submit(): Promise<Outcome> {
       return outcome(await submit.executeMutation({ regionCode: ownCode.value, period: periodInput.value }));
@@ -104,6 +120,10 @@ export function useSubmissions() {
     },
     async returnIt(regionCode: string, version: number, reason: string): Promise<Outcome> {
       return outcome(await ret.executeMutation({ regionCode, period: periodInput.value, version, reason: reason.trim() }));
+    },
+    /** Sets the due day of a kind for one's region; regions below that set none of their own follow it. */
+    async setDueDay(kind: 'MONTH' | 'QUARTER' | 'YEAR', day: number): Promise<Outcome> {
+      return outcome(await setDue.executeMutation({ regionCode: ownCode.value, kind, day }));
     },
   };
 }
