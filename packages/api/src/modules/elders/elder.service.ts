@@ -27,7 +27,7 @@ import {
   type ConnectionShape,
 } from '../../graphql/pagination.js';
 import { maskCertificateNumber, maskIdNumber, maskPhone } from '../../shared/masking.js';
-import { AuditEvent, type FieldChange } from '../audit/audit-event.entity.js';
+import type { FieldChange } from '../audit/audit-event.entity.js';
 import { ARCHIVE_CHANGE_ACTIONS, AuditAction, auditRow, diffSnapshots, writeAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import { countyOf, levelOfCode, Region } from '../regions/region.entity.js';
@@ -291,6 +291,9 @@ interface StatusChange {
   set: ArchiveChangeSet['set'];
   detail: Record<string, unknown>;
 }
+
+/** ARCHIVE_CHANGE_ACTIONS as a SQL list of literals (fixed codes, not input): a partial index is chosen on them. */
+const ARCHIVE_CHANGE_IN = ARCHIVE_CHANGE_ACTIONS.map((a) => `'${a}'`).join(', ');
 
 export class ElderService {
   constructor(private readonly ctx: RequestContext) {}
@@ -691,25 +694,38 @@ export class ElderService {
   async history(elder: Elder, first: number | null | undefined, after: string | null | undefined): Promise<ConnectionShape<ArchiveChange>> {
     requireScope(this.ctx, Scope.ElderRead);
     const size = pageSize(first);
-    const where: FilterQuery<AuditEvent> = { elderId: elder.id, action: { $in: ARCHIVE_CHANGE_ACTIONS } };
-    let cursorWhere: FilterQuery<AuditEvent> = where;
+    let before: string | null = null;
     if (after) {
       const [id] = decodeCursor(after, 1);
       if (typeof id !== 'string' || !/^\d{1,18}$/.test(id)) throw invalidCursor(); // 18 digits always fit a bigint
-      cursorWhere = { ...where, id: { $lt: id } };
+      before = id;
     }
-    const [rows, total] = await Promise.all([
-      this.ctx.em.find(AuditEvent, cursorWhere, { orderBy: { id: 'desc' }, limit: size + 1 }),
-      this.ctx.em.count(AuditEvent, where),
-    ]);
-    const page = rows.slice(0, size).map((r) => ({
-      id: String(r.id),
+    // The page and its total in one statement, prepared on its generic plan: the audit log is a partitioned table, and
+    // planning each of the two queries over every month's partition took 7 ms at each ElderDetail (against 0.3 to
+    // run). The actions are written into the text (fixed codes), so the plan can use the index on changes only.
+    const rows = await executeBound<{ id: string; at: Date; action: string; actor_username: string | null; changes: FieldChange[] | null; total: string }>(
+      this.ctx.em,
+      `select a.id::text as id, a.at, a.action, a.actor_username, a.changes, t.total
+         from (select count(*) as total from audit_event c where c.elder_id = ?::uuid and c.action in (${ARCHIVE_CHANGE_IN})) t
+         left join lateral (
+           select x.id, x.at, x.action, x.actor_username, x.changes from audit_event x
+            where x.elder_id = ?::uuid and x.action in (${ARCHIVE_CHANGE_IN}) and (?::bigint is null or x.id < ?::bigint)
+            order by x.id desc limit ?
+         ) a on true
+        order by a.id desc nulls last`,
+      [elder.id, elder.id, before, before, size + 1],
+      { prepare: this.ctx.compiledReads?.prepared ?? false, generic: true },
+    );
+    const found = rows.filter((r) => r.id !== null);
+    const total = Number(rows[0]?.total ?? 0);
+    const page = found.slice(0, size).map((r) => ({
+      id: r.id,
       at: r.at,
       action: r.action,
-      actorUsername: r.actorUsername,
+      actorUsername: r.actor_username,
       changes: r.changes ?? [],
     }));
-    return toConnection(page, (r) => encodeCursor([r.id]), rows.length > size, !!after, total);
+    return toConnection(page, (r) => encodeCursor([r.id]), found.length > size, !!after, total);
   }
 
   // ---------------------------------------------------------------- writes
