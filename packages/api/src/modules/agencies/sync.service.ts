@@ -193,7 +193,7 @@ export class SyncService {
     const day = today(this.ctx);
     const now = this.ctx.now();
     // Checking and hashing the records needs no database: done before the agency's lock is taken, so that a second
-    // batch's checks run while the first one writes (they held the lock for a third of a 5,000-record batch).
+    // batch's checks (most of the API's 150 ms for 5,000 records) run while the first one writes.
     const rows = validate(spec, batch.records, day);
     const valid = rows.filter((r) => r.status !== SyncStatus.REJECTED);
     const columns = stagedColumns(spec, valid);
@@ -368,11 +368,6 @@ function dedupeByIdNumber<T extends { id_number: string; reason: unknown }>(rows
 }
 
 
-/**
- * Every record checked on its own, in order: the fields all kinds share, then the kind's own rules. Duplicates of an
- * externalId in the batch are rejected after the first. Valid records start as CREATED; the staging statement decides
- * UPDATED, UNCHANGED and CONFLICT from what is stored.
- */
 /** The valid records as the staging statement's column arrays, each record's content hash set on its row. */
 function stagedColumns(spec: RecordKind, valid: Row[]) {
   const n = valid.length;
@@ -411,6 +406,11 @@ function stagedColumns(spec: RecordKind, valid: Row[]) {
 }
 type StagedColumns = ReturnType<typeof stagedColumns>;
 
+/**
+ * Every record checked on its own, in order: the fields all kinds share, then the kind's own rules. Duplicates of an
+ * externalId in the batch are rejected after the first. Valid records start as CREATED; the staging statement decides
+ * UPDATED, UNCHANGED and CONFLICT from what is stored.
+ */
 function validate(spec: RecordKind, records: readonly AgencyRecordBase[], day: string): Row[] {
   const rows: Row[] = new Array(records.length);
   const seen = new Set<string>();
