@@ -24,7 +24,7 @@ const REFUSE = `mutation($id: ID!, $version: Int!, $input: RecordRefusalInput!) 
 const WITHDRAW = `mutation($id: ID!, $version: Int!, $input: WithdrawRefusalInput!) {
   withdrawRefusal(elderId: $id, version: $version, input: $input) { id acceptsVisits version refusals { withdrawnOn } } }`;
 const HISTORY = `query($id: ID!, $first: Int, $after: String) { elder(id: $id) { history(first: $first, after: $after) {
-  totalCount pageInfo { hasNextPage endCursor } nodes { action actorUsername changes { field old new } } } } }`;
+  totalCount pageInfo { hasNextPage endCursor } nodes { at action actorUsername changes { field old new } } } } }`;
 
 describe('updateElder', () => {
   it('changes only the fields given, bumps the version and keeps the rest', async () => {
@@ -193,6 +193,9 @@ describe('archive history', () => {
     const rest = ok(await t.exec<any>(town, HISTORY, { id: elder.id, first: 2, after: first.pageInfo.endCursor })).elder.history;
     expect(rest.nodes.map((n: { action: string }) => n.action)).toEqual(['ELDER_REGISTER']);
     expect(rest.pageInfo.hasNextPage).toBe(false);
+    // When each change was made, as the audit log has it (the test clock's instant, ISO 8601).
+    const [registered] = await t.sql<{ at: Date }>(`select at from audit_event where elder_id = $1 and action = 'ELDER_REGISTER'`, [elder.id]);
+    expect(rest.nodes[0].at).toBe(registered!.at.toISOString());
   });
 
   it('is read through the index of change actions only, whose list is the history\'s own', async () => {

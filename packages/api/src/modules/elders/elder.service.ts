@@ -13,7 +13,7 @@ import { isIsoInstant } from '../../shared/text.js';
 import { snapshotDirty, sourceOf, subtree } from '../compliance/compliance.snapshot.js';
 import { overdueConditionFromRollup } from '../compliance/compliance.rollups.js';
 import { groupByKeys } from '../../shared/loaders.js';
-import { likePrefix, pgArray } from '../../shared/sql.js';
+import { likePrefix, pgArray, toDate } from '../../shared/sql.js';
 import { reclassify } from '../classification/classification.service.js';
 import { Scope } from '@tanfang/schema';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
@@ -703,7 +703,7 @@ export class ElderService {
     // The page and its total in one statement, prepared on its generic plan: the audit log is a partitioned table, and
     // planning each of the two queries over every month's partition took 7 ms at each ElderDetail (against 0.3 to
     // run). The actions are written into the text (fixed codes), so the plan can use the index on changes only.
-    const rows = await executeBound<{ id: string; at: Date; action: string; actor_username: string | null; changes: FieldChange[] | null; total: string }>(
+    const rows = await executeBound<{ id: string; at: Date | string; action: string; actor_username: string | null; changes: FieldChange[] | null; total: string }>(
       this.ctx.em,
       `select a.id::text as id, a.at, a.action, a.actor_username, a.changes, t.total
          from (select count(*) as total from audit_event c where c.elder_id = ?::uuid and c.action in (${ARCHIVE_CHANGE_IN})) t
@@ -720,7 +720,8 @@ export class ElderService {
     const total = Number(rows[0]?.total ?? 0);
     const page = found.slice(0, size).map((r) => ({
       id: r.id,
-      at: r.at,
+      // The driver hands raw statements' timestamps over as text.
+      at: toDate(r.at),
       action: r.action,
       actorUsername: r.actor_username,
       changes: r.changes ?? [],
