@@ -15,6 +15,15 @@ export function inSubtree(column: string, prefix = '?'): string {
 }
 
 /**
+ * `inSubtree` as a range of codes, for a statement on its generic plan: there PostgreSQL cannot turn `starts_with` of a
+ * parameter into index bounds, and a town's page read the whole city's index. Codes are digits and ':' sorts right
+ * after '9' (the column must be `C`-collated). Its two `?` take the same prefix.
+ */
+export function inSubtreeRange(column: string): string {
+  return `(${column} >= ?::text and ${column} < ?::text || ':')`;
+}
+
+/**
  * SQL: `column` is `code` or one of its ancestors (the regions above a user: standards and campaigns set there apply
  * to the user's subtree too). The reverse of `inSubtree`.
  */

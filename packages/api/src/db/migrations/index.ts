@@ -40,6 +40,7 @@ import { Migration20261206025300_change_log_elder_index } from './Migration20261
 import { Migration20261206025400_rollup_verdict_count } from './Migration20261206025400_rollup_verdict_count.js';
 import { Migration20261206025500_reverification_order } from './Migration20261206025500_reverification_order.js';
 import { Migration20261206025600_visitor_region_count } from './Migration20261206025600_visitor_region_count.js';
+import { Migration20261206025700_overdue_by_region } from './Migration20261206025700_overdue_by_region.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -84,4 +85,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206025400_rollup_verdict_count', class: Migration20261206025400_rollup_verdict_count },
   { name: 'Migration20261206025500_reverification_order', class: Migration20261206025500_reverification_order },
   { name: 'Migration20261206025600_visitor_region_count', class: Migration20261206025600_visitor_region_count },
+  { name: 'Migration20261206025700_overdue_by_region', class: Migration20261206025700_overdue_by_region },
 ];
