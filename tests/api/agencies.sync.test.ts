@@ -1,6 +1,8 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, fieldsOf, idNumberFor, ok, REGIONS, type GqlResult, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder, type ElderData } from '../helpers/elders.js';
+import { UUID_V7_SQL } from '../../packages/api/src/db/migrations/Migration20261206025800_agency_record_time_ordered_ids.js';
 
 /**
  * The generic sync engine of partner agencies (sync.service.ts): per-record validation in order, duplicates in a
@@ -499,7 +501,119 @@ describe('concurrent batches', () => {
       expect(rows.every((r) => r.n === 1 && r.source_version === 3 && r.summary === 'v3' && r.effective_on === DAY)).toBe(true);
     }
   });
+
+  it('a record written by a transaction still open when the batch read is answered from the row that commits', async () => {
+    // Batches of one agency no longer wait for each other: the outcome comes from the write, not from the snapshot.
+    const k = KIND.HEALTH_CHECK!;
+    const person = idNumberFor(birth(1971));
+    const other = new pg.Client({ connectionString: t.dbUrl });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(
+        `insert into agency_record (agency_id, agency_kind, kind, external_id, id_number, region_code, county_code, effective_on, source_version,
+                                    payload, payload_hash, batch_id, received_at, updated_at)
+         select $1, 'HEALTH', 'HEALTH_CHECK', x.id, $2, $3::text, left($3::text, 6), $4::date, x.v, '{}', 'other', gen_random_uuid(), now(), now()
+           from (values ('meanwhile-older', 1), ('meanwhile-newer', 5)) as x(id, v)`,
+        [health.actor.agencyId, person, REGIONS.villageA1, EARLIER],
+      );
+      const pending = syncOk(k, 'meanwhile', ['meanwhile-older', 'meanwhile-newer', 'meanwhile-new'].map((id) => rec(k, id, person, { sourceVersion: 2 })));
+      // The batch's upsert waits on the open rows.
+      await waitFor(async () => (await count('pg_stat_activity', `datname = $1 and wait_event_type = 'Lock'`, [t.dbName])) > 0);
+      await other.query('commit');
+      const r = await pending;
+      expect(r.results.map((x) => [x.externalId, x.status])).toEqual([
+        ['meanwhile-older', 'UPDATED'], ['meanwhile-newer', 'CONFLICT'], ['meanwhile-new', 'CREATED'],
+      ]);
+      expect(r.results[1]!.errors[0]!.message).toContain('已存版本为 5');
+      expect([r.created, r.updated, r.conflicts]).toEqual([1, 1, 1]);
+      const rows = await t.sql<{ external_id: string; source_version: number }>(
+        `select external_id, source_version from agency_record where external_id like 'meanwhile-%' order by external_id`,
+      );
+      expect(rows).toEqual([
+        { external_id: 'meanwhile-new', source_version: 2 }, { external_id: 'meanwhile-newer', source_version: 5 }, { external_id: 'meanwhile-older', source_version: 2 },
+      ]);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('a health check updated while a death of the person is being registered waits for it and is a DEATH_VS_ACTIVITY conflict', async () => {
+    const k = KIND.HEALTH_CHECK!;
+    const person = await elderAt();
+    // Version 1 first: version 2 then updates the record, which takes no foreign-key lock on the archive.
+    await syncOk(k, 'race-1', [rec(k, 'race-check', person.fullIdNumber)]);
+    const death = new pg.Client({ connectionString: t.dbUrl });
+    await death.connect();
+    try {
+      // The archive closed as deceased (as by hand, or by a registered death), in a transaction still open.
+      await death.query('begin');
+      await death.query(`update elder set status = 'DECEASED', status_date = $2, status_reason = '公安死亡登记（测试）' where id = $1`, [person.id, EARLIER]);
+      const pending = syncOk(k, 'race-2', [rec(k, 'race-check', person.fullIdNumber, { sourceVersion: 2 })]);
+      await waitFor(async () => (await count('pg_stat_activity', `datname = $1 and wait_event_type = 'Lock'`, [t.dbName])) > 0);
+      await death.query('commit');
+      expect((await pending).updated).toBe(1);
+    } finally {
+      await death.end();
+    }
+    expect(await count('data_conflict', `elder_id = $1 and kind = 'DEATH_VS_ACTIVITY'`, [person.id])).toBe(1);
+  });
+
+  it('batches of one agency about the same people and records, in opposite orders, run side by side without a deadlock', async () => {
+    const [before] = await t.sql<{ n: number }>(`select deadlocks::int as n from pg_stat_database where datname = $1`, [t.dbName]);
+    const people = await Promise.all(Array.from({ length: 12 }, () => elderAt()));
+    const checks = KIND.HEALTH_CHECK!;
+    const certs = KIND.DISABILITY_CERTIFICATE!;
+    for (let round = 0; round < 3; round++) {
+      const batch = (k: KindCase, v: number) => people.map((p, i) => rec(k, `both-${k.kind}-${i}`, p.fullIdNumber, { sourceVersion: v }));
+      const forward = (k: KindCase) => batch(k, 2 * round + 1);
+      const backward = (k: KindCase) => batch(k, 2 * round + 2).reverse();
+      const answers = await Promise.all([
+        sync(checks, `both-c-f-${round}`, forward(checks)), sync(checks, `both-c-b-${round}`, backward(checks)),
+        sync(certs, `both-d-f-${round}`, forward(certs)), sync(certs, `both-d-b-${round}`, backward(certs)),
+      ]);
+      for (const a of answers) expect(a.errors).toBeUndefined();
+      const stored = await t.sql<{ v: number }>(`select distinct source_version as v from agency_record where external_id like 'both-%'`);
+      expect(stored).toEqual([{ v: 2 * round + 2 }]);
+    }
+    // A deadlock broken by PostgreSQL (and retried by the service) is counted here, even when the answers are right.
+    await new Promise((r) => setTimeout(r, 1_200));
+    const [after] = await t.sql<{ n: number }>(`select deadlocks::int as n from pg_stat_database where datname = $1`, [t.dbName]);
+    expect(after!.n).toBe(before!.n);
+  });
 });
+
+describe('record ids', () => {
+  it('are time-ordered UUIDs (version 7), from uuidv7() and from the form built for PostgreSQL 15 to 17 alike', async () => {
+    const k = KIND.HEALTH_CHECK!;
+    const person = idNumberFor(birth(1972));
+    await syncOk(k, 'v7-a', [rec(k, 'v7-1', person)]);
+    await new Promise((r) => setTimeout(r, 5));
+    await syncOk(k, 'v7-b', [rec(k, 'v7-2', person)]);
+    const rows = await t.sql<{ external_id: string; id: string; version: number; at: Date; received_at: Date }>(
+      `select external_id, id::text, uuid_extract_version(id) as version, uuid_extract_timestamp(id) as at, received_at
+         from agency_record where external_id in ('v7-1', 'v7-2') order by id`,
+    );
+    expect(rows.map((r) => [r.external_id, r.version])).toEqual([['v7-1', 7], ['v7-2', 7]]);
+    // The clock in the id is the database server's (the app's clock is set to a test day here).
+    for (const r of rows) expect(Math.abs(r.at.getTime() - Date.now())).toBeLessThan(60_000);
+    const built = await t.sql<{ id: string; version: number; variant: string; at: Date; now: Date }>(
+      `select id::text, uuid_extract_version(id) as version, substr(id::text, 20, 1) as variant, uuid_extract_timestamp(id) as at, clock_timestamp() as now
+         from (${UUID_V7_SQL} as id) x`,
+    );
+    expect(built[0]!.version).toBe(7);
+    expect(['8', '9', 'a', 'b']).toContain(built[0]!.variant);
+    expect(Math.abs(built[0]!.at.getTime() - built[0]!.now.getTime())).toBeLessThan(1_000);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('who may sync', () => {
   it('only the owning agency: another agency kind, civil affairs and a village worker are FORBIDDEN; nobody logged in is UNAUTHENTICATED', async () => {

@@ -1,9 +1,17 @@
+const NEEDS_ESCAPE = /[\\"]/;
+
 /**
  * A PostgreSQL array literal for a `?` parameter (cast it: `?::uuid[]`, `?::text[]`). Knex would expand a JS array
  * into a comma list, which is not an array; this keeps one parameter, so the statement text stays the same.
  */
 export function pgArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    // Most values (ids, codes, dates) have nothing to escape: tested once instead of two replacements each.
+    out += `${i > 0 ? ',' : ''}"${NEEDS_ESCAPE.test(v) ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"') : v}"`;
+  }
+  return `${out}}`;
 }
 
 /** Timestamps from raw SQL (em.execute) arrive as strings: the GraphQL layer and cursors want Dates. */

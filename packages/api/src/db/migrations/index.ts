@@ -41,6 +41,8 @@ import { Migration20261206025400_rollup_verdict_count } from './Migration2026120
 import { Migration20261206025500_reverification_order } from './Migration20261206025500_reverification_order.js';
 import { Migration20261206025600_visitor_region_count } from './Migration20261206025600_visitor_region_count.js';
 import { Migration20261206025700_overdue_by_region } from './Migration20261206025700_overdue_by_region.js';
+import { Migration20261206025800_agency_record_time_ordered_ids } from './Migration20261206025800_agency_record_time_ordered_ids.js';
+import { Migration20261206025900_agency_record_kind_index } from './Migration20261206025900_agency_record_kind_index.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -86,4 +88,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206025500_reverification_order', class: Migration20261206025500_reverification_order },
   { name: 'Migration20261206025600_visitor_region_count', class: Migration20261206025600_visitor_region_count },
   { name: 'Migration20261206025700_overdue_by_region', class: Migration20261206025700_overdue_by_region },
+  { name: 'Migration20261206025800_agency_record_time_ordered_ids', class: Migration20261206025800_agency_record_time_ordered_ids },
+  { name: 'Migration20261206025900_agency_record_kind_index', class: Migration20261206025900_agency_record_kind_index },
 ];

@@ -64,7 +64,7 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
     `select id, region_code, county_code, status, to_char(status_date, 'YYYY-MM-DD') as status_date, circumstances, incapacity_level,
             incapacity_source, disability_certificate_number, disability_category, disability_grade, disability_source, family_planning_kind,
             family_planning_source
-       from elder where id = any(?::uuid[]) order by id for update`, // one lock order for every writer: no deadlocks
+       from elder where id = any(?::uuid[]) order by id ${archiveLock(spec)}`, // one lock order for every writer: no deadlocks
     [pgArray([...new Set(matched.map((m) => m.elder!.id))])],
   );
   const archiveOf = new Map(archives.map((a) => [a.id, a]));
@@ -244,6 +244,21 @@ export async function applyEffects(ctx: RequestContext, em: EntityManager, spec:
 }
 
 /**
+ * How a batch locks the archives its records are about (in id order, one order for every writer). What it must
+ * prevent: an archive closed as deceased at the same time (a registered death, or closed by hand) passing unseen by a
+ * record dated after it, neither side seeing the other.
+ * - A kind without effects only reads whether the person died: `for share`, which waits for any change of the archive
+ *   in progress and then reads it, and keeps the archive from changing until this batch commits. Such batches do not
+ *   wait for each other, nor for records that only reference the archive.
+ * - Kinds that change archives take `for no key update`: writers of one archive wait for each other, while records
+ *   that only reference it (a concurrent batch's inserts, by their foreign key's `for key share`) do not, so two
+ *   batches never deadlock over an archive and a record.
+ */
+function archiveLock(spec: RecordKind): string {
+  return spec.effect === 'NONE' ? 'for share' : 'for no key update';
+}
+
+/**
  * Conflicts and transfers to settle → the civil-affairs users who settle them (agency.data.settle) over the town
  * concerned: one notification per town and sync, not one per record (a 5,000-record sync must not bury the bell).
  * The group's smallest id names it, so the same conflicts reported again notify nobody twice.
@@ -256,7 +271,8 @@ async function notifyToSettle(em: EntityManager, kind: 'DATA_CONFLICT' | 'TRANSF
   }
   await notify(
     em,
-    [...byTown].map(([town, ids]) => ({
+    // Town by town in code order: two batches notifying the same towns insert in one order.
+    [...byTown].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([town, ids]) => ({
       kind,
       title: kind === 'DATA_CONFLICT' ? `合作部门数据与档案不一致：${ids.length} 条待处理` : `有 ${ids.length} 位老年人待接收迁入`,
       body: kind === 'DATA_CONFLICT' ? '请在“调查与冲突”中核实并处理。' : '合作部门报告老年人迁入本辖区，请确认接收或退回。',
@@ -324,7 +340,8 @@ function conflictOf(a: ArchiveRow, m: MatchedRecord, kind: string, field: string
 function dedupeConflicts(list: Conflict[]): Conflict[] {
   const seen = new Map<string, Conflict>();
   for (const c of list) seen.set(`${c.elder_id}|${c.kind}|${c.field ?? ''}`, c);
-  return [...seen.values()];
+  // In key order: two batches raising the same conflicts lock them in one order.
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
 }
 
 function add(list: string[], value: string): string[] {

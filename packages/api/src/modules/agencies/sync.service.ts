@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { stableJson } from '../../shared/json.js';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DeadlockException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireScope, today, type RequestContext } from '../../graphql/context.js';
 import { badInput, conflict, FieldErrors, forbidden } from '../../graphql/errors.js';
@@ -44,6 +44,8 @@ interface StagedRow {
   stored_version: number | null;
   stored_hash: string | null;
   record_id: string | null;
+  /** Whether the row written was inserted (else updated); null when nothing was written. */
+  inserted: boolean | null;
 }
 
 /**
@@ -114,8 +116,12 @@ function pgArrayOrNull(values: readonly (string | number | null)[]): string {
  * Stage, classify and write in one statement: the batch's valid records arrive as one `unnest` of column arrays, are
  * matched to archives (by ID number, inside the agency's region) and to what is stored (by externalId) set-based,
  * and those that are new or of a higher version are upserted. Its answer, per record: the match, the stored version
- * and hash (the service decides UPDATED, UNCHANGED or CONFLICT from them, exactly as the upsert's condition did), and
- * the id of the row written. The agency's advisory lock makes the read and the write see the same rows.
+ * and hash as the statement's snapshot saw them, the id of the row written and whether it was inserted.
+ *
+ * Batches of one agency run side by side. What a record became is read from the write itself (inserted, updated,
+ * or not written), not from the snapshot: a concurrent batch may commit the same externalId between the two, and the
+ * upsert then waits for it and decides on the committed row. Rows are written in externalId order, so two batches
+ * about the same records take their row locks in the same order and wait for each other instead of deadlocking.
  */
 const STAGE_AND_UPSERT = `
 with staged as (
@@ -143,22 +149,25 @@ written as (
          m.effective_on, m.source_version, m.payload::jsonb, m.payload_hash, ?, ?, ?
     from matched m
    where m.stored_version is null or m.stored_version < m.source_version
+   order by m.external_id
   on conflict (agency_id, kind, external_id) do update
     set id_number = excluded.id_number, name = excluded.name, region_code = excluded.region_code, elder_id = excluded.elder_id,
         county_code = excluded.county_code, effective_on = excluded.effective_on, source_version = excluded.source_version,
         payload = excluded.payload, payload_hash = excluded.payload_hash, batch_id = excluded.batch_id, updated_at = excluded.updated_at
     where agency_record.source_version < excluded.source_version
-  returning id, external_id
+  -- xmax is 0 on a row this statement inserted, and this transaction's id on one it updated.
+  returning id, external_id, xmax = 0 as inserted
 )
-select m.ord, m.elder_id, m.elder_region, m.elder_county, m.stored_version, m.stored_hash, w.id as record_id
+select m.ord, m.elder_id, m.elder_region, m.elder_county, m.stored_version, m.stored_hash, w.id as record_id, w.inserted
   from matched m left join written w on w.external_id = m.external_id`;
 
 /**
  * Sync of one kind of agency record: validate every record on its own (a bad one never blocks the rest), stage the
  * good ones and, in one statement, match them to archives by ID number and upsert them keyed by (agency, kind,
  * externalId) with a source version; apply their effects, queue unregistered people as survey candidates, and store
- * a compact answer under the idempotency key. Batches of one agency and kind run one at a time (an advisory lock),
- * so two concurrent batches cannot interleave.
+ * a compact answer under the idempotency key. Batches of one agency run side by side: each record's outcome is read
+ * from its own write, and a twin of a batch (the same key, sent twice at once) is rolled back by the key's unique
+ * index and answered with the stored answer.
  */
 export class SyncService {
   constructor(private readonly ctx: RequestContext) {}
@@ -192,38 +201,36 @@ export class SyncService {
     const agencyRegion = head!.region_code;
     const day = today(this.ctx);
     const now = this.ctx.now();
-    // Checking and hashing the records needs no database: done before the agency's lock is taken, so that a second
-    // batch's checks (most of the API's 150 ms for 5,000 records) run while the first one writes.
+    // Checking and hashing the records needs no database: done before the transaction, which then holds a
+    // connection only for its statements.
     const rows = validate(spec, batch.records, day);
     const valid = rows.filter((r) => r.status !== SyncStatus.REJECTED);
     const columns = stagedColumns(spec, valid);
     try {
-      return await this.ctx.em.transactional(async (em) => {
-        await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`sync:${agencyId}:${kindName}`]);
-        // A concurrent twin of this batch may have committed while we waited.
-        const twin = await this.replay(agencyId, key, requestHash, batch.records, em);
-        if (twin) return twin;
-
+      return await withDeadlockRetry(() => this.ctx.em.transactional(async (em) => {
         const batchId = randomUUID();
         // Stage, match and write: one statement for the whole batch, whatever its size.
         const staged = valid.length ? await this.stage(em, spec, columns, { agencyId, agencyRegion, batchId, now }) : [];
+        const committed = await this.committedMeanwhile(em, spec, agencyId, valid, staged);
         const changed: MatchedRecord[] = [];
         for (let i = 0; i < valid.length; i++) {
           const r = valid[i]!;
           const s = staged[i]!;
           const rec = r.record;
-          if (s.stored_version !== null) {
-            if (rec.sourceVersion < s.stored_version || (rec.sourceVersion === s.stored_version && r.hash !== s.stored_hash)) {
+          if (s.record_id) {
+            r.status = s.inserted ? SyncStatus.CREATED : SyncStatus.UPDATED;
+          } else {
+            // Not written: what is stored is at least this version (as the snapshot saw it, or as committed meanwhile).
+            const stored = wasWritable(s, rec.sourceVersion) ? committed.get(r.externalId)! : { version: s.stored_version!, hash: s.stored_hash };
+            if (rec.sourceVersion === stored.version && r.hash === stored.hash) {
+              r.status = SyncStatus.UNCHANGED;
+            } else {
               r.status = SyncStatus.CONFLICT;
               r.errors = [{
                 field: 'sourceVersion',
-                message: `已存版本为 ${s.stored_version}：较旧或同版本不同内容的记录不会覆盖`,
-                messageEn: `Stored version is ${s.stored_version}: an older version, or the same version with other content, does not overwrite it`,
+                message: `已存版本为 ${stored.version}：较旧或同版本不同内容的记录不会覆盖`,
+                messageEn: `Stored version is ${stored.version}: an older version, or the same version with other content, does not overwrite it`,
               }];
-            } else if (rec.sourceVersion === s.stored_version) {
-              r.status = SyncStatus.UNCHANGED;
-            } else {
-              r.status = SyncStatus.UPDATED;
             }
           }
           const elder = s.elder_id ? { id: s.elder_id, region_code: s.elder_region!, county_code: s.elder_county! } : null;
@@ -267,7 +274,7 @@ export class SyncService {
         }], em);
         const { status: _s, match: _m, elders: _e, candidates: _c, errors: _x, v: _v, ...counts } = stored;
         return answerWith({ ...counts, dryRun: false, replayed: false }, () => rows.map(resultOf));
-      });
+      }));
     } catch (error) {
       if (error instanceof DryRunRollback) return error.answer;
       // The same key committed by a concurrent call between our check and our insert.
@@ -295,6 +302,27 @@ export class SyncService {
     const byOrd: StagedRow[] = new Array(columns.n);
     for (const r of rows) byOrd[r.ord] = r;
     return byOrd;
+  }
+
+  /**
+   * The committed version and hash of the records the staging statement meant to write and did not: a concurrent
+   * batch committed them (at this version or higher) after the statement's snapshot, and the upsert, having waited
+   * for it, left them. Usually none, and then no statement.
+   */
+  private async committedMeanwhile(em: EntityManager, spec: RecordKind, agencyId: string, valid: Row[], staged: StagedRow[]): Promise<Map<string, { version: number; hash: string | null }>> {
+    const ids = valid.filter((r, i) => !staged[i]!.record_id && wasWritable(staged[i]!, r.record.sourceVersion)).map((r) => r.externalId);
+    if (ids.length === 0) return new Map();
+    const rows = await em.execute<{ external_id: string; source_version: number; payload_hash: string }[]>(
+      `select external_id, source_version, payload_hash from agency_record where agency_id = ? and kind = ? and external_id = any(?::text[])`,
+      [agencyId, spec.kind, pgArray(ids)],
+    );
+    const found = new Map(rows.map((r) => [r.external_id, { version: r.source_version, hash: r.payload_hash }]));
+    if (found.size < ids.length) {
+      // Nothing deletes agency records today; should something come to, a batch is never answered on a row that is
+      // gone: nothing is kept and the partner sends it again.
+      throw conflict('本批部分记录在同步过程中被删除，请重新发送此批次', 'Some records of this batch were removed while it was synced: send the batch again', { field: 'records' });
+    }
+    return found;
   }
 
   private async replay(agencyId: string, key: string, hash: string, records: readonly AgencyRecordBase[], em: EntityManager = this.ctx.em): Promise<SyncResultType | null> {
@@ -356,7 +384,31 @@ export class SyncService {
   }
 }
 
-/** ON CONFLICT cannot touch one row twice in a statement: merge a batch's records about one person first, keeping every reason. */
+/** Whether the snapshot allowed the record's write (nothing stored, or an older version): then it was meant to be written. */
+function wasWritable(s: StagedRow, version: number): boolean {
+  return s.stored_version === null || s.stored_version < version;
+}
+
+/**
+ * Runs a sync transaction again when PostgreSQL broke a deadlock by cancelling it. Batches of one agency run side by
+ * side and take their locks in one order (records by externalId, archives by id, counters by key), so this is a
+ * guard for orders nothing here controls; the whole transaction is rolled back first, so running it again loses and
+ * repeats nothing.
+ */
+async function withDeadlockRetry<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof DeadlockException) || attempt >= attempts) throw error;
+    }
+  }
+}
+
+/**
+ * ON CONFLICT cannot touch one row twice in a statement: merge a batch's records about one person first, keeping every
+ * reason. In ID-number order, so that two batches queueing the same people lock their rows in one order.
+ */
 function dedupeByIdNumber<T extends { id_number: string; reason: unknown }>(rows: T[]): (Omit<T, 'reason'> & { reasons: unknown[] })[] {
   const merged = new Map<string, Omit<T, 'reason'> & { reasons: unknown[] }>();
   for (const { reason, ...r } of rows) {
@@ -364,7 +416,7 @@ function dedupeByIdNumber<T extends { id_number: string; reason: unknown }>(rows
     if (prior) prior.reasons.push(reason);
     else merged.set(r.id_number, { ...r, reasons: [reason] });
   }
-  return [...merged.values()];
+  return [...merged.values()].sort((a, b) => (a.id_number < b.id_number ? -1 : a.id_number > b.id_number ? 1 : 0));
 }
 
 
