@@ -166,11 +166,15 @@ describe('admin console in Chromium: survey rounds', () => {
     await dialog.locator('input[data-test=round-name], [data-test=round-name] input').first().fill('春节前摸排');
     // A village is not an area a round runs over.
     await dialog.locator('.el-cascader').click();
-    // The town's villages load when it is opened; a click that lands while the panel is still settling opens
-    // nothing (failed once in CI), so open it until a village shows.
+    // The town's villages load when it is opened; a click that lands while the dialog or the panel is still
+    // settling opens nothing (failed in CI: the panel itself had not opened), so open the panel, then the town,
+    // until a village shows.
     const village = page.locator('.el-cascader-node', { hasText: '东河社区居委会' });
+    const townNode = page.locator('.el-cascader-node', { hasText: '三埠街道' });
     await poll(async () => {
-      if (!(await village.isVisible())) await page.locator('.el-cascader-node', { hasText: '三埠街道' }).locator('.el-cascader-node__label').click({ timeout: 2_000 }).catch(() => undefined);
+      if (await village.isVisible()) return true;
+      if (await townNode.isVisible()) await townNode.locator('.el-cascader-node__label').click({ timeout: 2_000 }).catch(() => undefined);
+      else await dialog.locator('.el-cascader').click({ timeout: 2_000 }).catch(() => undefined);
       return village.isVisible();
     }).toBe(true);
     await village.locator('.el-radio').click();
