@@ -43,6 +43,7 @@ import { Migration20261206025600_visitor_region_count } from './Migration2026120
 import { Migration20261206025700_overdue_by_region } from './Migration20261206025700_overdue_by_region.js';
 import { Migration20261206025800_agency_record_time_ordered_ids } from './Migration20261206025800_agency_record_time_ordered_ids.js';
 import { Migration20261206025900_agency_record_kind_index } from './Migration20261206025900_agency_record_kind_index.js';
+import { Migration20261206026000_snapshot_overdue_index } from './Migration20261206026000_snapshot_overdue_index.js';
 
 /** Every migration, in order. Listed rather than discovered so that src (tests) and dist (start) agree. */
 export const migrationsList: MigrationObject[] = [
@@ -90,4 +91,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206025700_overdue_by_region', class: Migration20261206025700_overdue_by_region },
   { name: 'Migration20261206025800_agency_record_time_ordered_ids', class: Migration20261206025800_agency_record_time_ordered_ids },
   { name: 'Migration20261206025900_agency_record_kind_index', class: Migration20261206025900_agency_record_kind_index },
+  { name: 'Migration20261206026000_snapshot_overdue_index', class: Migration20261206026000_snapshot_overdue_index },
 ];

@@ -386,6 +386,13 @@ export class ReportsService {
            from (${inner}) x group by grouping sets ((x.child, x.key), (x.key))`,
         params,
       );
+    // The same for inner rows already counted (child, key, n): summed per child and in total.
+    const summed = (inner: string, params: unknown[]) =>
+      em.execute<Row[]>(
+        `select case when grouping(x.child) = 1 then 'ALL' else x.child end as child, x.key, sum(x.n) as n
+           from (${inner}) x group by grouping sets ((x.child, x.key), (x.key))`,
+        params,
+      );
     const inRegistry = `starts_with(e.region_code, ?) and (e.registered_at at time zone 'Asia/Shanghai')::date <= ?::date and (e.status = 'ACTIVE' or e.status_date > ?::date)`;
 
     if (heavy) {
@@ -475,20 +482,18 @@ export class ReportsService {
     // the per-place counts the visitor table's triggers keep, not from the 13,480 visitors of a city at a million
     // elders (most of the report's cost). A past day's are counted from the visitors, per place and kind first.
     const current = asOf === today(this.ctx);
-    put('visitorsByKind', await em.execute<Row[]>(
-      current
-        ? `select case when grouping(x.child) = 1 then 'ALL' else x.child end as child, x.key, sum(x.n) as n
-             from (select ${child('c.region_code')} as child, c.kind as key, c.n from visitor_region_count c
-                    where starts_with(c.region_code, ?) and c.active and c.n > 0) x
-            group by grouping sets ((x.child, x.key), (x.key))`
-        : `select case when grouping(x.child) = 1 then 'ALL' else x.child end as child, x.key, sum(x.n) as n
-             from (select ${child('v.region_code')} as child, v.kind as key, count(*) as n from visitor v
-                    where starts_with(v.region_code, ?) and v.created_at < ${dayEnd('?')}
-                      and (v.left_on is null or v.left_on > ?::date)
-                    group by v.region_code, v.kind) x
-            group by grouping sets ((x.child, x.key), (x.key))`,
-      current ? [prefix] : [prefix, asOf, asOf],
-    ));
+    put('visitorsByKind', await (current
+      ? summed(
+        `select ${child('c.region_code')} as child, c.kind as key, c.n from visitor_region_count c
+          where starts_with(c.region_code, ?) and c.active and c.n > 0`,
+        [prefix],
+      )
+      : summed(
+        `select ${child('v.region_code')} as child, v.kind as key, count(*) as n from visitor v
+          where starts_with(v.region_code, ?) and v.created_at < ${dayEnd('?')} and (v.left_on is null or v.left_on > ?::date)
+          group by v.region_code, v.kind`,
+        [prefix, asOf, asOf],
+      )));
     put('teamsByKind', await grouped(
       `select ${child('t.region_code')} as child, t.kind as key from team t
         where starts_with(t.region_code, ?) and t.created_at < ${dayEnd('?')}`,
