@@ -6,8 +6,8 @@ import { registerElder, type ElderData } from '../helpers/elders.js';
 // 新安社区 holds this file's archives; 东河社区 (A1) gets the 501 clones of the batch-limit test.
 const VILLAGE = REGIONS.villageA2;
 
-const FORMS = `query($elderId: ID, $villageCode: String, $purpose: String) {
-  registrationForms(elderId: $elderId, villageCode: $villageCode, revealPurpose: $purpose) {
+const FORMS = `query($elderId: ID, $villageCode: String, $purpose: String, $part: Int) {
+  registrationForms(elderId: $elderId, villageCode: $villageCode, revealPurpose: $purpose, part: $part) {
     elderId name gender birthDate idNumber identityRevealed phone addressDetail livesAtRegisteredResidence circumstances
     disabled disabilityCertificateNumber livingAloneOrEmptyNest leftBehind incapacitated familyPlanningSpecial acceptsVisits
     place { county town village villageCode }
@@ -15,8 +15,8 @@ const FORMS = `query($elderId: ID, $villageCode: String, $purpose: String) {
     householdMembers { name gender idNumber relation health assistance }
     waterSafe electricitySafe housingSafe householdMonthlyIncome monthlyBenefits
     helpReceived { unitType unitName measures } } }`;
-const RECORDS = `query($visitId: ID, $villageCode: String, $from: Date, $to: Date) {
-  visitRecordForms(visitId: $visitId, villageCode: $villageCode, from: $from, to: $to) {
+const RECORDS = `query($visitId: ID, $villageCode: String, $from: Date, $to: Date, $part: Int) {
+  visitRecordForms(visitId: $visitId, villageCode: $villageCode, from: $from, to: $to, part: $part) {
     visitId elderId elderName elderPhone seq visitedOn method visitorName enteredByName mobility gasSafety diseaseName disease
     serviceNeeds place { town village } careServices { kind content deliveredOn } } }`;
 
@@ -137,7 +137,7 @@ describe('基本信息登记表 (registrationForms)', () => {
     expect(codeOf(await t.exec(town, FORMS, {}))).toBe('BAD_USER_INPUT');
   });
 
-  it('refuses a batch above 500 forms with a Chinese message, fetched in a bounded number of statements', async () => {
+  it('prints a batch above 500 forms in parts: asked whole it is refused with the number of parts, each part audits its own forms', async () => {
     await t.sql(
       `insert into elder select (jsonb_populate_record(null::elder, to_json(e)::jsonb || jsonb_build_object(
          'id', gen_random_uuid(), 'region_code', $1::text, 'name', '克隆' || g, 'id_number', '9' || lpad(g::text, 17, '0')))).*
@@ -146,7 +146,24 @@ describe('基本信息登记表 (registrationForms)', () => {
     );
     const refused = await t.exec(town, FORMS, { villageCode: REGIONS.villageA1 });
     expect(codeOf(refused)).toBe('BAD_USER_INPUT');
-    expect(refused.errors![0]!.message).toContain('一次最多打印 500 份登记表');
+    expect(refused.errors![0]!.message).toBe('本村（社区）共 501 份登记表，一次最多打印 500 份：请分 2 批打印');
+    expect(refused.errors![0]!.extensions).toMatchObject({ limit: 'PRINT_PARTS', forms: 501, parts: 2, partSize: 500 });
+    const before = (await audits('ELDER_READ')).length;
+    const first = ok(await t.exec<any>(town, FORMS, { villageCode: REGIONS.villageA1, part: 1 })).registrationForms;
+    const second = ok(await t.exec<any>(town, FORMS, { villageCode: REGIONS.villageA1, part: 2 })).registrationForms;
+    expect([first.length, second.length]).toEqual([500, 1]);
+    // The parts are the batch in its order (name, then id), each form once.
+    const names = [...first, ...second].map((f: any) => f.name as string);
+    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(new Set([...first, ...second].map((f: any) => f.elderId)).size).toBe(501);
+    expect((await audits('ELDER_READ')).length - before).toBe(501);
+    for (const part of [3, 0, -1]) expect(codeOf(await t.exec(town, FORMS, { villageCode: REGIONS.villageA1, part })), `part ${part}`).toBe('BAD_USER_INPUT');
+    // One form has no parts.
+    expect(codeOf(await t.exec(town, FORMS, { elderId: zhou.id, part: 2 }))).toBe('BAD_USER_INPUT');
+    expect(ok(await t.exec<any>(town, FORMS, { elderId: zhou.id, part: 1 })).registrationForms).toHaveLength(1);
+  });
+
+  it('prints a village of up to 500 forms at once, fetched in a bounded number of statements', async () => {
     await t.sql(`update elder set status = 'DECEASED', status_date = '2026-11-01' where region_code = $1 and name in ('克隆1', '克隆2')`, [REGIONS.villageA1]);
     const started = performance.now();
     const served = await t.exec<any>(town, FORMS, { villageCode: REGIONS.villageA1 });
@@ -175,6 +192,10 @@ describe('探访关爱服务记录表 (visitRecordForms)', () => {
     expect(codeOf(await t.exec(townB, RECORDS, { visitId }))).toBe('NOT_FOUND');
     expect(codeOf(await t.exec(town, RECORDS, { villageCode: VILLAGE }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await t.exec(town, RECORDS, { villageCode: VILLAGE, from: '2026-11-30', to: '2026-11-01' }))).toBe('BAD_USER_INPUT');
+    // Parts as registrationForms' (the same rule): two forms are one part; there is no second, and one visit has none.
+    expect(ok(await t.exec<any>(town, RECORDS, { villageCode: VILLAGE, from: '2026-11-01', to: '2026-11-30', part: 1 })).visitRecordForms).toHaveLength(2);
+    expect(codeOf(await t.exec(town, RECORDS, { villageCode: VILLAGE, from: '2026-11-01', to: '2026-11-30', part: 2 }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await t.exec(town, RECORDS, { visitId, part: 2 }))).toBe('BAD_USER_INPUT');
   });
 });
 

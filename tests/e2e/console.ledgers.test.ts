@@ -136,4 +136,52 @@ describe('ledgers in Chromium', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it('a village above 500 forms is offered in parts; each part prints its own forms and the back button returns', async () => {
+    // Another village of the town (the tests above use the demo village), filled past one print with copies of one of
+    // its elders (a community of a million-elder city holds 742).
+    const [village] = await t.sql<{ code: string; id: string }>(
+      `select e.region_code as code, e.id from elder e
+        where starts_with(e.region_code, $1) and e.region_code <> $2 and e.status = 'ACTIVE' order by e.region_code, e.id limit 1`,
+      [DEMO_TOWN, DEMO_VILLAGE],
+    );
+    await t.sql(
+      `insert into elder select (jsonb_populate_record(null::elder, to_json(e)::jsonb || jsonb_build_object(
+         'id', gen_random_uuid(), 'name', '分批' || lpad(g::text, 3, '0'), 'id_number', '8' || lpad(g::text, 17, '0')))).*
+         from elder e, generate_series(1, 501) g where e.id = $1`,
+      [village!.id],
+    );
+    const [{ n }] = (await t.sql<{ n: number }>(`select count(*)::int as n from elder where region_code = $1 and status = 'ACTIVE'`, [village!.code])) as [{ n: number }];
+    expect(n).toBeGreaterThan(500);
+    expect(n).toBeLessThanOrEqual(1000);
+    const { page, errors } = await townPage();
+    await page.goto(`${server.url}/ledgers/print?form=registration&village=${village!.code}`);
+    const parts = page.locator('[data-test=print-parts]');
+    await expect.poll(() => parts.locator('[data-test=print-part-link]').allInnerTexts(), { timeout: 30_000 })
+      .toEqual(['第 1 批（第 1–500 份）', `第 2 批（第 501–${n} 份）`]);
+    expect(await parts.innerText()).toContain(`共 ${n} 份，一次最多打印 500 份：请分 2 批打印`);
+    expect(await page.locator('[data-test=print-error]').count()).toBe(0);
+    expect(await page.locator('[data-test=print-button]').isDisabled()).toBe(true);
+    await page.screenshot({ path: path.join(OUTPUT, 'ledgers-print-parts.png') });
+    const report = await runAxe(page, 'print in parts');
+    expect(describeViolations([...report.byImpact.critical, ...report.byImpact.serious])).toBe('');
+
+    await parts.locator('[data-test=print-part-link]').nth(1).click();
+    await page.waitForURL((u) => u.searchParams.get('part') === '2');
+    await expect.poll(() => page.locator('[data-test=registration-sheet]').count(), { timeout: 30_000 }).toBe(n - 500);
+    expect(await page.locator('[data-test=print-part]').innerText()).toBe('第 2 批，共 2 批');
+    expect(await parts.locator('[aria-current=page]').innerText()).toBe(`第 2 批（第 501–${n} 份）`);
+    expect(await page.locator('[data-test=print-button]').isDisabled()).toBe(false);
+    // On paper: the forms alone, not the parts.
+    await page.emulateMedia({ media: 'print' });
+    expect(await parts.isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+    // Back: the batch as refused whole again, with its parts.
+    await page.goBack();
+    await page.waitForURL((u) => !u.searchParams.has('part'));
+    await expect.poll(() => parts.locator('[data-test=print-part-link]').count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.locator('[data-test=registration-sheet]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 });

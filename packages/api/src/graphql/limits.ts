@@ -188,6 +188,8 @@ export function responseLimitsPlugin(max: number): ApolloServerPlugin<RequestCon
           const produced = scope?.overBudget ? (scope.objectsProduced ?? 0) : countObjects(result.data);
           if (!scope?.overBudget && produced <= max) return;
           response.body.singleResult = { errors: [formatted(responseTooLarge(produced, max, false))], extensions: result.extensions };
+          // Refused as the estimate's refusal is: HTTP 400, not a 200 carrying only an error.
+          response.http.status = 400;
         },
       };
     },

@@ -2,8 +2,8 @@ import { graphql } from '../../gql';
 
 // The print forms: every field of the official layouts, nothing else (see RegistrationForm / VisitRecordForm in the API).
 export const RegistrationFormsQuery = graphql(`
-  query RegistrationForms($elderId: ID, $villageCode: String, $revealPurpose: String) {
-    registrationForms(elderId: $elderId, villageCode: $villageCode, revealPurpose: $revealPurpose) {
+  query RegistrationForms($elderId: ID, $villageCode: String, $revealPurpose: String, $part: Int) {
+    registrationForms(elderId: $elderId, villageCode: $villageCode, revealPurpose: $revealPurpose, part: $part) {
       elderId
       name
       gender
@@ -56,8 +56,8 @@ export const RegistrationFormsQuery = graphql(`
 `);
 
 export const VisitRecordFormsQuery = graphql(`
-  query VisitRecordForms($visitId: ID, $villageCode: String, $from: Date, $to: Date) {
-    visitRecordForms(visitId: $visitId, villageCode: $villageCode, from: $from, to: $to) {
+  query VisitRecordForms($visitId: ID, $villageCode: String, $from: Date, $to: Date, $part: Int) {
+    visitRecordForms(visitId: $visitId, villageCode: $villageCode, from: $from, to: $to, part: $part) {
       visitId
       elderId
       elderName

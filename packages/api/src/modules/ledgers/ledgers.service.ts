@@ -1,6 +1,6 @@
 import { Scope } from '@tanfang/schema';
 import { chinaDate, requireScope, type RequestContext } from '../../graphql/context.js';
-import { badInput, notFound } from '../../graphql/errors.js';
+import { AppError, badInput, notFound } from '../../graphql/errors.js';
 import { isUuid } from '../../shared/ids.js';
 import { inSubtree } from '../../shared/jurisdiction.js';
 import { maskCertificateNumber, maskIdNumber, maskPhone } from '../../shared/masking.js';
@@ -14,7 +14,11 @@ import type { Circumstance } from '../elders/elder.enums.js';
 import type { RegistrationFormType, VisitRecordFormType } from './ledgers.types.js';
 import { buildContactList, buildTeamRoster, buildVisitLedger, type ContactRow, type MemberRow, type VisitLedgerRow } from './ledgers.xlsx.js';
 
-/** Forms one print may hold: a village is a few hundred elders; more is a mistake or a bulk copy, not a print. */
+/**
+ * Forms one print may hold. A village is a few hundred elders, but a large community can have more (a generated
+ * city of a million has 742 in some): a batch above this is printed in parts of this size (`part`), each a
+ * print of its own that a browser lays out at once.
+ */
 export const PRINT_LIMIT = 500;
 /** Rows of one visit ledger sheet: a county's month is a few thousand visits; beyond this, choose a smaller area or period. */
 export const LEDGER_ROW_LIMIT = 20_000;
@@ -64,7 +68,7 @@ export class LedgerService {
   constructor(private readonly ctx: RequestContext) {}
 
   /** 基本信息登记表 of one elder (`elderId`) or of every active elder of a village (`villageCode`). */
-  async registrationForms(args: { elderId?: string | null; villageCode?: string | null; revealPurpose?: string | null }): Promise<RegistrationFormType[]> {
+  async registrationForms(args: { elderId?: string | null; villageCode?: string | null; revealPurpose?: string | null; part?: number | null }): Promise<RegistrationFormType[]> {
     const actor = requireScope(this.ctx, Scope.ElderRead);
     let purpose: string | null = null;
     if (args.revealPurpose !== null && args.revealPurpose !== undefined) {
@@ -73,20 +77,21 @@ export class LedgerService {
       purpose = requiredText('revealPurpose', args.revealPurpose, 2, 200, ['查看目的', 'The purpose']);
     }
     const where = await this.target(args.elderId, args.villageCode, actor);
+    const part = partOf(args.part, !!args.elderId);
     const em = this.ctx.em;
     const elders = await em.execute<(PlaceRow & Record<string, any>)[]>(
-      `select e.id, e.name, e.gender, e.birth_date::text as birth_date, e.id_number, e.phone, e.address_detail, e.region_code,
+      `select count(*) over () as batch_size, e.id, e.name, e.gender, e.birth_date::text as birth_date, e.id_number, e.phone, e.address_detail, e.region_code,
               e.lives_at_registered_residence, e.circumstances, e.incapacity_level, e.disability_certificate_number, e.disability_grade,
               e.family_planning_kind, e.water_safe, e.electricity_safe, e.housing_safe, e.household_monthly_income,
               e.monthly_benefits, e.benefits_note, e.accepts_visits, ${PLACE_COLUMNS}
          from elder e ${PLACE_JOIN}
         where ${inSubtree('e.region_code')} and ${where.sql}
         order by e.name, e.id
-        limit ${PRINT_LIMIT + 1}`,
-      [actor.regionCode, ...where.params],
+        limit ${PRINT_LIMIT} offset ?`,
+      [actor.regionCode, ...where.params, (part - 1) * PRINT_LIMIT],
     );
     if (args.elderId && elders.length === 0) throw notFound('老年人档案', 'elder archive');
-    this.checkLimit(elders.length, '份登记表');
+    checkPart(elders, args.part, part, { zh: '份登记表', en: 'registration forms', scope: '本村（社区）', field: 'villageCode' });
     const ids = pgArray(elders.map((e) => e.id as string));
     const [contacts, members, help] = await Promise.all([
       em.execute<{ elder_id: string; name: string; relation: string | null; phone: string | null }[]>(
@@ -160,8 +165,9 @@ export class LedgerService {
   }
 
   /** 探访关爱服务记录表 of one visit (`visitId`) or of a village's visits in a period. */
-  async visitRecordForms(args: { visitId?: string | null; villageCode?: string | null; from?: string | null; to?: string | null }): Promise<VisitRecordFormType[]> {
+  async visitRecordForms(args: { visitId?: string | null; villageCode?: string | null; from?: string | null; to?: string | null; part?: number | null }): Promise<VisitRecordFormType[]> {
     const actor = requireScope(this.ctx, Scope.VisitRead);
+    const part = partOf(args.part, !!args.visitId);
     const params: unknown[] = [actor.regionCode];
     let where: string;
     if (args.visitId && !args.villageCode) {
@@ -178,18 +184,18 @@ export class LedgerService {
     }
     const em = this.ctx.em;
     const rows = await em.execute<(PlaceRow & Record<string, any>)[]>(
-      `select v.*, v.visited_on::text as visited_day, e.name as elder_name, e.phone as elder_phone, e.address_detail, e.region_code, ${PLACE_COLUMNS},
+      `select count(*) over () as batch_size, v.*, v.visited_on::text as visited_day, e.name as elder_name, e.phone as elder_phone, e.address_detail, e.region_code, ${PLACE_COLUMNS},
               coalesce(vr.name, v.visitor_name_as_written) as visitor_name, u.display_name as entered_by_name
          from visit v join elder e on e.id = v.elder_id ${PLACE_JOIN}
          left join visitor vr on vr.id = v.visitor_id
          left join app_user u on u.id = v.entered_by
         where ${inSubtree('e.region_code')} and ${where}
         order by v.visited_on, e.name, v.seq
-        limit ${PRINT_LIMIT + 1}`,
-      params,
+        limit ${PRINT_LIMIT} offset ?`,
+      [...params, (part - 1) * PRINT_LIMIT],
     );
     if (args.visitId && rows.length === 0) throw notFound('探访记录', 'visit record');
-    this.checkLimit(rows.length, '份记录表');
+    checkPart(rows, args.part, part, { zh: '份记录表', en: 'visit record forms', scope: '本村（社区）本时段', field: 'villageCode' });
     const services = await em.execute<{ visit_id: string; kind: string; content: string | null; delivered_on: string }[]>(
       `select visit_id, kind, content, delivered_on::text as delivered_on from care_service where visit_id = any(?::uuid[]) order by visit_id, delivered_on`,
       [pgArray(rows.map((r) => r.id as string))],
@@ -322,16 +328,6 @@ export class LedgerService {
     throw badInput('请指定一位老年人，或一个村（社区）', 'Name one elder, or one village', 'elderId');
   }
 
-  private checkLimit(count: number, what: string): void {
-    if (count > PRINT_LIMIT) {
-      throw badInput(
-        `一次最多打印 ${PRINT_LIMIT} ${what}，本次超过上限：请缩短时段或分村（社区）打印`,
-        `At most ${PRINT_LIMIT} forms per print: choose a shorter period or one village at a time`,
-        'villageCode',
-      );
-    }
-  }
-
   private period(fromRaw: string | null | undefined, toRaw: string | null | undefined): { from: string; to: string } {
     const from = (fromRaw ?? '').trim();
     const to = (toRaw ?? '').trim();
@@ -350,5 +346,35 @@ export class LedgerService {
       if (!seen.has(r.elderId)) seen.set(r.elderId, { action: AuditAction.ElderRead, elderId: r.elderId, regionCode: r.regionCode, detail: { via: [via], parts } });
     }
     await writeReadAudit(this.ctx, [...seen.values()]);
+  }
+}
+
+/** The part asked for (1 when none): a positive whole number, and only for a village's batch (one form has no parts). */
+function partOf(part: number | null | undefined, single: boolean): number {
+  if (part === null || part === undefined) return 1;
+  if (!Number.isInteger(part) || part < 1) throw badInput('批次（part）应为从 1 起的整数', 'part must be a whole number from 1', 'part');
+  if (single && part > 1) throw badInput('单份打印没有分批，请去掉批次（part）', 'A single form has no parts: leave part out', 'part');
+  return part;
+}
+
+/**
+ * A batch above PRINT_LIMIT forms is printed in parts. Asked without `part`, it is refused with how many forms and
+ * parts there are (`extensions.limit` PRINT_PARTS, `forms`, `parts`, `partSize`): the console offers the parts, and
+ * nobody prints the first 500 of 742 believing they printed the village. A part past the last is refused too.
+ */
+function checkPart(rows: readonly Record<string, any>[], asked: number | null | undefined, part: number, what: { zh: string; en: string; scope: string; field: string }): void {
+  // The batch's size comes with every row (a window count over the whole batch, before its page).
+  const total = rows.length > 0 ? Number(rows[0]!.batch_size) : 0;
+  const parts = Math.max(1, Math.ceil(total / PRINT_LIMIT));
+  if ((asked === null || asked === undefined) && total > PRINT_LIMIT) {
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `${what.scope}共 ${total} ${what.zh}，一次最多打印 ${PRINT_LIMIT} 份：请分 ${parts} 批打印`,
+      `${total} ${what.en}: at most ${PRINT_LIMIT} per print, so print them in ${parts} parts (part 1 to ${parts})`,
+      { field: what.field, limit: 'PRINT_PARTS', forms: total, parts, partSize: PRINT_LIMIT },
+    );
+  }
+  if (rows.length === 0 && part > 1) {
+    throw badInput(`没有第 ${part} 批：此次打印不足 ${part} 批`, `There is no part ${part}: this print has fewer parts`, 'part');
   }
 }

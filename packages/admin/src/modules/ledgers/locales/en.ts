@@ -29,7 +29,7 @@ const en: Shape<typeof zhCN> = {
     needPeriod: 'Choose the first and last day',
     printRegistration: 'Print the village’s registration forms',
     printVisits: 'Print the village’s visit records of the period',
-    printLimit: 'At most 500 forms per print.',
+    printLimit: 'At most 500 forms per print; more are printed in parts.',
     printOneRegistration: 'Print registration form',
     printOneVisit: 'Print visit record',
     print: {
@@ -46,6 +46,10 @@ const en: Shape<typeof zhCN> = {
       purposePlaceholder: 'e.g. county civil-affairs file (two copies)',
       reveal: 'Show in full',
       badLink: 'The print address is incomplete: open it from an elder, a visit or the ledgers page.',
+      partsNeeded: '{forms} forms, at most {size} per print: print them in {parts} parts, opening and printing each in turn.',
+      part: 'Part {k} (forms {from}–{to})',
+      partOf: 'Part {k} of {parts}',
+      partsLabel: 'Print in parts',
     },
   },
 };

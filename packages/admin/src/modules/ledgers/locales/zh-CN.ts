@@ -26,7 +26,7 @@ const zhCN = {
     needPeriod: '请选择开始和结束日期',
     printRegistration: '打印本村（社区）基本信息登记表',
     printVisits: '打印本村（社区）时段内探访关爱服务记录表',
-    printLimit: '每次最多打印 500 份。',
+    printLimit: '每次最多打印 500 份，超过的分批打印。',
     printOneRegistration: '打印登记表',
     printOneVisit: '打印记录表',
     print: {
@@ -43,6 +43,10 @@ const zhCN = {
       purposePlaceholder: '例如：县民政局存档（一式两份）',
       reveal: '显示完整信息',
       badLink: '打印地址不完整：请从老年人档案、探访记录或台账页面打开。',
+      partsNeeded: '共 {forms} 份，一次最多打印 {size} 份：请分 {parts} 批打印，逐批打开并打印。',
+      part: '第 {k} 批（第 {from}–{to} 份）',
+      partOf: '第 {k} 批，共 {parts} 批',
+      partsLabel: '分批打印',
     },
   },
 };
