@@ -52,7 +52,7 @@ const SCREEN_VALUES = {
   // 探访核查 opens on visits with any flag (useFlaggedVisits), 20 a page.
   FlaggedVisits: () => ({ filter: { flags: ['FAR_FROM_REFERENCE', 'LATE_ENTRY', 'SHORT_DURATION'] }, first: 20 }),
   // The ledgers' batch prints: a village's 登记表, and its 记录表 of last month and this one (the print page's defaults).
-  // Their first part: a village above 500 forms (742 elders at 1M) is refused whole and printed part by part.
+  // Their first part: a village above 200 forms (742 elders at 1M) is refused whole and printed part by part.
   RegistrationForms: (ctx) => ({ elderId: null, villageCode: ctx.villageCode, part: 1 }),
   VisitRecordForms: (ctx) => ({ visitId: null, villageCode: ctx.villageCode, from: `${ctx.lastMonth}-01`, to: ctx.today, part: 1 }),
   // 报送 opens on last month (the one due), the user's own region and its six recent months (useSubmissions).

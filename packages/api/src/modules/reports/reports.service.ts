@@ -12,6 +12,7 @@ import { LEVEL_CODE_LENGTH, Region } from '../regions/region.entity.js';
 import { RegionService } from '../regions/region.service.js';
 import { complianceSql } from '../standards/compliance.sql.js';
 import type { CountByType, ReportAmendmentType, ReportFiguresType, ReportType } from './reports.types.js';
+import { VISITED_IN_PERIOD } from '../visits/visits.queries.js';
 
 /** Heavy figures (elders, visits, rates, alerts) are what rollups keep; light ones (visitors, teams, candidates) are always live. */
 export type FigureParts = 'all' | 'heavy' | 'light';
@@ -27,13 +28,6 @@ import { periodOfArgs, type PeriodChoice } from '../../graphql/period.js';
 
 type Row = { child: string | null; key: string | null; n: string };
 
-/**
- * The period's days (parameters: first, last day) as times of `v.visited_at`, beside `v.visited_on between`: the same
- * visits (a check keeps visited_on the China date of visited_at), but visit is partitioned by visited_at, so only the
- * period's partitions are read. Without it the visits figures of a town probed all 18 monthly partitions: 45% of a
- * full rollup refresh at 100k elders (issue 17).
- */
-const VISITED_IN_PERIOD = `v.visited_at >= (?::date)::timestamp at time zone 'Asia/Shanghai' and v.visited_at < (?::date + 1)::timestamp at time zone 'Asia/Shanghai'`;
 
 /**
  * The visit rate's rule, one row per elder of `scope` (a condition on alias `e`): `per_elder(elder_id, region_code,

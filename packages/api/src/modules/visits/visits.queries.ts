@@ -51,3 +51,11 @@ export function visitDatesSql(elder: string, from: string, to: string): string {
 
 /** The time of the elder's latest visit, or null: `visit.visited_at = ` this reads the latest from one partition. */
 export const lastVisitAtSql = (elder: string): string => `(select max(va.visited_at) from visit_by_elder va where va.elder_id = ${elder})`;
+
+/**
+ * The period's days (parameters: first, last day) as times of `v.visited_at`, beside `v.visited_on between`: the same
+ * visits (a check keeps visited_on the China date of visited_at), but visit is partitioned by visited_at, so only the
+ * period's partitions are read. Without it the visits figures of a town probed all 18 monthly partitions: 45% of a
+ * full rollup refresh at 100k elders (issue 17); a village's print of 500 visit forms planned over all of them (33 ms).
+ */
+export const VISITED_IN_PERIOD = `v.visited_at >= (?::date)::timestamp at time zone 'Asia/Shanghai' and v.visited_at < (?::date + 1)::timestamp at time zone 'Asia/Shanghai'`;

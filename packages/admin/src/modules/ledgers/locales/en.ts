@@ -29,7 +29,7 @@ const en: Shape<typeof zhCN> = {
     needPeriod: 'Choose the first and last day',
     printRegistration: 'Print the village’s registration forms',
     printVisits: 'Print the village’s visit records of the period',
-    printLimit: 'At most 500 forms per print; more are printed in parts.',
+    printLimit: 'At most 200 forms per print; more are printed in parts.',
     printOneRegistration: 'Print registration form',
     printOneVisit: 'Print visit record',
     print: {

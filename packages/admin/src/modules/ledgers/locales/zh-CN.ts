@@ -26,7 +26,7 @@ const zhCN = {
     needPeriod: '请选择开始和结束日期',
     printRegistration: '打印本村（社区）基本信息登记表',
     printVisits: '打印本村（社区）时段内探访关爱服务记录表',
-    printLimit: '每次最多打印 500 份，超过的分批打印。',
+    printLimit: '每次最多打印 200 份，超过的分批打印。',
     printOneRegistration: '打印登记表',
     printOneVisit: '打印记录表',
     print: {
