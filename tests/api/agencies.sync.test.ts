@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, fieldsOf, idNumberFor, ok, REGIONS, type GqlResult, type TestApp, type TestUser } from '../helpers/app.js';
 import { registerElder, type ElderData } from '../helpers/elders.js';
 import { UUID_V7_SQL } from '../../packages/api/src/db/migrations/Migration20261206025800_agency_record_time_ordered_ids.js';
+import { withDeadlockRetry } from '../../packages/api/src/modules/agencies/sync.service.js';
 
 /**
  * The generic sync engine of partner agencies (sync.service.ts): per-record validation in order, duplicates in a
@@ -580,6 +581,22 @@ describe('concurrent batches', () => {
     await new Promise((r) => setTimeout(r, 1_200));
     const [after] = await t.sql<{ n: number }>(`select deadlocks::int as n from pg_stat_database where datname = $1`, [t.dbName]);
     expect(after!.n).toBe(before!.n);
+  });
+});
+
+describe('a deadlock', () => {
+  it('cancels the transaction and it runs again, at most three times; any other error is not retried', async () => {
+    // As the driver raises it (the ORM's DeadlockException carries the same code).
+    const deadlock = () => Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    let calls = 0;
+    expect(await withDeadlockRetry(async () => (++calls < 3 ? Promise.reject(deadlock()) : 'done'))).toBe('done');
+    expect(calls).toBe(3);
+    calls = 0;
+    await expect(withDeadlockRetry(async () => { calls++; throw deadlock(); })).rejects.toThrow('deadlock detected');
+    expect(calls).toBe(3);
+    calls = 0;
+    await expect(withDeadlockRetry(async () => { calls++; throw new Error('other'); })).rejects.toThrow('other');
+    expect(calls).toBe(1);
   });
 });
 

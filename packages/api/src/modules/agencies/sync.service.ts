@@ -208,6 +208,8 @@ export class SyncService {
     const columns = stagedColumns(spec, valid);
     try {
       return await withDeadlockRetry(() => this.ctx.em.transactional(async (em) => {
+        // A retried attempt starts from the records as checked, not from what the cancelled one concluded.
+        for (const r of valid) Object.assign(r, { status: SyncStatus.CREATED, errors: null, elderId: null, candidateId: null });
         const batchId = randomUUID();
         // Stage, match and write: one statement for the whole batch, whatever its size.
         const staged = valid.length ? await this.stage(em, spec, columns, { agencyId, agencyRegion, batchId, now }) : [];
@@ -395,12 +397,14 @@ function wasWritable(s: StagedRow, version: number): boolean {
  * guard for orders nothing here controls; the whole transaction is rolled back first, so running it again loses and
  * repeats nothing.
  */
-async function withDeadlockRetry<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+export async function withDeadlockRetry<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (error) {
-      if (!(error instanceof DeadlockException) || attempt >= attempts) throw error;
+      // 40P01: deadlock_detected, however it reaches here (mapped by the ORM or as the driver's error).
+      const deadlock = error instanceof DeadlockException || (error as { code?: unknown } | null)?.code === '40P01';
+      if (!deadlock || attempt >= attempts) throw error;
     }
   }
 }
