@@ -354,9 +354,12 @@ if (!ONLY || ONLY.includes('console')) {
   const drawId = await picked(`select id from spot_check_draw where region_code = $1 order by drawn_at desc limit 1`, [town],
     async () => (await api(adminToken, 'mutation($r: String!, $p: PeriodInput!) { drawSpotChecks(regionCode: $r, period: $p, size: 20) { id } }',
       { r: town, p: { kind: 'MONTH', date: lastMonthDay } }))?.drawSpotChecks?.id);
+  // The health agency's subscription to its referrals, which civil affairs reads over its jurisdiction (the console's
+  // webhook page). Written directly: creating one through the API checks that the URL resolves, and the bench has no
+  // network (it was never created, and WebhookDeliveries went unmeasured).
   const subscriptionId = await picked(`select id from webhook_subscription where deleted_at is null order by created_at limit 1`, [],
-    async () => (await api(adminToken, 'mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } } }',
-      { i: { url: 'https://webhooks.example.org/tanfang', events: ['ALERT_REFERRED'] } }))?.createWebhookSubscription?.subscription?.id);
+    async () => (await one(`insert into webhook_subscription (agency_id, region_code, url, events, secret, created_at)
+                            values ($1, '4407', 'https://webhooks.example.org/tanfang', '{ALERT_REFERRED}', 'whsec_bench', now()) returning id`, [health.id]))?.id);
   const visitOf = async (elderId) => (elderId ? (await one(`select id from visit_by_elder where elder_id = $1 order by visited_at desc limit 1`, [elderId]))?.id ?? null : null);
   const townName = (await one(`select name from region where code = $1`, [town])).name;
   Object.assign(base, { roundId, drawId, subscriptionId, searchText: townName.slice(0, 2) });
