@@ -163,8 +163,15 @@ describe('ledgers in Chromium', () => {
     expect(await page.locator('[data-test=print-error]').count()).toBe(0);
     expect(await page.locator('[data-test=print-button]').isDisabled()).toBe(true);
     await page.screenshot({ path: path.join(OUTPUT, 'ledgers-print-parts.png') });
-    const report = await runAxe(page, 'print in parts');
-    expect(describeViolations([...report.byImpact.critical, ...report.byImpact.serious])).toBe('');
+    // At each size the console is used at: nothing critical or serious, and on a phone the parts wrap (no sideways scroll).
+    for (const [size, viewport] of [['desktop', { width: 1440, height: 900 }], ['tablet', { width: 1024, height: 768 }], ['phone', { width: 390, height: 844 }]] as const) {
+      await page.setViewportSize(viewport);
+      const report = await runAxe(page, `print in parts (${size})`);
+      expect(describeViolations([...report.byImpact.critical, ...report.byImpact.serious]), size).toBe('');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${size}: no horizontal scroll`).toBe(true);
+    }
+    await page.screenshot({ path: path.join(OUTPUT, 'ledgers-print-parts-phone.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     await parts.locator('[data-test=print-part-link]').nth(2).click();
     await page.waitForURL((u) => u.searchParams.get('part') === '3');
